@@ -1,0 +1,79 @@
+/**
+ * The one error type of Infracast (DESIGN.md "Errors").
+ *
+ * Expected failures (bad input, missing browser, invalid signature...) are InfracastErrors:
+ * the CLI prints their message and hints without a stack trace and exits with `exitCode`.
+ * Anything else is a bug and is printed with its stack.
+ */
+
+/** Process exit codes, documented in the README and in every command's help. */
+export const ExitCode = {
+  /** Everything worked. */
+  Ok: 0,
+  /** Invalid input, a failed report, an invalid signature. */
+  Failed: 1,
+  /** The command line itself is wrong. */
+  Usage: 2,
+  /** The environment lacks something: no browser, no key, no network where one is needed. */
+  Environment: 3,
+  /** A policy gate failed (e.g. the SPRS score is below a threshold). */
+  Policy: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DEFINITION_INVALID'
+  | 'WORKSPACE_NOT_FOUND'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'USAGE'
+  | 'SCHEMA_UNKNOWN'
+  | 'VALIDATION_FAILED'
+  | 'TARGET_EXISTS'
+  | 'INTERNAL';
+
+/** Where in a file something is, 1-based like editors and compilers print it. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export interface InfracastErrorOptions {
+  hints?: string[];
+  exitCode?: ExitCode;
+  location?: SourceLocation;
+  cause?: unknown;
+}
+
+export class InfracastError extends Error {
+  readonly code: ErrorCode;
+  readonly hints: string[];
+  readonly exitCode: ExitCode;
+  readonly location?: SourceLocation;
+
+  constructor(code: ErrorCode, message: string, options: InfracastErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'InfracastError';
+    this.code = code;
+    this.hints = options.hints ?? [];
+    this.exitCode = options.exitCode ?? ExitCode.Failed;
+    if (options.location) this.location = options.location;
+  }
+
+  /** The fields `--json` prints: the same as the human output, never a stack. */
+  toJSON(): { code: ErrorCode; message: string; hints: string[]; exitCode: ExitCode; location?: SourceLocation } {
+    return {
+      code: this.code,
+      message: this.message,
+      hints: this.hints,
+      exitCode: this.exitCode,
+      ...(this.location ? { location: this.location } : {}),
+    };
+  }
+}
+
+export function isInfracastError(value: unknown): value is InfracastError {
+  return value instanceof InfracastError;
+}

@@ -1,0 +1,22 @@
+/**
+ * The Infracast library API: the same operations the CLI and the GitHub Action call.
+ *
+ *   import { validate } from 'infracast';
+ *   const result = await validate({ paths: ['examples/acme'] });
+ *
+ * Rendering, signing and verification join this API as their pipeline stages land.
+ */
+export { validate } from './app/validate.js';
+export type { ValidateOptions, ValidateResult } from './app/validate.js';
+export { loadWorkspace } from './app/load-workspace.js';
+export type { LoadedWorkspace, LoadOptions, LoadedDocument, SupportingRecord } from './app/load-workspace.js';
+export { init } from './app/init.js';
+export type { InitOptions, InitResult } from './app/init.js';
+export { getSchema, listSchemas } from './app/schemas.js';
+export { inferKind } from './schema/kinds.js';
+export type { Diagnostic } from './diagnostics.js';
+export { InfracastError, ExitCode } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type * from './model/definitions.js';
+export type * from './model/config.js';
+export type * from './app/pipeline.js';

@@ -1,0 +1,133 @@
+/**
+ * Finding a workspace and its files. A workspace is a folder with infracast.yaml; the CLI finds
+ * it by walking up from each path it is given (like eslint and tsconfig), so commands work from
+ * any directory.
+ */
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+export const CONFIG_FILE = 'infracast.yaml';
+const YAML_FILE = /\.ya?ml$/i;
+
+/** The nearest folder at or above `start` holding infracast.yaml, or undefined. */
+export async function findWorkspaceRoot(start: string): Promise<string | undefined> {
+  let dir = resolve(start);
+  try {
+    if (!(await stat(dir)).isDirectory()) dir = dirname(dir);
+  } catch {
+    dir = dirname(dir);
+  }
+  for (;;) {
+    try {
+      if ((await stat(join(dir, CONFIG_FILE))).isFile()) return dir;
+    } catch {
+      // not here: go up
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function isInside(root: string, candidate: string): boolean {
+  const rel = relative(root, candidate);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+export interface ResolvedReference {
+  /** Absolute path, symlinks not followed. */
+  path: string;
+  /** Whether the file exists. */
+  exists: boolean;
+  /** Set when the reference leaves the workspace, and how. */
+  escapes?: 'dotdot' | 'absolute' | 'symlink';
+  /** Where a symlink led, when it escapes through one. */
+  realPath?: string;
+}
+
+/**
+ * Resolves a workspace-relative reference and says whether it stays inside the workspace,
+ * through `..`, an absolute path, or a symlink anywhere on the way.
+ */
+export async function resolveReference(root: string, reference: string): Promise<ResolvedReference> {
+  const path = resolve(root, reference);
+  if (isAbsolute(reference)) return { path, exists: await exists(path), escapes: isInside(root, path) ? undefined : 'absolute' };
+  if (!isInside(root, path)) return { path, exists: await exists(path), escapes: 'dotdot' };
+  const realRoot = await realpath(root);
+  // Follow symlinks as far as the path exists.
+  let existing = path;
+  while (!(await exists(existing)) && isInside(root, dirname(existing)) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!(await exists(existing))) return { path, exists: false };
+  const real = await realpath(existing);
+  if (!isInside(realRoot, real)) return { path, exists: existing === path, escapes: 'symlink', realPath: real };
+  return { path, exists: existing === path };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface WorkspaceFile {
+  path: string;
+  /** The top-level workspace folder it is in (reports, schedules...), or '' for the root. */
+  folder: string;
+  /** Set when the file is a symlink whose target is outside the workspace. */
+  escapesTo?: string;
+}
+
+/** infracast.yaml plus every YAML file under the given definition folders, sorted by path. */
+export async function listWorkspaceFiles(root: string, folders: readonly string[]): Promise<WorkspaceFile[]> {
+  const files: WorkspaceFile[] = [{ path: join(root, CONFIG_FILE), folder: '' }];
+  const realRoot = await realpath(root);
+  async function walk(dir: string, folder: string, depth: number): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = await realpath(full);
+        } catch {
+          continue; // dangling link: nothing to read
+        }
+        if (!isInside(realRoot, real)) {
+          if (YAML_FILE.test(entry.name)) files.push({ path: full, folder, escapesTo: real });
+          continue;
+        }
+        const info = await stat(real);
+        if (info.isDirectory() && depth < 8) await walk(full, folder, depth + 1);
+        else if (info.isFile() && YAML_FILE.test(entry.name)) files.push({ path: full, folder });
+      } else if (entry.isDirectory() && depth < 8) {
+        await walk(full, folder, depth + 1);
+      } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
+        files.push({ path: full, folder });
+      }
+    }
+  }
+  for (const folder of folders) await walk(join(root, folder), folder, 0);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The top-level workspace folder of a path inside the workspace ('' at the root). */
+export function folderOf(root: string, file: string): string {
+  const rel = relative(root, file);
+  const first = rel.split(sep)[0] ?? '';
+  return rel.includes(sep) ? first : '';
+}
+
+/** File name without its YAML extension. */
+export function fileStem(file: string): string {
+  return basename(file).replace(YAML_FILE, '');
+}

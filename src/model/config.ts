@@ -1,0 +1,42 @@
+/** The workspace configuration (infracast.yaml), with defaults applied by the load stage. */
+import type { Classification, DefinitionOptions, ImpactLevel, OutputFormat } from './definitions.js';
+
+export interface Person {
+  name: string;
+  email?: string;
+  role?: string;
+  organization?: string;
+}
+
+export interface WorkspaceConfig {
+  /** Absolute path of the workspace root (the folder holding infracast.yaml). */
+  root: string;
+  tenant: { id: string; name: string };
+  system: {
+    name: string;
+    id?: string;
+    abbreviation?: string;
+    description?: string;
+    csp_name?: string;
+    /** Overall FIPS 199 level: the highest of the objectives when given per objective. */
+    impactLevel: ImpactLevel;
+    fips199: ImpactLevel | { confidentiality: ImpactLevel; integrity: ImpactLevel; availability: ImpactLevel };
+    owner?: Person;
+    authorizing_official?: Person;
+    isso?: Person;
+  };
+  /** Default frameworks for definitions that name none (may be empty). */
+  frameworks: string[];
+  findingsSources: string[];
+  /** Absolute folders. */
+  outputDir: string;
+  templatesDir: string;
+  stateDir: string;
+  timezone: string;
+  defaultFormats: OutputFormat[];
+  defaultOptions: DefinitionOptions;
+  network: { allow: boolean; allowedHosts: string[] };
+  /** The rest, as written (signing, redaction, poam, cui, mail): read by the stages that use them. */
+  raw: Record<string, unknown>;
+  classification?: string | Classification;
+}

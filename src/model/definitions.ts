@@ -1,0 +1,113 @@
+/**
+ * What a workspace defines, after loading and validation: the typed form of the YAML kinds.
+ * Pure data; the load stage (app/load-workspace.ts) produces it.
+ */
+
+export const REPORT_TYPES = ['framework', 'executive', 'gap', 'remediation', 'poam', 'evidence'] as const;
+export type ReportType = (typeof REPORT_TYPES)[number];
+
+export const DOCUMENT_TYPES = ['ssp', 'poam', 'sar', 'architecture-diagram', 'far-dfars-compliance'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+export const DOCUMENT_SUBTYPES = ['far-52204-21', 'dfars-252204-7012'] as const;
+export type DocumentSubtype = (typeof DOCUMENT_SUBTYPES)[number];
+
+export const OUTPUT_FORMATS = ['pdf', 'docx', 'xlsx', 'json', 'md', 'oscal', 'png', 'svg', 'zip'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type Baseline = 'low' | 'moderate' | 'high' | 'none';
+export type ImpactLevel = 'low' | 'moderate' | 'high';
+
+/** The YAML kinds of a workspace. `Config` is infracast.yaml. */
+export const KINDS = ['Config', 'Report', 'Document', 'Schedule', 'ControlImplementation', 'Attestation', 'Exception', 'Mapping', 'Inventory'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface Classification {
+  banner: string;
+  categories?: string[];
+  dissemination?: string[];
+  designation?: { controlled_by?: string; poc?: string };
+}
+
+/** The spec's options object, as written (type-specific options included). */
+export type DefinitionOptions = Record<string, unknown> & {
+  title?: string;
+  company_name?: string;
+  organization_logo?: string;
+  cover_page?: boolean;
+  table_of_contents?: boolean;
+  include_remediation?: boolean;
+  include_evidence?: boolean;
+  severity_filter?: Severity[];
+  signed?: boolean;
+  signer?: string;
+  watermark?: string;
+  classification?: string | Classification;
+};
+
+/** Where a definition came from: file, position in a multi-document stream. */
+export interface DefinitionSource {
+  file: string;
+  /** 0-based document index in the file. */
+  index: number;
+  /** Number of documents in the file. */
+  count: number;
+}
+
+/** A Report or Document definition: what `render` produces. */
+export interface OutputDefinition {
+  kind: 'Report' | 'Document';
+  /** Why this kind was chosen (validate --verbose prints it). */
+  kindReason: string;
+  /** Output name: `name:` slugged, else the file stem (+ `-<n>` in a multi-document stream). */
+  outputName: string;
+  name?: string;
+  type: ReportType | DocumentType;
+  reportSubtype?: DocumentSubtype;
+  /** Resolved: framework, frameworks, the subtype's framework, or the workspace defaults. */
+  frameworks: string[];
+  baseline?: Baseline;
+  /** Resolved: format, formats, or the workspace default formats. */
+  formats: OutputFormat[];
+  /** Workspace default options overlaid by the definition's own; `logo_url` folded into `organization_logo`. */
+  options: DefinitionOptions;
+  source: DefinitionSource;
+}
+
+export interface ScheduleDefinition {
+  kind: 'Schedule';
+  kindReason: string;
+  name: string;
+  frequency: 'daily' | 'weekly' | 'monthly' | 'quarterly';
+  day?: string | number;
+  time: string;
+  timezone: string;
+  recipients: string[];
+  /** Output names of the definitions it renders (an inline definition gets its own). */
+  reports: string[];
+  /** The spec's inline form: the definition carried by the schedule itself. */
+  inline?: OutputDefinition;
+  source: DefinitionSource;
+}
+
+/** Formats each type can be rendered to (the schemas' type-specific `format` enums; a test keeps them equal). */
+export const FORMATS_OF_TYPE: Readonly<Record<'Report' | 'Document', Readonly<Record<string, readonly OutputFormat[]>>>> = {
+  Report: {
+    framework: ['pdf', 'docx', 'xlsx', 'json', 'md'],
+    executive: ['pdf', 'docx', 'xlsx', 'json', 'md'],
+    gap: ['pdf', 'docx', 'xlsx', 'json', 'md'],
+    remediation: ['pdf', 'docx', 'xlsx', 'json', 'md'],
+    poam: ['pdf', 'docx', 'xlsx', 'json', 'md'],
+    evidence: ['zip', 'md', 'json', 'pdf'],
+  },
+  Document: {
+    ssp: ['docx', 'pdf', 'md', 'json', 'oscal'],
+    poam: ['xlsx', 'pdf', 'docx', 'md', 'json', 'oscal'],
+    sar: ['docx', 'pdf', 'md', 'json', 'oscal'],
+    'architecture-diagram': ['pdf', 'png', 'svg'],
+    'far-dfars-compliance': ['pdf', 'docx', 'md', 'json'],
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * What the build stage produces and every renderer consumes: pure data, no formatting.
+ * One ReportModel drives Markdown, PDF, DOCX, XLSX and JSON (DESIGN.md "Rendering").
+ */
+import type { Classification, DocumentType, ReportType } from './definitions.js';
+
+export interface ReportMeta {
+  title: string;
+  tenant: { id: string; name: string };
+  frameworks: string[];
+  generatedAt: string;
+  companyName?: string;
+  logo?: string;
+  watermark?: string;
+  classification?: Classification;
+  /** Finding-list filter in force (display only), stated on the cover. */
+  severityFilter?: string[];
+}
+
+/** The fixed provenance block of every artifact (spec/evaluation.md section 8). */
+export interface Provenance {
+  toolVersion: string;
+  catalogs: { framework: string; release: string; baseline?: string }[];
+  inputs: { path: string; sha256: string }[];
+  generatedAt: string;
+  coverage: { framework: string; assessed: number; total: number }[];
+}
+
+export interface Section {
+  id: string;
+  heading: string;
+  level: number;
+  /** Template data for this section. */
+  data: Record<string, unknown>;
+}
+
+export interface Table {
+  id: string;
+  title: string;
+  columns: { key: string; label: string; type: 'string' | 'number' | 'date' | 'status' | 'severity' }[];
+  rows: Record<string, string | number | null>[];
+}
+
+export interface ReportModel {
+  kind: ReportType | DocumentType;
+  meta: ReportMeta;
+  provenance: Provenance;
+  sections: Section[];
+  tables: Table[];
+}

@@ -1,0 +1,400 @@
+/**
+ * Rules beyond what JSON Schema can say, per document: known frameworks, format for the type,
+ * mutually exclusive keys, classification markings, time zones, expiry. Pure: file checks that
+ * need IO are returned as `references` for the load stage to resolve.
+ */
+import type { Diagnostic, Severity } from '../diagnostics.js';
+import type { PathSegment, YamlDocument } from '../io/yaml-source.js';
+import type { WorkspaceConfig } from '../model/config.js';
+import { FORMATS_OF_TYPE } from '../model/definitions.js';
+import type {
+  Baseline,
+  DefinitionOptions,
+  DocumentSubtype,
+  Kind,
+  OutputDefinition,
+  OutputFormat,
+  ReportType,
+  DocumentType,
+  ScheduleDefinition,
+} from '../model/definitions.js';
+import { FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
+import { didYouMean } from './suggest.js';
+
+/** A path written in a document that must resolve inside the workspace (and maybe exist, with a digest). */
+export interface Reference {
+  doc: YamlDocument;
+  path: PathSegment[];
+  value: string;
+  mustExist: boolean;
+  sha256?: string;
+  /** Globs may name files that do not exist yet; only their fixed prefix is checked. */
+  isGlob?: boolean;
+}
+
+export interface RuleContext {
+  /** Framework ids a definition may name. */
+  frameworks: ReadonlySet<string>;
+  config: WorkspaceConfig | undefined;
+  /** The instant expiry is judged at. */
+  at: Date;
+  /** Expired attestations and exceptions are errors instead of warnings. */
+  strict: boolean;
+}
+
+export interface RuleResult {
+  diagnostics: Diagnostic[];
+  references: Reference[];
+}
+
+type Body = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Body {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class Findings implements RuleResult {
+  diagnostics: Diagnostic[] = [];
+  references: Reference[] = [];
+  constructor(private readonly doc: YamlDocument) {}
+
+  add(path: PathSegment[], code: string, message: string, hint?: string, severity: Severity = 'error', target: 'key' | 'value' = 'value'): void {
+    const { line, col } = this.doc.locate(path, target);
+    this.diagnostics.push({ file: this.doc.file, line, col, severity, code, message, ...(hint ? { hint } : {}) });
+  }
+
+  reference(path: PathSegment[], value: unknown, mustExist: boolean, extra: Partial<Reference> = {}): void {
+    if (typeof value === 'string' && value.length > 0) this.references.push({ doc: this.doc, path, value, mustExist, ...extra });
+  }
+}
+
+/** Lower-case slug used for output names: "Weekly Security Summary" -> weekly-security-summary. */
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+const isUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+
+function checkFramework(out: Findings, ctx: RuleContext, path: PathSegment[], id: unknown): void {
+  if (typeof id !== 'string' || ctx.frameworks.has(id)) return;
+  out.add(path, 'unknown-framework', `unknown framework '${id}'${didYouMean(id, ctx.frameworks)}`, `Known frameworks: ${[...ctx.frameworks].join(', ')}.`);
+}
+
+const OBSOLETE_MARKINGS = /^(FOUO|FOR OFFICIAL USE ONLY|SBU|SENSITIVE BUT UNCLASSIFIED|LES)\b/i;
+
+function checkClassification(out: Findings, path: PathSegment[], value: unknown): void {
+  const banner = typeof value === 'string' ? value : isRecord(value) && typeof value.banner === 'string' ? value.banner : undefined;
+  if (banner === undefined) return;
+  if (OBSOLETE_MARKINGS.test(banner.trim())) {
+    out.add(
+      typeof value === 'string' ? path : [...path, 'banner'],
+      'obsolete-marking',
+      `classification '${banner}' is an obsolete marking: FOUO and other legacy markings were replaced by CUI (32 CFR 2002)`,
+      "Use 'CUI' (or the structured form with banner, categories, dissemination and designation).",
+    );
+  }
+}
+
+/** Checks the options shared by every type; returns them with logo_url folded into organization_logo. */
+function checkOptions(out: Findings, ctx: RuleContext, base: PathSegment[], options: Body): DefinitionOptions {
+  const merged: Body = { ...(ctx.config?.defaultOptions ?? {}), ...options };
+  if ('logo_url' in options && 'organization_logo' in options) {
+    out.add([...base, 'logo_url'], 'conflicting-keys', 'logo_url and organization_logo both set: logo_url is an alias of organization_logo', 'Keep one of them.', 'error', 'key');
+  }
+  if ('logo_url' in merged) {
+    if (!('organization_logo' in options)) merged.organization_logo = merged.logo_url;
+    delete merged.logo_url;
+  }
+  const logoKey = 'logo_url' in options ? 'logo_url' : 'organization_logo';
+  const logo = options[logoKey];
+  if (typeof logo === 'string' && !isUrl(logo)) out.reference([...base, logoKey], logo, true);
+  if (typeof logo === 'string' && isUrl(logo) && !/^https:\/\//i.test(logo)) {
+    out.add([...base, logoKey], 'insecure-url', `logo URL '${logo}' is not https`, 'Use an https URL or a workspace asset such as assets/logo.png.');
+  }
+  checkClassification(out, [...base, 'classification'], options.classification);
+  const window = options.window;
+  if (isRecord(window) && typeof window.from === 'string' && typeof window.to === 'string' && Date.parse(window.from) > Date.parse(window.to)) {
+    out.add([...base, 'window', 'to'], 'invalid-window', `window ends (${window.to}) before it starts (${window.from})`, 'Swap from and to.');
+  }
+  return merged as DefinitionOptions;
+}
+
+/** Checks a Report or Document body (also a schedule's inline body) and builds its definition. */
+export function checkOutputDefinition(
+  doc: YamlDocument,
+  kind: 'Report' | 'Document',
+  kindReason: string,
+  body: Body,
+  ctx: RuleContext,
+  outputName: string,
+): { result: RuleResult; definition?: OutputDefinition } {
+  const out = new Findings(doc);
+  const type = body.type as ReportType | DocumentType | undefined;
+  const allowedFormats = type ? FORMATS_OF_TYPE[kind][type] : undefined;
+  if ('format' in body && 'formats' in body) {
+    out.add(['formats'], 'conflicting-keys', 'format and formats both set', 'Use format for one format or formats for a list, not both.', 'error', 'key');
+  }
+  if ('framework' in body && 'frameworks' in body) {
+    out.add(['frameworks'], 'conflicting-keys', 'framework and frameworks both set', 'Use framework for one framework or frameworks for a list, not both.', 'error', 'key');
+  }
+  checkFramework(out, ctx, ['framework'], body.framework);
+  if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkFramework(out, ctx, ['frameworks', i], f));
+  if ('report_subtype' in body && type !== 'far-dfars-compliance') {
+    out.add(['report_subtype'], 'not-applicable-key', `report_subtype applies only to type far-dfars-compliance, not ${String(type)}`, 'Remove report_subtype, or set type: far-dfars-compliance.', 'error', 'key');
+  }
+
+  const subtype = body.report_subtype as DocumentSubtype | undefined;
+  let frameworks: string[] = typeof body.framework === 'string' ? [body.framework] : Array.isArray(body.frameworks) ? (body.frameworks as string[]) : [];
+  if (type === 'far-dfars-compliance' && subtype) {
+    const implied = FRAMEWORK_OF_SUBTYPE[subtype];
+    if (implied && frameworks.length > 0 && !(frameworks.length === 1 && frameworks[0] === implied)) {
+      out.add(['framework'], 'conflicting-keys', `report_subtype ${subtype} evaluates ${implied}; framework says ${frameworks.join(', ')}`, `Remove framework (it is implied by report_subtype) or set it to ${implied}.`);
+    }
+    if (implied) frameworks = [implied];
+  }
+  const needsFramework = type !== 'architecture-diagram' && type !== 'far-dfars-compliance';
+  if (frameworks.length === 0 && needsFramework) {
+    frameworks = [...(ctx.config?.frameworks ?? [])];
+    if (frameworks.length === 0 && ctx.config) {
+      out.add([], 'missing-framework', 'no framework: the definition names none and infracast.yaml has no default frameworks', 'Add framework: nist-800-53 (or another id) here, or frameworks: [...] to infracast.yaml.');
+    }
+  }
+  const baseline = body.baseline as Baseline | undefined;
+  if (baseline !== undefined && baseline !== 'none' && !frameworks.includes('nist-800-53')) {
+    out.add(['baseline'], 'not-applicable-key', `baseline selects an SP 800-53B baseline; it applies only to framework nist-800-53 (this definition evaluates ${frameworks.join(', ') || 'no framework'})`, 'Remove baseline, or use a FedRAMP framework id (fedramp-low/moderate/high) for FedRAMP baselines.', 'error', 'key');
+  }
+
+  let formats: OutputFormat[] = typeof body.format === 'string' ? [body.format as OutputFormat] : Array.isArray(body.formats) ? (body.formats as OutputFormat[]) : [];
+  if (formats.length === 0 && allowedFormats) {
+    const defaults = (ctx.config?.defaultFormats ?? ['md']).filter((f) => allowedFormats.includes(f));
+    formats = defaults.length > 0 ? defaults : [allowedFormats[0] as OutputFormat];
+  }
+
+  const options = checkOptions(out, ctx, ['options'], isRecord(body.options) ? body.options : {});
+  const errors = out.diagnostics.some((d) => d.severity === 'error');
+  if (errors || !type) return { result: out };
+  return {
+    result: out,
+    definition: {
+      kind,
+      kindReason,
+      outputName,
+      ...(typeof body.name === 'string' ? { name: body.name } : {}),
+      type,
+      ...(subtype ? { reportSubtype: subtype } : {}),
+      frameworks,
+      ...(baseline ? { baseline } : {}),
+      formats,
+      options,
+      source: { file: doc.file, index: doc.index, count: doc.count },
+    },
+  };
+}
+
+let timeZones: Set<string> | undefined;
+function isTimeZone(zone: string): boolean {
+  try {
+    // Validation only (never used to format artifacts): Intl knows the IANA zones.
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function knownTimeZones(): Set<string> {
+  timeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+  return timeZones;
+}
+
+export function checkTimeZone(out: Findings, path: PathSegment[], zone: unknown): void {
+  if (typeof zone !== 'string' || isTimeZone(zone)) return;
+  out.add(path, 'invalid-timezone', `unknown time zone '${zone}'${didYouMean(zone, knownTimeZones())}`, 'Use an IANA time zone name such as America/New_York, Europe/London or UTC.');
+}
+
+/** The keys of a schedule body that form its inline definition (the spec's schedule body). */
+const INLINE_KEYS = ['type', 'report_subtype', 'framework', 'frameworks', 'baseline', 'format', 'formats', 'options'] as const;
+
+export function inlineBody(body: Body): Body | undefined {
+  if (!('type' in body)) return undefined;
+  const inline: Body = {};
+  for (const key of INLINE_KEYS) if (key in body) inline[key] = body[key];
+  return inline;
+}
+
+export function checkSchedule(
+  doc: YamlDocument,
+  kindReason: string,
+  body: Body,
+  ctx: RuleContext,
+  inline: OutputDefinition | undefined,
+): { result: RuleResult; definition?: ScheduleDefinition } {
+  const out = new Findings(doc);
+  const hasReports = 'reports' in body;
+  const hasInline = 'type' in body;
+  if (hasReports && hasInline) {
+    out.add(['reports'], 'conflicting-keys', 'a schedule either lists reports or carries an inline definition (type, format, options), not both', 'Move the inline definition to reports/ and list its name, or remove reports.', 'error', 'key');
+  } else if (!hasReports && !hasInline) {
+    out.add([], 'missing-key', 'a schedule needs reports: [names of definitions] or an inline definition (type, format, options)', 'Add reports: [name] naming definitions in reports/, or type: executive (the spec form).');
+  } else if (!hasReports && 'options' in body === false && !('format' in body) && !('formats' in body)) {
+    // fine: inline definitions may rely on defaults
+  }
+  for (const key of ['framework', 'frameworks', 'baseline', 'format', 'formats', 'options', 'report_subtype'] as const) {
+    if (key in body && !hasInline) out.add([key], 'not-applicable-key', `${key} belongs to an inline definition, which needs a type`, 'Add type, or set this on the definitions in reports/.', 'error', 'key');
+  }
+  const frequency = body.frequency as ScheduleDefinition['frequency'] | undefined;
+  if ((frequency === 'weekly' || frequency === 'monthly' || frequency === 'quarterly') && !('day' in body)) {
+    out.add([], 'missing-key', `a ${frequency} schedule needs a day`, frequency === 'weekly' ? 'Add day: monday (or another weekday).' : 'Add day: 1 (a day of the month 1-28) or day: last.');
+  }
+  if (frequency === 'daily' && 'day' in body) {
+    out.add(['day'], 'not-applicable-key', 'a daily schedule has no day', 'Remove day, or use frequency: weekly or monthly.', 'error', 'key');
+  }
+  checkTimeZone(out, ['timezone'], body.timezone);
+  const errors = out.diagnostics.some((d) => d.severity === 'error');
+  if (errors || typeof body.name !== 'string' || !frequency) return { result: out };
+  return {
+    result: out,
+    definition: {
+      kind: 'Schedule',
+      kindReason,
+      name: body.name,
+      frequency,
+      ...(body.day !== undefined ? { day: body.day as string | number } : {}),
+      time: typeof body.time === 'string' ? body.time : '00:00',
+      timezone: typeof body.timezone === 'string' ? body.timezone : (ctx.config?.timezone ?? 'UTC'),
+      recipients: Array.isArray(body.recipients) ? (body.recipients as string[]) : [],
+      reports: inline ? [inline.outputName] : Array.isArray(body.reports) ? (body.reports as string[]) : [],
+      ...(inline ? { inline } : {}),
+      source: { file: doc.file, index: doc.index, count: doc.count },
+    },
+  };
+}
+
+/** `expires` dates are the first day on which the record no longer applies (00:00 UTC). */
+export function isExpired(expires: unknown, at: Date): boolean {
+  return typeof expires === 'string' && Date.parse(`${expires}T00:00:00Z`) <= at.getTime();
+}
+
+function checkExpiry(out: Findings, ctx: RuleContext, what: string, body: Body, startKey: string): void {
+  const { expires } = body;
+  const start = body[startKey];
+  if (typeof expires === 'string' && typeof start === 'string' && expires <= start) {
+    out.add(['expires'], 'invalid-window', `expires (${expires}) is not after ${startKey} (${start})`, `Set expires to a date after ${start}.`);
+  } else if (isExpired(expires, ctx.at)) {
+    out.add(
+      ['expires'],
+      'expired',
+      `${what} expired on ${String(expires)} (judged at ${ctx.at.toISOString()}): it no longer applies and is flagged in reports`,
+      `Renew it (new evidence, a new date and expires) or remove it. The instant comes from --at, SOURCE_DATE_EPOCH or the clock.`,
+      ctx.strict ? 'error' : 'warning',
+    );
+  }
+}
+
+function checkEvidence(out: Findings, body: Body): void {
+  const evidence = body.evidence;
+  if (!Array.isArray(evidence)) return;
+  evidence.forEach((item, i) => {
+    if (isRecord(item)) out.reference(['evidence', i, 'path'], item.path, true, typeof item.sha256 === 'string' ? { sha256: item.sha256 } : {});
+  });
+}
+
+/** Attestations, exceptions, control statements, mappings and inventories. */
+export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Body, ctx: RuleContext): RuleResult {
+  const out = new Findings(doc);
+  switch (kind) {
+    case 'Attestation':
+      checkFramework(out, ctx, ['framework'], body.framework);
+      checkExpiry(out, ctx, `attestation ${String(body.id)}`, body, 'attested_at');
+      if (body.result !== 'partial' && 'partial_condition' in body) {
+        out.add(['partial_condition'], 'not-applicable-key', `partial_condition applies only to result partial, not ${String(body.result)}`, 'Remove partial_condition, or set result: partial.', 'error', 'key');
+      }
+      checkEvidence(out, body);
+      break;
+    case 'Exception':
+      checkFramework(out, ctx, ['framework'], body.framework);
+      if (!('controls' in body) && !('findings' in body)) {
+        out.add([], 'missing-key', 'an exception needs controls or findings to say what it covers', 'Add controls: [AC-2] or findings: [{rule: ...}].');
+      }
+      checkExpiry(out, ctx, `exception ${String(body.id)}`, body, 'created');
+      break;
+    case 'ControlImplementation':
+      checkFramework(out, ctx, ['framework'], body.framework);
+      if (!('statement' in body) && !('parts' in body) && body.status !== 'not-applicable') {
+        out.add([], 'missing-key', `control ${String(body.control)} has no implementation statement`, 'Add statement: (or parts: per statement part), or status: not-applicable.');
+      }
+      checkEvidence(out, body);
+      break;
+    case 'Mapping':
+      if (Array.isArray(body.rules)) {
+        body.rules.forEach((rule, i) => {
+          if (isRecord(rule) && isRecord(rule.controls)) for (const id of Object.keys(rule.controls)) checkFramework(out, ctx, ['rules', i, 'controls', id], id);
+        });
+      }
+      break;
+    case 'Inventory':
+      checkInventory(out, body);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function checkInventory(out: Findings, body: Body): void {
+  const components = Array.isArray(body.components) ? body.components.filter(isRecord) : [];
+  const boundaries = Array.isArray(body.boundaries) ? body.boundaries.filter(isRecord) : [];
+  const ids = new Map<string, number>();
+  components.forEach((c, i) => {
+    const id = String(c.id);
+    if (ids.has(id)) out.add(['components', i, 'id'], 'duplicate-id', `component id '${id}' is used twice (also item ${(ids.get(id) ?? 0) + 1})`, 'Component ids are unique within the inventory.');
+    else ids.set(id, i);
+  });
+  const boundaryIds = new Set(boundaries.map((b) => String(b.id)));
+  components.forEach((c, i) => {
+    if (typeof c.boundary === 'string' && !boundaryIds.has(c.boundary)) {
+      out.add(['components', i, 'boundary'], 'unknown-reference', `unknown boundary '${c.boundary}'${didYouMean(c.boundary, boundaryIds)}`, `Declare it under boundaries, or use one of: ${[...boundaryIds].join(', ') || '(none declared)'}.`);
+    }
+  });
+  boundaries.forEach((b, i) => {
+    if (typeof b.parent === 'string' && !boundaryIds.has(b.parent)) out.add(['boundaries', i, 'parent'], 'unknown-reference', `unknown parent boundary '${b.parent}'${didYouMean(b.parent, boundaryIds)}`);
+  });
+  const connections = Array.isArray(body.connections) ? body.connections : [];
+  connections.forEach((c, i) => {
+    if (!isRecord(c)) return;
+    for (const end of ['from', 'to'] as const) {
+      const id = c[end];
+      if (typeof id === 'string' && !ids.has(id)) out.add(['connections', i, end], 'unknown-reference', `connection ${end} unknown component '${id}'${didYouMean(id, ids.keys())}`, 'Connections join components declared under components.');
+    }
+  });
+}
+
+/** infracast.yaml: frameworks, time zone, redaction patterns, folders inside the workspace. */
+export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): RuleResult {
+  const out = new Findings(doc);
+  if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkFramework(out, ctx, ['frameworks', i], f));
+  checkTimeZone(out, ['timezone'], body.timezone);
+  for (const key of ['output', 'templates', 'state'] as const) out.reference([key], body[key], false);
+  const findings = isRecord(body.findings) ? body.findings : {};
+  if (Array.isArray(findings.sources)) findings.sources.forEach((s, i) => out.reference(['findings', 'sources', i], s, false, { isGlob: true }));
+  const defaults = isRecord(body.defaults) ? body.defaults : {};
+  if (isRecord(defaults.options)) {
+    checkClassification(out, ['defaults', 'options', 'classification'], defaults.options.classification);
+    const logo = defaults.options.organization_logo ?? defaults.options.logo_url;
+    if (typeof logo === 'string' && !isUrl(logo)) out.reference(['defaults', 'options', 'organization_logo' in defaults.options ? 'organization_logo' : 'logo_url'], logo, true);
+  }
+  const redaction = isRecord(body.redaction) ? body.redaction : {};
+  if (Array.isArray(redaction.patterns)) {
+    redaction.patterns.forEach((p, i) => {
+      if (!isRecord(p) || typeof p.regex !== 'string') return;
+      try {
+        new RegExp(p.regex, 'g');
+      } catch (error) {
+        out.add(['redaction', 'patterns', i, 'regex'], 'invalid-regex', `invalid regular expression: ${(error as Error).message}`, 'Write a JavaScript regular expression; escape backslashes inside double quotes or use single quotes.');
+      }
+    });
+  }
+  return out;
+}

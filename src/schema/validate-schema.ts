@@ -1,0 +1,253 @@
+/**
+ * Schema validation of one YAML document with the precompiled ajv validators, and the
+ * translation of ajv's errors into Diagnostics that point at the offending YAML node and say
+ * what to write instead.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../diagnostics.js';
+import { InfracastError } from '../errors.js';
+import type { PathSegment, YamlDocument } from '../io/yaml-source.js';
+import { didYouMean } from './suggest.js';
+
+interface AjvError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: Record<string, unknown>;
+}
+type ValidateFunction = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+const require = createRequire(import.meta.url);
+const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+let validators: Record<string, ValidateFunction> | undefined;
+
+function validatorFor(schemaName: string): ValidateFunction {
+  if (!validators) {
+    try {
+      // Built by scripts/build-validators.js (npm run build) into dist/generated/.
+      validators = require('../../generated/validators.cjs') as Record<string, ValidateFunction>;
+    } catch (cause) {
+      throw new InfracastError('INTERNAL', 'the precompiled schema validators are missing', { hints: ['Run `npm run build`.'], cause });
+    }
+  }
+  const validate = validators[schemaName];
+  if (!validate) throw new InfracastError('SCHEMA_UNKNOWN', `no schema named ${schemaName}`);
+  return validate;
+}
+
+/** The names of the schemas in schemas/ (without .schema.json). */
+export const SCHEMA_NAMES = ['config', 'report', 'document', 'schedule', 'control', 'attestation', 'exception', 'mapping', 'inventory', 'finding'] as const;
+
+const schemaCache = new Map<string, Record<string, unknown>>();
+/** The JSON Schema document schemas/<name>.schema.json (read only when needed: errors, `infracast schema`). */
+export function loadSchema(name: string): Record<string, unknown> {
+  let schema = schemaCache.get(name);
+  if (!schema) {
+    schema = JSON.parse(readFileSync(`${schemasDir}${name}.schema.json`, 'utf8')) as Record<string, unknown>;
+    schemaCache.set(name, schema);
+  }
+  return schema;
+}
+
+/** Validates `value` (or, for inline parts, `doc.value`) against a schema; returns diagnostics located in `doc`. */
+export function validateAgainstSchema(doc: YamlDocument, schemaName: string, value: unknown = doc.value, basePath: PathSegment[] = []): Diagnostic[] {
+  const validate = validatorFor(schemaName);
+  if (validate(value)) return [];
+  return translateErrors(doc, schemaName, value, validate.errors ?? [], basePath);
+}
+
+function decodePointer(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[String(segment)];
+  }
+  return current;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  null: 'null',
+};
+
+const FORMAT_NAMES: Record<string, string> = {
+  date: 'a real calendar date YYYY-MM-DD',
+  'date-time': 'an RFC 3339 instant such as 2026-04-24T10:00:00Z',
+  email: 'an e-mail address',
+  uri: 'an absolute URL such as https://tsa.example.com',
+};
+
+/** Keys a schema object allows: its properties plus those of the schemas it $refs. */
+function allowedKeys(schemaName: string, schema: Record<string, unknown> | undefined, depth = 0): string[] {
+  if (!schema || depth > 5) return [];
+  const keys = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
+  const ref = schema.$ref;
+  if (typeof ref === 'string') keys.push(...allowedKeys(schemaName, resolveRef(schemaName, ref), depth + 1));
+  return keys;
+}
+
+function resolveRef(schemaName: string, ref: string): Record<string, unknown> | undefined {
+  const [file, pointer = ''] = ref.split('#');
+  const name = file ? file.replace(/\.schema\.json$/, '') : schemaName;
+  let node: unknown = loadSchema(name);
+  for (const segment of decodePointer(pointer)) node = (node as Record<string, unknown> | undefined)?.[String(segment)];
+  return node as Record<string, unknown> | undefined;
+}
+
+/** For a key that is unknown here but valid for other types of the same kind: which ones. */
+function optionOwners(schemaName: string, key: string): string[] {
+  const schema = loadSchema(schemaName);
+  const owners: string[] = [];
+  for (const branch of (schema.allOf as Record<string, unknown>[] | undefined) ?? []) {
+    const type = ((branch.if as { properties?: { type?: { const?: string } } } | undefined)?.properties?.type?.const);
+    const optionsRef = (branch.then as { properties?: { options?: { $ref?: string } } } | undefined)?.properties?.options?.$ref;
+    if (!type || !optionsRef) continue;
+    const options = resolveRef(schemaName, optionsRef);
+    if (Object.keys((options?.properties as Record<string, unknown> | undefined) ?? {}).includes(key)) owners.push(type);
+  }
+  return owners;
+}
+
+function translateErrors(doc: YamlDocument, schemaName: string, root: unknown, errors: AjvError[], basePath: PathSegment[]): Diagnostic[] {
+  // `if` errors only say "must match then"; the `then` branch's own errors say what is wrong.
+  let relevant = errors.filter((e) => e.keyword !== 'if');
+  // Several enums can apply to one value (a general one and a type-specific one): keep the narrowest.
+  const narrowestEnum = new Map<string, AjvError>();
+  for (const e of relevant.filter((x) => x.keyword === 'enum')) {
+    const seen = narrowestEnum.get(e.instancePath);
+    const size = (e.params.allowedValues as unknown[]).length;
+    if (!seen || size < (seen.params.allowedValues as unknown[]).length) narrowestEnum.set(e.instancePath, e);
+  }
+  relevant = relevant.filter((e) => e.keyword !== 'enum' || narrowestEnum.get(e.instancePath) === e);
+
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of relevant) {
+    const path = decodePointer(error.instancePath);
+    const fullPath = [...basePath, ...path];
+    const value = valueAt(root, path);
+    const label = path.length > 0 ? String(path[path.length - 1]) : 'the document';
+    const where = path.length > 0 ? path.join('.') : '';
+    let message: string;
+    let hint: string | undefined;
+    let at: PathSegment[] = fullPath;
+    let target: 'key' | 'value' = 'value';
+    let code = `schema-${error.keyword}`;
+
+    switch (error.keyword) {
+      case 'additionalProperties':
+      case 'unevaluatedProperties': {
+        const key = String(error.params.additionalProperty ?? error.params.unevaluatedProperty);
+        const allowed = allowedKeys(schemaName, error.parentSchema);
+        const owners = where === 'options' ? optionOwners(schemaName, key) : [];
+        const type = valueAt(root, ['type']);
+        code = 'unknown-key';
+        at = [...fullPath, key];
+        target = 'key';
+        if (owners.length > 0) {
+          message = `option '${key}' does not apply to type ${String(type)} (it is an option of: ${owners.join(', ')})`;
+          hint = `Remove it, or change the type. Options of ${String(type)}: ${allowed.join(', ')}.`;
+        } else {
+          message = `unknown key '${key}'${where ? ` in ${where}` : ''}${didYouMean(key, allowed)}`;
+          hint = `Allowed here: ${allowed.join(', ')}.`;
+        }
+        break;
+      }
+      case 'required': {
+        const key = String(error.params.missingProperty);
+        code = 'missing-key';
+        message = `missing required key '${key}'${where ? ` in ${where}` : ''}`;
+        const description = (error.parentSchema?.properties as Record<string, { description?: string }> | undefined)?.[key]?.description;
+        if (description) hint = `${key}: ${description}`;
+        break;
+      }
+      case 'enum': {
+        const allowed = (error.params.allowedValues as unknown[]).map(String);
+        code = 'invalid-value';
+        message = `${label} ${JSON.stringify(value)} is not one of the accepted values${didYouMean(String(value), allowed)}`;
+        hint = `Use one of: ${allowed.join(', ')}.`;
+        break;
+      }
+      case 'const':
+        code = 'invalid-value';
+        message = `${label} must be ${JSON.stringify(error.params.allowedValue)}, not ${JSON.stringify(value)}`;
+        break;
+      case 'type': {
+        const wanted = String(error.params.type)
+          .split(',')
+          .map((t) => TYPE_NAMES[t] ?? t)
+          .join(' or ');
+        code = 'wrong-type';
+        message = `${label} must be ${wanted}, not ${describeType(value)}`;
+        if (typeof value === 'string' && ['boolean', 'integer', 'number'].some((t) => String(error.params.type).includes(t))) {
+          hint = 'Write the value without quotes.';
+        }
+        break;
+      }
+      case 'pattern':
+        code = 'invalid-value';
+        message = `${label} ${(error.parentSchema?.patternErrorMessage as string | undefined) ?? `must match ${String(error.params.pattern)}`}, not ${JSON.stringify(value)}`;
+        break;
+      case 'format':
+        code = 'invalid-value';
+        message = `${label} must be ${FORMAT_NAMES[String(error.params.format)] ?? `a valid ${String(error.params.format)}`}, not ${JSON.stringify(value)}`;
+        break;
+      case 'minLength':
+        code = 'invalid-value';
+        message = `${label} must not be empty`;
+        break;
+      case 'minItems':
+        code = 'invalid-value';
+        message = `${label} must list at least ${String(error.params.limit)} item${error.params.limit === 1 ? '' : 's'}`;
+        break;
+      case 'uniqueItems':
+        code = 'duplicate-item';
+        message = `${label} lists the same item twice (items ${Number(error.params.j) + 1} and ${Number(error.params.i) + 1})`;
+        at = [...fullPath, Number(error.params.i)];
+        break;
+      case 'minimum':
+      case 'maximum':
+        code = 'invalid-value';
+        message = `${label} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${String(error.params.limit)}, not ${JSON.stringify(value)}`;
+        break;
+      case 'minProperties':
+        code = 'invalid-value';
+        message = `${label} must not be empty`;
+        break;
+      default:
+        message = `${label} ${error.message ?? 'is invalid'}`;
+    }
+    const { line, col } = doc.locate(at, target);
+    const dedupeKey = `${line}:${col}:${message}`;
+    if (seen.has(dedupeKey)) continue;
+    seen.add(dedupeKey);
+    diagnostics.push({ file: doc.file, line, col, severity: 'error', code, message, ...(hint ? { hint } : {}) });
+  }
+  return diagnostics;
+}

@@ -1,0 +1,24 @@
+/** Throwaway workspaces for tests, in the system temp folder. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export const MINIMAL_CONFIG = `tenant:
+  id: acme-corp
+  name: Acme Corp
+system:
+  name: Acme Cloud
+  fips199: moderate
+frameworks: [nist-800-53]
+`;
+
+/** Creates a workspace with the given files (path -> content); infracast.yaml defaults to a minimal one. */
+export function makeWorkspace(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'infracast-ws-'));
+  const all = { 'infracast.yaml': MINIMAL_CONFIG, ...files };
+  for (const [path, content] of Object.entries(all)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
