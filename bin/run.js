@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The infracast CLI. Commands live in src/commands (compiled to dist/src/commands); oclif reads
-// oclif.manifest.json so that --help does not import every command.
-import { execute } from '@oclif/core';
-
+// The infracast CLI: oclif with the commands, bundled into dist/cli by `npm run build`
+// (scripts/bundle-cli.js). oclif reads oclif.manifest.json, so --help imports no command.
+const { execute } = await import('../dist/cli/main.js');
 await execute({ dir: import.meta.url });

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 // Precompiles the JSON Schemas in schemas/ into one ESM module of standalone ajv validators
-// (dist/generated/validators.js), so that the CLI never compiles schemas at start-up.
-// Run by `npm run build` (and so by `prepare`); the output is not committed.
+// (dist/src/generated/validators.js, declared by src/generated/validators.d.ts), so that the CLI
+// never compiles schemas at start-up. Run by `npm run build` (and so by `prepare`); not committed.
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAjv, SCHEMA_ID_BASE } from './lib/ajv.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { createAjv, SCHEMA_ID_BASE } from './lib/ajv.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schemas');
-const outFile = join(root, 'dist', 'generated', 'validators.cjs');
+const outFile = join(root, 'dist', 'src', 'generated', 'validators.js');
 
-const ajv = createAjv({ code: { source: true, esm: false, lines: false }, verbose: true });
+// verbose: errors carry parentSchema, which gives "did you mean" its candidates.
+const ajv = createAjv({ code: { source: true, esm: true, lines: false }, verbose: true });
 const exportsByKind = {};
 for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
   const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
@@ -21,8 +22,18 @@ for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json
   ajv.addSchema(schema);
   if (kind !== 'common') exportsByKind[kind] = schema.$id;
 }
-const code = standaloneCode(ajv, exportsByKind);
+let code = standaloneCode(ajv, exportsByKind);
+// ajv's ESM output still require()s its runtime helpers and formats: turn those into imports.
+const imports = new Map();
+code = code.replace(/require\("([^"]+)"\)/g, (_m, spec) => {
+  if (!imports.has(spec)) imports.set(spec, `__runtime${imports.size}`);
+  return imports.get(spec);
+});
+const header = [...imports].map(([spec, name]) => `import ${name} from ${JSON.stringify(`${spec}.js`)};`).join('\n');
+const names = Object.keys(exportsByKind);
+const timeZones = [...Intl.supportedValuesOf('timeZone'), 'UTC'].sort();
+code = `${header}\n${code.replace(/^"use strict";/, '')}\nexport default { ${names.join(', ')} };\nexport const timeZones = ${JSON.stringify(timeZones)};\n`;
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(`${outFile}.tmp`, code);
 renameSync(`${outFile}.tmp`, outFile);
-console.log(`validators: ${Object.keys(exportsByKind).length} schemas -> ${outFile.slice(root.length + 1)}`);
+console.log(`validators: ${names.length} schemas -> ${outFile.slice(root.length + 1)}`);

@@ -5,14 +5,13 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, InfracastError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { packageRoot } from '../io/package-root.js';
 import { CONFIG_FILE } from '../io/workspace.js';
 import { slugify } from '../schema/rules.js';
 import { writeSchemas } from './schemas.js';
 
-const examplesDir = fileURLToPath(new URL('../../../examples/', import.meta.url));
 export const INIT_EXAMPLES = ['starter', 'acme'] as const;
 
 export interface InitOptions {
@@ -44,7 +43,7 @@ async function listFiles(dir: string): Promise<string[]> {
 
 export async function init(options: InitOptions): Promise<InitResult> {
   const root = resolve(options.dir);
-  const source = join(examplesDir, options.example ?? 'starter');
+  const source = join(packageRoot(), 'examples', options.example ?? 'starter');
   try {
     await lstat(join(root, CONFIG_FILE));
     throw new InfracastError('TARGET_EXISTS', `${join(root, CONFIG_FILE)} already exists: this folder is a workspace`, {

@@ -3,7 +3,7 @@
  * fields), and the handling of expected errors: message and hints on stderr, no stack trace,
  * the documented exit code (DESIGN.md "Errors").
  */
-import { Command } from '@oclif/core';
+import { Command } from '@oclif/core/command';
 import { ExitCode, isInfracastError } from '../errors.js';
 import type { InfracastError } from '../errors.js';
 

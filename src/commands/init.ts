@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { init, INIT_EXAMPLES } from '../app/init.js';
 import { InfracastCommand } from '../cli/base-command.js';
 import { displayPath } from '../cli/print-diagnostics.js';

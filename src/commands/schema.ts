@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { ALL_SCHEMA_NAMES, getSchema, listSchemas, writeSchemas } from '../app/schemas.js';
 import type { SchemaSummary } from '../app/schemas.js';
 import { InfracastCommand } from '../cli/base-command.js';

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { validate } from '../app/validate.js';
 import type { ValidateResult } from '../app/validate.js';
 import { InfracastCommand } from '../cli/base-command.js';

@@ -4,36 +4,16 @@
  * what to write instead.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { InfracastError } from '../errors.js';
+import validators from '../generated/validators.js';
+import type { AjvError, ValidateFunction } from '../generated/validators.js';
+import { packageRoot } from '../io/package-root.js';
 import type { PathSegment, YamlDocument } from '../io/yaml-source.js';
 import { didYouMean } from './suggest.js';
 
-interface AjvError {
-  instancePath: string;
-  schemaPath: string;
-  keyword: string;
-  params: Record<string, unknown>;
-  message?: string;
-  parentSchema?: Record<string, unknown>;
-}
-type ValidateFunction = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
-
-const require = createRequire(import.meta.url);
-const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
-let validators: Record<string, ValidateFunction> | undefined;
-
 function validatorFor(schemaName: string): ValidateFunction {
-  if (!validators) {
-    try {
-      // Built by scripts/build-validators.js (npm run build) into dist/generated/.
-      validators = require('../../generated/validators.cjs') as Record<string, ValidateFunction>;
-    } catch (cause) {
-      throw new InfracastError('INTERNAL', 'the precompiled schema validators are missing', { hints: ['Run `npm run build`.'], cause });
-    }
-  }
   const validate = validators[schemaName];
   if (!validate) throw new InfracastError('SCHEMA_UNKNOWN', `no schema named ${schemaName}`);
   return validate;
@@ -47,7 +27,7 @@ const schemaCache = new Map<string, Record<string, unknown>>();
 export function loadSchema(name: string): Record<string, unknown> {
   let schema = schemaCache.get(name);
   if (!schema) {
-    schema = JSON.parse(readFileSync(`${schemasDir}${name}.schema.json`, 'utf8')) as Record<string, unknown>;
+    schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
     schemaCache.set(name, schema);
   }
   return schema;

@@ -21,7 +21,8 @@ const allowed: Record<string, string[]> = {
   catalogs: ['model'],
   schedule: ['model', 'errors'],
   io: ['model', 'errors', 'diagnostics'],
-  schema: ['model', 'errors', 'diagnostics', 'io', 'catalogs'],
+  schema: ['model', 'errors', 'diagnostics', 'io', 'catalogs', 'generated'],
+  generated: [],
   loaders: ['model', 'errors', 'diagnostics', 'io', 'catalogs'],
   reports: ['model', 'errors', 'catalogs', 'templating'],
   templating: ['model', 'errors'],
@@ -31,6 +32,7 @@ const allowed: Record<string, string[]> = {
   cli: ['errors', 'diagnostics', 'model'],
   commands: ['app', 'cli', 'errors', 'model', 'diagnostics'],
   action: ['app', 'errors', 'model', 'diagnostics'],
+  main: [],
   index: ['app', 'schema', 'model', 'errors', 'diagnostics'],
 };
 

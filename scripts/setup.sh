@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs the system packages Infracast and its tests use, from Debian's archive:
+#   chromium (PDF), poppler-utils (pdftotext, pdfinfo, pdfsig, pdftoppm), qpdf, LibreOffice
+#   (proves DOCX/XLSX open), pandoc, openssl, fonts, git.
+# Nothing is downloaded from anywhere else. Packages already present are skipped, so a second
+# run takes a second. As root it uses apt-get; otherwise it prints the command to run.
+set -euo pipefail
+
+packages=(
+  chromium
+  poppler-utils
+  qpdf
+  libreoffice-writer-nogui
+  libreoffice-calc-nogui
+  pandoc
+  openssl
+  fonts-dejavu-core
+  git
+  ca-certificates
+)
+
+node_version=$(node -p 'process.versions.node' 2>/dev/null || echo 0)
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
+  echo "setup: Node.js >= 20.19 is required (found ${node_version})." >&2
+  exit 3
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: system packages present (${packages[*]})"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: not a Debian/Ubuntu system; install these yourself: ${missing[*]}" >&2
+  echo "setup: (macOS: brew install --cask chromium libreoffice; brew install poppler qpdf pandoc)" >&2
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing system packages: ${missing[*]}" >&2
+  echo "setup: install them with:  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  echo "setup: (tests that need them fail with a message naming the missing tool)" >&2
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: system packages installed"
