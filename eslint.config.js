@@ -8,14 +8,19 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='localeCompare']", message: 'localeCompare depends on ICU: sort by code units (compareCodeUnits) instead.' },
-        { selector: "CallExpression[callee.property.name=/^toLocale/]", message: 'toLocale* depends on ICU: use the project formatting functions.' },
+        {
+          selector: "CallExpression[callee.property.name='localeCompare']",
+          message: 'localeCompare depends on ICU: sort by code units (compareCodeUnits) instead.',
+        },
+        { selector: 'CallExpression[callee.property.name=/^toLocale/]', message: 'toLocale* depends on ICU: use the project formatting functions.' },
       ],
     },
   },

@@ -15,7 +15,9 @@ const outFile = join(root, 'dist', 'src', 'generated', 'validators.js');
 // verbose: errors carry parentSchema, which gives "did you mean" its candidates.
 const ajv = createAjv({ code: { source: true, esm: true, lines: false }, verbose: true });
 const exportsByKind = {};
-for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()) {
+for (const file of readdirSync(schemaDir)
+  .filter((f) => f.endsWith('.schema.json'))
+  .sort()) {
   const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
   const kind = file.replace(/\.schema\.json$/, '');
   if (schema.$id !== `${SCHEMA_ID_BASE}${file}`) throw new Error(`${file}: $id must be ${SCHEMA_ID_BASE}${file}`);

@@ -19,7 +19,12 @@ const external = [...Object.keys(dependencies).filter((d) => !BUNDLED.includes(d
 rmSync(outdir, { recursive: true, force: true });
 const commandsDir = join(root, 'dist', 'src', 'commands');
 await build({
-  entryPoints: [join(root, 'dist', 'src', 'main.js'), ...readdirSync(commandsDir).filter((f) => f.endsWith('.js')).map((f) => join(commandsDir, f))],
+  entryPoints: [
+    join(root, 'dist', 'src', 'main.js'),
+    ...readdirSync(commandsDir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => join(commandsDir, f)),
+  ],
   outbase: join(root, 'dist', 'src'),
   outdir,
   bundle: true,

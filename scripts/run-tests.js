@@ -25,7 +25,7 @@ function step(name, command, args) {
 }
 
 step('build + type-check', 'npm', ['run', '--silent', 'build']);
-step('lint', 'npx', ['eslint', '--max-warnings', '0', '.']);
+step('lint + format check', 'npm', ['run', '--silent', 'lint']);
 
 const hasTests = (dir) => existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.js'));
 const tiers = [
@@ -46,7 +46,15 @@ for (const [i, tier] of tiers.entries()) {
   const t = Date.now();
   const result = spawnSync(
     process.execPath,
-    ['--test', `--test-concurrency=${tier.concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...dirs],
+    [
+      '--test',
+      `--test-concurrency=${tier.concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...dirs,
+    ],
     { cwd: root, stdio: 'inherit', env: process.env },
   );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';

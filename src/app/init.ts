@@ -57,7 +57,10 @@ export async function init(options: InitOptions): Promise<InitResult> {
   for (const target of targets) {
     try {
       await lstat(target);
-      throw new InfracastError('TARGET_EXISTS', `${target} already exists; init never overwrites files`, { exitCode: ExitCode.Failed, hints: ['Move it away or choose an empty folder.'] });
+      throw new InfracastError('TARGET_EXISTS', `${target} already exists; init never overwrites files`, {
+        exitCode: ExitCode.Failed,
+        hints: ['Move it away or choose an empty folder.'],
+      });
     } catch (error) {
       if (error instanceof InfracastError) throw error;
     }
@@ -72,7 +75,9 @@ export async function init(options: InitOptions): Promise<InitResult> {
       const toSchemas = relative(dirname(target), schemaDir).split(sep).join('/');
       text = text.replace(MODELINE, (_m, name: string) => `# yaml-language-server: $schema=${toSchemas}/${name}`);
       if (options.tenant && relative(root, target) === CONFIG_FILE) {
-        text = text.replace(/^( {2}id: ).*$/m, `$1${slugify(options.tenant) || 'my-org'}`).replace(/^( {2}name: ).*$/m, `$1${JSON.stringify(options.tenant)}`)
+        text = text
+          .replace(/^( {2}id: ).*$/m, `$1${slugify(options.tenant) || 'my-org'}`)
+          .replace(/^( {2}name: ).*$/m, `$1${JSON.stringify(options.tenant)}`)
           .replace(/^( {4}company_name: ).*$/m, `$1${JSON.stringify(options.tenant)}`);
       }
       bytes = text;

@@ -59,7 +59,14 @@ export interface LoadedWorkspace {
 type Body = Record<string, unknown>;
 const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function diagnosticAt(doc: YamlDocument, path: (string | number)[], code: string, message: string, hint?: string, target: 'key' | 'value' = 'value'): Diagnostic {
+function diagnosticAt(
+  doc: YamlDocument,
+  path: (string | number)[],
+  code: string,
+  message: string,
+  hint?: string,
+  target: 'key' | 'value' = 'value',
+): Diagnostic {
   const { line, col } = doc.locate(path, target);
   return { file: doc.file, line, col, severity: 'error', code, message, ...(hint ? { hint } : {}) };
 }
@@ -69,7 +76,7 @@ const LEVELS: ImpactLevel[] = ['low', 'moderate', 'high'];
 function buildConfig(root: string, body: Body): WorkspaceConfig {
   const system = body.system as Body;
   const fips = system.fips199 as WorkspaceConfig['system']['fips199'];
-  const impactLevel = typeof fips === 'string' ? fips : LEVELS[Math.max(...Object.values(fips).map((l) => LEVELS.indexOf(l)))] ?? 'high';
+  const impactLevel = typeof fips === 'string' ? fips : (LEVELS[Math.max(...Object.values(fips).map((l) => LEVELS.indexOf(l)))] ?? 'high');
   const defaults = isRecord(body.defaults) ? body.defaults : {};
   const network = isRecord(body.network) ? body.network : {};
   const findings = isRecord(body.findings) ? body.findings : {};
@@ -107,10 +114,21 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   const configFile = await readYamlFile(configPath);
   diagnostics.push(...configFile.diagnostics);
   const [configDoc, ...extraDocs] = configFile.documents;
-  for (const extra of extraDocs) diagnostics.push(diagnosticAt(extra, [], 'multiple-documents', `${CONFIG_FILE} holds one YAML document, not ${configFile.documents.length}`, 'Remove the --- separators.'));
+  for (const extra of extraDocs)
+    diagnostics.push(
+      diagnosticAt(extra, [], 'multiple-documents', `${CONFIG_FILE} holds one YAML document, not ${configFile.documents.length}`, 'Remove the --- separators.'),
+    );
   if (configDoc) {
     if (!isRecord(configDoc.value)) {
-      diagnostics.push(diagnosticAt(configDoc, [], 'not-a-mapping', `${CONFIG_FILE} must be a mapping of keys (tenant, system, frameworks...)`, 'Run `infracast init` in an empty folder to see a complete example.'));
+      diagnostics.push(
+        diagnosticAt(
+          configDoc,
+          [],
+          'not-a-mapping',
+          `${CONFIG_FILE} must be a mapping of keys (tenant, system, frameworks...)`,
+          'Run `infracast init` in an empty folder to see a complete example.',
+        ),
+      );
     } else {
       const schemaErrors = validateAgainstSchema(configDoc, 'config');
       diagnostics.push(...schemaErrors);
@@ -138,7 +156,15 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   for (const entry of listed) {
     if (entry.path === configPath) continue;
     if (entry.escapesTo) {
-      diagnostics.push({ file: entry.path, line: 1, col: 1, severity: 'error', code: 'outside-workspace', message: `symlink resolves outside the workspace (to ${entry.escapesTo})`, hint: 'Definitions must live inside the workspace: copy the file in instead of linking to it.' });
+      diagnostics.push({
+        file: entry.path,
+        line: 1,
+        col: 1,
+        severity: 'error',
+        code: 'outside-workspace',
+        message: `symlink resolves outside the workspace (to ${entry.escapesTo})`,
+        hint: 'Definitions must live inside the workspace: copy the file in instead of linking to it.',
+      });
       continue;
     }
     const file = await readYamlFile(entry.path);
@@ -146,13 +172,29 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     for (const doc of file.documents) {
       const source: DefinitionSource = { file: doc.file, index: doc.index, count: doc.count };
       if (!isRecord(doc.value)) {
-        diagnostics.push(diagnosticAt(doc, [], 'not-a-mapping', `a definition must be a mapping of keys, not ${Array.isArray(doc.value) ? 'a list' : typeof doc.value}`, 'For example:\n  type: framework\n  framework: nist-800-53\n  format: pdf'));
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            [],
+            'not-a-mapping',
+            `a definition must be a mapping of keys, not ${Array.isArray(doc.value) ? 'a list' : typeof doc.value}`,
+            'For example:\n  type: framework\n  framework: nist-800-53\n  format: pdf',
+          ),
+        );
         continue;
       }
       const decision = inferKind(doc.value, KIND_OF_FOLDER[entry.folder]);
       if (!decision) {
         const kinds = KINDS.filter((k) => k !== 'Config');
-        diagnostics.push(diagnosticAt(doc, ['kind'], 'invalid-value', `kind ${JSON.stringify(doc.value.kind)} is not a kind of definition${didYouMean(String(doc.value.kind), kinds)}`, `Use one of: ${kinds.join(', ')}; or leave kind out and let Infracast infer it.`));
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            ['kind'],
+            'invalid-value',
+            `kind ${JSON.stringify(doc.value.kind)} is not a kind of definition${didYouMean(String(doc.value.kind), kinds)}`,
+            `Use one of: ${kinds.join(', ')}; or leave kind out and let Infracast infer it.`,
+          ),
+        );
         continue;
       }
       documents.push({ source, kind: decision.kind, kindReason: decision.reason });
@@ -248,7 +290,14 @@ function crossFileRules(
   recordDocs: Map<SupportingRecord, YamlDocument>,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const unique = <T>(items: T[], keyOf: (item: T) => string | undefined, docOf: (item: T) => YamlDocument | undefined, what: string, path: string[], hint: string): void => {
+  const unique = <T>(
+    items: T[],
+    keyOf: (item: T) => string | undefined,
+    docOf: (item: T) => YamlDocument | undefined,
+    what: string,
+    path: string[],
+    hint: string,
+  ): void => {
     const first = new Map<string, T>();
     for (const item of items) {
       const key = keyOf(item);
@@ -266,10 +315,31 @@ function crossFileRules(
     }
   };
   // Inline schedule definitions share the output namespace: both write to the output folder.
-  unique(outputs, (o) => o.outputName, (o) => outputDocs.get(o), 'output name', ['name'], 'Give one of them a different name: (the output name is the name slugged, or the file name).');
-  unique(schedules, (s) => s.name, (s) => scheduleDocs.get(s), 'schedule name', ['name'], 'Schedule names are unique in a workspace.');
+  unique(
+    outputs,
+    (o) => o.outputName,
+    (o) => outputDocs.get(o),
+    'output name',
+    ['name'],
+    'Give one of them a different name: (the output name is the name slugged, or the file name).',
+  );
+  unique(
+    schedules,
+    (s) => s.name,
+    (s) => scheduleDocs.get(s),
+    'schedule name',
+    ['name'],
+    'Schedule names are unique in a workspace.',
+  );
   for (const kind of ['Attestation', 'Exception'] as const) {
-    unique(records.filter((r) => r.kind === kind), (r) => String(r.value.id), (r) => recordDocs.get(r), `${kind.toLowerCase()} id`, ['id'], 'Ids are unique: they are how reports and POA&M items refer to them.');
+    unique(
+      records.filter((r) => r.kind === kind),
+      (r) => String(r.value.id),
+      (r) => recordDocs.get(r),
+      `${kind.toLowerCase()} id`,
+      ['id'],
+      'Ids are unique: they are how reports and POA&M items refer to them.',
+    );
   }
   unique(
     records.filter((r) => r.kind === 'ControlImplementation'),
@@ -286,7 +356,15 @@ function crossFileRules(
     if (!doc) continue;
     schedule.reports.forEach((name, i) => {
       if (!names.has(name)) {
-        diagnostics.push(diagnosticAt(doc, ['reports', i], 'unknown-reference', `schedule '${schedule.name}' refers to '${name}', which no definition defines${didYouMean(name, names)}`, `Definitions: ${[...names].sort().join(', ') || '(none)'}. A definition's name is its name: (slugged) or its file name.`));
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            ['reports', i],
+            'unknown-reference',
+            `schedule '${schedule.name}' refers to '${name}', which no definition defines${didYouMean(name, names)}`,
+            `Definitions: ${[...names].sort().join(', ') || '(none)'}. A definition's name is its name: (slugged) or its file name.`,
+          ),
+        );
       }
     });
   }
@@ -303,24 +381,45 @@ async function sha256File(path: string): Promise<string> {
 async function checkReferences(root: string, references: Reference[]): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   for (const ref of references) {
-    const fixed = ref.isGlob ? ref.value.split(/[*?[{]/)[0] ?? '' : ref.value;
+    const fixed = ref.isGlob ? (ref.value.split(/[*?[{]/)[0] ?? '') : ref.value;
     const resolved = await resolveReference(root, fixed === '' ? '.' : fixed);
     const at = (code: string, message: string, hint: string): void => {
       diagnostics.push(diagnosticAt(ref.doc, ref.path, code, message, hint));
     };
     if (resolved.escapes) {
-      const how = resolved.escapes === 'symlink' ? `through a symlink (to ${resolved.realPath ?? '?'})` : resolved.escapes === 'dotdot' ? 'through ..' : 'as an absolute path';
-      at('outside-workspace', `'${ref.value}' resolves outside the workspace ${how}`, 'Keep referenced files inside the workspace (e.g. under assets/), and refer to them by a relative path.');
+      const how =
+        resolved.escapes === 'symlink'
+          ? `through a symlink (to ${resolved.realPath ?? '?'})`
+          : resolved.escapes === 'dotdot'
+            ? 'through ..'
+            : 'as an absolute path';
+      at(
+        'outside-workspace',
+        `'${ref.value}' resolves outside the workspace ${how}`,
+        'Keep referenced files inside the workspace (e.g. under assets/), and refer to them by a relative path.',
+      );
       continue;
     }
     if (ref.mustExist && !resolved.exists) {
-      at('missing-file', `'${ref.value}' does not exist in the workspace`, `Add the file at ${relative(process.cwd(), resolved.path) || '.'} or correct the path.`);
+      at(
+        'missing-file',
+        `'${ref.value}' does not exist in the workspace`,
+        `Add the file at ${relative(process.cwd(), resolved.path) || '.'} or correct the path.`,
+      );
       continue;
     }
     if (ref.sha256 && resolved.exists) {
       const actual = await sha256File(resolved.path);
       if (actual !== ref.sha256) {
-        diagnostics.push(diagnosticAt(ref.doc, [...ref.path.slice(0, -1), 'sha256'], 'digest-mismatch', `sha256 of '${ref.value}' is ${actual}, not the recorded ${ref.sha256}: the evidence changed after it was recorded`, 'Review the file; if the change is intended, record the new digest (sha256sum FILE).'));
+        diagnostics.push(
+          diagnosticAt(
+            ref.doc,
+            [...ref.path.slice(0, -1), 'sha256'],
+            'digest-mismatch',
+            `sha256 of '${ref.value}' is ${actual}, not the recorded ${ref.sha256}: the evidence changed after it was recorded`,
+            'Review the file; if the change is intended, record the new digest (sha256sum FILE).',
+          ),
+        );
       }
     }
   }

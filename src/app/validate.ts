@@ -48,7 +48,10 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
     try {
       isDir = (await stat(path)).isDirectory();
     } catch {
-      throw new InfracastError('FILE_NOT_FOUND', `${path}: no such file or folder`, { exitCode: ExitCode.Usage, hints: ['Check the path; globs are expanded by your shell.'] });
+      throw new InfracastError('FILE_NOT_FOUND', `${path}: no such file or folder`, {
+        exitCode: ExitCode.Usage,
+        hints: ['Check the path; globs are expanded by your shell.'],
+      });
     }
     const root = await findWorkspaceRoot(path);
     if (!root) {

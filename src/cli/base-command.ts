@@ -29,7 +29,8 @@ export abstract class InfracastCommand extends Command {
     }
     // oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2.
     if (error.oclif?.exit === 2 || /Unexpected argument|Nonexistent flag|Missing required|Expected .* to be one of/i.test(error.message)) {
-      if (this.jsonEnabled()) this.logJson({ error: { code: 'USAGE', message: error.message, hints: [`Run infracast ${this.id ?? ''} --help.`], exitCode: ExitCode.Usage } });
+      if (this.jsonEnabled())
+        this.logJson({ error: { code: 'USAGE', message: error.message, hints: [`Run infracast ${this.id ?? ''} --help.`], exitCode: ExitCode.Usage } });
       else process.stderr.write(`infracast: ${error.message.split('\n')[0]} [USAGE]\n  hint: run infracast ${this.id ?? ''} --help for the usage.\n`);
       process.exitCode = ExitCode.Usage;
       return undefined;

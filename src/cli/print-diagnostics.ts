@@ -24,6 +24,11 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 
 /** `::error file=..,line=..,col=..::message` so that GitHub shows the problem on the line. */
 export function formatAnnotation(d: Diagnostic, cwd?: string): string {
-  const properties = [`file=${escapeProperty(displayPath(d.file, cwd))}`, `line=${d.line}`, `col=${d.col}`, `title=${escapeProperty(`infracast ${d.code}`)}`].join(',');
+  const properties = [
+    `file=${escapeProperty(displayPath(d.file, cwd))}`,
+    `line=${d.line}`,
+    `col=${d.col}`,
+    `title=${escapeProperty(`infracast ${d.code}`)}`,
+  ].join(',');
   return `::${d.severity === 'error' ? 'error' : 'warning'} ${properties}::${escapeData(d.hint ? `${d.message}\n${d.hint}` : d.message)}`;
 }

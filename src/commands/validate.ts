@@ -12,7 +12,11 @@ export interface ValidateJson {
   errors: number;
   warnings: number;
   at: string;
-  workspaces: { root: string; files: number; definitions: { file: string; document: number; documents: number; kind: string; reason: string; output?: string }[] }[];
+  workspaces: {
+    root: string;
+    files: number;
+    definitions: { file: string; document: number; documents: number; kind: string; reason: string; output?: string }[];
+  }[];
   diagnostics: { file: string; line: number; col: number; severity: string; code: string; message: string; hint?: string }[];
 }
 
@@ -29,8 +33,14 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %>', description: 'Validate the workspace around the current directory.' },
     { command: '<%= config.bin %> <%= command.id %> examples/acme', description: 'Validate a whole workspace.' },
-    { command: '<%= config.bin %> <%= command.id %> examples/acme/reports/*.yaml --verbose', description: 'Validate some definitions and show the kind inferred for each.' },
-    { command: '<%= config.bin %> <%= command.id %> --strict --at 2026-12-31', description: 'Fail on attestations or exceptions expired by the end of the year.' },
+    {
+      command: '<%= config.bin %> <%= command.id %> examples/acme/reports/*.yaml --verbose',
+      description: 'Validate some definitions and show the kind inferred for each.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --strict --at 2026-12-31',
+      description: 'Fail on attestations or exceptions expired by the end of the year.',
+    },
     { command: '<%= config.bin %> <%= command.id %> --json', description: 'Machine-readable result.' },
   ];
 
@@ -41,7 +51,10 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
 
   static override flags = {
     strict: Flags.boolean({ description: 'Treat expired attestations and exceptions as errors.', default: false }),
-    at: Flags.string({ description: 'Judge expiry at this date or instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
+    at: Flags.string({
+      description: 'Judge expiry at this date or instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.',
+      helpValue: 'DATE',
+    }),
     verbose: Flags.boolean({ char: 'v', description: 'List every document with the kind inferred for it and why.', default: false }),
   };
 
@@ -59,7 +72,8 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
     if (verbose) {
       for (const workspace of json.workspaces) {
         this.log(`workspace ${workspace.root}`);
-        for (const d of workspace.definitions) this.log(`  ${d.file}${d.documents > 1 ? `#${d.document + 1}` : ''}: ${d.kind}${d.output ? ` -> ${d.output}` : ''} (${d.reason})`);
+        for (const d of workspace.definitions)
+          this.log(`  ${d.file}${d.documents > 1 ? `#${d.document + 1}` : ''}: ${d.kind}${d.output ? ` -> ${d.output}` : ''} (${d.reason})`);
       }
     }
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
@@ -67,7 +81,10 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
     const where = json.workspaces.map((w) => w.root).join(', ');
     const warnings = result.warningCount > 0 ? `, ${result.warningCount} warning${result.warningCount === 1 ? '' : 's'}` : '';
     if (result.ok) this.log(`${where}: valid (${files} file${files === 1 ? '' : 's'} checked${warnings})`);
-    else process.stderr.write(`${where}: ${result.errorCount} error${result.errorCount === 1 ? '' : 's'}${warnings} (${files} file${files === 1 ? '' : 's'} checked)\n`);
+    else
+      process.stderr.write(
+        `${where}: ${result.errorCount} error${result.errorCount === 1 ? '' : 's'}${warnings} (${files} file${files === 1 ? '' : 's'} checked)\n`,
+      );
   }
 }
 
@@ -84,7 +101,14 @@ function toJson(result: ValidateResult): ValidateJson {
         files: w.files.length,
         definitions: w.documents.map((d) => {
           const output = outputNames.get(`${d.source.file}#${d.source.index}`);
-          return { file: displayPath(d.source.file), document: d.source.index, documents: d.source.count, kind: d.kind, reason: d.kindReason, ...(output ? { output } : {}) };
+          return {
+            file: displayPath(d.source.file),
+            document: d.source.index,
+            documents: d.source.count,
+            kind: d.kind,
+            reason: d.kindReason,
+            ...(output ? { output } : {}),
+          };
         }),
       };
     }),

@@ -132,7 +132,12 @@ export function parseYamlText(file: string, text: string): YamlFile {
 
   if (diagnostics.length === 0 && kept.length === 0) {
     diagnostics.push(
-      fileDiagnostic(file, 'empty-file', 'file is empty: no YAML document in it', 'A definition is a YAML mapping, e.g. `type: framework`; delete the file if it is not needed.'),
+      fileDiagnostic(
+        file,
+        'empty-file',
+        'file is empty: no YAML document in it',
+        'A definition is a YAML mapping, e.g. `type: framework`; delete the file if it is not needed.',
+      ),
     );
   }
 
@@ -151,13 +156,34 @@ export function parseYamlText(file: string, text: string): YamlFile {
 function describeYamlError(file: string, code: string, message: string, text: string, offset: number, line: number, col: number): Diagnostic {
   switch (code) {
     case 'TAB_AS_INDENT':
-      return fileDiagnostic(file, 'yaml-tab-indent', 'tab character used for indentation', 'YAML indents with spaces only: replace the tabs with spaces.', line, col);
+      return fileDiagnostic(
+        file,
+        'yaml-tab-indent',
+        'tab character used for indentation',
+        'YAML indents with spaces only: replace the tabs with spaces.',
+        line,
+        col,
+      );
     case 'DUPLICATE_KEY': {
       const key = /^[^:\n]*/.exec(text.slice(offset))?.[0].trim() ?? '';
-      return fileDiagnostic(file, 'yaml-duplicate-key', `duplicate key${key ? ` '${key}'` : ''} in the same mapping`, 'Each key may appear once: remove or merge the repeated one.', line, col);
+      return fileDiagnostic(
+        file,
+        'yaml-duplicate-key',
+        `duplicate key${key ? ` '${key}'` : ''} in the same mapping`,
+        'Each key may appear once: remove or merge the repeated one.',
+        line,
+        col,
+      );
     }
     default:
-      return fileDiagnostic(file, 'yaml-syntax', `YAML syntax error: ${message.replace(/\s+/g, ' ').trim()}`, 'Check indentation, quotes and brackets around this place.', line, col);
+      return fileDiagnostic(
+        file,
+        'yaml-syntax',
+        `YAML syntax error: ${message.replace(/\s+/g, ' ').trim()}`,
+        'Check indentation, quotes and brackets around this place.',
+        line,
+        col,
+      );
   }
 }
 

@@ -103,7 +103,14 @@ function checkClassification(out: Findings, path: PathSegment[], value: unknown)
 function checkOptions(out: Findings, ctx: RuleContext, base: PathSegment[], options: Body): DefinitionOptions {
   const merged: Body = { ...(ctx.config?.defaultOptions ?? {}), ...options };
   if ('logo_url' in options && 'organization_logo' in options) {
-    out.add([...base, 'logo_url'], 'conflicting-keys', 'logo_url and organization_logo both set: logo_url is an alias of organization_logo', 'Keep one of them.', 'error', 'key');
+    out.add(
+      [...base, 'logo_url'],
+      'conflicting-keys',
+      'logo_url and organization_logo both set: logo_url is an alias of organization_logo',
+      'Keep one of them.',
+      'error',
+      'key',
+    );
   }
   if ('logo_url' in merged) {
     if (!('organization_logo' in options)) merged.organization_logo = merged.logo_url;
@@ -139,12 +146,26 @@ export function checkOutputDefinition(
     out.add(['formats'], 'conflicting-keys', 'format and formats both set', 'Use format for one format or formats for a list, not both.', 'error', 'key');
   }
   if ('framework' in body && 'frameworks' in body) {
-    out.add(['frameworks'], 'conflicting-keys', 'framework and frameworks both set', 'Use framework for one framework or frameworks for a list, not both.', 'error', 'key');
+    out.add(
+      ['frameworks'],
+      'conflicting-keys',
+      'framework and frameworks both set',
+      'Use framework for one framework or frameworks for a list, not both.',
+      'error',
+      'key',
+    );
   }
   checkFramework(out, ctx, ['framework'], body.framework);
   if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkFramework(out, ctx, ['frameworks', i], f));
   if ('report_subtype' in body && type !== 'far-dfars-compliance') {
-    out.add(['report_subtype'], 'not-applicable-key', `report_subtype applies only to type far-dfars-compliance, not ${String(type)}`, 'Remove report_subtype, or set type: far-dfars-compliance.', 'error', 'key');
+    out.add(
+      ['report_subtype'],
+      'not-applicable-key',
+      `report_subtype applies only to type far-dfars-compliance, not ${String(type)}`,
+      'Remove report_subtype, or set type: far-dfars-compliance.',
+      'error',
+      'key',
+    );
   }
 
   const subtype = body.report_subtype as DocumentSubtype | undefined;
@@ -152,7 +173,12 @@ export function checkOutputDefinition(
   if (type === 'far-dfars-compliance' && subtype) {
     const implied = FRAMEWORK_OF_SUBTYPE[subtype];
     if (implied && frameworks.length > 0 && !(frameworks.length === 1 && frameworks[0] === implied)) {
-      out.add(['framework'], 'conflicting-keys', `report_subtype ${subtype} evaluates ${implied}; framework says ${frameworks.join(', ')}`, `Remove framework (it is implied by report_subtype) or set it to ${implied}.`);
+      out.add(
+        ['framework'],
+        'conflicting-keys',
+        `report_subtype ${subtype} evaluates ${implied}; framework says ${frameworks.join(', ')}`,
+        `Remove framework (it is implied by report_subtype) or set it to ${implied}.`,
+      );
     }
     if (implied) frameworks = [implied];
   }
@@ -160,15 +186,28 @@ export function checkOutputDefinition(
   if (frameworks.length === 0 && needsFramework) {
     frameworks = [...(ctx.config?.frameworks ?? [])];
     if (frameworks.length === 0 && ctx.config) {
-      out.add([], 'missing-framework', 'no framework: the definition names none and infracast.yaml has no default frameworks', 'Add framework: nist-800-53 (or another id) here, or frameworks: [...] to infracast.yaml.');
+      out.add(
+        [],
+        'missing-framework',
+        'no framework: the definition names none and infracast.yaml has no default frameworks',
+        'Add framework: nist-800-53 (or another id) here, or frameworks: [...] to infracast.yaml.',
+      );
     }
   }
   const baseline = body.baseline as Baseline | undefined;
   if (baseline !== undefined && baseline !== 'none' && !frameworks.includes('nist-800-53')) {
-    out.add(['baseline'], 'not-applicable-key', `baseline selects an SP 800-53B baseline; it applies only to framework nist-800-53 (this definition evaluates ${frameworks.join(', ') || 'no framework'})`, 'Remove baseline, or use a FedRAMP framework id (fedramp-low/moderate/high) for FedRAMP baselines.', 'error', 'key');
+    out.add(
+      ['baseline'],
+      'not-applicable-key',
+      `baseline selects an SP 800-53B baseline; it applies only to framework nist-800-53 (this definition evaluates ${frameworks.join(', ') || 'no framework'})`,
+      'Remove baseline, or use a FedRAMP framework id (fedramp-low/moderate/high) for FedRAMP baselines.',
+      'error',
+      'key',
+    );
   }
 
-  let formats: OutputFormat[] = typeof body.format === 'string' ? [body.format as OutputFormat] : Array.isArray(body.formats) ? (body.formats as OutputFormat[]) : [];
+  let formats: OutputFormat[] =
+    typeof body.format === 'string' ? [body.format as OutputFormat] : Array.isArray(body.formats) ? (body.formats as OutputFormat[]) : [];
   if (formats.length === 0 && allowedFormats) {
     const defaults = (ctx.config?.defaultFormats ?? ['md']).filter((f) => allowedFormats.includes(f));
     formats = defaults.length > 0 ? defaults : [allowedFormats[0] as OutputFormat];
@@ -221,7 +260,12 @@ function knownTimeZones(): Set<string> {
 
 export function checkTimeZone(out: Findings, path: PathSegment[], zone: unknown): void {
   if (typeof zone !== 'string' || isTimeZone(zone)) return;
-  out.add(path, 'invalid-timezone', `unknown time zone '${zone}'${didYouMean(zone, knownTimeZones())}`, 'Use an IANA time zone name such as America/New_York, Europe/London or UTC.');
+  out.add(
+    path,
+    'invalid-timezone',
+    `unknown time zone '${zone}'${didYouMean(zone, knownTimeZones())}`,
+    'Use an IANA time zone name such as America/New_York, Europe/London or UTC.',
+  );
 }
 
 /** The keys of a schedule body that form its inline definition (the spec's schedule body). */
@@ -245,18 +289,43 @@ export function checkSchedule(
   const hasReports = 'reports' in body;
   const hasInline = 'type' in body;
   if (hasReports && hasInline) {
-    out.add(['reports'], 'conflicting-keys', 'a schedule either lists reports or carries an inline definition (type, format, options), not both', 'Move the inline definition to reports/ and list its name, or remove reports.', 'error', 'key');
+    out.add(
+      ['reports'],
+      'conflicting-keys',
+      'a schedule either lists reports or carries an inline definition (type, format, options), not both',
+      'Move the inline definition to reports/ and list its name, or remove reports.',
+      'error',
+      'key',
+    );
   } else if (!hasReports && !hasInline) {
-    out.add([], 'missing-key', 'a schedule needs reports: [names of definitions] or an inline definition (type, format, options)', 'Add reports: [name] naming definitions in reports/, or type: executive (the spec form).');
+    out.add(
+      [],
+      'missing-key',
+      'a schedule needs reports: [names of definitions] or an inline definition (type, format, options)',
+      'Add reports: [name] naming definitions in reports/, or type: executive (the spec form).',
+    );
   } else if (!hasReports && 'options' in body === false && !('format' in body) && !('formats' in body)) {
     // fine: inline definitions may rely on defaults
   }
   for (const key of ['framework', 'frameworks', 'baseline', 'format', 'formats', 'options', 'report_subtype'] as const) {
-    if (key in body && !hasInline) out.add([key], 'not-applicable-key', `${key} belongs to an inline definition, which needs a type`, 'Add type, or set this on the definitions in reports/.', 'error', 'key');
+    if (key in body && !hasInline)
+      out.add(
+        [key],
+        'not-applicable-key',
+        `${key} belongs to an inline definition, which needs a type`,
+        'Add type, or set this on the definitions in reports/.',
+        'error',
+        'key',
+      );
   }
   const frequency = body.frequency as ScheduleDefinition['frequency'] | undefined;
   if ((frequency === 'weekly' || frequency === 'monthly' || frequency === 'quarterly') && !('day' in body)) {
-    out.add([], 'missing-key', `a ${frequency} schedule needs a day`, frequency === 'weekly' ? 'Add day: monday (or another weekday).' : 'Add day: 1 (a day of the month 1-28) or day: last.');
+    out.add(
+      [],
+      'missing-key',
+      `a ${frequency} schedule needs a day`,
+      frequency === 'weekly' ? 'Add day: monday (or another weekday).' : 'Add day: 1 (a day of the month 1-28) or day: last.',
+    );
   }
   if (frequency === 'daily' && 'day' in body) {
     out.add(['day'], 'not-applicable-key', 'a daily schedule has no day', 'Remove day, or use frequency: weekly or monthly.', 'error', 'key');
@@ -319,7 +388,14 @@ export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Bod
       checkFramework(out, ctx, ['framework'], body.framework);
       checkExpiry(out, ctx, `attestation ${String(body.id)}`, body, 'attested_at');
       if (body.result !== 'partial' && 'partial_condition' in body) {
-        out.add(['partial_condition'], 'not-applicable-key', `partial_condition applies only to result partial, not ${String(body.result)}`, 'Remove partial_condition, or set result: partial.', 'error', 'key');
+        out.add(
+          ['partial_condition'],
+          'not-applicable-key',
+          `partial_condition applies only to result partial, not ${String(body.result)}`,
+          'Remove partial_condition, or set result: partial.',
+          'error',
+          'key',
+        );
       }
       checkEvidence(out, body);
       break;
@@ -333,14 +409,20 @@ export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Bod
     case 'ControlImplementation':
       checkFramework(out, ctx, ['framework'], body.framework);
       if (!('statement' in body) && !('parts' in body) && body.status !== 'not-applicable') {
-        out.add([], 'missing-key', `control ${String(body.control)} has no implementation statement`, 'Add statement: (or parts: per statement part), or status: not-applicable.');
+        out.add(
+          [],
+          'missing-key',
+          `control ${String(body.control)} has no implementation statement`,
+          'Add statement: (or parts: per statement part), or status: not-applicable.',
+        );
       }
       checkEvidence(out, body);
       break;
     case 'Mapping':
       if (Array.isArray(body.rules)) {
         body.rules.forEach((rule, i) => {
-          if (isRecord(rule) && isRecord(rule.controls)) for (const id of Object.keys(rule.controls)) checkFramework(out, ctx, ['rules', i, 'controls', id], id);
+          if (isRecord(rule) && isRecord(rule.controls))
+            for (const id of Object.keys(rule.controls)) checkFramework(out, ctx, ['rules', i, 'controls', id], id);
         });
       }
       break;
@@ -359,24 +441,42 @@ function checkInventory(out: Findings, body: Body): void {
   const ids = new Map<string, number>();
   components.forEach((c, i) => {
     const id = String(c.id);
-    if (ids.has(id)) out.add(['components', i, 'id'], 'duplicate-id', `component id '${id}' is used twice (also item ${(ids.get(id) ?? 0) + 1})`, 'Component ids are unique within the inventory.');
+    if (ids.has(id))
+      out.add(
+        ['components', i, 'id'],
+        'duplicate-id',
+        `component id '${id}' is used twice (also item ${(ids.get(id) ?? 0) + 1})`,
+        'Component ids are unique within the inventory.',
+      );
     else ids.set(id, i);
   });
   const boundaryIds = new Set(boundaries.map((b) => String(b.id)));
   components.forEach((c, i) => {
     if (typeof c.boundary === 'string' && !boundaryIds.has(c.boundary)) {
-      out.add(['components', i, 'boundary'], 'unknown-reference', `unknown boundary '${c.boundary}'${didYouMean(c.boundary, boundaryIds)}`, `Declare it under boundaries, or use one of: ${[...boundaryIds].join(', ') || '(none declared)'}.`);
+      out.add(
+        ['components', i, 'boundary'],
+        'unknown-reference',
+        `unknown boundary '${c.boundary}'${didYouMean(c.boundary, boundaryIds)}`,
+        `Declare it under boundaries, or use one of: ${[...boundaryIds].join(', ') || '(none declared)'}.`,
+      );
     }
   });
   boundaries.forEach((b, i) => {
-    if (typeof b.parent === 'string' && !boundaryIds.has(b.parent)) out.add(['boundaries', i, 'parent'], 'unknown-reference', `unknown parent boundary '${b.parent}'${didYouMean(b.parent, boundaryIds)}`);
+    if (typeof b.parent === 'string' && !boundaryIds.has(b.parent))
+      out.add(['boundaries', i, 'parent'], 'unknown-reference', `unknown parent boundary '${b.parent}'${didYouMean(b.parent, boundaryIds)}`);
   });
   const connections = Array.isArray(body.connections) ? body.connections : [];
   connections.forEach((c, i) => {
     if (!isRecord(c)) return;
     for (const end of ['from', 'to'] as const) {
       const id = c[end];
-      if (typeof id === 'string' && !ids.has(id)) out.add(['connections', i, end], 'unknown-reference', `connection ${end} unknown component '${id}'${didYouMean(id, ids.keys())}`, 'Connections join components declared under components.');
+      if (typeof id === 'string' && !ids.has(id))
+        out.add(
+          ['connections', i, end],
+          'unknown-reference',
+          `connection ${end} unknown component '${id}'${didYouMean(id, ids.keys())}`,
+          'Connections join components declared under components.',
+        );
     }
   });
 }
@@ -393,7 +493,8 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
   if (isRecord(defaults.options)) {
     checkClassification(out, ['defaults', 'options', 'classification'], defaults.options.classification);
     const logo = defaults.options.organization_logo ?? defaults.options.logo_url;
-    if (typeof logo === 'string' && !isUrl(logo)) out.reference(['defaults', 'options', 'organization_logo' in defaults.options ? 'organization_logo' : 'logo_url'], logo, true);
+    if (typeof logo === 'string' && !isUrl(logo))
+      out.reference(['defaults', 'options', 'organization_logo' in defaults.options ? 'organization_logo' : 'logo_url'], logo, true);
   }
   const redaction = isRecord(body.redaction) ? body.redaction : {};
   if (Array.isArray(redaction.patterns)) {
@@ -402,7 +503,12 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
       try {
         new RegExp(p.regex, 'g');
       } catch (error) {
-        out.add(['redaction', 'patterns', i, 'regex'], 'invalid-regex', `invalid regular expression: ${(error as Error).message}`, 'Write a JavaScript regular expression; escape backslashes inside double quotes or use single quotes.');
+        out.add(
+          ['redaction', 'patterns', i, 'regex'],
+          'invalid-regex',
+          `invalid regular expression: ${(error as Error).message}`,
+          'Write a JavaScript regular expression; escape backslashes inside double quotes or use single quotes.',
+        );
       }
     });
   }

@@ -105,7 +105,7 @@ function optionOwners(schemaName: string, key: string): string[] {
   const schema = loadSchema(schemaName);
   const owners: string[] = [];
   for (const branch of (schema.allOf as Record<string, unknown>[] | undefined) ?? []) {
-    const type = ((branch.if as { properties?: { type?: { const?: string } } } | undefined)?.properties?.type?.const);
+    const type = (branch.if as { properties?: { type?: { const?: string } } } | undefined)?.properties?.type?.const;
     const optionsRef = (branch.then as { properties?: { options?: { $ref?: string } } } | undefined)?.properties?.options?.$ref;
     if (!type || !optionsRef) continue;
     const options = resolveRef(schemaName, optionsRef);

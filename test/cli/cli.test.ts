@@ -95,15 +95,24 @@ describe('validate', () => {
     });
   });
   it('inside GitHub Actions also prints ::error annotations', () => {
-    const r = runCli(['validate', 'test/fixtures/bad-inputs/reports/unknown-framework.yaml', '--at', '2026-11-29'], { cwd: repoRoot, env: { GITHUB_ACTIONS: 'true' } });
+    const r = runCli(['validate', 'test/fixtures/bad-inputs/reports/unknown-framework.yaml', '--at', '2026-11-29'], {
+      cwd: repoRoot,
+      env: { GITHUB_ACTIONS: 'true' },
+    });
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /^::error file=test\/fixtures\/bad-inputs\/reports\/unknown-framework\.yaml,line=2,col=12,title=infracast unknown-framework::unknown framework 'nist-800-35' \(did you mean 'nist-800-53'\?\)%0AKnown frameworks/m);
+    assert.match(
+      r.stdout,
+      /^::error file=test\/fixtures\/bad-inputs\/reports\/unknown-framework\.yaml,line=2,col=12,title=infracast unknown-framework::unknown framework 'nist-800-35' \(did you mean 'nist-800-53'\?\)%0AKnown frameworks/m,
+    );
   });
   it('a definition in a multi-document stream is named <stem>-<n>; a name: collision is an error at both places', () => {
     const root = makeWorkspace({ 'reports/pack.yaml': 'type: gap\n---\ntype: executive\n', 'reports/other.yaml': 'name: pack-2\ntype: gap\n' });
     const r = runCli(['validate', root, '--json', '--at', '2026-11-29']);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(json.diagnostics.map((d: { file: string; code: string }) => `${d.file.split('/').pop()} ${d.code}`).sort(), ['other.yaml duplicate-name', 'pack.yaml duplicate-name']);
+    assert.deepEqual(json.diagnostics.map((d: { file: string; code: string }) => `${d.file.split('/').pop()} ${d.code}`).sort(), [
+      'other.yaml duplicate-name',
+      'pack.yaml duplicate-name',
+    ]);
   });
 });
 

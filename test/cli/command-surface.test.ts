@@ -8,8 +8,22 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { goldenDir, repoRoot } from '../support/paths.js';
 
-interface ManifestFlag { name: string; type: string; char?: string; options?: string[]; default?: unknown; multiple?: boolean; description?: string }
-interface ManifestCommand { id: string; args: Record<string, { name: string; required?: boolean }>; flags: Record<string, ManifestFlag>; enableJsonFlag?: boolean; strict?: boolean }
+interface ManifestFlag {
+  name: string;
+  type: string;
+  char?: string;
+  options?: string[];
+  default?: unknown;
+  multiple?: boolean;
+  description?: string;
+}
+interface ManifestCommand {
+  id: string;
+  args: Record<string, { name: string; required?: boolean }>;
+  flags: Record<string, ManifestFlag>;
+  enableJsonFlag?: boolean;
+  strict?: boolean;
+}
 
 it('the command surface matches test/golden/command-surface.json', () => {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, ManifestCommand> };
@@ -21,7 +35,13 @@ it('the command surface matches test/golden/command-surface.json', () => {
       json: c.enableJsonFlag === true,
       flags: Object.values(c.flags)
         .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .map((f) => ({ name: f.name, type: f.type, ...(f.char ? { char: f.char } : {}), ...(f.options ? { options: f.options } : {}), ...(f.default !== undefined ? { default: f.default } : {}) })),
+        .map((f) => ({
+          name: f.name,
+          type: f.type,
+          ...(f.char ? { char: f.char } : {}),
+          ...(f.options ? { options: f.options } : {}),
+          ...(f.default !== undefined ? { default: f.default } : {}),
+        })),
     }));
   const actual = `${JSON.stringify(surface, null, 2)}\n`;
   const golden = join(goldenDir, 'command-surface.json');
@@ -33,7 +53,11 @@ it('the command surface matches test/golden/command-surface.json', () => {
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, shape(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, shape(v)]),
+    );
   }
   return value === null ? 'null' : typeof value;
 }
@@ -46,10 +70,10 @@ it('the --json output shapes match test/golden/json-shapes.json', async () => {
   const shapes = {
     'validate (valid)': run(['validate', 'examples/starter', '--verbose', '--at', '2026-11-29']),
     'validate (invalid)': run(['validate', 'test/fixtures/bad-inputs/reports/wrong-type.yaml', '--at', '2026-11-29']),
-    'init': run(['init', join(mkdtempSync(join(tmpdir(), 'infracast-shape-')), 'ws')]),
+    init: run(['init', join(mkdtempSync(join(tmpdir(), 'infracast-shape-')), 'ws')]),
     'schema (list)': run(['schema']),
     'schema --out': run(['schema', '--out', mkdtempSync(join(tmpdir(), 'infracast-schemas-'))]),
-    'error': run(['validate', '/no/such/path']),
+    error: run(['validate', '/no/such/path']),
   };
   const actual = `${JSON.stringify(shapes, null, 2)}\n`;
   const golden = join(goldenDir, 'json-shapes.json');

@@ -38,7 +38,10 @@ describe('interop: spec request bodies', () => {
     const requests = objects.filter((o) => ('type' in o || 'frequency' in o) && !responseKeys.some((k) => k in o));
     assert.equal(requests.length, SPEC_BODIES.length, `found ${requests.length} request bodies in the spec`);
     for (const request of requests) {
-      assert.ok(SPEC_BODIES.some((b) => JSON.stringify(JSON.parse(b.json)) === JSON.stringify(request)), `not held by the tests: ${JSON.stringify(request)}`);
+      assert.ok(
+        SPEC_BODIES.some((b) => JSON.stringify(JSON.parse(b.json)) === JSON.stringify(request)),
+        `not held by the tests: ${JSON.stringify(request)}`,
+      );
     }
   });
 });

@@ -47,7 +47,10 @@ describe('architecture: dependencies point inward (DESIGN.md)', () => {
         const target = relative(src, resolve(dirname(join(src, file)), spec)).replace(/\.js$/, '.ts');
         const targetLayer = layerOf(target);
         if (targetLayer === layer) continue;
-        assert.ok(allowed[layer]?.includes(targetLayer), `src/${file} imports ${spec} (${targetLayer}); ${layer} may import only ${allowed[layer]?.join(', ') || 'nothing outside itself'}`);
+        assert.ok(
+          allowed[layer]?.includes(targetLayer),
+          `src/${file} imports ${spec} (${targetLayer}); ${layer} may import only ${allowed[layer]?.join(', ') || 'nothing outside itself'}`,
+        );
       }
     });
   }

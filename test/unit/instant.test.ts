@@ -16,7 +16,13 @@ describe('the run instant: --at, else SOURCE_DATE_EPOCH, else the clock', () => 
     assert.equal(resolveInstant(undefined, {}, clock).toISOString(), '2030-01-01T00:00:00.000Z');
   });
   it('rejects nonsense as a usage error (exit 2)', () => {
-    assert.throws(() => resolveInstant('next tuesday', {}, clock), (e: unknown) => e instanceof InfracastError && e.exitCode === 2);
-    assert.throws(() => resolveInstant(undefined, { SOURCE_DATE_EPOCH: 'yesterday' }, clock), (e: unknown) => e instanceof InfracastError && e.exitCode === 2);
+    assert.throws(
+      () => resolveInstant('next tuesday', {}, clock),
+      (e: unknown) => e instanceof InfracastError && e.exitCode === 2,
+    );
+    assert.throws(
+      () => resolveInstant(undefined, { SOURCE_DATE_EPOCH: 'yesterday' }, clock),
+      (e: unknown) => e instanceof InfracastError && e.exitCode === 2,
+    );
   });
 });

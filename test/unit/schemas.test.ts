@@ -11,7 +11,12 @@ const load = (name: string): Record<string, any> => JSON.parse(readFileSync(join
 describe('schemas/: the contract for every YAML kind', () => {
   const files = readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'));
   it('has one schema per kind plus the shared definitions', () => {
-    assert.deepEqual(files.sort(), ['attestation', 'common', 'config', 'control', 'document', 'exception', 'finding', 'inventory', 'mapping', 'report', 'schedule'].map((n) => `${n}.schema.json`));
+    assert.deepEqual(
+      files.sort(),
+      ['attestation', 'common', 'config', 'control', 'document', 'exception', 'finding', 'inventory', 'mapping', 'report', 'schedule'].map(
+        (n) => `${n}.schema.json`,
+      ),
+    );
   });
   for (const file of files) {
     it(`${file}: draft 2020-12 with a stable $id, a title and a description`, () => {
@@ -33,7 +38,10 @@ describe('schemas/: the contract for every YAML kind', () => {
     }
   });
   it('keeps the report and document type lists and per-type formats equal to the code', () => {
-    for (const [schemaName, kind, types] of [['report', 'Report', REPORT_TYPES], ['document', 'Document', DOCUMENT_TYPES]] as const) {
+    for (const [schemaName, kind, types] of [
+      ['report', 'Report', REPORT_TYPES],
+      ['document', 'Document', DOCUMENT_TYPES],
+    ] as const) {
       const schema = load(schemaName);
       assert.deepEqual(schema.properties.type.enum, [...types]);
       for (const branch of schema.allOf) {

@@ -50,7 +50,13 @@ describe('reading YAML definition files safely', () => {
   });
   it('refuses an alias bomb beyond the budget', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+    ])
+      lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     const r = parseYamlText('bomb.yaml', `${lines.join('\n')}\n`);
     assert.deepEqual(codes(r), ['alias-budget']);
     assert.equal(r.diagnostics[0]?.line, 2, 'points at the first alias');
