@@ -53,6 +53,12 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
         hints: ['Check the path; globs are expanded by your shell.'],
       });
     }
+    if (!isDir && !/\.ya?ml$/i.test(path)) {
+      throw new InfracastError('USAGE', `${path}: not a YAML file; validate checks the workspace's YAML files`, {
+        exitCode: ExitCode.Usage,
+        hints: ['Give .yaml/.yml files or a workspace folder. Findings exports are checked by `infracast findings inspect`.'],
+      });
+    }
     const root = await findWorkspaceRoot(path);
     if (!root) {
       throw new InfracastError('WORKSPACE_NOT_FOUND', `${path}: no ${CONFIG_FILE} in this folder or any folder above it`, {

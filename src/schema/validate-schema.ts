@@ -125,6 +125,9 @@ function translateErrors(doc: YamlDocument, schemaName: string, root: unknown, e
     if (!seen || size < (seen.params.allowedValues as unknown[]).length) narrowestEnum.set(e.instancePath, e);
   }
   relevant = relevant.filter((e) => e.keyword !== 'enum' || narrowestEnum.get(e.instancePath) === e);
+  // A value of the wrong type fails its other constraints too: the type error alone says it.
+  const wrongType = new Set(relevant.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  relevant = relevant.filter((e) => e.keyword === 'type' || !wrongType.has(e.instancePath));
 
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
