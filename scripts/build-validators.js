@@ -2,6 +2,7 @@
 // Precompiles the JSON Schemas in schemas/ into one ESM module of standalone ajv validators
 // (dist/src/generated/validators.js, declared by src/generated/validators.d.ts), so that the CLI
 // never compiles schemas at start-up. Run by `npm run build` (and so by `prepare`); not committed.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +16,13 @@ const outFile = join(root, 'dist', 'src', 'generated', 'validators.js');
 // verbose: errors carry parentSchema, which gives "did you mean" its candidates.
 const ajv = createAjv({ code: { source: true, esm: true, lines: false }, verbose: true });
 const exportsByKind = {};
+const schemasHash = createHash('sha256');
 for (const file of readdirSync(schemaDir)
   .filter((f) => f.endsWith('.schema.json'))
   .sort()) {
-  const schema = JSON.parse(readFileSync(join(schemaDir, file), 'utf8'));
+  const text = readFileSync(join(schemaDir, file), 'utf8');
+  schemasHash.update(`${file}\0${text}\0`);
+  const schema = JSON.parse(text);
   const kind = file.replace(/\.schema\.json$/, '');
   if (schema.$id !== `${SCHEMA_ID_BASE}${file}`) throw new Error(`${file}: $id must be ${SCHEMA_ID_BASE}${file}`);
   ajv.addSchema(schema);
@@ -33,9 +37,15 @@ code = code.replace(/require\("([^"]+)"\)/g, (_m, spec) => {
 });
 const header = [...imports].map(([spec, name]) => `import ${name} from ${JSON.stringify(`${spec}.js`)};`).join('\n');
 const names = Object.keys(exportsByKind);
+code = `${header}\n${code.replace(/^"use strict";/, '')}\nexport default { ${names.join(', ')} };\n`;
 const timeZones = [...Intl.supportedValuesOf('timeZone'), 'UTC'].sort();
-code = `${header}\n${code.replace(/^"use strict";/, '')}\nexport default { ${names.join(', ')} };\nexport const timeZones = ${JSON.stringify(timeZones)};\n`;
+const buildInfo = `export const schemasHash = ${JSON.stringify(schemasHash.digest('hex'))};\nexport const timeZones = ${JSON.stringify(timeZones)};\n`;
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(`${outFile}.tmp`, code);
-renameSync(`${outFile}.tmp`, outFile);
+for (const [path, text] of [
+  [outFile, code],
+  [join(dirname(outFile), 'build-info.js'), buildInfo],
+]) {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
 console.log(`validators: ${names.length} schemas -> ${outFile.slice(root.length + 1)}`);

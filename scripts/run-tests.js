@@ -35,6 +35,8 @@ const tiers = [
 ];
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const reportDir = mkdtempSync(join(tmpdir(), 'infracast-tests-'));
+// The tests' own cache folder: nothing is written to the home folder, and every run starts empty.
+process.env.INFRACAST_CACHE_DIR = join(reportDir, 'cache');
 let failed = false;
 for (const [i, tier] of tiers.entries()) {
   const dirs = tier.dirs.filter((d) => hasTests(join(root, d)));

@@ -19,7 +19,8 @@ import { DEFINITION_FOLDERS, inferKind, KIND_OF_FOLDER, SCHEMA_OF_KIND } from '.
 import { checkConfig, checkOutputDefinition, checkSchedule, checkSupportingDocument, inlineBody, slugify } from '../schema/rules.js';
 import type { Reference, RuleContext, RuleResult } from '../schema/rules.js';
 import { didYouMean } from '../schema/suggest.js';
-import { validateAgainstSchema } from '../schema/validate-schema.js';
+import { checkAgainstSchema } from '../schema/validate-schema.js';
+import { ContentCache } from '../io/cache.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -28,6 +29,8 @@ export interface LoadOptions {
   strict?: boolean;
   /** Files to read besides the workspace folders (e.g. given on the command line). */
   extraFiles?: string[];
+  /** Parse and schema-validity cache; default from the environment (see io/cache.ts). */
+  cache?: ContentCache;
 }
 
 /** A document as loaded: its kind and why (validate --verbose prints these). */
@@ -108,10 +111,11 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     references.push(...result.references);
   };
   const ctx: RuleContext = { frameworks: new Set(BUILT_IN_FRAMEWORK_IDS), config: undefined, at: options.at, strict: options.strict ?? false };
+  const cache = options.cache ?? ContentCache.fromEnvironment();
 
   // infracast.yaml first: its defaults feed every definition.
   const configPath = join(root, CONFIG_FILE);
-  const configFile = await readYamlFile(configPath);
+  const configFile = await readYamlFile(configPath, cache);
   diagnostics.push(...configFile.diagnostics);
   const [configDoc, ...extraDocs] = configFile.documents;
   for (const extra of extraDocs)
@@ -130,7 +134,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
         ),
       );
     } else {
-      const schemaErrors = validateAgainstSchema(configDoc, 'config');
+      const schemaErrors = await checkAgainstSchema(configDoc, 'config', cache);
       diagnostics.push(...schemaErrors);
       if (schemaErrors.length === 0) {
         ctx.config = buildConfig(root, configDoc.value);
@@ -167,7 +171,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
       });
       continue;
     }
-    const file = await readYamlFile(entry.path);
+    const file = await readYamlFile(entry.path, cache);
     diagnostics.push(...file.diagnostics);
     for (const doc of file.documents) {
       const source: DefinitionSource = { file: doc.file, index: doc.index, count: doc.count };
@@ -200,7 +204,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
       documents.push({ source, kind: decision.kind, kindReason: decision.reason });
       // The rules run even when the schema fails (they check types themselves), so that one
       // pass reports every problem; a definition is kept only when both pass.
-      const schemaErrors = validateAgainstSchema(doc, SCHEMA_OF_KIND[decision.kind]);
+      const schemaErrors = await checkAgainstSchema(doc, SCHEMA_OF_KIND[decision.kind], cache);
       diagnostics.push(...schemaErrors);
       const schemaOk = schemaErrors.length === 0;
       const stemName = `${fileStem(doc.file)}${doc.count > 1 ? `-${doc.index + 1}` : ''}`;
@@ -219,7 +223,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
         if (body) {
           const inlineDecision = inferKind(body);
           const inlineKind = inlineDecision?.kind === 'Document' ? 'Document' : 'Report';
-          const inlineErrors = validateAgainstSchema(doc, SCHEMA_OF_KIND[inlineKind], body);
+          const inlineErrors = await checkAgainstSchema(doc, SCHEMA_OF_KIND[inlineKind], cache, body);
           diagnostics.push(...inlineErrors);
           const checked = checkOutputDefinition(doc, inlineKind, `inline in schedule: ${inlineDecision?.reason ?? ''}`, body, ctx, outputName(doc.value));
           collect(checked.result);
@@ -349,6 +353,29 @@ function crossFileRules(
     ['control'],
     'Keep one statement per control: merge the two.',
   );
+  // Control statements name inventory components that exist.
+  const components = new Set(
+    records
+      .filter((r) => r.kind === 'Inventory')
+      .flatMap((r) => (Array.isArray(r.value.components) ? (r.value.components as { id?: unknown }[]) : []))
+      .map((c) => String(c.id)),
+  );
+  for (const record of records.filter((r) => r.kind === 'ControlImplementation' && Array.isArray(r.value.components))) {
+    const doc = recordDocs.get(record);
+    (record.value.components as unknown[]).forEach((id, i) => {
+      if (doc && typeof id === 'string' && !components.has(id)) {
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            ['components', i],
+            'unknown-reference',
+            `component '${id}' is not in the inventory${didYouMean(id, components)}`,
+            components.size > 0 ? `Inventory components: ${[...components].sort().join(', ')}.` : 'Declare it in inventory/ (components: [{id, name, type}]).',
+          ),
+        );
+      }
+    });
+  }
   const names = new Set(outputs.map((o) => o.outputName));
   for (const schedule of schedules) {
     if (schedule.inline) continue;

@@ -22,10 +22,13 @@ export function formatDiagnostic(d: Diagnostic, cwd?: string): string {
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** `::error file=..,line=..,col=..::message` so that GitHub shows the problem on the line. */
-export function formatAnnotation(d: Diagnostic, cwd?: string): string {
+/**
+ * `::error file=..,line=..,col=..::message` so that GitHub shows the problem on the line. Paths are
+ * relative to the repository checkout (GITHUB_WORKSPACE), wherever the command ran.
+ */
+export function formatAnnotation(d: Diagnostic, base: string = process.env.GITHUB_WORKSPACE || process.cwd()): string {
   const properties = [
-    `file=${escapeProperty(displayPath(d.file, cwd))}`,
+    `file=${escapeProperty(displayPath(d.file, base))}`,
     `line=${d.line}`,
     `col=${d.col}`,
     `title=${escapeProperty(`infracast ${d.code}`)}`,

@@ -14,6 +14,3 @@ export type ValidateFunction = ((data: unknown) => boolean) & { errors?: AjvErro
 
 declare const validators: Readonly<Record<string, ValidateFunction>>;
 export default validators;
-
-/** IANA time zone names known to the ICU of the Node.js that ran the build (a fast path; Intl decides the rest). */
-export declare const timeZones: readonly string[];

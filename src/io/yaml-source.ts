@@ -3,11 +3,30 @@
  * a YAML 1.2 core-schema parse that keeps source positions, duplicate keys refused, and an
  * alias budget against "billion laughs" documents. Every problem becomes a Diagnostic with
  * the file, line and column, never an exception.
+ *
+ * Two parsers, one semantics (YAML 1.2 core schema): js-yaml reads well-formed files quickly,
+ * keeping each node's offset from its event stream (the `yaml` package is several times slower
+ * on a cold start, which dominates a CLI run); the `yaml` package, with its source ranges and
+ * error descriptions, reads every file js-yaml rejects, so that one parser describes every
+ * syntax error and applies the alias budget. A test checks both give the same values.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import { constructFromEvents, parseEvents } from 'js-yaml';
+import type { Event as YamlEvent } from 'js-yaml';
+import type * as Yaml from 'yaml';
 import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
+import { digest } from './cache.js';
+import type { ContentCache } from './cache.js';
+
+type YamlModule = typeof Yaml;
+let yamlModule: YamlModule | undefined;
+/** The `yaml` package, loaded on first need (it is not on the start-up path of a valid workspace). */
+function yamlLib(): YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule;
+  return yamlModule;
+}
 
 /** Definition files are small; findings exports (which can be large) are not read here. */
 export const MAX_YAML_BYTES = 1024 * 1024;
@@ -47,11 +66,11 @@ function formatMegabytes(bytes: number): string {
  * diagnostics). Definition files are small: synchronous reads avoid a thread-pool round trip per
  * file, which dominates a CLI run.
  */
-export async function readYamlFile(file: string): Promise<YamlFile> {
-  return readYamlFileSync(file);
+export async function readYamlFile(file: string, cache?: ContentCache): Promise<YamlFile> {
+  return readYamlFileSync(file, cache);
 }
 
-export function readYamlFileSync(file: string): YamlFile {
+export function readYamlFileSync(file: string, cache?: ContentCache): YamlFile {
   const fail = (code: string, message: string, hint?: string): YamlFile => ({
     file,
     documents: [],
@@ -83,12 +102,179 @@ export function readYamlFileSync(file: string): YamlFile {
   } catch {
     return fail('not-utf8', 'file is not valid UTF-8 text', 'Save the file as UTF-8.');
   }
-  return parseYamlText(file, text);
+  return parseYamlText(file, text, cache);
+}
+
+/** What the fast path learns from a well-formed file; cached by the file's digest. */
+interface FastParse {
+  /** Non-empty documents with their index in the stream. */
+  documents: { index: number; value: unknown }[];
+  /** Node positions by path, per document of the stream. */
+  positions: [string, NodePosition][][];
 }
 
 /** Parses YAML text already in memory (also used for definitions embedded in tests). */
-export function parseYamlText(file: string, text: string): YamlFile {
+export function parseYamlText(file: string, text: string, cache?: ContentCache): YamlFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const key = cache ? digest('yaml', text) : '';
+  const cached = cache?.get('yaml', key);
+  let parsed = cached === undefined ? undefined : readCached(cached);
+  if (!parsed) {
+    parsed = fastParse(file, text);
+    if (!parsed) return parseWithSourceRanges(file, text);
+    // Only what JSON holds exactly is cached (not e.g. .inf or .nan).
+    if (cache && isJsonExact(parsed.documents)) cache.set('yaml', key, JSON.stringify(parsed));
+  }
+  if (parsed.documents.length === 0) return parseWithSourceRanges(file, text);
+  const positions = parsed.positions.map((entries) => new Map(entries));
+  const lineStarts = lineStartOffsets(text);
+  const count = parsed.documents.length;
+  const documents = parsed.documents.map(({ value, index }, keptIndex): YamlDocument => ({
+    file,
+    index: keptIndex,
+    count,
+    value,
+    locate(path, target = 'value') {
+      const byPath = positions[index] ?? new Map<string, NodePosition>();
+      for (let length = path.length; length >= 0; length--) {
+        const found = byPath.get(pathKey(path.slice(0, length)));
+        if (found === undefined) continue;
+        const offset = length === path.length && target === 'key' && found.key !== undefined ? found.key : found.value;
+        return offsetToPosition(lineStarts, offset);
+      }
+      return { line: 1, col: 1 };
+    },
+  }));
+  return { file, documents, diagnostics: [] };
+}
+
+/** A cache entry, or undefined when it cannot be read (a truncated file is a miss, not an error). */
+function readCached(text: string): FastParse | undefined {
+  try {
+    const parsed = JSON.parse(text) as FastParse;
+    return Array.isArray(parsed.documents) && Array.isArray(parsed.positions) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** js-yaml's parse with node positions, or undefined when js-yaml rejects the text. */
+function fastParse(file: string, text: string): FastParse | undefined {
+  let events: YamlEvent[];
+  let values: unknown[];
+  try {
+    events = parseEvents(text, { filename: file });
+    // Aliases are refused here (maxAliases 0): the source-range parser applies the alias budget.
+    values = constructFromEvents(events, { source: text, filename: file, maxAliases: 0 });
+  } catch {
+    return undefined;
+  }
+  return {
+    documents: values.map((value, index) => ({ value, index })).filter(({ value }) => value !== null && value !== undefined),
+    positions: indexPositions(events, text).map((byPath) => [...byPath]),
+  };
+}
+
+/** Whether a JSON round trip gives the same values (no Infinity, NaN or -0). */
+function isJsonExact(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isJsonExact);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isJsonExact);
+  return true;
+}
+
+interface NodePosition {
+  /** Offset of the mapping key, for nodes that are mapping values. */
+  key?: number;
+  value: number;
+}
+
+const pathKey = (path: readonly PathSegment[]): string => JSON.stringify(path);
+
+type Frame =
+  | { kind: 'doc' }
+  | { kind: 'skip' }
+  | { kind: 'seq'; path: PathSegment[]; next: number }
+  | { kind: 'map'; path: PathSegment[]; key?: string; keyOffset?: number };
+
+/** From js-yaml's events: the offset of every node (and of its key), by path, per document. */
+function indexPositions(events: YamlEvent[], source: string): Map<string, NodePosition>[] {
+  const documents: Map<string, NodePosition>[] = [];
+  let current = new Map<string, NodePosition>();
+  const stack: Frame[] = [];
+  for (const event of events) {
+    if (event.type === 1) {
+      current = new Map();
+      documents.push(current);
+      stack.push({ kind: 'doc' });
+      continue;
+    }
+    if (event.type === 6) {
+      stack.pop();
+      continue;
+    }
+    let offset = event.type === 4 ? event.valueStart : event.type === 5 ? event.anchorStart : event.start;
+    // A block scalar's value starts on the next line; point at its | or > indicator, as editors do.
+    if (event.type === 4 && (event.style === 4 || event.style === 5)) offset = source.lastIndexOf(event.style === 4 ? '|' : '>', event.valueStart);
+    // A quoted scalar's value starts after its opening quote; point at the quote.
+    if (event.type === 4 && (event.style === 2 || event.style === 3)) offset = event.valueStart - 1;
+    const parent = stack[stack.length - 1];
+    const opens = event.type === 2 || event.type === 3;
+    if (!parent || parent.kind === 'skip') {
+      if (opens) stack.push({ kind: 'skip' });
+      continue;
+    }
+    if (parent.kind === 'map' && parent.key === undefined) {
+      // A key: plain and simple quoted scalars are their source text; others are decoded.
+      if (event.type === 4) {
+        parent.key = event.fast
+          ? source.slice(event.valueStart, event.valueEnd)
+          : String(constructFromEvents([events[0] as YamlEvent, event, { type: 6 }], { source })[0]);
+      } else {
+        parent.key = '';
+        if (opens) stack.push({ kind: 'skip' }); // a collection as a key: nothing to point into
+      }
+      parent.keyOffset = offset;
+      continue;
+    }
+    let path: PathSegment[];
+    let keyOffset: number | undefined;
+    if (parent.kind === 'map') {
+      path = [...parent.path, parent.key as string];
+      keyOffset = parent.keyOffset;
+      parent.key = undefined;
+    } else if (parent.kind === 'seq') {
+      path = [...parent.path, parent.next++];
+    } else {
+      path = [];
+    }
+    current.set(pathKey(path), keyOffset === undefined ? { value: offset } : { key: keyOffset, value: offset });
+    if (event.type === 3) stack.push({ kind: 'map', path });
+    else if (event.type === 2) stack.push({ kind: 'seq', path, next: 0 });
+  }
+  return documents;
+}
+
+function lineStartOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function offsetToPosition(lineStarts: number[], offset: number): { line: number; col: number } {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((lineStarts[mid] as number) <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, col: offset - (lineStarts[low] as number) + 1 };
+}
+
+/** The full-fidelity parse: every node with its source range, every error with its place. */
+export function parseWithSourceRanges(file: string, text: string): YamlFile {
+  const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   const docs = Array.isArray(parsed) ? parsed : [parsed];
@@ -189,10 +375,10 @@ function describeYamlError(file: string, code: string, message: string, text: st
 
 function firstAliasOffset(doc: Document.Parsed): number {
   let offset = 0;
-  visit(doc, {
+  yamlLib().visit(doc, {
     Alias(_key, node) {
       offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
+      return yamlLib().visit.BREAK;
     },
   });
   return offset;
@@ -203,6 +389,7 @@ function firstAliasOffset(doc: Document.Parsed): number {
  * exist (e.g. a missing required key is reported at the mapping that lacks it).
  */
 function nodeOffset(doc: Document.Parsed, path: readonly PathSegment[], target: 'key' | 'value'): number {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib();
   let node: YamlNode | ParsedNode | null | undefined = doc.contents;
   let offset = node?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {

@@ -19,7 +19,7 @@ import type {
   ScheduleDefinition,
 } from '../model/definitions.js';
 import { FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
-import { timeZones as buildTimeZones } from '../generated/validators.js';
+import { timeZones as buildTimeZones } from '../generated/build-info.js';
 import { didYouMean } from './suggest.js';
 
 /** A path written in a document that must resolve inside the workspace (and maybe exist, with a digest). */
@@ -495,6 +495,20 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
     const logo = defaults.options.organization_logo ?? defaults.options.logo_url;
     if (typeof logo === 'string' && !isUrl(logo))
       out.reference(['defaults', 'options', 'organization_logo' in defaults.options ? 'organization_logo' : 'logo_url'], logo, true);
+  }
+  // Network-bound signing settings under a closed network policy cannot work: say so now.
+  const signing = isRecord(body.signing) ? body.signing : {};
+  const network = isRecord(body.network) ? body.network : {};
+  const sigstore = isRecord(signing.sigstore) ? signing.sigstore : {};
+  const needsNetwork = [typeof signing.tsa_url === 'string' ? 'tsa_url' : '', sigstore.mode === 'keyless' ? 'sigstore keyless' : ''].filter(Boolean);
+  if (needsNetwork.length > 0 && network.allow !== true) {
+    out.add(
+      ['signing', typeof signing.tsa_url === 'string' ? 'tsa_url' : 'sigstore'],
+      'network-disabled',
+      `signing needs the network (${needsNetwork.join(', ')}) but network.allow is not true: signing will stop with exit 3`,
+      'Set network.allow: true and list the TSA and Sigstore hosts in network.allowed_hosts, or remove tsa_url and use sigstore mode key.',
+      'warning',
+    );
   }
   const redaction = isRecord(body.redaction) ? body.redaction : {};
   if (Array.isArray(redaction.patterns)) {

@@ -7,13 +7,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { InfracastError } from '../errors.js';
-import validators from '../generated/validators.js';
+import { schemasHash } from '../generated/build-info.js';
 import type { AjvError, ValidateFunction } from '../generated/validators.js';
+import { digest } from '../io/cache.js';
+import type { ContentCache } from '../io/cache.js';
 import { packageRoot } from '../io/package-root.js';
 import type { PathSegment, YamlDocument } from '../io/yaml-source.js';
 import { didYouMean } from './suggest.js';
 
+let validators: Readonly<Record<string, ValidateFunction>> | undefined;
+
+/** Loads the precompiled validators (a large module: only runs that validate something need it). */
+export async function prepareSchemaValidation(): Promise<void> {
+  validators ??= (await import('../generated/validators.js')).default;
+}
+
 function validatorFor(schemaName: string): ValidateFunction {
+  if (!validators) throw new InfracastError('INTERNAL', 'schema validation used before prepareSchemaValidation()');
   const validate = validators[schemaName];
   if (!validate) throw new InfracastError('SCHEMA_UNKNOWN', `no schema named ${schemaName}`);
   return validate;
@@ -33,7 +43,27 @@ export function loadSchema(name: string): Record<string, unknown> {
   return schema;
 }
 
-/** Validates `value` (or, for inline parts, `doc.value`) against a schema; returns diagnostics located in `doc`. */
+/**
+ * Like validateAgainstSchema, but remembers documents found valid: a document whose exact value
+ * was valid against the same schemas before is not validated again (and the validators need not
+ * even be loaded).
+ */
+export async function checkAgainstSchema(
+  doc: YamlDocument,
+  schemaName: string,
+  cache: ContentCache | undefined,
+  value: unknown = doc.value,
+  basePath: PathSegment[] = [],
+): Promise<Diagnostic[]> {
+  const key = cache ? digest('valid', schemasHash, schemaName, JSON.stringify(value)) : '';
+  if (cache?.has('valid', key)) return [];
+  await prepareSchemaValidation();
+  const diagnostics = validateAgainstSchema(doc, schemaName, value, basePath);
+  if (cache && diagnostics.length === 0) cache.set('valid', key, '');
+  return diagnostics;
+}
+
+/** Validates `value` (or, for inline parts, `doc.value`) against a schema; returns diagnostics located in `doc`. Call prepareSchemaValidation() first. */
 export function validateAgainstSchema(doc: YamlDocument, schemaName: string, value: unknown = doc.value, basePath: PathSegment[] = []): Diagnostic[] {
   const validate = validatorFor(schemaName);
   if (validate(value)) return [];

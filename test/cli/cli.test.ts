@@ -97,7 +97,7 @@ describe('validate', () => {
   it('inside GitHub Actions also prints ::error annotations', () => {
     const r = runCli(['validate', 'test/fixtures/bad-inputs/reports/unknown-framework.yaml', '--at', '2026-11-29'], {
       cwd: repoRoot,
-      env: { GITHUB_ACTIONS: 'true' },
+      env: { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: repoRoot },
     });
     assert.equal(r.status, 1);
     assert.match(

@@ -173,6 +173,18 @@ describe('attestation, exception, inventory and config rules', () => {
       'infracast.yaml:12 error invalid-regex',
     ]);
   });
+  it('signing that needs the network under a closed network policy warns', async () => {
+    const config = `${MINIMAL_CONFIG}signing:\n  tsa_url: https://tsa.example.com\n`;
+    assert.deepEqual(await codesFor({ 'infracast.yaml': config }), ['infracast.yaml:9 warning network-disabled']);
+    assert.deepEqual(await codesFor({ 'infracast.yaml': `${config}network:\n  allow: true\n` }), []);
+  });
+  it('control statements name inventory components that exist', async () => {
+    const files = {
+      'inventory/i.yaml': 'components:\n  - {id: eks, name: EKS, type: container}\n',
+      'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatement: x\ncomponents: [eks, ekss]\n',
+    };
+    assert.deepEqual(await codesFor(files), ['controls/c.yaml:4 error unknown-reference']);
+  });
   it('validate refuses a file that is not YAML', async () => {
     const root = makeWorkspace({ 'notes.md': '# notes\n' });
     await assert.rejects(validate({ paths: [`${root}/notes.md`] }), /not a YAML file/);

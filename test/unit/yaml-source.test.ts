@@ -3,7 +3,8 @@ import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_YAML_BYTES, parseYamlText, readYamlFile } from '../../src/io/yaml-source.js';
+import { MAX_YAML_BYTES, parseWithSourceRanges, parseYamlText, readYamlFile } from '../../src/io/yaml-source.js';
+import type { PathSegment } from '../../src/io/yaml-source.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'infracast-yaml-'));
 function file(name: string, content: string | Buffer): string {
@@ -83,5 +84,65 @@ describe('reading YAML definition files safely', () => {
     assert.deepEqual(codes(r), ['file-too-large']);
     assert.match(r.diagnostics[0]?.message ?? '', /50\.0 MB/);
     assert.ok(process.memoryUsage().rss - before < MAX_YAML_BYTES * 8, 'did not load the file');
+  });
+});
+
+describe('the fast parser and the source-range parser agree (one YAML 1.2 core semantics)', () => {
+  it('on every YAML file of the examples and fixtures', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { parseAllDocuments } = await import('yaml');
+    const { examplesDir, fixturesDir } = await import('../support/paths.js');
+    const files = [examplesDir, fixturesDir].flatMap((dir) =>
+      readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => join(dir, f)),
+    );
+    assert.ok(files.length > 40, `found ${files.length} files`);
+    let compared = 0;
+    for (const path of files) {
+      const text = readFileSync(path, 'utf8');
+      const fast = parseYamlText(path, text);
+      if (fast.diagnostics.length > 0) continue; // bad inputs: both paths report through the same parser
+      const slow = parseAllDocuments(text, { uniqueKeys: true, strict: true });
+      const values = (Array.isArray(slow) ? slow : [slow]).map((d) => d.toJS()).filter((v) => v !== null && v !== undefined);
+      assert.deepEqual(
+        fast.documents.map((d) => d.value),
+        values,
+        path,
+      );
+      // ...and point at the same place for every node, key and value.
+      const slowFile = parseWithSourceRanges(path, text);
+      fast.documents.forEach((doc, i) => {
+        const slowDoc = slowFile.documents[i]!;
+        const walk = (value: unknown, at: PathSegment[]): void => {
+          assert.deepEqual(doc.locate(at), slowDoc.locate(at), `${path} ${JSON.stringify(at)}`);
+          assert.deepEqual(doc.locate(at, 'key'), slowDoc.locate(at, 'key'), `${path} ${JSON.stringify(at)} key`);
+          if (Array.isArray(value)) value.forEach((v, j) => walk(v, [...at, j]));
+          else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+        };
+        walk(doc.value, []);
+      });
+      compared++;
+    }
+    assert.ok(compared > 40);
+  });
+  it('on scalars whose type differs between YAML 1.1 and 1.2', () => {
+    const text = 'a: yes\nb: no\nc: on\nd: 2026-04-24\ne: 07:00\nf: 0o17\ng: 017\nh: 0x1F\ni: .inf\nj: ~\nk: 1e3\nl: "1"\nm: True\n';
+    assert.deepEqual(parseYamlText('x.yaml', text).documents[0]?.value, {
+      a: 'yes',
+      b: 'no',
+      c: 'on',
+      d: '2026-04-24',
+      e: '07:00',
+      f: 15,
+      g: 17,
+      h: 31,
+      i: Infinity,
+      j: null,
+      k: 1000,
+      l: '1',
+      m: true,
+    });
   });
 });
