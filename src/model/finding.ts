@@ -23,15 +23,34 @@ export interface SourceRef {
   record: number;
 }
 
+/** What distinguishes two findings with the same native id (evaluation.md section 1). */
+export interface FindingLocation {
+  /** SARIF artifact URI, file path. */
+  uri?: string;
+  startLine?: number;
+  /** Vulnerabilities: package name and installed version. */
+  package?: string;
+  version?: string;
+}
+
 export interface Finding {
   /** Hash of source format and tool, native id, resource id and distinguishing location. */
   identity: string;
   nativeId: string;
   title: string;
+  description?: string;
+  /** The producing tool, e.g. prowler, trivy, aws-securityhub. */
+  tool?: string;
+  location?: FindingLocation;
+  /** Finding and resource tags merged (team, owner...). */
+  tags?: Record<string, string>;
+  /** First time the source saw it, when it says. */
+  firstObservedAt?: string;
   result: FindingResult;
   state: FindingState;
   severity: Severity;
   severitySource: { value: string | number; scale: string };
+  /** Control ids the record itself names, canonical, per framework id (mappings are applied by evaluate). */
   controls: Record<FrameworkId, string[]>;
   ruleId?: string;
   resource?: Resource;

@@ -1,0 +1,55 @@
+/**
+ * The built-in catalogs: generated data (src/catalogs/data/*.json, written by
+ * scripts/build-catalogs.js from ../shared/fixtures and committed), read lazily, one file per
+ * framework, so that start-up reads none of them.
+ *
+ * Data file shape (CatalogData): facts only (ids, titles, families, baseline membership,
+ * parameters, points, mappings), never statement prose.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Control } from '../model/control.js';
+
+export interface CatalogData {
+  framework: string;
+  name: string;
+  /** e.g. "SP 800-53 Rev. 5 release 5.0.1 (catalog), 5.1.1 (baselines)". */
+  release: string;
+  /** Where the facts come from (files of ../shared/fixtures and official citations). */
+  sources: string[];
+  /** False for lists the team compiled without an official machine-readable source. */
+  verified: boolean;
+  controls: (Control & {
+    /** SP 800-53B baselines the control is in (nist-800-53). */
+    baselines?: ('low' | 'moderate' | 'high')[];
+    /** Official citation, e.g. "NIST SP 800-171r2 3.1.1", "FAR 52.204-21(b)(1)(i)". */
+    citation?: string;
+    /** The team's own one-line summary (never the official prose). */
+    summary?: string;
+    /** NIST SP 800-171 rev2 requirements this control maps to (FAR, CMMC). */
+    maps_to?: string[];
+    /** SPRS: points when partially met (3.5.3, 3.13.11). */
+    partial_points?: number;
+    /** SPRS designation (DoD Assessment Methodology). */
+    designation?: 'basic' | 'derived';
+    /** FedRAMP parameter values, by parameter id. */
+    parameters?: Record<string, string>;
+    /** FedRAMP LI-SaaS designation. */
+    li_saas?: string;
+  })[];
+}
+
+const cache = new Map<string, CatalogData>();
+
+/** Reads src/catalogs/data/<framework>.json (shipped with the package). */
+export function loadCatalogData(dataDir: string, framework: string): CatalogData | undefined {
+  let data = cache.get(framework);
+  if (data) return data;
+  try {
+    data = JSON.parse(readFileSync(join(dataDir, `${framework}.json`), 'utf8')) as CatalogData;
+  } catch {
+    return undefined;
+  }
+  cache.set(framework, data);
+  return data;
+}
