@@ -110,8 +110,20 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     diagnostics.push(...result.diagnostics);
     references.push(...result.references);
   };
-  const ctx: RuleContext = { frameworks: new Set(BUILT_IN_FRAMEWORK_IDS), config: undefined, at: options.at, strict: options.strict ?? false };
+  const frameworks = new Set(BUILT_IN_FRAMEWORK_IDS);
+  const ctx: RuleContext = { frameworks, config: undefined, at: options.at, strict: options.strict ?? false };
   const cache = options.cache ?? ContentCache.fromEnvironment();
+
+  const listed = await listWorkspaceFiles(root, DEFINITION_FOLDERS);
+  const known = new Set(listed.map((f) => f.path));
+  for (const extra of options.extraFiles ?? []) if (!known.has(extra)) listed.push({ path: extra, folder: folderOf(root, extra) });
+  // Custom catalogs declare frameworks that every other file (infracast.yaml included) may name:
+  // collect their ids first; the files themselves are validated with the rest below.
+  for (const entry of listed.filter((f) => f.folder === 'catalogs' && !f.escapesTo)) {
+    for (const doc of (await readYamlFile(entry.path, cache)).documents) {
+      if (isRecord(doc.value) && typeof doc.value.id === 'string' && !BUILT_IN_FRAMEWORK_IDS.includes(doc.value.id)) frameworks.add(doc.value.id);
+    }
+  }
 
   // infracast.yaml first: its defaults feed every definition.
   const configPath = join(root, CONFIG_FILE);
@@ -144,10 +156,6 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
       }
     }
   }
-
-  const listed = await listWorkspaceFiles(root, DEFINITION_FOLDERS);
-  const known = new Set(listed.map((f) => f.path));
-  for (const extra of options.extraFiles ?? []) if (!known.has(extra)) listed.push({ path: extra, folder: folderOf(root, extra) });
 
   const documents: LoadedDocument[] = [];
   const outputs: OutputDefinition[] = [];
@@ -334,6 +342,14 @@ function crossFileRules(
     'schedule name',
     ['name'],
     'Schedule names are unique in a workspace.',
+  );
+  unique(
+    records.filter((r) => r.kind === 'Catalog'),
+    (r) => String(r.value.id),
+    (r) => recordDocs.get(r),
+    'catalog id',
+    ['id'],
+    'Each custom catalog declares its own framework id.',
   );
   for (const kind of ['Attestation', 'Exception'] as const) {
     unique(

@@ -22,7 +22,18 @@ export type Baseline = 'low' | 'moderate' | 'high' | 'none';
 export type ImpactLevel = 'low' | 'moderate' | 'high';
 
 /** The YAML kinds of a workspace. `Config` is infracast.yaml. */
-export const KINDS = ['Config', 'Report', 'Document', 'Schedule', 'ControlImplementation', 'Attestation', 'Exception', 'Mapping', 'Inventory'] as const;
+export const KINDS = [
+  'Config',
+  'Report',
+  'Document',
+  'Schedule',
+  'ControlImplementation',
+  'Attestation',
+  'Exception',
+  'Mapping',
+  'Inventory',
+  'Catalog',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface Classification {

@@ -4,7 +4,7 @@
  *
  * 1. `kind:` decides when present.
  * 2. Files in a kind's folder (schedules/, controls/, attestations/, exceptions/, mappings/,
- *    inventory/) are of that kind.
+ *    inventory/, catalogs/) are of that kind.
  * 3. A `frequency` makes a Schedule (the spec's schedule body).
  * 4. A document-only `type` (ssp, sar, architecture-diagram, far-dfars-compliance) or a
  *    `report_subtype` makes a Document; a report-only `type` makes a Report.
@@ -23,6 +23,7 @@ export const KIND_OF_FOLDER: Readonly<Record<string, Kind | undefined>> = {
   exceptions: 'Exception',
   mappings: 'Mapping',
   inventory: 'Inventory',
+  catalogs: 'Catalog',
 };
 
 export const DEFINITION_FOLDERS = ['reports', ...Object.keys(KIND_OF_FOLDER)] as const;
@@ -38,6 +39,7 @@ export const SCHEMA_OF_KIND: Readonly<Record<Kind, string>> = {
   Exception: 'exception',
   Mapping: 'mapping',
   Inventory: 'inventory',
+  Catalog: 'catalog',
 };
 
 /** Options that only the poam Document has (spec: "Generate a POA&M"). */

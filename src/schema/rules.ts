@@ -18,7 +18,7 @@ import type {
   DocumentType,
   ScheduleDefinition,
 } from '../model/definitions.js';
-import { FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
+import { BUILT_IN_FRAMEWORK_IDS, FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
 import { timeZones as buildTimeZones } from '../generated/build-info.js';
 import { didYouMean } from './suggest.js';
 
@@ -429,10 +429,32 @@ export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Bod
     case 'Inventory':
       checkInventory(out, body);
       break;
+    case 'Catalog':
+      checkCatalog(out, body);
+      break;
     default:
       break;
   }
   return out;
+}
+
+function checkCatalog(out: Findings, body: Body): void {
+  if (typeof body.id === 'string' && BUILT_IN_FRAMEWORK_IDS.includes(body.id)) {
+    out.add(['id'], 'duplicate-name', `catalog id '${body.id}' is a built-in framework`, 'Choose another id, e.g. acme-' + body.id + '.');
+  }
+  const seen = new Map<string, number>();
+  (Array.isArray(body.controls) ? body.controls : []).forEach((c, i) => {
+    if (!isRecord(c) || typeof c.id !== 'string') return;
+    const earlier = seen.get(c.id);
+    if (earlier !== undefined)
+      out.add(
+        ['controls', i, 'id'],
+        'duplicate-id',
+        `control id '${c.id}' is used twice (also item ${earlier + 1})`,
+        'Control ids are unique within a catalog.',
+      );
+    else seen.set(c.id, i);
+  });
 }
 
 function checkInventory(out: Findings, body: Body): void {

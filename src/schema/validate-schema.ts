@@ -30,7 +30,19 @@ function validatorFor(schemaName: string): ValidateFunction {
 }
 
 /** The names of the schemas in schemas/ (without .schema.json). */
-export const SCHEMA_NAMES = ['config', 'report', 'document', 'schedule', 'control', 'attestation', 'exception', 'mapping', 'inventory', 'finding'] as const;
+export const SCHEMA_NAMES = [
+  'config',
+  'report',
+  'document',
+  'schedule',
+  'control',
+  'attestation',
+  'exception',
+  'mapping',
+  'inventory',
+  'catalog',
+  'finding',
+] as const;
 
 const schemaCache = new Map<string, Record<string, unknown>>();
 /** The JSON Schema document schemas/<name>.schema.json (read only when needed: errors, `infracast schema`). */

@@ -190,3 +190,21 @@ describe('attestation, exception, inventory and config rules', () => {
     await assert.rejects(validate({ paths: [`${root}/notes.md`] }), /not a YAML file/);
   });
 });
+
+describe('custom catalogs (catalogs/)', () => {
+  const catalog =
+    'id: acme-baseline\nname: Acme Baseline\nversion: "2026.1"\ncontrols:\n  - {id: ACME-1, title: Inventory}\n  - {id: ACME-2, title: Backups}\n';
+  it('declare a framework that config, definitions, attestations and mappings may name', async () => {
+    const files = {
+      'infracast.yaml': MINIMAL_CONFIG.replace('frameworks: [nist-800-53]', 'frameworks: [nist-800-53, acme-baseline]'),
+      'catalogs/acme.yaml': catalog,
+      'reports/a.yaml': 'type: framework\nframework: acme-baseline\n',
+      'attestations/a.yaml': `id: a\n${attestation().replace('nist-800-171', 'acme-baseline')}`,
+    };
+    assert.deepEqual(await codesFor(files), []);
+  });
+  it('may not reuse a built-in id, nor repeat a control id', async () => {
+    const bad = catalog.replace('acme-baseline', 'soc2').replace('ACME-2', 'ACME-1');
+    assert.deepEqual(await codesFor({ 'catalogs/c.yaml': bad }), ['catalogs/c.yaml:1 error duplicate-name', 'catalogs/c.yaml:6 error duplicate-id']);
+  });
+});
