@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_UNREADABLE'
   | 'USAGE'
+  | 'FRAMEWORK_UNKNOWN'
   | 'SCHEMA_UNKNOWN'
   | 'VALIDATION_FAILED'
   | 'TARGET_EXISTS'

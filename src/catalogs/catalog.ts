@@ -19,37 +19,50 @@ export interface CatalogData {
   sources: string[];
   /** False for lists the team compiled without an official machine-readable source. */
   verified: boolean;
-  controls: (Control & {
-    /** SP 800-53B baselines the control is in (nist-800-53). */
-    baselines?: ('low' | 'moderate' | 'high')[];
-    /** Official citation, e.g. "NIST SP 800-171r2 3.1.1", "FAR 52.204-21(b)(1)(i)". */
-    citation?: string;
-    /** The team's own one-line summary (never the official prose). */
-    summary?: string;
-    /** NIST SP 800-171 rev2 requirements this control maps to (FAR, CMMC). */
-    maps_to?: string[];
-    /** SPRS: points when partially met (3.5.3, 3.13.11). */
-    partial_points?: number;
-    /** SPRS designation (DoD Assessment Methodology). */
-    designation?: 'basic' | 'derived';
-    /** FedRAMP parameter values, by parameter id. */
-    parameters?: Record<string, string>;
-    /** FedRAMP LI-SaaS designation. */
-    li_saas?: string;
-  })[];
+  /** Family (or domain, requirement, category) id -> its title, e.g. AC -> Access Control. */
+  families?: Record<string, string>;
+  /** fedramp-li-saas: the tailoring actions the workbook uses. */
+  designations?: string[];
+  /** cmmc-l1/-l2: practices whose name the source CSV split across two columns, repaired by the script. */
+  repaired_names?: string[];
+  controls: CatalogControl[];
 }
+
+export type CatalogControl = Control & {
+  /** SP 800-53B baselines the control is in (nist-800-53). */
+  baselines?: ('low' | 'moderate' | 'high')[];
+  /** Official citation, e.g. "NIST SP 800-171r2 3.1.1", "FAR 52.204-21(b)(1)(i)". */
+  citation?: string;
+  /** The team's own one-line summary (never the official prose). */
+  summary?: string;
+  /** What the control maps to: SP 800-171 rev2 ids (FAR, CMMC Level 2) or the FAR id (CMMC Level 1). */
+  maps_to?: string[];
+  /** SPRS: points when partially met (3.5.3, 3.13.11). */
+  partial_points?: number;
+  /** SPRS designation (DoD Assessment Methodology). */
+  designation?: 'basic' | 'derived';
+  /** FedRAMP parameter values, by parameter id. */
+  parameters?: Record<string, string>;
+  /** FedRAMP LI-SaaS designation. */
+  li_saas?: string;
+  /** SPRS: the requirement has no point value (3.12.4: without an SSP no assessment). */
+  points_na?: boolean;
+  /** Withdrawn SP 800-53 controls: where the control went (control ids, or a family id such as SR). */
+  withdrawn_into?: string[];
+};
 
 const cache = new Map<string, CatalogData>();
 
 /** Reads src/catalogs/data/<framework>.json (shipped with the package). */
 export function loadCatalogData(dataDir: string, framework: string): CatalogData | undefined {
-  let data = cache.get(framework);
+  const key = join(dataDir, framework);
+  let data = cache.get(key);
   if (data) return data;
   try {
     data = JSON.parse(readFileSync(join(dataDir, `${framework}.json`), 'utf8')) as CatalogData;
   } catch {
     return undefined;
   }
-  cache.set(framework, data);
+  cache.set(key, data);
   return data;
 }

@@ -18,7 +18,7 @@ const allowed: Record<string, string[]> = {
   model: [],
   errors: [],
   diagnostics: ['model'],
-  catalogs: ['model'],
+  catalogs: ['model', 'errors'],
   schedule: ['model', 'errors'],
   io: ['model', 'errors', 'diagnostics'],
   schema: ['model', 'errors', 'diagnostics', 'io', 'catalogs', 'generated'],
