@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
+import { lookupControl } from '../catalogs/index.js';
+import { canonicalControlId } from '../model/control-ids.js';
 import { compareDiagnostics } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { YamlDocument } from '../io/yaml-source.js';
@@ -261,6 +263,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   }
 
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
+  diagnostics.push(...controlIdRules(records, recordDocs));
   diagnostics.push(...(await checkReferences(root, references)));
 
   return {
@@ -410,6 +413,58 @@ function crossFileRules(
         );
       }
     });
+  }
+  return diagnostics;
+}
+
+/**
+ * Control ids written in attestations, exceptions, implementation statements and mappings exist
+ * in their framework (evaluation.md section 2): any accepted id form, not withdrawn.
+ */
+function controlIdRules(records: SupportingRecord[], recordDocs: Map<SupportingRecord, YamlDocument>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const custom = new Map(
+    records.filter((r) => r.kind === 'Catalog').map((r) => [String(r.value.id), new Set(((r.value.controls ?? []) as { id: string }[]).map((c) => c.id))]),
+  );
+  const check = (doc: YamlDocument | undefined, path: (string | number)[], framework: unknown, raw: unknown): void => {
+    if (!doc || typeof framework !== 'string' || typeof raw !== 'string') return;
+    const at = (message: string, hint: string): void => void diagnostics.push(diagnosticAt(doc, path, 'unknown-control', message, hint));
+    const ids = custom.get(framework);
+    if (ids) {
+      if (!ids.has(raw.trim()))
+        at(`control '${raw}' is not in catalog ${framework}${didYouMean(raw, ids)}`, `Controls of ${framework} are declared in catalogs/.`);
+      return;
+    }
+    if (!BUILT_IN_FRAMEWORK_IDS.includes(framework)) return; // unknown frameworks are reported elsewhere
+    // FedRAMP baselines are SP 800-53 controls: their ids are looked up in the catalog.
+    const catalog = framework.startsWith('fedramp-') ? 'nist-800-53' : framework;
+    const canonical = canonicalControlId(catalog, raw);
+    const control = lookupControl(catalog, raw);
+    if (!canonical)
+      at(
+        `'${raw}' is not a ${framework} control id`,
+        `Write it in a form such as ${catalog === 'nist-800-53' ? 'AC-2(4)' : catalog === 'nist-800-171' ? '3.1.1' : catalog.startsWith('cmmc') ? 'AC.L2-3.1.1' : catalog === 'far-52204-21' ? 'b.1.i' : 'the catalog lists'}.`,
+      );
+    else if (!control) at(`control ${canonical} does not exist in ${framework}`, `Check the id against \`infracast catalog\` or the framework's publication.`);
+    else if (control.withdrawn)
+      at(
+        `control ${canonical} is withdrawn${control.withdrawn_into?.length ? ` (incorporated into ${control.withdrawn_into.join(', ')})` : ''}`,
+        'Refer to the control it was incorporated into.',
+      );
+  };
+  for (const record of records) {
+    const doc = recordDocs.get(record);
+    const v = record.value;
+    if (record.kind === 'Attestation') (v.requirements as unknown[]).forEach((id, i) => check(doc, ['requirements', i], v.framework, id));
+    else if (record.kind === 'Exception' && Array.isArray(v.controls))
+      v.controls.forEach((id, i) => check(doc, ['controls', i], v.framework ?? 'nist-800-53', id));
+    else if (record.kind === 'ControlImplementation') check(doc, ['control'], v.framework, v.control);
+    else if (record.kind === 'Mapping') {
+      (v.rules as { controls?: Record<string, unknown[]> }[]).forEach((rule, i) => {
+        for (const [framework, ids] of Object.entries(rule.controls ?? {}))
+          ids.forEach((id, j) => check(doc, ['rules', i, 'controls', framework, j], framework, id));
+      });
+    }
   }
   return diagnostics;
 }

@@ -191,6 +191,22 @@ describe('attestation, exception, inventory and config rules', () => {
   });
 });
 
+describe('control ids exist in their framework (evaluation.md section 2)', () => {
+  it('unknown, malformed and withdrawn ids are errors; any accepted form of a real id is fine', async () => {
+    const files = {
+      'attestations/a.yaml': `id: a\n${attestation().replace('["3.5.3"]', '["3.1.23", "3_5_3", "AC-2"]')}`,
+      'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-3(1)\nstatement: x\n',
+      'mappings/m.yaml': 'rules:\n  - rule: x\n    controls: {fedramp-moderate: [ac-2.4, ZZ-1], far-52204-21: [b.1.xv]}\n',
+    };
+    assert.deepEqual(await codesFor(files), [
+      'attestations/a.yaml:3 error unknown-control',
+      'attestations/a.yaml:3 error unknown-control',
+      'controls/c.yaml:2 error unknown-control',
+      'mappings/m.yaml:3 error unknown-control',
+    ]);
+  });
+});
+
 describe('custom catalogs (catalogs/)', () => {
   const catalog =
     'id: acme-baseline\nname: Acme Baseline\nversion: "2026.1"\ncontrols:\n  - {id: ACME-1, title: Inventory}\n  - {id: ACME-2, title: Backups}\n';
@@ -199,7 +215,7 @@ describe('custom catalogs (catalogs/)', () => {
       'infracast.yaml': MINIMAL_CONFIG.replace('frameworks: [nist-800-53]', 'frameworks: [nist-800-53, acme-baseline]'),
       'catalogs/acme.yaml': catalog,
       'reports/a.yaml': 'type: framework\nframework: acme-baseline\n',
-      'attestations/a.yaml': `id: a\n${attestation().replace('nist-800-171', 'acme-baseline')}`,
+      'attestations/a.yaml': `id: a\n${attestation().replace('nist-800-171', 'acme-baseline').replace('3.5.3', 'ACME-2')}`,
     };
     assert.deepEqual(await codesFor(files), []);
   });

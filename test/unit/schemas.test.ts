@@ -13,7 +13,7 @@ describe('schemas/: the contract for every YAML kind', () => {
   it('has one schema per kind plus the shared definitions', () => {
     assert.deepEqual(
       files.sort(),
-      ['attestation', 'common', 'config', 'control', 'document', 'exception', 'finding', 'inventory', 'mapping', 'report', 'schedule'].map(
+      ['attestation', 'catalog', 'common', 'config', 'control', 'document', 'exception', 'finding', 'inventory', 'mapping', 'report', 'schedule'].map(
         (n) => `${n}.schema.json`,
       ),
     );
@@ -29,7 +29,7 @@ describe('schemas/: the contract for every YAML kind', () => {
   }
   it('gives every top-level property a description (hover docs), directly or through its $ref', () => {
     const common = load('common').$defs;
-    for (const name of ['config', 'report', 'document', 'schedule', 'attestation', 'exception', 'mapping', 'inventory', 'control']) {
+    for (const name of ['config', 'report', 'document', 'schedule', 'attestation', 'exception', 'mapping', 'inventory', 'control', 'catalog']) {
       for (const [key, prop] of Object.entries<Record<string, any>>(load(name).properties ?? {})) {
         if (key === 'kind') continue;
         const ref = typeof prop.$ref === 'string' ? common[String(prop.$ref.split('/').pop())] : undefined;
