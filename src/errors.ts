@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'SCHEMA_UNKNOWN'
   | 'VALIDATION_FAILED'
   | 'TARGET_EXISTS'
+  | 'POLICY_FAILED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */
@@ -46,6 +47,8 @@ export interface InfracastErrorOptions {
   exitCode?: ExitCode;
   location?: SourceLocation;
   cause?: unknown;
+  /** The result that failed a policy gate, printed with --json. */
+  details?: unknown;
 }
 
 export class InfracastError extends Error {
@@ -53,6 +56,7 @@ export class InfracastError extends Error {
   readonly hints: string[];
   readonly exitCode: ExitCode;
   readonly location?: SourceLocation;
+  readonly details?: unknown;
 
   constructor(code: ErrorCode, message: string, options: InfracastErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -61,16 +65,18 @@ export class InfracastError extends Error {
     this.hints = options.hints ?? [];
     this.exitCode = options.exitCode ?? ExitCode.Failed;
     if (options.location) this.location = options.location;
+    if (options.details !== undefined) this.details = options.details;
   }
 
   /** The fields `--json` prints: the same as the human output, never a stack. */
-  toJSON(): { code: ErrorCode; message: string; hints: string[]; exitCode: ExitCode; location?: SourceLocation } {
+  toJSON(): { code: ErrorCode; message: string; hints: string[]; exitCode: ExitCode; location?: SourceLocation; details?: unknown } {
     return {
       code: this.code,
       message: this.message,
       hints: this.hints,
       exitCode: this.exitCode,
       ...(this.location ? { location: this.location } : {}),
+      ...(this.details !== undefined ? { details: this.details } : {}),
     };
   }
 }
