@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'SCHEMA_UNKNOWN'
   | 'VALIDATION_FAILED'
   | 'TARGET_EXISTS'
+  | 'CATALOG_INVALID'
+  | 'CATALOG_HREF_UNRESOLVED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

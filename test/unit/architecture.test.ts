@@ -18,7 +18,7 @@ const allowed: Record<string, string[]> = {
   model: [],
   errors: [],
   diagnostics: ['model'],
-  catalogs: ['model'],
+  catalogs: ['model', 'errors'],
   schedule: ['model', 'errors'],
   io: ['model', 'errors', 'diagnostics'],
   schema: ['model', 'errors', 'diagnostics', 'io', 'catalogs', 'generated'],
@@ -58,6 +58,15 @@ describe('architecture: dependencies point inward (DESIGN.md)', () => {
     for (const file of files.filter((f) => f.startsWith('model/'))) {
       const all = [...readFileSync(join(src, file), 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
       for (const spec of all) assert.ok(spec.startsWith('./') || spec.startsWith('node:'), `src/${file} imports ${spec}`);
+    }
+  });
+  it('catalogs/oscal/ (pure OSCAL parsing and resolution) imports only model, errors, itself, node built-ins and fast-xml-parser', () => {
+    for (const file of files.filter((f) => f.startsWith('catalogs/oscal/'))) {
+      const all = [...readFileSync(join(src, file), 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+      for (const spec of all) {
+        const ok = spec.startsWith('./') || spec.startsWith('node:') || spec === 'fast-xml-parser' || /^\.\.\/\.\.\/(model\/[\w-]+|errors)\.js$/.test(spec);
+        assert.ok(ok, `src/${file} imports ${spec}`);
+      }
     }
   });
   it('heavy libraries are not imported by the start-up path', () => {
