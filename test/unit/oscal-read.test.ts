@@ -45,7 +45,7 @@ const JSON_CATALOG = {
                   },
                 ],
               },
-              { id: 'aa-1_gdn', name: 'guidance', title: 'Guidance', prose: 'Use "quotes" and `code`.' },
+              { id: 'aa-1_gdn', name: 'guidance', title: 'Guidance', prose: 'Use "quotes" and `code`; a literal \\* and \\"quote\\".' },
             ],
             controls: [
               { id: 'aa-1.1', title: 'Alpha one', props: [{ name: 'status', value: 'withdrawn' }], links: [{ href: '#aa-1', rel: 'incorporated-into' }] },
@@ -103,7 +103,7 @@ const XML_CATALOG = `<?xml version="1.0" encoding="UTF-8"?>
       </part>
       <part id="aa-1_gdn" name="guidance">
         <title>Guidance</title>
-        <p>Use <q>quotes</q> and <code>code</code>.</p>
+        <p>Use <q>quotes</q> and <code>code</code>; a literal * and "quote".</p>
       </part>
       <control id="aa-1.1">
         <title>Alpha one</title>

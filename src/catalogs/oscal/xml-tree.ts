@@ -62,12 +62,19 @@ export function textOf(el: XmlElement): string {
   return el.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
 }
 
+/**
+ * Characters that the Markdown written for inline markup uses (em `*`, code `` ` ``, sub `~`,
+ * sup `^`, q `"`), escaped in text as OSCAL's XML-to-JSON converter escapes them (the published
+ * JSON renderings carry `\*` and `\"` where the XML has a literal `*` or `"`).
+ */
+const escapeText = (text: string): string => text.replace(/[*`~^"]/g, '\\$&');
+
 /** Inline markup to Markdown, as OSCAL's XML-to-JSON converter writes it. */
 function inline(nodes: (XmlElement | string)[]): string {
   let out = '';
   for (const node of nodes) {
     if (typeof node === 'string') {
-      out += node;
+      out += escapeText(node);
       continue;
     }
     const inner = (): string => inline(node.children);
@@ -84,7 +91,7 @@ function inline(nodes: (XmlElement | string)[]): string {
         out += `**${inner()}**`;
         break;
       case 'code':
-        out += `\`${inner()}\``;
+        out += `\`${textOf(node)}\``; // verbatim
         break;
       case 'q':
         out += `"${inner()}"`;
@@ -136,7 +143,7 @@ function block(el: XmlElement): string {
         )
         .join('\n');
     case 'pre':
-      return `\`\`\`\n${textOf(el)}\n\`\`\``;
+      return `\`\`\`\n${textOf(el)}\n\`\`\``; // verbatim: no escaping in a code block
     case 'blockquote':
       return elements(el)
         .map((b) => `> ${block(b)}`)
