@@ -83,6 +83,14 @@ function parseHrefMap(pairs: string[], cwd: string): Map<string, string> {
   return map;
 }
 
+function safeDecode(href: string): string {
+  try {
+    return decodeURI(href);
+  } catch {
+    return href; // a stray % is a literal character in a file name
+  }
+}
+
 async function fileExists(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -143,7 +151,7 @@ export async function catalogImport(options: CatalogImportOptions): Promise<Cata
         tried.push(c.href);
         continue;
       }
-      const path = isAbsolute(c.href) ? c.href : resolve(dirname(request.from), decodeURI(c.href.split('#')[0]!));
+      const path = isAbsolute(c.href) ? c.href : resolve(dirname(request.from), safeDecode(c.href.split('#')[0]!));
       if (!(await fileExists(path))) {
         tried.push(`${c.href} (${path}: no such file)`);
         continue;
