@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'TARGET_EXISTS'
   | 'POLICY_FAILED'
+  | 'CATALOG_INVALID'
+  | 'CATALOG_HREF_UNRESOLVED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

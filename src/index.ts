@@ -13,6 +13,8 @@ export type { LoadedWorkspace, LoadOptions, LoadedDocument, SupportingRecord } f
 export { init } from './app/init.js';
 export type { InitOptions, InitResult } from './app/init.js';
 export { getSchema, listSchemas } from './app/schemas.js';
+export { catalogImport } from './app/catalog-import.js';
+export type { CatalogImportOptions, CatalogImportResult } from './app/catalog-import.js';
 export { inferKind } from './schema/kinds.js';
 export type { Diagnostic } from './diagnostics.js';
 export { InfracastError, ExitCode } from './errors.js';

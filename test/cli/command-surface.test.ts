@@ -74,6 +74,13 @@ it('the --json output shapes match test/golden/json-shapes.json', async () => {
     'schema (list)': run(['schema']),
     'schema --out': run(['schema', '--out', mkdtempSync(join(tmpdir(), 'infracast-schemas-'))]),
     error: run(['validate', '/no/such/path']),
+    'catalog import': await (async () => {
+      const { TINY_CATALOG } = await import('../support/oscal.js');
+      const base = mkdtempSync(join(tmpdir(), 'infracast-shape-catalog-'));
+      runCli(['init', join(base, 'ws')]);
+      writeFileSync(join(base, 'catalog.json'), JSON.stringify(TINY_CATALOG));
+      return run(['catalog', 'import', join(base, 'catalog.json'), '--workspace', join(base, 'ws')]);
+    })(),
   };
   const actual = `${JSON.stringify(shapes, null, 2)}\n`;
   const golden = join(goldenDir, 'json-shapes.json');

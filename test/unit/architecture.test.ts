@@ -60,6 +60,15 @@ describe('architecture: dependencies point inward (DESIGN.md)', () => {
       for (const spec of all) assert.ok(spec.startsWith('./') || spec.startsWith('node:'), `src/${file} imports ${spec}`);
     }
   });
+  it('catalogs/oscal/ (pure OSCAL parsing and resolution) imports only model, errors, itself, node built-ins and fast-xml-parser', () => {
+    for (const file of files.filter((f) => f.startsWith('catalogs/oscal/'))) {
+      const all = [...readFileSync(join(src, file), 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+      for (const spec of all) {
+        const ok = spec.startsWith('./') || spec.startsWith('node:') || spec === 'fast-xml-parser' || /^\.\.\/\.\.\/(model\/[\w-]+|errors)\.js$/.test(spec);
+        assert.ok(ok, `src/${file} imports ${spec}`);
+      }
+    }
+  });
   it('heavy libraries are not imported by the start-up path', () => {
     for (const file of files.filter((f) => /^(commands|cli|app|schema|io)\//.test(f))) {
       const text = readFileSync(join(src, file), 'utf8');
