@@ -4,7 +4,7 @@
  * rules, then applies the cross-file rules. It collects every problem instead of stopping.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { lookupControl } from '../catalogs/index.js';
@@ -121,6 +121,12 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   for (const extra of options.extraFiles ?? []) if (!known.has(extra)) listed.push({ path: extra, folder: folderOf(root, extra) });
   // Custom catalogs declare frameworks that every other file (infracast.yaml included) may name:
   // collect their ids first; the files themselves are validated with the rest below.
+  // Catalogs imported from OSCAL (`infracast catalog import`) are catalogs/<id>.json.
+  try {
+    for (const name of readdirSync(join(root, 'catalogs'))) if (name.endsWith('.json')) frameworks.add(name.slice(0, -'.json'.length));
+  } catch {
+    // no catalogs/ folder
+  }
   for (const entry of listed.filter((f) => f.folder === 'catalogs' && !f.escapesTo)) {
     for (const doc of (await readYamlFile(entry.path, cache)).documents) {
       if (isRecord(doc.value) && typeof doc.value.id === 'string' && !BUILT_IN_FRAMEWORK_IDS.includes(doc.value.id)) frameworks.add(doc.value.id);
