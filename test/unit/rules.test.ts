@@ -220,7 +220,10 @@ describe('custom catalogs (catalogs/)', () => {
     assert.deepEqual(await codesFor(files), []);
   });
   it('catalogs imported from OSCAL (catalogs/<id>.json) are frameworks too', async () => {
-    assert.deepEqual(await codesFor({ 'catalogs/fedramp-low-imported.json': '{}', 'reports/a.yaml': 'type: framework\nframework: fedramp-low-imported\n' }), []);
+    assert.deepEqual(
+      await codesFor({ 'catalogs/fedramp-low-imported.json': '{}', 'reports/a.yaml': 'type: framework\nframework: fedramp-low-imported\n' }),
+      [],
+    );
   });
   it('may not reuse a built-in id, nor repeat a control id', async () => {
     const bad = catalog.replace('acme-baseline', 'soc2').replace('ACME-2', 'ACME-1');
