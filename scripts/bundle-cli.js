@@ -21,7 +21,9 @@ const commandsDir = join(root, 'dist', 'src', 'commands');
 await build({
   entryPoints: [
     join(root, 'dist', 'src', 'main.js'),
-    ...readdirSync(commandsDir)
+    // Topics (e.g. findings/inspect.js) are folders of commands.
+    ...readdirSync(commandsDir, { recursive: true })
+      .map(String)
       .filter((f) => f.endsWith('.js'))
       .map((f) => join(commandsDir, f)),
   ],
@@ -40,4 +42,10 @@ await build({
   minify: true,
   sourcemap: 'linked',
 });
-console.log(`bundle: ${readdirSync(join(outdir, 'commands')).filter((f) => f.endsWith('.js')).length} commands -> dist/cli/commands`);
+console.log(
+  `bundle: ${
+    readdirSync(join(outdir, 'commands'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js')).length
+  } commands -> dist/cli/commands`,
+);
