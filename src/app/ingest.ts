@@ -229,7 +229,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     } catch (error) {
       throw fileError(file, format, error, gzip);
     }
-    const detected = detectFormat(head);
+    const loaderOptions = options.csv ? { csv: options.csv } : {};
+    const detected = detectFormat(head, loaderOptions);
     if (!detected.loader) {
       throw new InfracastError(
         'FINDINGS_UNRECOGNISED',
@@ -259,7 +260,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const fileFindings: Finding[] = [];
     const fileIdentities: string[] = [];
     try {
-      for await (const outcome of loader.read(input, { ...(options.csv ? { csv: options.csv } : {}) })) {
+      for await (const outcome of loader.read(input, loaderOptions)) {
         report.records++;
         if ('problem' in outcome) {
           if (!options.skipInvalid) {

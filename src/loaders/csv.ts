@@ -187,18 +187,18 @@ function toolOf(header: string[], options: LoaderOptions): string {
 export const csvLoader: FormatLoader = {
   format: FORMAT,
   label: 'CSV with a header row',
-  detect(_head: Buffer, headText: string): Detection {
+  detect(_head: Buffer, headText: string, options: LoaderOptions): Detection {
     const t = headText.trimStart();
     if (t.startsWith('{') || t.startsWith('[') || t.startsWith('<')) return { ok: false, reason: 'JSON or XML, not CSV' };
     const line = headerLineOf(headText);
     if ([...line].some((ch) => ch.charCodeAt(0) < 0x09 || (ch.charCodeAt(0) > 0x0d && ch.charCodeAt(0) < 0x20)))
       return { ok: false, reason: 'binary data, not text' };
-    const delimiter = sniffDelimiter(line);
+    const delimiter = options.csv?.delimiter ?? sniffDelimiter(line);
     const header = splitHeader(line, delimiter);
     if (header.length < 2) return { ok: false, reason: 'the first line is not a header row (no comma, semicolon or tab)' };
-    const missing = missingRequired(resolveColumns(header));
+    const missing = missingRequired(resolveColumns(header, options.csv?.columns));
     if (missing.length > 0) return { ok: false, reason: `a header row without a column for ${missing.join(' and ')} (configure the column mapping)` };
-    return { ok: true, tool: toolOf(header, {}) };
+    return { ok: true, tool: toolOf(header, options) };
   },
   async *read(input: LoaderInput, options: LoaderOptions): AsyncIterable<RecordOutcome> {
     const { parse } = await import('csv-parse');

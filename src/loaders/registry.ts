@@ -9,7 +9,7 @@ import { nativeLoader } from './native.js';
 import { ocsfLoader } from './ocsf.js';
 import { oscalAssessmentResultsLoader, oscalPoamLoader } from './oscal.js';
 import { sarifLoader } from './sarif.js';
-import type { FormatLoader } from './types.js';
+import type { FormatLoader, LoaderOptions } from './types.js';
 
 export const LOADERS: readonly FormatLoader[] = [oscalAssessmentResultsLoader, oscalPoamLoader, sarifLoader, asffLoader, ocsfLoader, nativeLoader, csvLoader];
 
@@ -22,12 +22,12 @@ export interface DetectAttempt {
 export type DetectResult = { loader: FormatLoader; tool?: string } | { loader?: undefined; attempts: DetectAttempt[] };
 
 /** The loader whose format the head of the (decoded) content matches. */
-export function detectFormat(head: Buffer): DetectResult {
+export function detectFormat(head: Buffer, options: LoaderOptions = {}): DetectResult {
   const headText = head.toString('utf8').replace(/^\uFEFF/, '');
   if (headText.trim() === '') return { attempts: LOADERS.map((l) => ({ format: l.format, label: l.label, reason: 'the file is empty' })) };
   const attempts: DetectAttempt[] = [];
   for (const loader of LOADERS) {
-    const detection = loader.detect(head, headText);
+    const detection = loader.detect(head, headText, options);
     if (detection.ok) return { loader, ...(detection.tool ? { tool: detection.tool } : {}) };
     attempts.push({ format: loader.format, label: loader.label, reason: detection.reason });
   }

@@ -15,7 +15,8 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
-const BOM = [0xef, 0xbb, 0xbf];
+/** The UTF-8 byte order mark's bytes, skipped before the document starts (perhaps split across chunks). */
+const BOM = new Set([0xef, 0xbb, 0xbf]);
 
 const isWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -73,7 +74,6 @@ export class JsonArraySplitter {
   private afterValue = false;
   private parts: Buffer[] = [];
   private record = 0;
-  private bomChecked = false;
 
   constructor(options: SplitOptions = {}) {
     this.keys = new Set(options.keys ?? []);
@@ -82,11 +82,7 @@ export class JsonArraySplitter {
 
   /** The records completed by this chunk. */
   push(input: Buffer): SplitRecord[] {
-    let chunk = input;
-    if (!this.bomChecked && chunk.length > 0) {
-      this.bomChecked = true;
-      if (chunk.length >= 3 && chunk[0] === BOM[0] && chunk[1] === BOM[1] && chunk[2] === BOM[2]) chunk = chunk.subarray(3);
-    }
+    const chunk = input;
     const out: SplitRecord[] = [];
     const n = chunk.length;
     let i = 0;
@@ -189,6 +185,10 @@ export class JsonArraySplitter {
       }
 
       if (this.phase === 'start') {
+        if (BOM.has(b)) {
+          i++;
+          continue;
+        }
         this.started = true;
         if (b === OPEN_BRACKET) {
           this.phase = 'array';

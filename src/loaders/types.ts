@@ -61,7 +61,7 @@ export interface FormatLoader {
   /** A human name for messages. */
   readonly label: string;
   /** Does the content look like this format? Looks only at the head. */
-  detect(head: Buffer, headText: string): Detection;
+  detect(head: Buffer, headText: string, options: LoaderOptions): Detection;
   /** The file's records, in order, each a finding or a problem. Throws (SplitError, SyntaxError...) when the file as a whole is broken. */
   read(input: LoaderInput, options: LoaderOptions): AsyncIterable<RecordOutcome>;
 }
