@@ -115,6 +115,19 @@ export function frameworkOfKey(key: string): string | undefined {
  * sub-items (`ac_3_3_b_1`, `cm_6_a`): those count for the control they belong to.
  */
 export function canonicalOrParent(framework: string, raw: string): string | undefined {
+  // Exports repeat the same few hundred references millions of times: remember the answers.
+  const key = `${framework}\u0000${raw}`;
+  const known = canonicalMemo.get(key);
+  if (known !== undefined) return known === null ? undefined : known;
+  const id = canonicalUncached(framework, raw);
+  if (canonicalMemo.size > 100_000) canonicalMemo.clear();
+  canonicalMemo.set(key, id ?? null);
+  return id;
+}
+
+const canonicalMemo = new Map<string, string | null>();
+
+function canonicalUncached(framework: string, raw: string): string | undefined {
   let text = raw.trim();
   for (;;) {
     const id = canonicalControlId(framework, text);
@@ -124,6 +137,8 @@ export function canonicalOrParent(framework: string, raw: string): string | unde
     text = text.slice(0, cut);
   }
 }
+
+const prefixedMemo = new Map<string, [string, string] | null>();
 
 /** Collects control ids per framework: known frameworks canonical, others as written. */
 export class ControlSet {
@@ -144,9 +159,15 @@ export class ControlSet {
 
   /** A Security Hub style reference, `NIST.800-53.r5 AC-2(4)`; anything else is kept under `other`. */
   addPrefixed(reference: string): void {
-    const match = /^(NIST\.800-(?:53|171)\.r\d)\s+(.+)$/i.exec(reference.trim());
-    const framework = match ? frameworkOfKey(match[1]!.replace(/\./g, '-')) : undefined;
-    if (match && framework) this.add(framework, match[2]!);
+    let parsed = prefixedMemo.get(reference);
+    if (parsed === undefined) {
+      const match = /^(NIST\.800-(?:53|171)\.r\d)\s+(.+)$/i.exec(reference.trim());
+      const framework = match ? frameworkOfKey(match[1]!.replace(/\./g, '-')) : undefined;
+      parsed = match && framework ? [framework, match[2]!] : null;
+      if (prefixedMemo.size > 100_000) prefixedMemo.clear();
+      prefixedMemo.set(reference, parsed);
+    }
+    if (parsed) this.add(parsed[0], parsed[1]);
     else if (reference.trim() !== '') (this.other.get('') ?? this.other.set('', new Set()).get('')!).add(reference.trim());
   }
 
