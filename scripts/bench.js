@@ -5,8 +5,15 @@
 //   start-up: `infracast --help` and `infracast validate examples/acme` against `node -e 0`
 //             (bound: within 3x, DESIGN.md "Rendering"); validate also with an empty cache,
 //             i.e. the first run on a machine (io/cache.ts), reported for comparison.
+//   findings: `infracast findings inspect --summary` on 100,000 and 1,000,000 ASFF findings (built
+//             by replicating the Acme Security Hub sample into a temp folder, streamed to disk)
+//             against a baseline child that reads the same file and JSON.parses it whole; peak RSS
+//             is read from each child (process.resourceUsage().maxRSS at exit). Targets: within 2x
+//             of the baseline at 100k; peak RSS under 1 GB at 1M. BENCH_FINDINGS=0 skips this part;
+//             BENCH_FINDINGS_SIZES=100000 picks the sizes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +70,84 @@ for (const row of rows) {
   failed ||= bounded && ratio > 3;
   console.log(`  ${row.label.padEnd(36)} ${row.ms.toFixed(0).padStart(6)} ms  ${ratio.toFixed(2)}x  ${verdict}`);
 }
+
+// ---- findings import ----
+if (process.env.BENCH_FINDINGS !== '0') {
+  const sizes = (process.env.BENCH_FINDINGS_SIZES ?? '100000,1000000').split(',').map(Number);
+  const work = mkdtempSync(join(tmpdir(), 'infracast-bench-findings-'));
+  try {
+    console.log(`findings import (one run each, node ${process.version})`);
+    for (const size of sizes) failed = (await benchFindings(work, size)) || failed;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 process.exitCode = failed ? 1 : 0;
+
+/** Writes `{"Findings": [...]}` with `count` findings replicated from the Acme sample, streamed (never one string). */
+async function writeAsff(path, count) {
+  const sample = JSON.parse(readFileSync(join(root, 'examples', 'acme', 'findings', 'securityhub', 'acme-securityhub-2026-11-26.asff.json'), 'utf8')).Findings;
+  // Each copy gets its own Id (and resource), so that it is a distinct finding.
+  const templates = sample.map((f) => JSON.stringify({ ...f, Id: `${f.Id}/copy-@@N@@`, Resources: f.Resources.map((r) => ({ ...r, Id: `${r.Id}-@@N@@` })) }));
+  const out = createWriteStream(path);
+  out.write('{"Findings": [\n');
+  const batch = 1000;
+  for (let i = 0; i < count; i += batch) {
+    const parts = [];
+    for (let j = i; j < Math.min(count, i + batch); j++) parts.push(templates[j % templates.length].replaceAll('@@N@@', String(j)));
+    if (!out.write(`${i === 0 ? '' : ',\n'}${parts.join(',\n')}`)) await once(out, 'drain');
+  }
+  out.write('\n]}\n');
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Runs a child with a preload that writes its peak RSS (bytes) to a file at exit; returns wall ms, peak RSS and status. */
+function measureChild(args, rssFile) {
+  const preload = `data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS*1024)))`;
+  rmSync(rssFile, { force: true });
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [`--import=${preload}`, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
+  return { ms, rss, status: result.status, stderr: result.stderr };
+}
+
+async function benchFindings(work, size) {
+  const file = join(work, `asff-${size}.json`);
+  const t = Date.now();
+  await writeAsff(file, size);
+  const mb = (statSync(file).size / 1024 / 1024).toFixed(0);
+  console.log(`  ${size} ASFF findings: ${mb} MiB file, written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  // One warm-up read fills the OS file cache for both.
+  spawnSync('cat', [file], { stdio: 'ignore' });
+  const rssFile = join(work, 'rss');
+  const baselineCode = `JSON.parse(require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`;
+  const baseline = measureChild(['-e', baselineCode], rssFile);
+  const inspect = measureChild([bin, 'findings', 'inspect', file, '--summary', '--json'], rssFile);
+  const gib = (bytes) => (bytes === undefined ? '?' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
+  let failedHere = false;
+  if (inspect.status !== 0) {
+    console.log(`    infracast findings inspect --summary: exit ${inspect.status}: ${inspect.stderr.split('\n')[0]}`);
+    return true;
+  }
+  console.log(`    infracast findings inspect --summary  ${inspect.ms.toFixed(0).padStart(7)} ms  peak RSS ${gib(inspect.rss)}`);
+  if (baseline.status === 0) {
+    const ratio = inspect.ms / baseline.ms;
+    const bounded = size <= 100000;
+    console.log(`    baseline: read + JSON.parse          ${baseline.ms.toFixed(0).padStart(7)} ms  peak RSS ${gib(baseline.rss)}`);
+    console.log(`    ratio ${ratio.toFixed(2)}x ${bounded ? (ratio <= 2 ? 'ok (bound 2.0x at 100k)' : 'OVER the 2.0x bound') : '(reported)'}`);
+    failedHere ||= bounded && ratio > 2;
+  } else {
+    console.log(
+      `    baseline: read + JSON.parse fails (${baseline.stderr.split('\n').find((l) => /Error/.test(l)) ?? `exit ${baseline.status}`}): the file cannot be one string`,
+    );
+  }
+  if (size >= 1000000) {
+    const ok = inspect.rss !== undefined && inspect.rss < 1024 * 1024 * 1024;
+    console.log(`    peak RSS ${ok ? 'ok (bound 1 GiB at 1M)' : 'OVER the 1 GiB bound'}`);
+    failedHere ||= !ok;
+  }
+  rmSync(file, { force: true });
+  return failedHere;
+}

@@ -35,6 +35,10 @@ export type ErrorCode =
   | 'POLICY_FAILED'
   | 'CATALOG_INVALID'
   | 'CATALOG_HREF_UNRESOLVED'
+  /** A findings file matches no known format (the message names each format tried and why it failed). */
+  | 'FINDINGS_UNRECOGNISED'
+  /** A findings file of a known format is malformed: a bad record, a truncated or corrupt file. */
+  | 'FINDINGS_INVALID'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

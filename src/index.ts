@@ -10,6 +10,8 @@ export { validate } from './app/validate.js';
 export type { ValidateOptions, ValidateResult } from './app/validate.js';
 export { loadWorkspace } from './app/load-workspace.js';
 export type { LoadedWorkspace, LoadOptions, LoadedDocument, SupportingRecord } from './app/load-workspace.js';
+export { ingest } from './app/ingest.js';
+export type { IngestOptions, IngestResult, IngestedFile, FindingCounts } from './app/ingest.js';
 export { init } from './app/init.js';
 export type { InitOptions, InitResult } from './app/init.js';
 export { getSchema, listSchemas } from './app/schemas.js';

@@ -52,6 +52,11 @@ export interface Finding {
   severitySource: { value: string | number; scale: string };
   /** Control ids the record itself names, canonical, per framework id (mappings are applied by evaluate). */
   controls: Record<FrameworkId, string[]>;
+  /**
+   * References the record makes to frameworks Infracast does not know (CIS, KISA, ENS...), by the
+   * export's own key, as written. Kept for the record; they do not make a finding mapped.
+   */
+  otherControls?: Record<string, string[]>;
   ruleId?: string;
   resource?: Resource;
   owner?: string;

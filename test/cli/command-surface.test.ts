@@ -73,6 +73,9 @@ it('the --json output shapes match test/golden/json-shapes.json', async () => {
     init: run(['init', join(mkdtempSync(join(tmpdir(), 'infracast-shape-')), 'ws')]),
     'schema (list)': run(['schema']),
     'schema --out': run(['schema', '--out', mkdtempSync(join(tmpdir(), 'infracast-schemas-'))]),
+    'findings inspect': run(['findings', 'inspect', 'examples/acme/findings/native']),
+    'findings inspect --summary': run(['findings', 'inspect', 'examples/acme/findings', '--summary']),
+    'findings inspect (unrecognised)': run(['findings', 'inspect', 'examples/acme/infracast.yaml']),
     error: run(['validate', '/no/such/path']),
     'catalog import': await (async () => {
       const { TINY_CATALOG } = await import('../support/oscal.js');

@@ -1,0 +1,319 @@
+/**
+ * The ingest stage (DESIGN.md "One pipeline"): findings exports -> normalised findings. This is
+ * the only place that opens findings files: each file is read as a stream (gunzipped when its
+ * first bytes are the gzip magic), its format detected from its content, and its records
+ * normalised one at a time by the format's loader (src/loaders/).
+ *
+ * Identity and merging follow spec/evaluation.md section 1: records inside one file are never
+ * merged (a repeated identity inside a file becomes a distinct finding); equal identities across
+ * files are merged, keeping every source reference; records read per file are always reported.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { ExitCode, InfracastError } from '../errors.js';
+import { expandPaths } from '../io/glob.js';
+import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat } from '../loaders/registry.js';
+import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/registry.js';
+import { SEVERITIES } from '../model/definitions.js';
+import type { Severity } from '../model/definitions.js';
+import type { Finding, FindingResult, FindingState } from '../model/finding.js';
+
+export interface IngestOptions {
+  /** Files, folders and globs. */
+  paths: string[];
+  cwd?: string;
+  /** Skip (and count) malformed records instead of failing the import. */
+  skipInvalid?: boolean;
+  /** Aggregate counts only; findings are not kept (large exports). */
+  summary?: boolean;
+  /** CSV column mapping and delimiter (Prowler's CSV needs none). */
+  csv?: { columns?: CsvColumnMapping; delimiter?: string; tool?: string };
+}
+
+export const RESULTS: readonly FindingResult[] = ['FAIL', 'PASS', 'MANUAL', 'NOT_APPLICABLE', 'ERROR', 'INFO'];
+export const STATES: readonly FindingState[] = ['open', 'resolved', 'suppressed'];
+
+export interface FindingCounts {
+  result: Record<FindingResult, number>;
+  state: Record<FindingState, number>;
+  severity: Record<Severity, number>;
+  /** Distinct control ids referenced, per framework. */
+  controls: Record<string, number>;
+  /** Findings that name no control of any framework Infracast knows. */
+  unmapped: number;
+}
+
+export interface IngestedFile {
+  file: string;
+  format: string;
+  tool?: string;
+  gzip: boolean;
+  /** Records read from the file (valid and invalid). */
+  records: number;
+  /** Records whose identity equals a finding of an earlier file: merged into it. */
+  merged: number;
+  /** Malformed records skipped (only with skipInvalid). */
+  invalid: number;
+  problems: RecordProblem[];
+  counts: FindingCounts;
+}
+
+export interface IngestResult {
+  /** Distinct findings (empty in summary mode). */
+  findings: Finding[];
+  files: IngestedFile[];
+  totals: { files: number; records: number; findings: number; merged: number; invalid: number; counts: FindingCounts };
+}
+
+/** Problems kept per file for the report (all are counted). */
+const MAX_PROBLEMS_KEPT = 100;
+
+class Tally {
+  readonly result = Object.fromEntries(RESULTS.map((r) => [r, 0])) as Record<FindingResult, number>;
+  readonly state = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<FindingState, number>;
+  readonly severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  readonly controls = new Map<string, Set<string>>();
+  unmapped = 0;
+
+  add(finding: Finding): void {
+    this.result[finding.result]++;
+    this.state[finding.state]++;
+    this.severity[finding.severity]++;
+    let mapped = false;
+    for (const [framework, ids] of Object.entries(finding.controls)) {
+      if (ids.length === 0) continue;
+      mapped = true;
+      const set = this.controls.get(framework) ?? this.controls.set(framework, new Set()).get(framework)!;
+      for (const id of ids) set.add(id);
+    }
+    if (!mapped) this.unmapped++;
+  }
+
+  counts(): FindingCounts {
+    const controls: Record<string, number> = {};
+    for (const framework of [...this.controls.keys()].sort()) controls[framework] = this.controls.get(framework)!.size;
+    return { result: { ...this.result }, state: { ...this.state }, severity: { ...this.severity }, controls, unmapped: this.unmapped };
+  }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+async function isGzip(file: string): Promise<boolean> {
+  const handle = await openFile(file, 'r');
+  try {
+    const buffer = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(buffer, 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1];
+  } finally {
+    await handle.close();
+  }
+}
+
+function openDecoded(file: string, gzip: boolean): AsyncIterable<Buffer> {
+  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
+  if (!gzip) return raw;
+  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
+  raw.on('error', (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
+}
+
+async function readHead(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  const iterator = stream[Symbol.asyncIterator]();
+  try {
+    while (size < HEAD_BYTES) {
+      const { value, done } = await iterator.next();
+      if (done) break;
+      parts.push(value);
+      size += value.length;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
+}
+
+/** A clear error for whatever went wrong reading a file as a whole (never a stack trace). */
+function fileError(file: string, format: string, error: unknown, gzip: boolean): InfracastError {
+  // The message names the file (and record); no separate location, so it is printed once.
+  const where = {};
+  if (error instanceof InfracastError) return error;
+  if (error instanceof SplitError) {
+    return new InfracastError('FINDINGS_INVALID', `${file}: not a valid ${format} export: ${error.message}`, {
+      ...where,
+      hints: ['The file may be truncated (an interrupted download or export); export it again.'],
+      cause: error,
+    });
+  }
+  const code = (error as { code?: string }).code;
+  if (gzip && (code?.startsWith('Z_') || /unexpected end of file|incorrect header check|invalid/i.test((error as Error).message ?? ''))) {
+    return new InfracastError('FINDINGS_INVALID', `${file}: the gzip data is corrupt or truncated (${(error as Error).message})`, {
+      ...where,
+      hints: ['Check the file with `gzip -t`; download or compress it again.'],
+      cause: error,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new InfracastError('FINDINGS_INVALID', `${file}: not valid ${format} JSON: ${error.message}`, {
+      ...where,
+      hints: ['The file may be truncated or hand-edited; export it again.'],
+      cause: error,
+    });
+  }
+  if (error instanceof RecordError) {
+    return new InfracastError('FINDINGS_INVALID', `${file}: not a valid ${format} document: ${error.message}`, { ...where, cause: error });
+  }
+  if (error instanceof TooLargeError) {
+    return new InfracastError('FINDINGS_INVALID', `${file}: ${error.message}`, {
+      ...where,
+      hints: ['Split the document, or export the findings as ASFF, OCSF, native JSON or CSV, which are streamed.'],
+      cause: error,
+    });
+  }
+  if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT') {
+    return new InfracastError('FILE_UNREADABLE', `${file}: cannot be read (${code})`, { ...where, cause: error });
+  }
+  return new InfracastError('FINDINGS_INVALID', `${file}: cannot be read as ${format}: ${(error as Error).message ?? String(error)}`, {
+    ...where,
+    cause: error,
+  });
+}
+
+function describeProblem(problem: RecordProblem): string {
+  const at = problem.line !== undefined ? `record ${problem.record} (line ${problem.line})` : `record ${problem.record}`;
+  return `${at}${problem.field ? `, field ${problem.field}` : ''}: ${problem.message}`;
+}
+
+/** A distinct identity for the n-th (n >= 2) record of a file with the same identity: records inside one file never merge. */
+function occurrenceIdentity(identity: string, occurrence: number): string {
+  return occurrence <= 1 ? identity : createHash('sha256').update(`${identity}#${occurrence}`).digest('hex');
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.paths.length === 0)
+    throw new InfracastError('USAGE', 'no findings files given', { exitCode: ExitCode.Usage, hints: ['Give files, folders or globs.'] });
+  const { files, unmatched } = await expandPaths(options.paths, cwd);
+  if (unmatched.length > 0) {
+    throw new InfracastError('FILE_NOT_FOUND', `${unmatched.join(', ')}: no such file, or nothing matched`, {
+      exitCode: ExitCode.Usage,
+      hints: ["Check the path; quote globs ('findings/**/*.json') or let your shell expand them."],
+    });
+  }
+  const summary = options.summary ?? false;
+  const findings: Finding[] = [];
+  const byIdentity = new Map<string, Finding>();
+  // Summary mode keeps identities only while a later file could merge into them.
+  const seen = new Set<string>();
+  const totals = new Tally();
+  const reports: IngestedFile[] = [];
+  let totalRecords = 0;
+  let totalMerged = 0;
+  let totalInvalid = 0;
+
+  for (const [fileIndex, file] of files.entries()) {
+    const isLast = fileIndex === files.length - 1;
+    let gzip = false;
+    let format = 'findings';
+    try {
+      gzip = await isGzip(file);
+    } catch (error) {
+      throw fileError(file, format, error, false);
+    }
+    let head: Buffer;
+    try {
+      head = await readHead(openDecoded(file, gzip));
+    } catch (error) {
+      throw fileError(file, format, error, gzip);
+    }
+    const loaderOptions = options.csv ? { csv: options.csv } : {};
+    const detected = detectFormat(head, loaderOptions);
+    if (!detected.loader) {
+      throw new InfracastError(
+        'FINDINGS_UNRECOGNISED',
+        `${file}: not a findings format Infracast reads. Tried:\n${detected.attempts.map((a) => `  - ${a.label}: ${a.reason}`).join('\n')}`,
+        {
+          hints: ['Formats: native JSON/JSON Lines, ASFF, OCSF (Prowler), SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON, XML), CSV with a header row.'],
+        },
+      );
+    }
+    const loader = detected.loader;
+    format = loader.format;
+    const input: LoaderInput = { file, head, open: () => openDecoded(file, gzip) };
+    const report: IngestedFile = {
+      file,
+      format,
+      ...(detected.tool ? { tool: detected.tool } : {}),
+      gzip,
+      records: 0,
+      merged: 0,
+      invalid: 0,
+      problems: [],
+      counts: new Tally().counts(),
+    };
+    const tally = new Tally();
+    const inFile = new Map<string, number>();
+    const trackInFile = !summary || files.length > 1;
+    const fileFindings: Finding[] = [];
+    const fileIdentities: string[] = [];
+    try {
+      for await (const outcome of loader.read(input, loaderOptions)) {
+        report.records++;
+        if ('problem' in outcome) {
+          if (!options.skipInvalid) {
+            throw new InfracastError('FINDINGS_INVALID', `${file}: ${loader.label}: ${describeProblem(outcome.problem)}`, {
+              hints: ['Fix or remove the record, or pass --skip-invalid to skip malformed records (they are counted).'],
+            });
+          }
+          report.invalid++;
+          if (report.problems.length < MAX_PROBLEMS_KEPT) report.problems.push(outcome.problem);
+          continue;
+        }
+        const finding = outcome.finding;
+        if (!report.tool && finding.tool) report.tool = finding.tool;
+        if (trackInFile) {
+          const occurrence = (inFile.get(finding.identity) ?? 0) + 1;
+          inFile.set(finding.identity, occurrence);
+          finding.identity = occurrenceIdentity(finding.identity, occurrence);
+        }
+        tally.add(finding);
+        if (summary) {
+          if (seen.has(finding.identity)) report.merged++;
+          else {
+            totals.add(finding);
+            if (!isLast) fileIdentities.push(finding.identity);
+          }
+          continue;
+        }
+        const existing = byIdentity.get(finding.identity);
+        if (existing) {
+          existing.sources.push(...finding.sources);
+          report.merged++;
+        } else fileFindings.push(finding);
+      }
+    } catch (error) {
+      throw fileError(file, format, error, gzip);
+    }
+    // Findings of this file join the index only now: records inside one file never merge.
+    for (const identity of fileIdentities) seen.add(identity);
+    for (const finding of fileFindings) {
+      byIdentity.set(finding.identity, finding);
+      findings.push(finding);
+      totals.add(finding);
+    }
+    report.counts = tally.counts();
+    totalRecords += report.records;
+    totalMerged += report.merged;
+    totalInvalid += report.invalid;
+    reports.push(report);
+  }
+  const distinct = summary ? totalRecords - totalMerged - totalInvalid : findings.length;
+  return {
+    findings,
+    files: reports,
+    totals: { files: reports.length, records: totalRecords, findings: distinct, merged: totalMerged, invalid: totalInvalid, counts: totals.counts() },
+  };
+}

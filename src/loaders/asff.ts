@@ -1,0 +1,146 @@
+/** AWS Security Finding Format (Security Hub, Prowler): `{"Findings": [...]}` or a JSON array. */
+import type { Finding, FindingResult, FindingState, Resource } from '../model/finding.js';
+import { firstRecord, readJsonRecords } from './json-records.js';
+import {
+  ControlSet,
+  asObject,
+  identityOf,
+  isObject,
+  normaliseTime,
+  optArray,
+  optObject,
+  optString,
+  reqString,
+  resultFromStatus,
+  severityFromLabel,
+  tagsOf,
+} from './normalise.js';
+import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
+import { RecordError } from './types.js';
+
+const FORMAT = 'asff';
+
+function looksAsff(value: unknown): boolean {
+  return isObject(value) && typeof value.SchemaVersion === 'string' && typeof value.Id === 'string' && 'ProductArn' in value;
+}
+
+/** The producing tool: the product name of ProductArn (`.../product/aws/securityhub` -> aws-securityhub). */
+export function asffTool(record: Record<string, unknown>): string {
+  const arn = typeof record.ProductArn === 'string' ? record.ProductArn : '';
+  const match = /:product\/([^/]+)\/([^/]+)$/.exec(arn);
+  if (match) return match[1] === match[2] ? match[1]! : `${match[1]}-${match[2]}`;
+  return typeof record.ProductName === 'string' ? record.ProductName.toLowerCase().replace(/\s+/g, '-') : 'asff';
+}
+
+export function normaliseAsff(value: unknown, record: number, file: string): Finding {
+  if (!isObject(value)) throw new RecordError('a finding must be an object');
+  const id = reqString(value, 'Id');
+  const title = reqString(value, 'Title');
+  const tool = asffTool(value);
+  const severityObject = optObject(value, 'Severity');
+  const label = severityObject ? optString(severityObject, 'Label', 'Severity.Label') : undefined;
+  const normalized = severityObject?.Normalized;
+  let severity = label ? severityFromLabel(label) : undefined;
+  if (label && !severity) throw new RecordError(`Severity.Label is "${label}", expected CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL`, 'Severity.Label');
+  if (!severity && typeof normalized === 'number') {
+    severity = normalized >= 90 ? 'CRITICAL' : normalized >= 70 ? 'HIGH' : normalized >= 40 ? 'MEDIUM' : normalized >= 1 ? 'LOW' : 'INFORMATIONAL';
+  }
+  if (!severity) throw new RecordError('Severity.Label is missing', 'Severity.Label');
+
+  const compliance = optObject(value, 'Compliance');
+  const statusText = compliance ? optString(compliance, 'Status', 'Compliance.Status') : undefined;
+  let result: FindingResult;
+  if (statusText) {
+    const mapped = resultFromStatus(statusText);
+    if (!mapped) throw new RecordError(`Compliance.Status is "${statusText}", expected PASSED, FAILED, WARNING or NOT_AVAILABLE`, 'Compliance.Status');
+    result = mapped;
+  } else result = severity === 'INFORMATIONAL' ? 'INFO' : 'FAIL'; // a finding without a compliance check reports a problem
+
+  const workflow = optObject(value, 'Workflow');
+  const workflowStatus = (workflow ? optString(workflow, 'Status', 'Workflow.Status') : undefined) ?? optString(value, 'WorkflowState');
+  const recordState = optString(value, 'RecordState');
+  let state: FindingState = 'open';
+  if (workflowStatus?.toUpperCase() === 'SUPPRESSED') state = 'suppressed';
+  else if (recordState?.toUpperCase() === 'ARCHIVED' || (workflowStatus?.toUpperCase() === 'RESOLVED' && result !== 'FAIL')) state = 'resolved';
+  else if (workflowStatus?.toUpperCase() === 'RESOLVED') state = 'resolved';
+
+  const controls = new ControlSet();
+  for (const [i, requirement] of (compliance ? optArray(compliance, 'RelatedRequirements', 'Compliance.RelatedRequirements') : []).entries()) {
+    if (typeof requirement !== 'string') throw new RecordError(`Compliance.RelatedRequirements[${i}] must be a string`, 'Compliance.RelatedRequirements');
+    controls.addPrefixed(requirement);
+  }
+
+  const resources = optArray(value, 'Resources');
+  const first = resources.length > 0 ? asObject(resources[0], 'Resources[0]') : undefined;
+  const account = optString(value, 'AwsAccountId');
+  const region = (first ? optString(first, 'Region', 'Resources[0].Region') : undefined) ?? optString(value, 'Region');
+  let resource: Resource | undefined;
+  if (first) {
+    resource = { id: reqString(first, 'Id', 'Resources[0].Id') };
+    const type = optString(first, 'Type', 'Resources[0].Type');
+    if (type) resource.type = type;
+    if (account) resource.account = account;
+    if (region) resource.region = region;
+    const tags = tagsOf(first.Tags);
+    if (tags) resource.tags = tags;
+  }
+  const productFields = isObject(value.ProductFields) ? value.ProductFields : {};
+  const ruleId =
+    (compliance ? optString(compliance, 'SecurityControlId', 'Compliance.SecurityControlId') : undefined) ??
+    (typeof productFields.ControlId === 'string' ? productFields.ControlId : undefined) ??
+    (typeof productFields.RuleId === 'string' ? productFields.RuleId : undefined) ??
+    optString(value, 'GeneratorId');
+  const remediationObject = optObject(value, 'Remediation');
+  const recommendation = remediationObject ? optObject(remediationObject, 'Recommendation', 'Remediation.Recommendation') : undefined;
+  const remediation = recommendation
+    ? [optString(recommendation, 'Text', 'Remediation.Recommendation.Text'), optString(recommendation, 'Url', 'Remediation.Recommendation.Url')]
+        .filter(Boolean)
+        .join(' ')
+    : undefined;
+  const userDefined = tagsOf(value.UserDefinedFields);
+  const tags = { ...(resource?.tags ?? {}), ...(userDefined ?? {}) };
+  const observedAt = normaliseTime(optString(value, 'LastObservedAt') ?? optString(value, 'UpdatedAt'));
+  const firstObservedAt = normaliseTime(optString(value, 'FirstObservedAt') ?? optString(value, 'CreatedAt'));
+  const description = optString(value, 'Description');
+
+  const finding: Finding = {
+    identity: identityOf({ format: FORMAT, tool, nativeId: id, resourceId: resource?.id, account, region, fallback: [ruleId, title, description] }),
+    nativeId: id,
+    title,
+    tool,
+    result,
+    state,
+    severity,
+    severitySource: { value: severityObject?.Original !== undefined ? String(severityObject.Original) : (label ?? String(normalized)), scale: 'asff' },
+    controls: controls.controls(),
+    sources: [{ file, format: FORMAT, tool, record }],
+  };
+  const others = controls.others();
+  if (others) finding.otherControls = others;
+  if (description) finding.description = description;
+  if (ruleId) finding.ruleId = ruleId;
+  if (resource) finding.resource = resource;
+  if (Object.keys(tags).length > 0) finding.tags = tags;
+  if (tags.owner) finding.owner = tags.owner;
+  if (remediation) finding.remediation = remediation;
+  if (observedAt) finding.observedAt = observedAt;
+  if (firstObservedAt) finding.firstObservedAt = firstObservedAt;
+  return finding;
+}
+
+export const asffLoader: FormatLoader = {
+  format: FORMAT,
+  label: 'AWS Security Finding Format (ASFF)',
+  detect(head: Buffer, headText: string): Detection {
+    const text = headText.trimStart();
+    if (!text.startsWith('{') && !text.startsWith('[')) return { ok: false, reason: 'not JSON' };
+    if (text.startsWith('{') && !/"Findings"\s*:/.test(text)) return { ok: false, reason: 'a JSON object without a "Findings" array' };
+    const first = firstRecord(head, ['Findings']);
+    if (first === undefined && /"SchemaVersion"\s*:\s*"20\d\d-\d\d-\d\d"/.test(text)) return { ok: true };
+    if (looksAsff(first)) return { ok: true, tool: asffTool(first as Record<string, unknown>) };
+    return { ok: false, reason: 'no record with SchemaVersion, Id and ProductArn' };
+  },
+  read(input: LoaderInput): AsyncIterable<RecordOutcome> {
+    return readJsonRecords(input, (value, record) => normaliseAsff(value, record, input.file), { keys: ['Findings'] });
+  },
+};

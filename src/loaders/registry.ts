@@ -1,0 +1,41 @@
+/**
+ * The detection registry: which format a file is, decided by its content (never by its name).
+ * Specific formats are tried before general ones; every failed attempt keeps its reason, so that a
+ * file no format accepts can be told what was tried and why each failed.
+ */
+import { asffLoader } from './asff.js';
+import { csvLoader } from './csv.js';
+import { nativeLoader } from './native.js';
+import { ocsfLoader } from './ocsf.js';
+import { oscalAssessmentResultsLoader, oscalPoamLoader } from './oscal.js';
+import { sarifLoader } from './sarif.js';
+import type { FormatLoader, LoaderOptions } from './types.js';
+
+export const LOADERS: readonly FormatLoader[] = [oscalAssessmentResultsLoader, oscalPoamLoader, sarifLoader, asffLoader, ocsfLoader, nativeLoader, csvLoader];
+
+export interface DetectAttempt {
+  format: string;
+  label: string;
+  reason: string;
+}
+
+export type DetectResult = { loader: FormatLoader; tool?: string } | { loader?: undefined; attempts: DetectAttempt[] };
+
+/** The loader whose format the head of the (decoded) content matches. */
+export function detectFormat(head: Buffer, options: LoaderOptions = {}): DetectResult {
+  const headText = head.toString('utf8').replace(/^\uFEFF/, '');
+  if (headText.trim() === '') return { attempts: LOADERS.map((l) => ({ format: l.format, label: l.label, reason: 'the file is empty' })) };
+  const attempts: DetectAttempt[] = [];
+  for (const loader of LOADERS) {
+    const detection = loader.detect(head, headText, options);
+    if (detection.ok) return { loader, ...(detection.tool ? { tool: detection.tool } : {}) };
+    attempts.push({ format: loader.format, label: loader.label, reason: detection.reason });
+  }
+  return { attempts };
+}
+
+export { SplitError } from './splitter.js';
+export { RecordError } from './types.js';
+export { TooLargeError } from './whole.js';
+export type { FormatLoader, LoaderInput, LoaderOptions, RecordOutcome, RecordProblem, CsvColumnMapping } from './types.js';
+export { HEAD_BYTES } from './types.js';
