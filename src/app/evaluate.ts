@@ -1,0 +1,64 @@
+/**
+ * The evaluate stage for one framework of a workspace: the catalog in scope, the workspace's
+ * mapping rules before the built-in ones, attestations and exceptions, then the pure evaluation
+ * (model/evaluation.ts); FAR and CMMC are evaluated as views over SP 800-171 (model/views.ts).
+ */
+import { builtInMappings, getCatalog } from '../catalogs/index.js';
+import type { Catalog } from '../catalogs/index.js';
+import type { Control } from '../model/control.js';
+import { evaluateFramework } from '../model/evaluation.js';
+import type { FrameworkEvaluation, MappingRule } from '../model/evaluation.js';
+import type { Finding } from '../model/finding.js';
+import { deriveView } from '../model/views.js';
+import type { LoadedWorkspace } from './load-workspace.js';
+import { attestationsOf, exceptionsOf, mappingsOf } from './records.js';
+
+/** Frameworks that are SP 800-171 under other ids. */
+const VIEWS_OVER_800_171 = new Set(['cmmc-l1', 'cmmc-l2', 'far-52204-21']);
+
+export interface WorkspaceEvaluation {
+  evaluation: FrameworkEvaluation;
+  catalog: Catalog;
+  /** Set for views: the SP 800-171 evaluation they derive from. */
+  base?: FrameworkEvaluation;
+}
+
+function controlsOf(catalog: Catalog): Control[] {
+  return catalog.controls.map((c) => ({
+    id: c.id,
+    title: c.title,
+    family: c.family,
+    framework: catalog.framework,
+    ...(c.points !== undefined ? { points: c.points } : {}),
+  }));
+}
+
+/** The mapping rules in force: the workspace's, then the built-in ones (workspace rules win). */
+export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
+  const builtIn = builtInMappings();
+  return [
+    ...mappingsOf(workspace),
+    ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: builtIn.source })),
+  ];
+}
+
+export function evaluateWorkspace(
+  workspace: LoadedWorkspace,
+  findings: Finding[],
+  framework: string,
+  at: Date,
+  baseline?: 'low' | 'moderate' | 'high' | 'none',
+): WorkspaceEvaluation {
+  const mappings = mappingRules(workspace);
+  const attestations = attestationsOf(workspace);
+  const exceptions = exceptionsOf(workspace);
+  const run = (fw: string, catalog: Catalog): FrameworkEvaluation =>
+    evaluateFramework({ framework: fw, controls: controlsOf(catalog), findings, attestations, exceptions, mappings, at });
+  const catalog = getCatalog(framework, framework === 'nist-800-53' ? { baseline: baseline ?? workspace.config?.system.impactLevel ?? 'none' } : {});
+  if (!VIEWS_OVER_800_171.has(framework)) return { evaluation: run(framework, catalog), catalog };
+  const base = run('nist-800-171', getCatalog('nist-800-171'));
+  // CMMC Level 1 practices map to FAR ids, which map to 800-171 requirements.
+  const far = new Map(getCatalog('far-52204-21').controls.map((c) => [c.id, c.maps_to ?? []]));
+  const mapsTo = new Map(catalog.controls.map((c) => [c.id, (c.maps_to ?? []).flatMap((id) => far.get(id) ?? [id])]));
+  return { evaluation: deriveView(run(framework, catalog), base, mapsTo), catalog, base };
+}

@@ -1,0 +1,69 @@
+import * as Flags from '@oclif/core/flags';
+import { summary } from '../app/summary.js';
+import type { ComplianceSummary } from '../app/summary.js';
+import { InfracastCommand } from '../cli/base-command.js';
+
+export default class Summary extends InfracastCommand {
+  static override summary = "A framework's compliance summary: counts, score with coverage, failing controls; the SPRS score for NIST SP 800-171.";
+  static override description = `Evaluates the workspace's findings, attestations and exceptions against one framework (spec/evaluation.md sections 4 and 5) and prints the Reports API's compliance summary JSON: for nist-800-171 (and cmmc-l2) the SPRS score in the spec's shape and field order, point values negative, followed by sprs_status, coverage, CMMC eligibility (32 CFR 170.21), the SPRS posting data and provenance. Other frameworks get the same shape without the SPRS fields.
+
+The workspace is validated first; the assessment instant is --at, else SOURCE_DATE_EPOCH, else now.
+
+Exit codes: 0 ok, 1 invalid workspace or findings, 2 usage, 4 the SPRS score is below --min-sprs.`;
+
+  static override examples = [
+    { command: '<%= config.bin %> <%= command.id %> --framework nist-800-171', description: 'The SPRS summary of the current workspace.' },
+    { command: '<%= config.bin %> <%= command.id %> -f fedramp-moderate -w examples/acme --output table', description: 'A table for people.' },
+    { command: '<%= config.bin %> <%= command.id %> -f nist-800-171 --min-sprs 88', description: 'Fail the build (exit 4) below CMMC Level 2 Conditional.' },
+  ];
+
+  static override flags = {
+    framework: Flags.string({
+      char: 'f',
+      description: 'Framework id, e.g. nist-800-171, nist-800-53, fedramp-moderate, cmmc-l2.',
+      required: true,
+      helpValue: 'ID',
+    }),
+    workspace: Flags.string({ char: 'w', description: 'A path inside the workspace (default: the current directory).', helpValue: 'PATH' }),
+    at: Flags.string({ description: 'Assessment instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
+    output: Flags.string({ char: 'o', description: 'json: the spec shape; table: for people.', options: ['json', 'table'], default: 'json' }),
+    'min-sprs': Flags.integer({ description: 'Policy gate: exit 4 when the SPRS score is below this (or cannot be computed).', min: -203, max: 110 }),
+  };
+
+  async run(): Promise<ComplianceSummary> {
+    const { flags } = await this.parse(Summary);
+    const result = await summary({
+      framework: flags.framework,
+      ...(flags.workspace ? { workspace: flags.workspace } : {}),
+      ...(flags.at ? { at: flags.at } : {}),
+      ...(flags['min-sprs'] !== undefined ? { minSprs: flags['min-sprs'] } : {}),
+    });
+    if (!this.jsonEnabled()) this.log(flags.output === 'table' ? toTable(result) : JSON.stringify(result, null, 2));
+    return result;
+  }
+}
+
+function percent(value: number | null): string {
+  return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
+}
+
+function toTable(s: ComplianceSummary): string {
+  const lines = [`${s.framework} at ${s.assessment_date}`];
+  if (s.sprs_score !== undefined)
+    lines.push(
+      `SPRS score        ${s.sprs_score === null ? 'cannot be computed (no SSP: 3.12.4 not met)' : `${s.sprs_score} of ${s.sprs_max}`}  (${s.sprs_status})`,
+    );
+  lines.push(`score             ${percent(s.score)} of assessed, coverage ${percent(s.coverage)}`);
+  lines.push(
+    `passing ${s.practices_passing} (attested ${s.practices_attested})   failing ${s.practices_failing}   not assessed ${s.practices_not_assessed}   not applicable ${s.practices_not_applicable}`,
+  );
+  if (s.cmmc) lines.push(`CMMC Level 2      ${s.cmmc.level_2.status}   Level 1 ${s.cmmc.level_1.status}`);
+  if (s.failing_practices.length > 0) {
+    lines.push('', 'NOT MET'.padEnd(12) + 'points  status        description');
+    for (const p of s.failing_practices) {
+      lines.push(`${p.practice_id.padEnd(12)}${String(p.point_value ?? '').padStart(6)}  ${p.status.padEnd(13)} ${p.description}`);
+    }
+  }
+  lines.push('', `catalog: ${s.provenance.catalog.name} (${s.provenance.catalog.release})${s.provenance.catalog.verified ? '' : ' UNVERIFIED list'}`);
+  return lines.join('\n');
+}
