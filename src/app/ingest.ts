@@ -8,6 +8,8 @@
  * merged (a repeated identity inside a file becomes a distinct finding); equal identities across
  * files are merged, keeping every source reference; records read per file are always reported.
  */
+import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
+import { lookupControl } from '../catalogs/index.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
@@ -43,6 +45,11 @@ export interface FindingCounts {
   controls: Record<string, number>;
   /** Findings that name no control of any framework Infracast knows. */
   unmapped: number;
+  /**
+   * Control ids a record names that are not in their (built-in) framework, once per id with the
+   * number of findings naming it (evaluation.md section 2). Reported, never fatal.
+   */
+  unknownControls: { framework: string; id: string; findings: number }[];
 }
 
 export interface IngestedFile {
@@ -75,6 +82,8 @@ class Tally {
   readonly state = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<FindingState, number>;
   readonly severity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   readonly controls = new Map<string, Set<string>>();
+  /** Findings per framework + id (for the unknown-id report). */
+  readonly namings = new Map<string, number>();
   unmapped = 0;
 
   add(finding: Finding): void {
@@ -86,7 +95,11 @@ class Tally {
       if (ids.length === 0) continue;
       mapped = true;
       const set = this.controls.get(framework) ?? this.controls.set(framework, new Set()).get(framework)!;
-      for (const id of ids) set.add(id);
+      for (const id of ids) {
+        set.add(id);
+        const key = `${framework}\u0000${id}`;
+        this.namings.set(key, (this.namings.get(key) ?? 0) + 1);
+      }
     }
     if (!mapped) this.unmapped++;
   }
@@ -94,8 +107,22 @@ class Tally {
   counts(): FindingCounts {
     const controls: Record<string, number> = {};
     for (const framework of [...this.controls.keys()].sort()) controls[framework] = this.controls.get(framework)!.size;
-    return { result: { ...this.result }, state: { ...this.state }, severity: { ...this.severity }, controls, unmapped: this.unmapped };
+    const unknownControls = [...this.namings]
+      .map(([key, findings]) => {
+        const [framework = '', id = ''] = key.split('\u0000');
+        return { framework, id, findings };
+      })
+      .filter(({ framework, id }) => !isKnownControl(framework, id))
+      .sort((a, b) => (a.framework < b.framework ? -1 : a.framework > b.framework ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { result: { ...this.result }, state: { ...this.state }, severity: { ...this.severity }, controls, unmapped: this.unmapped, unknownControls };
   }
+}
+
+/** Whether a built-in framework has this (canonical) id; ids of other frameworks are not judged. */
+function isKnownControl(framework: string, id: string): boolean {
+  if (!BUILT_IN_FRAMEWORK_IDS.includes(framework)) return true;
+  const control = lookupControl(framework.startsWith('fedramp-') ? 'nist-800-53' : framework, id);
+  return control !== undefined && !control.withdrawn;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];

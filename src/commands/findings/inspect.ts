@@ -85,5 +85,7 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
     const controls = Object.entries(counts.controls).map(([framework, n]) => `${framework} ${n} id${n === 1 ? '' : 's'}`);
     this.log(`${indent}controls: ${controls.length > 0 ? controls.join(', ') : 'none'}`);
     this.log(`${indent}unmapped: ${counts.unmapped}`);
+    for (const u of counts.unknownControls)
+      this.log(`${indent}unknown control id: ${u.framework} ${u.id} (${u.findings} finding${u.findings === 1 ? '' : 's'})`);
   }
 }
