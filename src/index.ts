@@ -4,6 +4,8 @@
  *   import { validate } from 'infracast';
  *   const result = await validate({ paths: ['examples/acme'] });
  *
+ *   const sprs = await summary({ framework: 'nist-800-171', workspace: 'examples/acme' });
+ *
  * Rendering, signing and verification join this API as their pipeline stages land.
  */
 export { validate } from './app/validate.js';
@@ -24,3 +26,9 @@ export type { ErrorCode } from './errors.js';
 export type * from './model/definitions.js';
 export type * from './model/config.js';
 export type * from './app/pipeline.js';
+export { summary } from './app/summary.js';
+export type { ComplianceSummary, SummaryOptions } from './app/summary.js';
+export { evaluateWorkspace } from './app/evaluate.js';
+export type { WorkspaceEvaluation } from './app/evaluate.js';
+export { getCatalog, lookupControl, builtInMappings } from './catalogs/index.js';
+export type { Catalog } from './catalogs/index.js';

@@ -2,9 +2,9 @@
  * The seven stages of a run (DESIGN.md "One pipeline, seven stages"), as types. Each stage has a
  * typed input and output and knows nothing of the stages after it; app/ sequences them.
  *
- *   load      workspace YAML -> validated definitions          app/load-workspace.ts (built)
- *   ingest    findings exports -> Finding[]                     loaders/
- *   evaluate  catalog + findings + attestations + exceptions -> ControlResult[]   model/
+ *   load      workspace YAML -> validated definitions          app/load-workspace.ts
+ *   ingest    findings exports -> Finding[]                     app/ingest.ts over loaders/
+ *   evaluate  catalog + findings + attestations + exceptions -> ControlResult[]   app/evaluate.ts over model/
  *   build     definition + results -> ReportModel              reports/
  *   render    ReportModel -> bytes per format                   renderers/
  *   sign      bytes -> signed bytes / bundle                    signing/
@@ -15,6 +15,8 @@
  */
 import type { LoadedWorkspace, LoadOptions } from './load-workspace.js';
 import type { ControlResult } from '../model/control.js';
+import type { WorkspaceEvaluation } from './evaluate.js';
+import type { IngestOptions, IngestResult } from './ingest.js';
 import type { OutputDefinition, OutputFormat } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
 import type { ReportModel } from '../model/report-model.js';
@@ -22,21 +24,11 @@ import type { RenderContext } from '../renderers/renderer.js';
 
 export type LoadStage = (root: string, options: LoadOptions) => Promise<LoadedWorkspace>;
 
-export interface IngestResult {
-  findings: Finding[];
-  /** Records read per file: always reported (evaluation.md section 1). */
-  recordsRead: { file: string; format: string; records: number }[];
-}
-export type IngestStage = (workspace: LoadedWorkspace) => Promise<IngestResult>;
+/** ingest: findings exports -> Finding[] (app/ingest.ts, over loaders/). */
+export type IngestStage = (options: IngestOptions) => Promise<IngestResult>;
 
-export interface EvaluationInput {
-  workspace: LoadedWorkspace;
-  findings: Finding[];
-  framework: string;
-  /** The run's instant: expiry and deadlines are judged at it. */
-  at: Date;
-}
-export type EvaluateStage = (input: EvaluationInput) => ControlResult[];
+/** evaluate: catalog + findings + attestations + exceptions -> results (app/evaluate.ts over model/evaluation.ts). */
+export type EvaluateStage = (workspace: LoadedWorkspace, findings: Finding[], framework: string, at: Date) => WorkspaceEvaluation;
 
 export type BuildStage = (definition: OutputDefinition, results: ReadonlyMap<string, ControlResult[]>, at: Date) => ReportModel;
 

@@ -33,7 +33,7 @@ const allowed: Record<string, string[]> = {
   commands: ['app', 'cli', 'errors', 'model', 'diagnostics'],
   action: ['app', 'errors', 'model', 'diagnostics'],
   main: [],
-  index: ['app', 'schema', 'model', 'errors', 'diagnostics'],
+  index: ['app', 'schema', 'model', 'errors', 'diagnostics', 'catalogs'],
 };
 
 describe('architecture: dependencies point inward (DESIGN.md)', () => {
