@@ -94,6 +94,7 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
     system: { ...(system as unknown as WorkspaceConfig['system']), fips199: fips, impactLevel },
     frameworks: Array.isArray(body.frameworks) ? (body.frameworks as string[]) : [],
     findingsSources: Array.isArray(findings.sources) ? (findings.sources as string[]) : ['findings/**/*'],
+    ...(isRecord(findings.csv) ? { findingsCsv: csvOptions(findings.csv) } : {}),
     outputDir: join(root, typeof body.output === 'string' ? body.output : 'out'),
     templatesDir: join(root, typeof body.templates === 'string' ? body.templates : 'templates'),
     stateDir: join(root, typeof body.state === 'string' ? body.state : '.infracast'),
@@ -102,6 +103,18 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
     defaultOptions: defaultOptions as DefinitionOptions,
     network: { allow: network.allow === true, allowedHosts: Array.isArray(network.allowed_hosts) ? (network.allowed_hosts as string[]) : [] },
     raw: body,
+  };
+}
+
+/** findings.csv as the loaders take it: column keys in camelCase (rule_id -> ruleId). */
+function csvOptions(csv: Body): NonNullable<WorkspaceConfig['findingsCsv']> {
+  const columns = isRecord(csv.columns)
+    ? Object.fromEntries(Object.entries(csv.columns).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), String(v)]))
+    : undefined;
+  return {
+    ...(typeof csv.delimiter === 'string' ? { delimiter: csv.delimiter } : {}),
+    ...(typeof csv.tool === 'string' ? { tool: csv.tool } : {}),
+    ...(columns ? { columns } : {}),
   };
 }
 

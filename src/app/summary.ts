@@ -99,7 +99,8 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
       hints: ['Run `infracast validate` and fix them first: a summary is only as good as its inputs.'],
     });
   }
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root });
+  const csv = workspace.config.findingsCsv;
+  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}) });
   const { evaluation, catalog, base } = evaluateWorkspace(workspace, ingested.findings, options.framework, at);
   const inputs = [...workspace.files, ...ingested.files.map((f) => f.file)]
     .sort()

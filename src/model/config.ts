@@ -28,6 +28,8 @@ export interface WorkspaceConfig {
   /** Default frameworks for definitions that name none (may be empty). */
   frameworks: string[];
   findingsSources: string[];
+  /** How CSV exports are read (column names by field, in the loaders' camelCase). */
+  findingsCsv?: { delimiter?: string; tool?: string; columns?: Record<string, string> };
   /** Absolute folders. */
   outputDir: string;
   templatesDir: string;
