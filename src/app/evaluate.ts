@@ -3,7 +3,11 @@
  * mapping rules before the built-in ones, attestations and exceptions, then the pure evaluation
  * (model/evaluation.ts); FAR and CMMC are evaluated as views over SP 800-171 (model/views.ts).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { builtInMappings, getCatalog } from '../catalogs/index.js';
+import { InfracastError } from '../errors.js';
 import type { Catalog } from '../catalogs/index.js';
 import type { Control } from '../model/control.js';
 import { evaluateFramework } from '../model/evaluation.js';
@@ -42,6 +46,52 @@ export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
   ];
 }
 
+/**
+ * The catalog of a framework: built in, a custom YAML catalog in catalogs/, or a catalog imported
+ * from OSCAL (catalogs/<id>.json, written by `infracast catalog import`).
+ */
+export function catalogOf(workspace: LoadedWorkspace, framework: string, baseline?: 'low' | 'moderate' | 'high' | 'none'): Catalog {
+  if (BUILT_IN_FRAMEWORK_IDS.includes(framework)) {
+    return getCatalog(framework, framework === 'nist-800-53' ? { baseline: baseline ?? workspace.config?.system.impactLevel ?? 'none' } : {});
+  }
+  const custom = workspace.records.find((r) => r.kind === 'Catalog' && r.value.id === framework);
+  if (custom) {
+    const v = custom.value as { id: string; name: string; version?: string; source?: string; controls: { id: string; title: string; family?: string }[] };
+    return {
+      framework,
+      name: v.name,
+      release: v.version ?? 'unversioned',
+      verified: false,
+      sources: [v.source ?? `workspace catalogs/ (${framework})`],
+      baseline: 'none',
+      families: {},
+      controls: v.controls.map((c) => ({ id: c.id, title: c.title, family: c.family ?? c.id.split(/[-.]/)[0] ?? c.id, framework })),
+    };
+  }
+  let imported: {
+    metadata?: { title?: string; version?: string };
+    source?: { file?: string };
+    controls?: { id: string; title: string; family: string; withdrawn?: boolean }[];
+  };
+  try {
+    imported = JSON.parse(readFileSync(join(workspace.root, 'catalogs', `${framework}.json`), 'utf8')) as typeof imported;
+  } catch {
+    throw new InfracastError('FRAMEWORK_UNKNOWN', `unknown framework "${framework}"`, {
+      hints: [`Built-in: ${BUILT_IN_FRAMEWORK_IDS.join(', ')}. Add your own as a YAML catalog in catalogs/, or import one with \`infracast catalog import\`.`],
+    });
+  }
+  return {
+    framework,
+    name: imported.metadata?.title ?? framework,
+    release: imported.metadata?.version ?? 'unversioned',
+    verified: true,
+    sources: [`catalogs/${framework}.json${imported.source?.file ? ` (imported from ${imported.source.file})` : ''}`],
+    baseline: 'none',
+    families: {},
+    controls: (imported.controls ?? []).filter((c) => !c.withdrawn).map((c) => ({ id: c.id, title: c.title, family: c.family, framework })),
+  };
+}
+
 export function evaluateWorkspace(
   workspace: LoadedWorkspace,
   findings: Finding[],
@@ -54,7 +104,7 @@ export function evaluateWorkspace(
   const exceptions = exceptionsOf(workspace);
   const run = (fw: string, catalog: Catalog): FrameworkEvaluation =>
     evaluateFramework({ framework: fw, controls: controlsOf(catalog), findings, attestations, exceptions, mappings, at });
-  const catalog = getCatalog(framework, framework === 'nist-800-53' ? { baseline: baseline ?? workspace.config?.system.impactLevel ?? 'none' } : {});
+  const catalog = catalogOf(workspace, framework, baseline);
   if (!VIEWS_OVER_800_171.has(framework)) return { evaluation: run(framework, catalog), catalog };
   const base = run('nist-800-171', getCatalog('nist-800-171'));
   // CMMC Level 1 practices map to FAR ids, which map to 800-171 requirements.

@@ -1,0 +1,38 @@
+/** Custom frameworks are evaluated like built-in ones (issue: engine, "Custom frameworks"). */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { summary } from '../../src/app/summary.js';
+import { makeWorkspace, MINIMAL_CONFIG } from '../support/workspace.js';
+
+it('a YAML catalog in catalogs/ gets a summary from its attestations and findings', async () => {
+  const root = makeWorkspace({
+    'infracast.yaml': `${MINIMAL_CONFIG}findings:\n  sources: [findings/*.json]\n`,
+    'catalogs/acme.yaml':
+      'id: acme-baseline\nname: Acme Baseline\nversion: "2026.1"\ncontrols:\n  - {id: ACME-1, title: Inventory}\n  - {id: ACME-2, title: Backups}\n  - {id: ACME-3, title: Logging}\n',
+    'attestations/a.yaml': 'id: a\nframework: acme-baseline\nrequirements: [ACME-1, ACME-2]\nresult: met\nattester: {name: Pat}\nattested_at: "2026-10-01"\n',
+    'findings/f.json': JSON.stringify([
+      {
+        id: 'x',
+        title: 'Backups missing',
+        result: 'FAIL',
+        severity: 'HIGH',
+        resource: { id: 'db-1' },
+        controls: { 'acme-baseline': ['ACME-2'] },
+        remediation: 'Enable backups.',
+      },
+    ]),
+  });
+  const result = await summary({ framework: 'acme-baseline', workspace: root, at: '2026-11-29' });
+  assert.equal(result.practices_passing, 1);
+  assert.equal(result.practices_failing, 1);
+  assert.equal(result.practices_not_assessed, 1);
+  assert.deepEqual(
+    result.failing_practices.map((p) => [p.practice_id, p.status, p.remediation]),
+    [
+      ['ACME-2', 'failing', 'Enable backups.'],
+      ['ACME-3', 'not-assessed', 'No evidence: attest it or add a scan that covers it.'],
+    ],
+  );
+  assert.equal(result.provenance.catalog.release, '2026.1');
+  assert.equal(result.provenance.catalog.verified, false);
+});
