@@ -10,7 +10,8 @@ import { builtInMappings, getCatalog } from '../catalogs/index.js';
 import { InfracastError } from '../errors.js';
 import type { Catalog } from '../catalogs/index.js';
 import type { Control } from '../model/control.js';
-import { evaluateFramework } from '../model/evaluation.js';
+import { canonicalControlId } from '../model/control-ids.js';
+import { evaluateFramework, summarise } from '../model/evaluation.js';
 import type { FrameworkEvaluation, MappingRule } from '../model/evaluation.js';
 import type { Finding } from '../model/finding.js';
 import { deriveView } from '../model/views.js';
@@ -44,6 +45,37 @@ export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
     ...mappingsOf(workspace),
     ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: builtIn.source })),
   ];
+}
+
+/** The crosswalk a custom catalog declares: control id -> ids per other framework (maps_to). */
+function crosswalkOf(workspace: LoadedWorkspace, framework: string): Map<string, Record<string, string[]>> {
+  const custom = workspace.records.find((r) => r.kind === 'Catalog' && r.value.id === framework);
+  const controls = (custom?.value.controls ?? []) as { id: string; maps_to?: Record<string, string[]> }[];
+  return new Map(controls.filter((c) => c.maps_to && Object.keys(c.maps_to).length > 0).map((c) => [c.id, c.maps_to as Record<string, string[]>]));
+}
+
+/**
+ * Crosswalks propagate failure, not success (evaluation.md section 3): a control mapped to a
+ * failing control of another framework is failing, and says which mapping made it so; a passing
+ * control elsewhere never makes it passing.
+ */
+function propagateFailures(
+  own: FrameworkEvaluation,
+  crosswalk: Map<string, Record<string, string[]>>,
+  targets: Map<string, FrameworkEvaluation>,
+  source: string,
+): FrameworkEvaluation {
+  const results = own.results.map((result) => {
+    if (result.status === 'failing') return result;
+    const failing = Object.entries(crosswalk.get(result.control.id) ?? {}).flatMap(([fw, ids]) =>
+      (targets.get(fw)?.results ?? [])
+        .filter((r) => r.status === 'failing' && ids.some((id) => canonicalControlId(fw, id) === r.control.id))
+        .map((r) => `${fw} ${r.control.id}`),
+    );
+    if (failing.length === 0) return result;
+    return { ...result, status: 'failing' as const, derivedFrom: `crosswalk ${source}: ${failing.join(', ')}` };
+  });
+  return { ...own, results, ...summarise(results) };
 }
 
 /**
@@ -105,7 +137,16 @@ export function evaluateWorkspace(
   const run = (fw: string, catalog: Catalog): FrameworkEvaluation =>
     evaluateFramework({ framework: fw, controls: controlsOf(catalog), findings, attestations, exceptions, mappings, at });
   const catalog = catalogOf(workspace, framework, baseline);
-  if (!VIEWS_OVER_800_171.has(framework)) return { evaluation: run(framework, catalog), catalog };
+  if (!VIEWS_OVER_800_171.has(framework)) {
+    const crosswalk = crosswalkOf(workspace, framework);
+    const own = run(framework, catalog);
+    if (crosswalk.size === 0) return { evaluation: own, catalog };
+    const targets = new Map<string, FrameworkEvaluation>();
+    for (const fw of new Set([...crosswalk.values()].flatMap((m) => Object.keys(m)))) {
+      if (fw !== framework) targets.set(fw, run(fw, catalogOf(workspace, fw, 'none')));
+    }
+    return { evaluation: propagateFailures(own, crosswalk, targets, `catalogs/ (${framework})`), catalog };
+  }
   const base = run('nist-800-171', getCatalog('nist-800-171'));
   // CMMC Level 1 practices map to FAR ids, which map to 800-171 requirements.
   const far = new Map(getCatalog('far-52204-21').controls.map((c) => [c.id, c.maps_to ?? []]));

@@ -36,3 +36,23 @@ it('a YAML catalog in catalogs/ gets a summary from its attestations and finding
   assert.equal(result.provenance.catalog.release, '2026.1');
   assert.equal(result.provenance.catalog.verified, false);
 });
+
+it('a crosswalk (maps_to) propagates failure, never success (evaluation.md section 3)', async () => {
+  const root = makeWorkspace({
+    'infracast.yaml': `${MINIMAL_CONFIG}findings:\n  sources: [findings/*.json]\n`,
+    'catalogs/acme.yaml':
+      'id: acme-baseline\nname: Acme Baseline\ncontrols:\n  - {id: ACME-1, title: Accounts, maps_to: {nist-800-53: [AC-2]}}\n  - {id: ACME-2, title: Logging, maps_to: {nist-800-53: [AU-2]}}\n',
+    'findings/f.json': JSON.stringify([
+      { id: 'x', title: 'Stale accounts', result: 'FAIL', severity: 'HIGH', resource: { id: 'okta' }, controls: { 'nist-800-53': ['AC-2'] } },
+      { id: 'y', title: 'Logging on', result: 'PASS', severity: 'LOW', resource: { id: 'trail' }, controls: { 'nist-800-53': ['AU-2'] } },
+    ]),
+  });
+  const result = await summary({ framework: 'acme-baseline', workspace: root, at: '2026-11-29' });
+  assert.deepEqual(
+    result.failing_practices.map((p) => [p.practice_id, p.status, (p as { derived_from?: string }).derived_from]),
+    [
+      ['ACME-1', 'failing', 'crosswalk catalogs/ (acme-baseline): nist-800-53 AC-2'],
+      ['ACME-2', 'not-assessed', undefined],
+    ],
+  );
+});
