@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'VALIDATION_FAILED'
   | 'TARGET_EXISTS'
   | 'POLICY_FAILED'
+  | 'TEMPLATE_INVALID'
   | 'CATALOG_INVALID'
   | 'CATALOG_HREF_UNRESOLVED'
   /** A findings file matches no known format (the message names each format tried and why it failed). */
