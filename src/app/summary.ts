@@ -3,15 +3,13 @@
  * command. For NIST SP 800-171 (and CMMC Level 2) it carries the SPRS score in the spec's shape,
  * fields in the spec's order, followed by the extra fields of evaluation.md section 5.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { getCatalog } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
 import type { FailingPractice, RequirementFacts, SprsResult } from '../model/sprs.js';
 import { evaluateWorkspace } from './evaluate.js';
+import { inputDigests, toolVersion } from './provenance.js';
 import { ingest } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import { validate } from './validate.js';
@@ -65,13 +63,6 @@ export function formatInstant(at: Date): string {
 }
 
 const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
-const toolVersion = (): string => {
-  try {
-    return `infracast ${(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
-  } catch {
-    return 'infracast';
-  }
-};
 
 /** Generic failing list for frameworks without points: failing and not-assessed controls. */
 function failingControls(results: EvaluatedControl[]): ComplianceSummary['failing_practices'] {
@@ -102,9 +93,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   const csv = workspace.config.findingsCsv;
   const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}) });
   const { evaluation, catalog, base } = evaluateWorkspace(workspace, ingested.findings, options.framework, at);
-  const inputs = [...workspace.files, ...ingested.files.map((f) => f.file)]
-    .sort()
-    .map((path) => ({ path: relative(workspace.root, path), sha256: createHash('sha256').update(readFileSync(path)).digest('hex') }));
+  const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
   const provenance: Provenance = {
     tool: toolVersion(),

@@ -9,10 +9,14 @@
  * breaks become spaces so that a value can never start a new block (heading, list, table row).
  */
 
-/** Punctuation that opens or closes inline constructs or table cells anywhere in a line. */
-const ANYWHERE = /[\\`*_{}[\]()<>|!~&]/g;
-/** Block markers that only count at the start of a line (the value may start one). */
-const LINE_START = /^(\s*)([#+\-=>]|\d+[.)])/;
+/**
+ * Punctuation that opens or closes inline constructs or table cells anywhere in a line.
+ * Parentheses need no escape: a link or image needs `[` or `![` first, which are escaped. An
+ * underscore between two letters or digits never starts emphasis, so `iam_root_mfa` stays readable.
+ */
+const ANYWHERE = /[\\`*{}[\]<>|!~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g;
+/** Block markers, which count only at the start of a line and before a space (the value may start a line). */
+const LINE_START = /^(\s*)([#+\-=]|\d+[.)])(?=\s|$)/;
 
 export function escapeMarkdown(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -22,5 +26,5 @@ export function escapeMarkdown(value: unknown): string {
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     .replace(ANYWHERE, '\\$&');
-  return text.replace(LINE_START, (_m, space: string, marker: string) => `${space}${marker.replace(/([#+\-=>.)])$/, '\\$1')}`);
+  return text.replace(LINE_START, (_m, space: string, marker: string) => `${space}${marker.replace(/([#+\-=.)])$/, '\\$1')}`);
 }

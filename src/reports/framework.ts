@@ -1,0 +1,218 @@
+/**
+ * The framework report (spec "Report Types": full control-by-control status): definition +
+ * evaluation -> ReportModel. Pure: the instant and every input are passed in.
+ *
+ * Human formats list at most `max_findings_per_control` finding groups per control, each group one
+ * rule with its resource count (DESIGN.md "Large inputs"); the `findings` table carries every row.
+ * `severity_filter` hides rows in finding lists only: statuses, counts and scores never change
+ * (evaluation.md section 4), and the report states the filter in force.
+ */
+import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
+import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
+import { SEVERITIES } from '../model/definitions.js';
+import type { Finding } from '../model/finding.js';
+import type { Provenance, ReportModel, Table } from '../model/report-model.js';
+
+export const DEFAULT_MAX_FINDINGS_PER_CONTROL = 25;
+const SAMPLE_RESOURCES = 5;
+
+export interface FrameworkReportInput {
+  definition: OutputDefinition;
+  tenant: { id: string; name: string };
+  evaluation: FrameworkEvaluation;
+  catalog: { framework: string; name: string; release: string; verified: boolean; families: Record<string, string> };
+  /** Implementation statements by control id (controls/). */
+  statements: ReadonlyMap<string, { statement?: string; parts?: Record<string, string>; status?: string }>;
+  generatedAt: string;
+  provenance: Provenance;
+}
+
+export interface FindingGroup {
+  rule: string;
+  title: string;
+  severity: Severity;
+  open: number;
+  passing: number;
+  other: number;
+  resources: number;
+  sampleResources: string[];
+  remediation?: string;
+}
+
+const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Findings grouped by rule, worst severity first, then most open, then rule id. */
+export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = f.ruleId ?? f.title;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups]
+    .map(([rule, list]) => {
+      const resources = [...new Set(list.map((f) => f.resource?.id).filter((r): r is string => r !== undefined))].sort(byCodeUnits);
+      const worst = list.map((f) => f.severity).sort((a, b) => rank(a) - rank(b))[0] ?? 'INFORMATIONAL';
+      const remediation = list
+        .find((f) => f.remediation)
+        ?.remediation?.replace(/\s+/g, ' ')
+        .trim();
+      return {
+        rule,
+        title: list[0]?.title ?? rule,
+        severity: worst,
+        open: list.filter((f) => f.result === 'FAIL' && f.state === 'open').length,
+        passing: list.filter((f) => f.result === 'PASS').length,
+        other: list.filter((f) => !(f.result === 'FAIL' && f.state === 'open') && f.result !== 'PASS').length,
+        resources: resources.length,
+        sampleResources: resources.slice(0, SAMPLE_RESOURCES),
+        ...(remediation ? { remediation } : {}),
+      };
+    })
+    .sort((a, b) => rank(a.severity) - rank(b.severity) || b.open - a.open || byCodeUnits(a.rule, b.rule));
+}
+
+export function formatPercent(value: number | null): string {
+  return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
+}
+
+const STATUS_LABEL: Record<string, string> = { passing: 'Passing', failing: 'Failing', 'not-assessed': 'Not assessed', 'not-applicable': 'Not applicable' };
+
+function controlView(result: EvaluatedControl, options: DefinitionOptions, input: FrameworkReportInput, cap: number) {
+  const filter = options.severity_filter;
+  const shown = filter ? result.findings.filter((f) => filter.includes(f.severity)) : result.findings;
+  const groups = groupFindings(shown);
+  const statement = input.statements.get(result.control.id);
+  return {
+    id: result.control.id,
+    title: result.control.title,
+    status: result.status,
+    statusLabel: STATUS_LABEL[result.status] ?? result.status,
+    derivedFrom: result.derivedFrom,
+    conflict: result.notes.conflict === true,
+    partialCondition: result.notes.partialCondition,
+    deviations: (result.notes.deviations ?? []).map((e) => ({ id: e.id, type: e.type })),
+    pending: (result.notes.pending ?? []).map((e) => ({ id: e.id, type: e.type })),
+    attestations: result.attestations.map((a) => ({ id: a.id, result: a.result, attestedAt: a.attestedAt, expires: a.expires })),
+    findingGroups: groups.slice(0, cap).map((g) => (options.include_remediation ? g : { ...g, remediation: undefined })),
+    moreGroups: Math.max(0, groups.length - cap),
+    hiddenByFilter: result.findings.length - shown.length,
+    statement: statement?.statement,
+    parts: statement?.parts,
+    implementationStatus: statement?.status,
+  };
+}
+
+export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
+  const { definition, evaluation, catalog } = input;
+  const options = definition.options;
+  const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
+  const families = new Map<string, EvaluatedControl[]>();
+  for (const result of evaluation.results) families.set(result.control.family, [...(families.get(result.control.family) ?? []), result]);
+  const familyViews = [...families].map(([id, results]) => ({
+    id,
+    title: catalog.families[id] ?? id,
+    counts: {
+      passing: results.filter((r) => r.status === 'passing').length,
+      failing: results.filter((r) => r.status === 'failing').length,
+      notAssessed: results.filter((r) => r.status === 'not-assessed').length,
+      notApplicable: results.filter((r) => r.status === 'not-applicable').length,
+    },
+    controls: results.map((r) => controlView(r, options, input, cap)),
+  }));
+  const controlsTable: Table = {
+    id: 'controls',
+    title: 'Controls',
+    columns: [
+      { key: 'id', label: 'Control', type: 'string' },
+      { key: 'title', label: 'Title', type: 'string' },
+      { key: 'family', label: 'Family', type: 'string' },
+      { key: 'status', label: 'Status', type: 'status' },
+      { key: 'open_findings', label: 'Open findings', type: 'number' },
+      { key: 'attested', label: 'Attested', type: 'string' },
+      { key: 'derived_from', label: 'Derived from', type: 'string' },
+    ],
+    rows: evaluation.results.map((r) => ({
+      id: r.control.id,
+      title: r.control.title,
+      family: r.control.family,
+      status: r.status,
+      open_findings: r.findings.filter((f) => f.result === 'FAIL' && f.state === 'open').length,
+      attested: r.attestations.map((a) => `${a.id} (${a.result})`).join(', ') || null,
+      derived_from: r.derivedFrom ?? null,
+    })),
+  };
+  const findingsTable: Table = {
+    id: 'findings',
+    title: 'Findings',
+    columns: [
+      { key: 'control', label: 'Control', type: 'string' },
+      { key: 'identity', label: 'Identity', type: 'string' },
+      { key: 'rule', label: 'Rule', type: 'string' },
+      { key: 'title', label: 'Title', type: 'string' },
+      { key: 'resource', label: 'Resource', type: 'string' },
+      { key: 'severity', label: 'Severity', type: 'severity' },
+      { key: 'result', label: 'Result', type: 'string' },
+      { key: 'state', label: 'State', type: 'string' },
+      { key: 'observed_at', label: 'Observed', type: 'date' },
+    ],
+    rows: evaluation.results.flatMap((r) =>
+      r.findings.map((f) => ({
+        control: r.control.id,
+        identity: f.identity,
+        rule: f.ruleId ?? null,
+        title: f.title,
+        resource: f.resource?.id ?? null,
+        severity: f.severity,
+        result: f.result,
+        state: f.state,
+        observed_at: f.observedAt ?? null,
+      })),
+    ),
+  };
+  const c = evaluation.counts;
+  return {
+    kind: 'framework',
+    meta: {
+      title: options.title ?? `${catalog.name} Compliance Report`,
+      tenant: input.tenant,
+      frameworks: [catalog.framework],
+      generatedAt: input.generatedAt,
+      ...(options.company_name ? { companyName: options.company_name } : {}),
+      ...(options.organization_logo ? { logo: options.organization_logo } : {}),
+      ...(options.watermark ? { watermark: options.watermark } : {}),
+      ...(options.classification
+        ? { classification: typeof options.classification === 'string' ? { banner: options.classification } : options.classification }
+        : {}),
+      ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),
+    },
+    provenance: input.provenance,
+    sections: [
+      {
+        id: 'summary',
+        heading: 'Summary',
+        level: 2,
+        data: {
+          framework: catalog.framework,
+          catalogName: catalog.name,
+          release: catalog.release,
+          verified: catalog.verified,
+          counts: c,
+          score: formatPercent(evaluation.score),
+          coverage: formatPercent(evaluation.coverage),
+          assessed: c.total - c.notAssessed,
+          unmapped: evaluation.unmapped,
+          expiredAttestations: evaluation.expiredAttestations.map((a) => a.id),
+          expiredExceptions: evaluation.expiredExceptions.map((e) => e.id),
+        },
+      },
+      {
+        id: 'controls',
+        heading: 'Controls by family',
+        level: 2,
+        data: { families: familyViews, cap, includeRemediation: options.include_remediation === true },
+      },
+    ],
+    tables: [controlsTable, findingsTable],
+  };
+}

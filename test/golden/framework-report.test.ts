@@ -1,0 +1,95 @@
+/**
+ * The framework report on examples/acme (issue: render, first report type): content that is right
+ * for the example data, Markdown pinned by a golden file, byte-identical JSON and Markdown from
+ * run to run, and hostile finding text rendered inert.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import MarkdownIt from 'markdown-it';
+import { buildFramework } from '../../src/app/build.js';
+import type { RunContext } from '../../src/app/build.js';
+import { ingest } from '../../src/app/ingest.js';
+import { validate } from '../../src/app/validate.js';
+import type { OutputDefinition } from '../../src/model/definitions.js';
+import type { ReportModel } from '../../src/model/report-model.js';
+import { jsonRenderer } from '../../src/renderers/json.js';
+import { markdownRenderer } from '../../src/renderers/markdown.js';
+import { examplesDir, goldenDir } from '../support/paths.js';
+
+const acme = join(examplesDir, 'acme');
+const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+let run: RunContext;
+let definition: OutputDefinition;
+
+async function render(framework: string): Promise<{ model: ReportModel; md: string; json: string }> {
+  const model = buildFramework(run, definition, framework);
+  const ctx = { workspaceRoot: acme, templatesDir: join(acme, 'templates') };
+  return { model, md: decode(await markdownRenderer.render(model, ctx)), json: decode(await jsonRenderer.render(model, ctx)) };
+}
+
+describe('framework report on examples/acme', () => {
+  before(async () => {
+    const checked = await validate({ paths: [acme], at: '2026-11-29' });
+    const workspace = checked.workspaces[0]!;
+    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
+    definition = workspace.outputs.find((o) => o.outputName === 'nist-800-53-moderate-control-status')!;
+  });
+
+  it('covers the moderate baseline (287 controls) family by family, with counts that add up', async () => {
+    const { model, md } = await render('nist-800-53');
+    const summary = model.sections[0]!.data as { counts: { total: number; passing: number; failing: number; notAssessed: number; notApplicable: number } };
+    const c = summary.counts;
+    assert.equal(c.total, 287);
+    assert.equal(c.passing + c.failing + c.notAssessed + c.notApplicable, 287);
+    assert.match(md, /^# NIST SP 800-53 Rev\. 5 Moderate Control Status/m);
+    assert.match(md, new RegExp(`\\| Failing \\| ${c.failing} \\|`));
+    const families = [...md.matchAll(/^### ([A-Z]{2}): /gm)].map((m) => m[1]);
+    assert.deepEqual(families, [...families].sort(), 'families in catalog order');
+    assert.ok(families.includes('AC') && families.includes('SI'));
+  });
+
+  it('shows the control statement, the findings grouped by rule and the remediation', async () => {
+    const { md } = await render('nist-800-53');
+    const si10 = md.slice(md.indexOf('#### SI-10 '));
+    assert.match(si10, /^#### SI-10 Information Input Validation: Failing/);
+    assert.match(si10, /\| zap\.40014 \|/);
+    assert.match(md, /#### AC-2 Account Management: Failing\n\nImplementation \(implemented\):\n- Part a: /);
+  });
+
+  it('renders hostile finding text inert (md and HTML through markdown-it)', async () => {
+    const { md } = await render('nist-800-53');
+    // Every Markdown-active character of the finding's text is backslash-escaped.
+    assert.doesNotMatch(md, /(^|[^\\])(<script|\]\(http:\/\/evil|!\[img|\[click)/m);
+    assert.match(md, /\\<script\\>alert\(document\.cookie\)\\<\/script\\>/);
+    const html = new MarkdownIt({ html: false, linkify: false }).render(md);
+    assert.doesNotMatch(html, /<script|<a href="http:\/\/evil|<img /);
+  });
+
+  it('is byte-identical from run to run (Markdown and JSON) and pinned by a golden file', async () => {
+    const first = await render('nist-800-53');
+    const second = await render('nist-800-53');
+    assert.equal(second.md, first.md);
+    assert.equal(second.json, first.json);
+    const golden = join(goldenDir, 'reports', 'acme-framework-nist-800-53-moderate.md');
+    if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
+      mkdirSync(join(goldenDir, 'reports'), { recursive: true });
+      writeFileSync(golden, first.md);
+    }
+    assert.equal(first.md, readFileSync(golden, 'utf8'));
+  });
+
+  it('the JSON carries every finding row and the provenance', async () => {
+    const { json, model } = await render('nist-800-171');
+    const parsed = JSON.parse(json);
+    assert.equal(parsed.report_format, 'infracast-report/1');
+    const findings = parsed.tables.find((t: { id: string }) => t.id === 'findings');
+    assert.equal(findings.rows.length, model.tables[1]!.rows.length);
+    assert.ok(parsed.provenance.inputs.length > 40);
+    assert.match(parsed.provenance.catalogs[0].release, /800-171/);
+    const failing = parsed.tables[0].rows.filter((r: { status: string }) => r.status === 'failing').map((r: { id: string }) => r.id);
+    assert.deepEqual(failing, ['3.3.8', '3.4.6', '3.5.3', '3.5.6', '3.5.7', '3.5.10', '3.6.3', '3.11.3', '3.13.2', '3.14.1'], 'the ten failing requirements of the README');
+  });
+});
