@@ -88,11 +88,11 @@ export async function readStateVersion(stateDir: string): Promise<number | undef
 }
 
 /** Refuses a state folder written by a newer Infracast. */
-function refuseNewer(stateDir: string, version: number): void {
-  if (version > STATE_VERSION) {
+function refuseNewer(stateDir: string, version: number, current = STATE_VERSION): void {
+  if (version > current) {
     throw new InfracastError(
       'STATE_VERSION_UNSUPPORTED',
-      `${join(stateDir, 'version.json')}: state_version ${version} is newer than this Infracast understands (${STATE_VERSION})`,
+      `${join(stateDir, 'version.json')}: state_version ${version} is newer than this Infracast understands (${current})`,
       {
         exitCode: ExitCode.Environment,
         location: { file: join(stateDir, 'version.json') },
@@ -118,18 +118,23 @@ async function checkReadable(stateDir: string): Promise<void> {
 /**
  * Makes the folder current before writing: refuses a newer version, runs the migrations from an
  * older one in order, and writes version.json. Returns the version found (undefined: none).
+ * `current` is for tests of the hook; it defaults to STATE_VERSION.
  */
-export async function prepareState(stateDir: string, migrations: Readonly<Record<number, StateMigration>> = MIGRATIONS): Promise<number | undefined> {
+export async function prepareState(
+  stateDir: string,
+  migrations: Readonly<Record<number, StateMigration>> = MIGRATIONS,
+  current: number = STATE_VERSION,
+): Promise<number | undefined> {
   const found = await readStateVersion(stateDir);
   if (found !== undefined) {
-    refuseNewer(stateDir, found);
-    for (let v = found; v < STATE_VERSION; v++) {
+    refuseNewer(stateDir, found, current);
+    for (let v = found; v < current; v++) {
       const migrate = migrations[v];
       if (migrate === undefined) throw invalid(join(stateDir, 'version.json'), `no migration from state_version ${v} to ${v + 1}`);
       await migrate(stateDir);
     }
   }
-  await writeIfChanged(join(stateDir, 'version.json'), `${canonicalJson({ state_version: STATE_VERSION })}\n`);
+  await writeIfChanged(join(stateDir, 'version.json'), `${canonicalJson({ state_version: current })}\n`);
   return found;
 }
 
