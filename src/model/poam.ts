@@ -316,7 +316,8 @@ export function updatePoam(previous: PoamStore | undefined, input: PoamRunInput)
     const key = keyOf(item.weakness_detector, item.weakness_source_id);
     if (item.status === 'closed') {
       items.push(item);
-      lastClosed.set(key, item.id);
+      const known = lastClosed.get(key);
+      if (known === undefined || poamIdNumber(known) < poamIdNumber(item.id)) lastClosed.set(key, item.id);
       continue;
     }
     const weakness = weaknesses.get(key);
@@ -324,10 +325,10 @@ export function updatePoam(previous: PoamStore | undefined, input: PoamRunInput)
     const reported = new Set((weakness?.findings ?? []).map(assetOf));
     const covered = coverage.get(item.weakness_detector);
     // An asset leaves only when a covering scan no longer reports the weakness on it.
-    const leaving = item.assets.filter((a) => !reported.has(a) && covered?.has(a) === true);
-    const staying = item.assets.filter((a) => !leaving.includes(a));
+    const leaving = (item.assets ?? []).filter((a) => !reported.has(a) && covered?.has(a) === true);
+    const staying = (item.assets ?? []).filter((a) => !leaving.includes(a));
     const assets = sorted([...staying, ...reported]);
-    const resolved = sorted([...item.resolved_assets, ...leaving].filter((a) => !reported.has(a)));
+    const resolved = sorted([...(item.resolved_assets ?? []), ...leaving].filter((a) => !reported.has(a)));
     const findings = weakness?.findings ?? [];
     let next: PoamItem;
     if (assets.length === 0) {

@@ -97,6 +97,22 @@ describe('POA&M ids', () => {
     assert.equal(item(third, 'POAM-1').closure_date, '2026-02-10');
   });
 
+  it('a weakness closed twice comes back naming its latest item', () => {
+    let store = run(undefined, [fail('a', 'r1')], day1);
+    store = run(store, [pass('a', 'r1')], day2);
+    store = run(store, [fail('a', 'r1')], day3);
+    store = run(store, [pass('a', 'r1')], new Date('2026-04-10T00:00:00Z'));
+    store = run(store, [fail('a', 'r1')], new Date('2026-05-10T00:00:00Z'));
+    assert.deepEqual(
+      store.items.map((i) => [i.id, i.status, i.reopens]),
+      [
+        ['POAM-1', 'closed', undefined],
+        ['POAM-2', 'closed', 'POAM-1'],
+        ['POAM-3', 'open', 'POAM-2'],
+      ],
+    );
+  });
+
   it('a store that lost its header counter still never reuses an id', () => {
     const first = run(undefined, [fail('a', 'r1')], day1);
     const second = run({ ...first, next_id: 1 }, [fail('a', 'r1'), fail('b', 'r1')], day2);
