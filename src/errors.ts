@@ -40,6 +40,10 @@ export type ErrorCode =
   | 'FINDINGS_UNRECOGNISED'
   /** A findings file of a known format is malformed: a bad record, a truncated or corrupt file. */
   | 'FINDINGS_INVALID'
+  /** A file of the state folder (.infracast/) is malformed, conflicted, or needs migrating. */
+  | 'STATE_INVALID'
+  /** The state folder was written by a newer Infracast. */
+  | 'STATE_VERSION_UNSUPPORTED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

@@ -33,6 +33,7 @@ export function exceptionsOf(workspace: LoadedWorkspace): ExceptionRecord[] {
     .map(({ value: v }) => {
       const approval = (v.approval ?? {}) as Body;
       const selectors = Array.isArray(v.findings) ? (v.findings as Body[]) : undefined;
+      const vendor = typeof v.vendor_dependency === 'object' && v.vendor_dependency !== null ? (v.vendor_dependency as Body) : undefined;
       return {
         id: String(v.id),
         type: v.type as ExceptionRecord['type'],
@@ -41,6 +42,15 @@ export function exceptionsOf(workspace: LoadedWorkspace): ExceptionRecord[] {
         ...(string(v.framework) ? { framework: string(v.framework) } : {}),
         ...(strings(v.controls) ? { controls: strings(v.controls) } : {}),
         ...(string(v.justification) ? { justification: string(v.justification) } : {}),
+        ...(vendor
+          ? {
+              vendorDependency: {
+                ...(string(vendor.vendor) ? { vendor: string(vendor.vendor) } : {}),
+                ...(string(vendor.product) ? { product: string(vendor.product) } : {}),
+                ...(string(vendor.last_check_in) ? { lastCheckIn: string(vendor.last_check_in) } : {}),
+              },
+            }
+          : {}),
         ...(selectors
           ? {
               findings: selectors.map((s) => ({

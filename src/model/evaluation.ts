@@ -36,6 +36,8 @@ export interface ExceptionRecord extends Exception {
   controls?: string[];
   findings?: FindingSelector[];
   justification?: string;
+  /** FedRAMP vendor dependency: the vendor whose fix is awaited (the POA&M's columns P-R). */
+  vendorDependency?: { vendor?: string; product?: string; lastCheckIn?: string };
 }
 
 /** One mapping rule (built-in or from mappings/): a rule id (glob) to control ids per framework. */

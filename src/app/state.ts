@@ -1,0 +1,254 @@
+/**
+ * The workspace's persistent state (spec/evaluation.md section 7): the folder `config.stateDir`
+ * (`.infracast/` by default), committed with the workspace.
+ *
+ *   version.json                                         {"state_version": 1}
+ *   poam.jsonl                                           a header line {"kind":"header","next_id":N}, then one item per line, by id number
+ *   history/<definition>/<framework>/<generated_at>.json one snapshot per file (':' in generated_at written as '-')
+ *
+ * Every file is JSON with keys sorted by code units, `\n` line endings and a final newline, written
+ * atomically, and not written at all when its bytes would not change (same bytes, same mtime), so
+ * re-rendering with the same generated_at changes nothing and two committers do not conflict.
+ * A newer state_version is refused; older ones go through MIGRATIONS, one version at a time.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitCode, InfracastError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import type { HistorySnapshot } from '../model/history.js';
+import { compareCodeUnits } from '../model/order.js';
+import { emptyPoamStore, poamIdNumber } from '../model/poam.js';
+import type { PoamItem, PoamStore } from '../model/poam.js';
+
+export const STATE_VERSION = 1;
+
+/** Upgrades a state folder from version `from` to `from + 1`, in place. */
+export type StateMigration = (stateDir: string) => Promise<void>;
+
+/** Migrations by the version they upgrade from. Version 1 is the first: none yet. */
+export const MIGRATIONS: Readonly<Record<number, StateMigration>> = {};
+
+export type WriteOutcome = 'written' | 'unchanged';
+
+/** JSON with object keys sorted by code units, recursively; undefined fields dropped. */
+export function canonicalJson(value: unknown, indent?: number): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([, x]) => x !== undefined)
+          .sort(([a], [b]) => compareCodeUnits(a, b))
+          .map(([k, x]) => [k, sort(x)]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value), null, indent);
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InfracastError('FILE_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Writes `text` atomically unless the file already holds exactly these bytes. */
+export async function writeIfChanged(path: string, text: string): Promise<WriteOutcome> {
+  if ((await readIfExists(path)) === text) return 'unchanged';
+  await writeFileAtomic(path, text);
+  return 'written';
+}
+
+function invalid(file: string, message: string, line?: number, cause?: unknown): InfracastError {
+  return new InfracastError('STATE_INVALID', `${file}${line === undefined ? '' : `:${line}`}: ${message}`, {
+    location: line === undefined ? { file } : { file, line },
+    hints: ['The state folder is written by Infracast; restore the file from git (git checkout -- <file>) or resolve its merge conflict.'],
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** The folder's state_version, or undefined when it has none yet (a new workspace). */
+export async function readStateVersion(stateDir: string): Promise<number | undefined> {
+  const file = join(stateDir, 'version.json');
+  const text = await readIfExists(file);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalid(file, 'is not JSON', undefined, error);
+  }
+  const version = (parsed as { state_version?: unknown } | null)?.state_version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw invalid(file, 'has no state_version (a whole number from 1)');
+  return version;
+}
+
+/** Refuses a state folder written by a newer Infracast. */
+function refuseNewer(stateDir: string, version: number, current = STATE_VERSION): void {
+  if (version > current) {
+    throw new InfracastError(
+      'STATE_VERSION_UNSUPPORTED',
+      `${join(stateDir, 'version.json')}: state_version ${version} is newer than this Infracast understands (${current})`,
+      {
+        exitCode: ExitCode.Environment,
+        location: { file: join(stateDir, 'version.json') },
+        hints: ['Upgrade Infracast to the version that wrote this state (see the workspace history), or run that version.'],
+      },
+    );
+  }
+}
+
+/** Checks the version before reading: newer is refused; older is read only after `prepareState` migrated it. */
+async function checkReadable(stateDir: string): Promise<void> {
+  const version = await readStateVersion(stateDir);
+  if (version === undefined) return;
+  refuseNewer(stateDir, version);
+  if (version < STATE_VERSION) {
+    throw new InfracastError('STATE_INVALID', `${join(stateDir, 'version.json')}: state_version ${version} needs migrating to ${STATE_VERSION}`, {
+      location: { file: join(stateDir, 'version.json') },
+      hints: ['Run the command that writes state (it migrates the folder first), then commit the result.'],
+    });
+  }
+}
+
+/**
+ * Makes the folder current before writing: refuses a newer version, runs the migrations from an
+ * older one in order, and writes version.json. Returns the version found (undefined: none).
+ * `current` is for tests of the hook; it defaults to STATE_VERSION.
+ */
+export async function prepareState(
+  stateDir: string,
+  migrations: Readonly<Record<number, StateMigration>> = MIGRATIONS,
+  current: number = STATE_VERSION,
+): Promise<number | undefined> {
+  const found = await readStateVersion(stateDir);
+  if (found !== undefined) {
+    refuseNewer(stateDir, found, current);
+    for (let v = found; v < current; v++) {
+      const migrate = migrations[v];
+      if (migrate === undefined) throw invalid(join(stateDir, 'version.json'), `no migration from state_version ${v} to ${v + 1}`);
+      await migrate(stateDir);
+    }
+  }
+  await writeIfChanged(join(stateDir, 'version.json'), `${canonicalJson({ state_version: current })}\n`);
+  return found;
+}
+
+// POA&M ----------------------------------------------------------------------------------------
+
+export function poamPath(stateDir: string): string {
+  return join(stateDir, 'poam.jsonl');
+}
+
+/** poam.jsonl's text: the header line, then the items by id number, one per line. */
+export function serialisePoam(store: PoamStore): string {
+  const items = [...store.items].sort((a, b) => poamIdNumber(a.id) - poamIdNumber(b.id));
+  return [canonicalJson({ kind: 'header', next_id: store.next_id }), ...items.map((item) => canonicalJson(item))].map((line) => `${line}\n`).join('');
+}
+
+export function parsePoam(text: string, file: string): PoamStore {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) return emptyPoamStore();
+  const parse = (line: string, n: number): Record<string, unknown> => {
+    if (/^(<{7}|={7}|>{7})/.test(line)) throw invalid(file, 'has an unresolved merge conflict', n);
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      return value as Record<string, unknown>;
+    } catch (error) {
+      throw invalid(file, 'is not a JSON object', n, error);
+    }
+  };
+  const header = parse(lines[0]!, 1);
+  if (header.kind !== 'header' || typeof header.next_id !== 'number' || !Number.isInteger(header.next_id) || header.next_id < 1) {
+    throw invalid(file, 'the first line must be {"kind":"header","next_id":<n>}', 1);
+  }
+  const items: PoamItem[] = [];
+  const ids = new Set<string>();
+  lines.slice(1).forEach((line, i) => {
+    const item = parse(line, i + 2);
+    if (typeof item.id !== 'string' || Number.isNaN(poamIdNumber(item.id))) throw invalid(file, 'an item needs an id POAM-<n>', i + 2);
+    if (item.status !== 'open' && item.status !== 'closed') throw invalid(file, `${item.id}: status must be open or closed`, i + 2);
+    if (ids.has(item.id)) throw invalid(file, `${item.id} appears twice`, i + 2);
+    ids.add(item.id);
+    items.push(item as unknown as PoamItem);
+  });
+  items.sort((a, b) => poamIdNumber(a.id) - poamIdNumber(b.id));
+  // A merge of two branches that each added items keeps both; next_id stays past every id.
+  const nextId = Math.max(header.next_id, ...items.map((item) => poamIdNumber(item.id) + 1));
+  return { next_id: nextId, items };
+}
+
+/** The stored POA&M, or an empty store when there is none yet. */
+export async function readPoam(stateDir: string): Promise<PoamStore> {
+  await checkReadable(stateDir);
+  const file = poamPath(stateDir);
+  const text = await readIfExists(file);
+  return text === undefined ? emptyPoamStore() : parsePoam(text, file);
+}
+
+export async function writePoam(stateDir: string, store: PoamStore): Promise<WriteOutcome> {
+  await prepareState(stateDir);
+  return writeIfChanged(poamPath(stateDir), serialisePoam(store));
+}
+
+// History --------------------------------------------------------------------------------------
+
+/** A definition or framework name as one path segment: anything but letters, digits, '_' and '-' (and '.' inside) percent-encoded. */
+export function pathSegment(name: string): string {
+  if (name === '') throw new InfracastError('USAGE', 'a history snapshot needs a definition and a framework name', { exitCode: ExitCode.Usage });
+  const encoded = name.replace(/[^A-Za-z0-9._-]/g, (c) => [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return encoded.startsWith('.') ? `%2E${encoded.slice(1)}` : encoded;
+}
+
+export function snapshotPath(stateDir: string, snapshot: Pick<HistorySnapshot, 'definition' | 'framework' | 'generated_at'>): string {
+  if (Number.isNaN(Date.parse(snapshot.generated_at)) || /[/\\]/.test(snapshot.generated_at)) {
+    throw new InfracastError('USAGE', `generated_at '${snapshot.generated_at}' is not an RFC 3339 instant`, { exitCode: ExitCode.Usage });
+  }
+  return join(stateDir, 'history', pathSegment(snapshot.definition), pathSegment(snapshot.framework), `${snapshot.generated_at.replace(/:/g, '-')}.json`);
+}
+
+export function serialiseSnapshot(snapshot: HistorySnapshot): string {
+  return `${canonicalJson(snapshot, 2)}\n`;
+}
+
+/** Writes one snapshot; the same snapshot again (same generated_at, same content) leaves the file untouched. */
+export async function writeSnapshot(stateDir: string, snapshot: HistorySnapshot): Promise<WriteOutcome> {
+  await prepareState(stateDir);
+  return writeIfChanged(snapshotPath(stateDir, snapshot), serialiseSnapshot(snapshot));
+}
+
+/** Every stored snapshot of (definition, framework), in file-name order. */
+export async function readSnapshots(stateDir: string, definition: string, framework: string): Promise<HistorySnapshot[]> {
+  await checkReadable(stateDir);
+  const dir = join(stateDir, 'history', pathSegment(definition), pathSegment(framework));
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort(compareCodeUnits);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const snapshots: HistorySnapshot[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const text = (await readIfExists(file)) ?? '';
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw invalid(file, 'is not JSON', undefined, error);
+    }
+    const s = value as Partial<HistorySnapshot> | null;
+    if (!s || typeof s.generated_at !== 'string' || typeof s.counts !== 'object' || !Array.isArray(s.failing_controls)) {
+      throw invalid(file, 'is not a history snapshot (generated_at, counts, failing_controls)');
+    }
+    snapshots.push(s as HistorySnapshot);
+  }
+  return snapshots;
+}
