@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { getCatalog } from '../catalogs/index.js';
+import { cmmcLevel1, sprsFacts } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
-import type { FailingPractice, RequirementFacts, SprsResult } from '../model/sprs.js';
+import type { FailingPractice, SprsResult } from '../model/sprs.js';
 import { evaluateWorkspace } from './evaluate.js';
 import { ingest } from './ingest.js';
 import { resolveInstant } from './instant.js';
@@ -136,19 +136,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     };
   }
   const sprsBase: FrameworkEvaluation = base ?? evaluation;
-  const facts = new Map<string, RequirementFacts>(
-    getCatalog('nist-800-171').controls.map((c) => [
-      c.id,
-      {
-        ...(c.points !== undefined ? { points: c.points } : {}),
-        ...(c.partial_points !== undefined ? { partialPoints: c.partial_points } : {}),
-        family: c.family,
-        description: c.summary ?? c.title,
-      },
-    ]),
-  );
-  const level1 = new Set(getCatalog('far-52204-21').controls.flatMap((c) => c.maps_to ?? []));
-  const sprs = computeSprs(sprsBase, facts, level1, at);
+  const sprs = computeSprs(sprsBase, sprsFacts(), cmmcLevel1(), at);
   const result: ComplianceSummary = {
     framework: options.framework,
     sprs_score: sprs.sprs_score,
