@@ -3,11 +3,11 @@
  * command. For NIST SP 800-171 (and CMMC Level 2) it carries the SPRS score in the spec's shape,
  * fields in the spec's order, followed by the extra fields of evaluation.md section 5.
  */
-import { getCatalog } from '../catalogs/index.js';
+import { cmmcLevel1, sprsFacts } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
-import type { FailingPractice, RequirementFacts, SprsResult } from '../model/sprs.js';
+import type { FailingPractice, SprsResult } from '../model/sprs.js';
 import { evaluateWorkspace } from './evaluate.js';
 import { inputDigests, toolVersion } from './provenance.js';
 import { ingest } from './ingest.js';
@@ -125,19 +125,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     };
   }
   const sprsBase: FrameworkEvaluation = base ?? evaluation;
-  const facts = new Map<string, RequirementFacts>(
-    getCatalog('nist-800-171').controls.map((c) => [
-      c.id,
-      {
-        ...(c.points !== undefined ? { points: c.points } : {}),
-        ...(c.partial_points !== undefined ? { partialPoints: c.partial_points } : {}),
-        family: c.family,
-        description: c.summary ?? c.title,
-      },
-    ]),
-  );
-  const level1 = new Set(getCatalog('far-52204-21').controls.flatMap((c) => c.maps_to ?? []));
-  const sprs = computeSprs(sprsBase, facts, level1, at);
+  const sprs = computeSprs(sprsBase, sprsFacts(), cmmcLevel1(), at);
   const result: ComplianceSummary = {
     framework: options.framework,
     sprs_score: sprs.sprs_score,

@@ -7,12 +7,14 @@
  *   getCatalog(framework, { baseline })  the controls in scope (withdrawn excluded), name, release, verified
  *   lookupControl(framework, rawId)      one control by any accepted id form, withdrawn ones included
  *   builtInMappings()                    Prowler check -> control rules (Apache-2.0)
+ *   sprsFacts(), cmmcLevel1()            what the SPRS score needs from nist-800-171 and far-52204-21
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalControlId } from '../model/control-ids.js';
+import type { RequirementFacts } from '../model/sprs.js';
 import { loadCatalogData, type CatalogControl, type CatalogData } from './catalog.js';
 import { BUILT_IN_FRAMEWORK_IDS } from './frameworks.js';
 
@@ -172,4 +174,27 @@ export function builtInMappings(): BuiltInMappings {
     rules,
   };
   return mappingsCache;
+}
+
+/**
+ * The SPRS requirement facts of every nist-800-171 requirement, by id: the DoD Assessment
+ * Methodology's points (and partial points) come from the catalog, as do family and description.
+ */
+export function sprsFacts(): Map<string, RequirementFacts> {
+  return new Map(
+    getCatalog('nist-800-171').controls.map((c): [string, RequirementFacts] => [
+      c.id,
+      {
+        ...(c.points !== undefined ? { points: c.points } : {}),
+        ...(c.partial_points !== undefined ? { partialPoints: c.partial_points } : {}),
+        family: c.family,
+        description: c.summary ?? c.title,
+      },
+    ]),
+  );
+}
+
+/** CMMC level 1: the nist-800-171 requirements that FAR 52.204-21's safeguarding requirements map to. */
+export function cmmcLevel1(): Set<string> {
+  return new Set(getCatalog('far-52204-21').controls.flatMap((c) => c.maps_to ?? []));
 }

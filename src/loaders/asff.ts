@@ -12,6 +12,7 @@ import {
   optString,
   reqString,
   resultFromStatus,
+  setOptional,
   severityFromLabel,
   tagsOf,
 } from './normalise.js';
@@ -115,17 +116,18 @@ export function normaliseAsff(value: unknown, record: number, file: string): Fin
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, tool, record }],
   };
-  const others = controls.others();
-  if (others) finding.otherControls = others;
-  if (description) finding.description = description;
-  if (ruleId) finding.ruleId = ruleId;
-  if (resource) finding.resource = resource;
-  if (Object.keys(tags).length > 0) finding.tags = tags;
-  if (tags.owner) finding.owner = tags.owner;
-  if (remediation) finding.remediation = remediation;
-  if (observedAt) finding.observedAt = observedAt;
-  if (firstObservedAt) finding.firstObservedAt = firstObservedAt;
-  return finding;
+  return setOptional(finding, {
+    otherControls: controls.others(),
+    description,
+    ruleId,
+    resource,
+    tags: Object.keys(tags).length > 0 ? tags : undefined,
+    // ASFF has no owner field: an `owner` tag, of the resource or user-defined, names one.
+    owner: tags.owner,
+    remediation,
+    observedAt,
+    firstObservedAt,
+  });
 }
 
 export const asffLoader: FormatLoader = {

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingState, Resource } from '../model/finding.js';
-import { ControlSet, identityOf, isPlaceholder, normaliseTime, resultFromStatus, severityFromLabel, tagsOf } from './normalise.js';
+import { ControlSet, identityOf, isPlaceholder, normaliseTime, resultFromStatus, setOptional, severityFromLabel, tagsOf } from './normalise.js';
 import type { CsvColumnMapping, Detection, FormatLoader, LoaderInput, LoaderOptions, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
 
@@ -164,19 +164,17 @@ function rowToFinding(row: string[], header: string[], columns: ColumnIndex, too
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, tool, record }],
   };
-  const others = controls.others();
-  if (others) finding.otherControls = others;
-  if (description) finding.description = description;
-  if (ruleId) finding.ruleId = ruleId;
-  if (resource) finding.resource = resource;
-  if (resource?.tags) finding.tags = { ...resource.tags };
-  const owner = cell('owner') ?? resource?.tags?.owner;
-  if (owner) finding.owner = owner;
-  const remediation = cell('remediation');
-  if (remediation) finding.remediation = remediation;
-  const observedAt = normaliseTime(cell('observedAt'));
-  if (observedAt) finding.observedAt = observedAt;
-  return finding;
+  return setOptional(finding, {
+    otherControls: controls.others(),
+    description,
+    ruleId,
+    resource,
+    tags: resource?.tags && { ...resource.tags },
+    // An owner column wins; without one, the resource's `owner` tag.
+    owner: cell('owner') ?? resource?.tags?.owner,
+    remediation: cell('remediation'),
+    observedAt: normaliseTime(cell('observedAt')),
+  });
 }
 
 function toolOf(header: string[], options: LoaderOptions): string {

@@ -3,7 +3,7 @@ import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { firstRecord, readJsonRecords } from './json-records.js';
-import { canonicalOrParent, ControlSet, identityOf, isObject, normaliseTime, optArray, optObject, optString, reqString } from './normalise.js';
+import { canonicalOrParent, ControlSet, identityOf, isObject, normaliseTime, optArray, optObject, optString, reqString, setOptional } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -107,18 +107,24 @@ export function normaliseNative(value: unknown, record: number, file: string, en
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, ...(tool ? { tool } : {}), record }],
   };
-  if (description !== undefined) finding.description = description;
-  if (tool !== undefined) finding.tool = tool;
-  if (location) finding.location = location;
-  if (resource) finding.resource = resource;
-  if (resource?.tags) finding.tags = { ...resource.tags };
-  if (ruleId !== undefined) finding.ruleId = ruleId;
-  if (owner !== undefined) finding.owner = owner;
-  else if (resource?.tags?.owner) finding.owner = resource.tags.owner;
-  if (remediation !== undefined) finding.remediation = remediation;
-  if (observedAt !== undefined) finding.observedAt = observedAt;
-  if (firstObservedAt !== undefined) finding.firstObservedAt = firstObservedAt;
-  return finding;
+  // The native export is taken as written: a field given as "" is kept (keepEmpty).
+  return setOptional(
+    finding,
+    {
+      description,
+      tool,
+      location,
+      resource,
+      tags: resource?.tags && { ...resource.tags },
+      ruleId,
+      // The record's own owner, even "", wins; without one, the resource's `owner` tag when it names someone.
+      owner: owner ?? (resource?.tags?.owner || undefined),
+      remediation,
+      observedAt,
+      firstObservedAt,
+    },
+    { keepEmpty: true },
+  );
 }
 
 function stringRecord(obj: Json, field: string): Record<string, string> {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalControlId } from '../model/control-ids.js';
 import type { Severity } from '../model/definitions.js';
-import type { FindingLocation, FindingResult } from '../model/finding.js';
+import type { Finding, FindingLocation, FindingResult } from '../model/finding.js';
 import { RecordError } from './types.js';
 
 /** CVSS base score -> severity: >= 9.0 CRITICAL, 7.0-8.9 HIGH, 4.0-6.9 MEDIUM, 0.1-3.9 LOW, 0 INFORMATIONAL. */
@@ -54,6 +54,28 @@ export function severityFromSarifLevel(level: string): Severity {
     default:
       return 'INFORMATIONAL';
   }
+}
+
+/** The fields of a finding that a record may or may not supply. */
+export type OptionalFindingFields = {
+  [K in 'otherControls' | 'description' | 'tool' | 'location' | 'ruleId' | 'resource' | 'tags' | 'owner' | 'remediation' | 'observedAt' | 'firstObservedAt']?:
+    Finding[K] | undefined;
+};
+
+/**
+ * Sets on `finding` each optional field that has a value, in the order the call site lists them:
+ * key order is the order of `findings inspect --json`, which the golden files pin. Undefined is
+ * absent; so is the empty string (exports write "" for "none") unless `keepEmpty` is set (the
+ * native export is taken as written). Where a value comes from (e.g. the owner) stays with each
+ * loader.
+ */
+export function setOptional(finding: Finding, fields: OptionalFindingFields, options: { keepEmpty?: boolean } = {}): Finding {
+  const target = finding as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || (value === '' && !options.keepEmpty)) continue;
+    target[key] = value;
+  }
+  return finding;
 }
 
 /** Sample exports carry placeholders such as `<finding_uid>`; they identify nothing. */

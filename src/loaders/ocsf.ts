@@ -12,6 +12,7 @@ import {
   optObject,
   optString,
   resultFromStatus,
+  setOptional,
   severityFromLabel,
   tagsOf,
 } from './normalise.js';
@@ -118,19 +119,18 @@ export function normaliseOcsf(value: unknown, record: number, file: string): Fin
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, tool, record }],
   };
-  const others = controls.others();
-  if (others) finding.otherControls = others;
-  if (description) finding.description = description;
-  if (ruleId) finding.ruleId = ruleId;
-  if (resource) finding.resource = resource;
-  if (resource?.tags) {
-    finding.tags = { ...resource.tags };
-    if (resource.tags.owner) finding.owner = resource.tags.owner;
-  }
-  if (remediation) finding.remediation = remediation;
-  if (observedAt) finding.observedAt = observedAt;
-  if (firstObservedAt) finding.firstObservedAt = firstObservedAt;
-  return finding;
+  return setOptional(finding, {
+    otherControls: controls.others(),
+    description,
+    ruleId,
+    resource,
+    tags: resource?.tags && { ...resource.tags },
+    // OCSF has no owner field: the resource's `owner` tag names one.
+    owner: resource?.tags?.owner,
+    remediation,
+    observedAt,
+    firstObservedAt,
+  });
 }
 
 export const ocsfLoader: FormatLoader = {

@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState, Resource } from '../model/finding.js';
-import { ControlSet, identityOf, isObject, normaliseTime, severityFromLabel } from './normalise.js';
+import { ControlSet, identityOf, isObject, normaliseTime, setOptional, severityFromLabel } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -211,18 +211,12 @@ function buildFinding(item: Json, kind: 'ar-finding' | 'poam-item', index: Index
     controls: controls.controls(),
     sources: [{ file: context.file, format: context.format, tool, record: context.record }],
   };
-  const description = textOf(item.description);
-  if (description) finding.description = description;
-  if (targetId) finding.ruleId = targetId;
-  if (resource) finding.resource = resource;
   const remediation = risks
     .flatMap((r) => list(r.remediations))
     .map((r) => textOf(r.title) ?? textOf(r.description))
     .find(Boolean);
-  if (remediation) finding.remediation = remediation;
-  const observedAt = normaliseTime(collected);
-  if (observedAt) finding.observedAt = observedAt;
-  return finding;
+  // The assessed target (an AR finding's objective or control) is the rule.
+  return setOptional(finding, { description: textOf(item.description), ruleId: targetId, resource, remediation, observedAt: normaliseTime(collected) });
 }
 
 function detectOscal(headText: string, model: Model): Detection {

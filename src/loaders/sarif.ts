@@ -6,7 +6,18 @@
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { readWhole } from './whole.js';
-import { ControlSet, asObject, identityOf, isObject, optArray, optObject, optString, severityFromCvss, severityFromSarifLevel } from './normalise.js';
+import {
+  ControlSet,
+  asObject,
+  identityOf,
+  isObject,
+  optArray,
+  optObject,
+  optString,
+  setOptional,
+  severityFromCvss,
+  severityFromSarifLevel,
+} from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -118,10 +129,13 @@ export function normaliseSarifResult(value: unknown, context: RunContext, record
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, tool: context.tool, record }],
   };
-  if (message) finding.description = message;
-  if (ruleId) finding.ruleId = ruleId;
-  if (Object.keys(location).length > 0) finding.location = location;
-  if (resource) finding.resource = resource;
+  setOptional(finding, {
+    description: message,
+    ruleId,
+    location: Object.keys(location).length > 0 ? location : undefined,
+    resource,
+  });
+  // Not through setOptional: a rule's help URI wins over its help text, and an empty URI still counts.
   const help = text(rule?.help);
   const helpUri = rule && typeof rule.helpUri === 'string' ? rule.helpUri : undefined;
   if (help || helpUri) finding.remediation = helpUri ?? help!;

@@ -8,30 +8,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CatalogData } from '../../src/catalogs/catalog.js';
+import { cmmcLevel1, sprsFacts } from '../../src/catalogs/index.js';
 import type { Control } from '../../src/model/control.js';
 import { evaluateFramework } from '../../src/model/evaluation.js';
 import type { AttestationRecord, ExceptionRecord, MappingRule } from '../../src/model/evaluation.js';
 import type { Finding } from '../../src/model/finding.js';
 import { computeSprs } from '../../src/model/sprs.js';
-import type { RequirementFacts, SprsResult } from '../../src/model/sprs.js';
+import type { SprsResult } from '../../src/model/sprs.js';
 import { repoRoot } from '../support/paths.js';
 
 const data = (framework: string): CatalogData =>
   JSON.parse(readFileSync(join(repoRoot, 'src', 'catalogs', 'data', `${framework}.json`), 'utf8')) as CatalogData;
 const catalog = data('nist-800-171');
 const controls: Control[] = catalog.controls.map((c) => ({ id: c.id, title: c.title, family: c.family, framework: 'nist-800-171' }));
-const facts = new Map<string, RequirementFacts>(
-  catalog.controls.map((c) => [
-    c.id,
-    {
-      ...(c.points !== undefined ? { points: c.points } : {}),
-      ...(c.partial_points !== undefined ? { partialPoints: c.partial_points } : {}),
-      family: c.family,
-      description: c.summary ?? c.title,
-    },
-  ]),
-);
-const level1 = new Set(data('far-52204-21').controls.flatMap((c) => c.maps_to ?? []));
+// The same facts and level 1 set `summary` gives computeSprs.
+const facts = sprsFacts();
+const level1 = cmmcLevel1();
 const at = new Date('2026-11-29T00:00:00Z');
 const ALL = controls.map((c) => c.id);
 

@@ -65,25 +65,25 @@ export interface OscalParam extends OscalParamFields {
   remarks?: string;
 }
 
-export interface OscalControl {
+/** What controls, groups and a profile's adds all carry. */
+export interface OscalContent {
+  params: OscalParam[];
+  props: OscalProp[];
+  links: OscalLink[];
+  parts: OscalPart[];
+}
+
+export interface OscalControl extends OscalContent {
   id: string;
   class?: string;
   title: string;
-  params: OscalParam[];
-  props: OscalProp[];
-  links: OscalLink[];
-  parts: OscalPart[];
   controls: OscalControl[];
 }
 
-export interface OscalGroup {
+export interface OscalGroup extends OscalContent {
   id?: string;
   class?: string;
   title: string;
-  params: OscalParam[];
-  props: OscalProp[];
-  links: OscalLink[];
-  parts: OscalPart[];
   groups: OscalGroup[];
   controls: OscalControl[];
 }
@@ -145,14 +145,10 @@ export interface OscalRemove {
   byNs?: string;
 }
 
-export interface OscalAdd {
+export interface OscalAdd extends OscalContent {
   position?: 'before' | 'after' | 'starting' | 'ending';
   byId?: string;
   title?: string;
-  params: OscalParam[];
-  props: OscalProp[];
-  links: OscalLink[];
-  parts: OscalPart[];
 }
 
 export interface OscalAlter {

@@ -1,27 +1,19 @@
 /** OSCAL JSON (1.0.x, 1.1.x) catalog or profile to the model. */
 import type {
-  OscalAdd,
   OscalAlter,
   OscalCatalog,
-  OscalConstraint,
-  OscalControl,
   OscalDocument,
-  OscalGroup,
   OscalImport,
-  OscalLink,
   OscalMerge,
   OscalMetadata,
-  OscalParam,
-  OscalParamFields,
-  OscalPart,
   OscalProfile,
-  OscalProp,
   OscalRemove,
   OscalResource,
-  OscalSelect,
   OscalSelection,
   OscalSetParameter,
 } from './model.js';
+import { assembler, defined } from './assemble.js';
+import type { OscalSource } from './assemble.js';
 import { normalizeLine, normalizeProse } from './prose.js';
 
 type Json = Record<string, unknown>;
@@ -40,98 +32,26 @@ const multi = (v: unknown): string | undefined => {
   return p === '' ? undefined : p;
 };
 
-/** Drops undefined members, so that models compare deep-equal whatever the source format. */
-export function defined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
-}
+/** OSCAL JSON: tokens and children are members, prose is already Markdown. */
+const source: OscalSource<Json> = {
+  flag: (node, name) => str(node[name]),
+  line: (node, name) => line(node[name]),
+  multi: (node, name) => multi(node[name]),
+  text: (node, name) => str(node[name]),
+  child: (node, name) => (node[name] === undefined ? undefined : obj(node[name])),
+  list: (node, plural) => arr(node[plural]),
+  prose: (part) => multi(part.prose),
+  guideline: (guideline) => multi(guideline.prose),
+  linkText: (link) => line(link.text),
+  values(param) {
+    // OSCAL 1.0.0-rc had `value` (single); 1.0 final and 1.1 have `values`.
+    const values = Array.isArray(param.values) ? param.values : param.value !== undefined ? [param.value] : [];
+    return values.map((v) => normalizeLine(str(v) ?? ''));
+  },
+  choices: (select) => (Array.isArray(select.choice) ? select.choice : []).map((c) => normalizeLine(str(c) ?? '')),
+};
 
-const prop = (p: Json): OscalProp =>
-  defined({ name: str(p.name) ?? '', value: str(p.value) ?? '', ns: str(p.ns), class: str(p.class), remarks: multi(p.remarks) });
-const props = (v: unknown): OscalProp[] => arr(v).map(prop);
-const link = (l: Json): OscalLink => defined({ href: str(l.href) ?? '', rel: str(l.rel), mediaType: str(l['media-type']), text: line(l.text) });
-const links = (v: unknown): OscalLink[] => arr(v).map(link);
-
-function part(p: Json): OscalPart {
-  return defined({
-    id: str(p.id),
-    name: str(p.name) ?? '',
-    ns: str(p.ns),
-    class: str(p.class),
-    title: line(p.title),
-    props: props(p.props),
-    prose: multi(p.prose),
-    parts: arr(p.parts).map(part),
-    links: links(p.links),
-  });
-}
-
-function select(v: unknown): OscalSelect | undefined {
-  if (v === undefined) return undefined;
-  const s = obj(v);
-  const howMany = str(s['how-many']);
-  return defined<OscalSelect>({
-    howMany: howMany === 'one' || howMany === 'one-or-more' ? howMany : undefined,
-    choice: (Array.isArray(s.choice) ? s.choice : []).map((c) => normalizeLine(str(c) ?? '')),
-  });
-}
-
-function constraint(c: Json): OscalConstraint {
-  return defined({
-    description: multi(c.description),
-    tests: arr(c.tests).map((t) => defined({ expression: str(t.expression) ?? '', remarks: multi(t.remarks) })),
-  });
-}
-
-function paramFields(p: Json): OscalParamFields {
-  // OSCAL 1.0.0-rc had `value` (single); 1.0 final and 1.1 have `values`.
-  const values = Array.isArray(p.values) ? p.values : p.value !== undefined ? [p.value] : [];
-  return defined({
-    class: str(p.class),
-    props: props(p.props),
-    links: links(p.links),
-    label: line(p.label),
-    usage: multi(p.usage),
-    constraints: arr(p.constraints).map(constraint),
-    guidelines: arr(p.guidelines)
-      .map((g) => multi(g.prose))
-      .filter((g): g is string => g !== undefined),
-    values: values.map((v) => normalizeLine(str(v) ?? '')),
-    select: select(p.select),
-  });
-}
-
-function param(p: Json): OscalParam {
-  const fields = paramFields(p);
-  return defined({ id: str(p.id) ?? '', ...fields, dependsOn: str(p['depends-on']), remarks: multi(p.remarks) });
-}
-
-function control(c: Json): OscalControl {
-  return defined({
-    id: str(c.id) ?? '',
-    class: str(c.class),
-    title: line(c.title) ?? '',
-    params: arr(c.params).map(param),
-    props: props(c.props),
-    links: links(c.links),
-    parts: arr(c.parts).map(part),
-    controls: arr(c.controls).map(control),
-  });
-}
-
-function group(g: Json): OscalGroup {
-  return defined({
-    id: str(g.id),
-    class: str(g.class),
-    title: line(g.title) ?? '',
-    params: arr(g.params).map(param),
-    props: props(g.props),
-    links: links(g.links),
-    parts: arr(g.parts).map(part),
-    groups: arr(g.groups).map(group),
-    controls: arr(g.controls).map(control),
-  });
-}
+const { props, links, paramFields, param, control, group, add } = assembler(source);
 
 function metadata(m: Json): OscalMetadata {
   return defined({
@@ -140,8 +60,8 @@ function metadata(m: Json): OscalMetadata {
     lastModified: str(m['last-modified']),
     version: str(m.version),
     oscalVersion: str(m['oscal-version']),
-    props: props(m.props),
-    links: links(m.links),
+    props: props(m),
+    links: links(m),
   });
 }
 
@@ -151,7 +71,7 @@ function resource(r: Json): OscalResource {
     uuid: str(r.uuid) ?? '',
     title: line(r.title),
     description: multi(r.description),
-    props: props(r.props),
+    props: props(r),
     citation: r.citation === undefined ? undefined : line(obj(r.citation).text),
     rlinks: arr(r.rlinks).map((l) =>
       defined({
@@ -196,19 +116,6 @@ function merge(v: unknown): OscalMerge | undefined {
 
 const remove = (r: Json): OscalRemove =>
   defined({ byName: str(r['by-name']), byClass: str(r['by-class']), byId: str(r['by-id']), byItemName: str(r['by-item-name']), byNs: str(r['by-ns']) });
-
-function add(a: Json): OscalAdd {
-  const position = str(a.position);
-  return defined({
-    position: position === 'before' || position === 'after' || position === 'starting' || position === 'ending' ? position : undefined,
-    byId: str(a['by-id']),
-    title: line(a.title),
-    params: arr(a.params).map(param),
-    props: props(a.props),
-    links: links(a.links),
-    parts: arr(a.parts).map(part),
-  });
-}
 
 const alter = (a: Json): OscalAlter => ({ controlId: str(a['control-id']) ?? '', removes: arr(a.removes).map(remove), adds: arr(a.adds).map(add) });
 

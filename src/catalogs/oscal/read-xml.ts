@@ -1,28 +1,19 @@
 /** OSCAL XML (1.0.x, 1.1.x) catalog or profile to the same model the JSON reader builds. */
 import type {
-  OscalAdd,
   OscalAlter,
   OscalCatalog,
-  OscalConstraint,
-  OscalControl,
   OscalDocument,
-  OscalGroup,
   OscalImport,
-  OscalLink,
   OscalMerge,
   OscalMetadata,
-  OscalParam,
-  OscalParamFields,
-  OscalPart,
   OscalProfile,
-  OscalProp,
   OscalRemove,
   OscalResource,
-  OscalSelect,
   OscalSelection,
   OscalSetParameter,
 } from './model.js';
-import { defined } from './read-json.js';
+import { assembler, defined } from './assemble.js';
+import type { OscalSource } from './assemble.js';
 import { element, elements, isBlock, markupLine, markupMultiline, parseXml, textOf } from './xml-tree.js';
 import type { XmlElement } from './xml-tree.js';
 
@@ -39,89 +30,26 @@ const childText = (el: XmlElement, name: string): string | undefined => {
   return child ? textOf(child).trim() : undefined;
 };
 
-const prop = (p: XmlElement): OscalProp =>
-  defined({ name: p.attrs.name ?? '', value: p.attrs.value ?? '', ns: p.attrs.ns, class: p.attrs.class, remarks: childMulti(p, 'remarks') });
-const props = (el: XmlElement): OscalProp[] => elements(el, 'prop').map(prop);
-function link(l: XmlElement): OscalLink {
-  const text = markupLine(l);
-  return defined({ href: l.attrs.href ?? '', rel: l.attrs.rel, mediaType: l.attrs['media-type'], text: text === '' ? undefined : text });
-}
-const links = (el: XmlElement): OscalLink[] => elements(el, 'link').map(link);
+/** OSCAL XML: tokens are attributes, children are elements, prose is markup made Markdown. */
+const source: OscalSource<XmlElement> = {
+  flag: (node, name) => node.attrs[name],
+  line: childLine,
+  multi: childMulti,
+  text: childText,
+  child: element,
+  list: (node, _plural, singular) => elements(node, singular),
+  // A part's prose is its block children; its title, props, parts and links are not prose.
+  prose: (part) => markupMultiline(part.children.filter(isBlock)),
+  guideline: (guideline) => markupMultiline(guideline.children),
+  linkText(link) {
+    const text = markupLine(link);
+    return text === '' ? undefined : text;
+  },
+  values: (param) => elements(param, 'value').map(markupLine),
+  choices: (select) => elements(select, 'choice').map(markupLine),
+};
 
-function part(p: XmlElement): OscalPart {
-  return defined({
-    id: p.attrs.id,
-    name: p.attrs.name ?? '',
-    ns: p.attrs.ns,
-    class: p.attrs.class,
-    title: childLine(p, 'title'),
-    props: props(p),
-    prose: markupMultiline(p.children.filter(isBlock)),
-    parts: elements(p, 'part').map(part),
-    links: links(p),
-  });
-}
-
-function select(el: XmlElement | undefined): OscalSelect | undefined {
-  if (!el) return undefined;
-  const howMany = el.attrs['how-many'];
-  return defined<OscalSelect>({
-    howMany: howMany === 'one' || howMany === 'one-or-more' ? howMany : undefined,
-    choice: elements(el, 'choice').map(markupLine),
-  });
-}
-
-const constraint = (c: XmlElement): OscalConstraint =>
-  defined({
-    description: childMulti(c, 'description'),
-    tests: elements(c, 'test').map((t) => defined({ expression: childText(t, 'expression') ?? '', remarks: childMulti(t, 'remarks') })),
-  });
-
-function paramFields(p: XmlElement): OscalParamFields {
-  return defined({
-    class: p.attrs.class,
-    props: props(p),
-    links: links(p),
-    label: childLine(p, 'label'),
-    usage: childMulti(p, 'usage'),
-    constraints: elements(p, 'constraint').map(constraint),
-    guidelines: elements(p, 'guideline')
-      .map((g) => markupMultiline(g.children))
-      .filter((g): g is string => g !== undefined),
-    values: elements(p, 'value').map(markupLine),
-    select: select(element(p, 'select')),
-  });
-}
-
-const param = (p: XmlElement): OscalParam =>
-  defined({ id: p.attrs.id ?? '', ...paramFields(p), dependsOn: p.attrs['depends-on'], remarks: childMulti(p, 'remarks') });
-
-function control(c: XmlElement): OscalControl {
-  return defined({
-    id: c.attrs.id ?? '',
-    class: c.attrs.class,
-    title: childLine(c, 'title') ?? '',
-    params: elements(c, 'param').map(param),
-    props: props(c),
-    links: links(c),
-    parts: elements(c, 'part').map(part),
-    controls: elements(c, 'control').map(control),
-  });
-}
-
-function group(g: XmlElement): OscalGroup {
-  return defined({
-    id: g.attrs.id,
-    class: g.attrs.class,
-    title: childLine(g, 'title') ?? '',
-    params: elements(g, 'param').map(param),
-    props: props(g),
-    links: links(g),
-    parts: elements(g, 'part').map(part),
-    groups: elements(g, 'group').map(group),
-    controls: elements(g, 'control').map(control),
-  });
-}
+const { props, links, paramFields, param, control, group, add } = assembler(source);
 
 function metadata(m: XmlElement | undefined): OscalMetadata {
   if (!m) return { title: '', props: [], links: [] };
@@ -188,19 +116,6 @@ function merge(m: XmlElement | undefined): OscalMerge | undefined {
 
 const remove = (r: XmlElement): OscalRemove =>
   defined({ byName: r.attrs['by-name'], byClass: r.attrs['by-class'], byId: r.attrs['by-id'], byItemName: r.attrs['by-item-name'], byNs: r.attrs['by-ns'] });
-
-function add(a: XmlElement): OscalAdd {
-  const position = a.attrs.position;
-  return defined({
-    position: position === 'before' || position === 'after' || position === 'starting' || position === 'ending' ? position : undefined,
-    byId: a.attrs['by-id'],
-    title: childLine(a, 'title'),
-    params: elements(a, 'param').map(param),
-    props: props(a),
-    links: links(a),
-    parts: elements(a, 'part').map(part),
-  });
-}
 
 const alter = (a: XmlElement): OscalAlter => ({
   controlId: a.attrs['control-id'] ?? '',
