@@ -26,7 +26,8 @@ for (const file of readdirSync(schemaDir)
   const kind = file.replace(/\.schema\.json$/, '');
   if (schema.$id !== `${SCHEMA_ID_BASE}${file}`) throw new Error(`${file}: $id must be ${SCHEMA_ID_BASE}${file}`);
   ajv.addSchema(schema);
-  if (kind !== 'common') exportsByKind[kind] = schema.$id;
+  // Export names are identifiers (report-output -> reportOutput); the default export keys them by kind.
+  if (kind !== 'common') exportsByKind[kind.replace(/-(\w)/g, (_m, c) => c.toUpperCase())] = schema.$id;
 }
 let code = standaloneCode(ajv, exportsByKind);
 // ajv's ESM output still require()s its runtime helpers and formats: turn those into imports.
@@ -37,7 +38,8 @@ code = code.replace(/require\("([^"]+)"\)/g, (_m, spec) => {
 });
 const header = [...imports].map(([spec, name]) => `import ${name} from ${JSON.stringify(`${spec}.js`)};`).join('\n');
 const names = Object.keys(exportsByKind);
-code = `${header}\n${code.replace(/^"use strict";/, '')}\nexport default { ${names.join(', ')} };\n`;
+const kindOf = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+code = `${header}\n${code.replace(/^"use strict";/, '')}\nexport default { ${names.map((n) => `${JSON.stringify(kindOf(n))}: ${n}`).join(', ')} };\n`;
 const timeZones = [...Intl.supportedValuesOf('timeZone'), 'UTC'].sort();
 const buildInfo = `export const schemasHash = ${JSON.stringify(schemasHash.digest('hex'))};\nexport const timeZones = ${JSON.stringify(timeZones)};\n`;
 mkdirSync(dirname(outFile), { recursive: true });

@@ -81,9 +81,12 @@ describe('framework report on examples/acme', () => {
     assert.equal(first.md, readFileSync(golden, 'utf8'));
   });
 
-  it('the JSON carries every finding row and the provenance', async () => {
+  it('the JSON carries every finding row and the provenance, and validates against schemas/report-output.schema.json', async () => {
     const { json, model } = await render('nist-800-171');
     const parsed = JSON.parse(json);
+    const { default: validators } = await import('../../src/generated/validators.js');
+    const validateReport = validators['report-output']!;
+    assert.ok(validateReport(parsed), JSON.stringify(validateReport.errors, null, 2));
     assert.equal(parsed.report_format, 'infracast-report/1');
     const findings = parsed.tables.find((t: { id: string }) => t.id === 'findings');
     assert.equal(findings.rows.length, model.tables[1]!.rows.length);

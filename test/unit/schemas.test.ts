@@ -13,9 +13,23 @@ describe('schemas/: the contract for every YAML kind', () => {
   it('has one schema per kind plus the shared definitions', () => {
     assert.deepEqual(
       files.sort(),
-      ['attestation', 'catalog', 'common', 'config', 'control', 'document', 'exception', 'finding', 'inventory', 'mapping', 'report', 'schedule'].map(
-        (n) => `${n}.schema.json`,
-      ),
+      [
+        'attestation',
+        'catalog',
+        'common',
+        'config',
+        'control',
+        'document',
+        'exception',
+        'finding',
+        'inventory',
+        'mapping',
+        'report',
+        'report-output',
+        'schedule',
+      ]
+        .map((n) => `${n}.schema.json`)
+        .sort(),
     );
   });
   for (const file of files) {
