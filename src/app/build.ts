@@ -3,11 +3,18 @@
  * gathers what the pure builders need from the workspace (implementation statements, provenance);
  * one run shares its ingested findings across every report.
  */
-import { canonicalControlId } from '../model/control-ids.js';
+import { canonicalControlId, idSchemeOf } from '../model/control-ids.js';
 import type { OutputDefinition } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
+import { cmmcLevel1, getCatalog, sprsFacts } from '../catalogs/index.js';
+import { globMatches } from '../model/evaluation.js';
+import type { Finding } from '../model/finding.js';
+import type { OwnerRule } from '../model/owners.js';
 import { buildFrameworkReport } from '../reports/framework.js';
+import { buildGapReport } from '../reports/gap.js';
+import { buildRemediationReport } from '../reports/remediation.js';
 import { evaluateWorkspace } from './evaluate.js';
+import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { inputDigests, toolVersion } from './provenance.js';
@@ -55,6 +62,103 @@ export function buildFramework(run: RunContext, definition: OutputDefinition, fr
       inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
       generatedAt,
       coverage: [{ framework, assessed: evaluation.counts.total - evaluation.counts.notAssessed, total: evaluation.counts.total }],
+    },
+  });
+}
+
+/** A gap report for one framework of the definition. */
+export function buildGap(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
+  const { workspace, ingested, at } = run;
+  const { evaluation, catalog } = evaluateWorkspace(workspace, ingested.findings, framework, at, definition.baseline);
+  const generatedAt = formatInstant(at);
+  const sp80053 = idSchemeOf(framework) === 'sp800-53';
+  return buildGapReport({
+    definition,
+    tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
+    evaluation,
+    catalog,
+    ...(framework === 'nist-800-171' ? { sprs: { facts: sprsFacts(), level1: cmmcLevel1() } } : {}),
+    ...(sp80053 ? { lowBaseline: new Set(getCatalog('nist-800-53', { baseline: 'low' }).controls.map((c) => c.id)) } : {}),
+    at,
+    generatedAt,
+    provenance: {
+      toolVersion: toolVersion(),
+      catalogs: [{ framework, release: catalog.release, ...(catalog.baseline !== 'none' ? { baseline: catalog.baseline } : {}) }],
+      inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
+      generatedAt,
+      coverage: [{ framework, assessed: evaluation.counts.total - evaluation.counts.notAssessed, total: evaluation.counts.total }],
+    },
+  });
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/**
+ * infracast.yaml `owners:` as owner rules (model/owners.ts: the last matching rule wins): a list of
+ * {owner, resource?, rule?, account?, tool?}, or a map of resource glob -> owner.
+ */
+export function ownerRules(workspace: LoadedWorkspace): OwnerRule[] {
+  const rules: OwnerRule[] = [];
+  const configured = workspace.config?.raw.owners;
+  if (Array.isArray(configured)) {
+    for (const entry of configured as Record<string, unknown>[]) {
+      const owner = text(entry?.owner);
+      if (!owner) continue;
+      rules.push({
+        owner,
+        ...(text(entry.resource) ? { resource: text(entry.resource) } : {}),
+        ...(text(entry.rule) ? { rule: text(entry.rule) } : {}),
+        ...(text(entry.account) ? { account: text(entry.account) } : {}),
+        ...(text(entry.tool) ? { tool: text(entry.tool) } : {}),
+      });
+    }
+  } else if (configured && typeof configured === 'object') {
+    for (const [resource, owner] of Object.entries(configured as Record<string, unknown>)) if (text(owner)) rules.push({ owner: owner as string, resource });
+  }
+  return rules;
+}
+
+/**
+ * Places findings that name no owner (no owner, no team/owner tag) on the inventory: the owner of
+ * the first component whose resource_ids glob matches the finding's resource id or location URI
+ * (Trivy SARIF results carry only the image, e.g. acme-agc/api). Other findings are returned as they are.
+ */
+export function withInventoryOwners(workspace: LoadedWorkspace, findings: readonly Finding[]): Finding[] {
+  const components: { owner: string; globs: string[] }[] = [];
+  for (const record of workspace.records.filter((r) => r.kind === 'Inventory')) {
+    for (const component of Array.isArray(record.value.components) ? (record.value.components as Record<string, unknown>[]) : []) {
+      const owner = text(component.owner);
+      const globs = Array.isArray(component.resource_ids) ? component.resource_ids.filter((id): id is string => typeof id === 'string') : [];
+      if (owner && globs.length > 0) components.push({ owner, globs });
+    }
+  }
+  return findings.map((f) => {
+    const tags = { ...f.resource?.tags, ...f.tags };
+    if (f.owner || tags.team || tags.Team || tags.owner || tags.Owner) return f;
+    const keys = [f.resource?.id, f.location?.uri].filter((k): k is string => k !== undefined);
+    const component = components.find((c) => c.globs.some((g) => keys.some((k) => globMatches(g, k))));
+    return component ? { ...f, owner: component.owner } : f;
+  });
+}
+
+/** A remediation report over every finding of the run (across frameworks). */
+export function buildRemediation(run: RunContext, definition: OutputDefinition): ReportModel {
+  const { workspace, ingested, at } = run;
+  const generatedAt = formatInstant(at);
+  return buildRemediationReport({
+    definition,
+    tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
+    findings: withInventoryOwners(workspace, ingested.findings),
+    exceptions: exceptionsOf(workspace),
+    owners: ownerRules(workspace),
+    at,
+    generatedAt,
+    provenance: {
+      toolVersion: toolVersion(),
+      catalogs: [],
+      inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
+      generatedAt,
+      coverage: [],
     },
   });
 }

@@ -296,7 +296,7 @@ export function resultFromStatus(status: string): FindingResult | undefined {
   }
 }
 
-/** `key=value` tag lists (Prowler CSV) or OCSF `[{key, value}]` -> a record. */
+/** `key=value` tag lists (Prowler CSV), OCSF `[{key, value}]` or Prowler OCSF labels `["key:value"]` -> a record. */
 export function tagsOf(value: unknown): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   if (Array.isArray(value)) {
@@ -305,6 +305,9 @@ export function tagsOf(value: unknown): Record<string, string> | undefined {
         const key = item.key ?? item.Key ?? item.name;
         const val = item.value ?? item.Value;
         if (typeof key === 'string') out[key] = typeof val === 'string' ? val : String(val ?? '');
+      } else if (typeof item === 'string') {
+        const colon = item.indexOf(':');
+        if (colon > 0) out[item.slice(0, colon).trim()] = item.slice(colon + 1).trim();
       }
     }
   } else if (isObject(value)) {

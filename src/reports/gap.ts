@@ -1,0 +1,239 @@
+/**
+ * The gap report (spec "Report Types": controls failing or not assessed, prioritised, with what
+ * closes them): definition + evaluation -> ReportModel. Pure: the instant and every input are passed in.
+ *
+ * Order: failing before not assessed; then the worst open-finding severity; then (nist-800-171) the
+ * SPRS point value, highest first; then (SP 800-53) controls of the LOW baseline first; then catalog
+ * order. For nist-800-171 each row carries its point value (negative, as the spec prints it) and
+ * whether it may go on a CMMC POA&M (32 CFR 170.21), both from the SPRS computation (model/sprs.ts).
+ */
+import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
+import type { OutputDefinition, Severity } from '../model/definitions.js';
+import { SEVERITIES } from '../model/definitions.js';
+import type { Provenance, ReportModel, Table } from '../model/report-model.js';
+import type { RequirementFacts } from '../model/sprs.js';
+import { computeSprs } from '../model/sprs.js';
+import { DEFAULT_MAX_FINDINGS_PER_CONTROL, groupFindings } from './framework.js';
+
+export interface GapReportInput {
+  definition: OutputDefinition;
+  tenant: { id: string; name: string };
+  evaluation: FrameworkEvaluation;
+  catalog: { framework: string; name: string; release: string; verified: boolean };
+  /** nist-800-171: the SPRS facts (points) and the CMMC Level 1 set. */
+  sprs?: { facts: ReadonlyMap<string, RequirementFacts>; level1: ReadonlySet<string> };
+  /** SP 800-53 frameworks: the ids of the LOW baseline. */
+  lowBaseline?: ReadonlySet<string>;
+  at: Date;
+  generatedAt: string;
+  provenance: Provenance;
+}
+
+const rank = (s: Severity | undefined): number => (s === undefined ? SEVERITIES.length : SEVERITIES.indexOf(s));
+const isOpenFail = (f: { result: string; state: string }): boolean => f.result === 'FAIL' && f.state === 'open';
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+const STATUS_LABEL: Record<string, string> = { failing: 'Failing', 'not-assessed': 'Not assessed' };
+
+interface Poam {
+  eligible: boolean;
+  reason: string;
+}
+
+function worstOpenSeverity(result: EvaluatedControl): Severity | undefined {
+  return result.findings
+    .filter(isOpenFail)
+    .map((f) => f.severity)
+    .sort((a, b) => rank(a) - rank(b))[0];
+}
+
+/** Why the control is in the gap list, one line each. */
+function reasonsOf(result: EvaluatedControl): string[] {
+  const reasons: string[] = [];
+  const open = result.findings.filter(isOpenFail);
+  if (open.length > 0) reasons.push(`${open.length} open FAIL finding${open.length === 1 ? '' : 's'}`);
+  const attestation = [...result.attestations].sort((a, b) => (a.attestedAt < b.attestedAt ? 1 : a.attestedAt > b.attestedAt ? -1 : 0))[0];
+  if (attestation && (attestation.result === 'not-met' || attestation.result === 'partial')) {
+    reasons.push(`attestation ${attestation.id}: ${attestation.result}${attestation.partialCondition ? ` (${attestation.partialCondition})` : ''}`);
+  }
+  if (result.notes.conflict) reasons.push('conflict: attested met, but open findings remain');
+  if (result.derivedFrom) reasons.push(`derived from ${result.derivedFrom}`);
+  if (result.status === 'not-assessed') {
+    const supporting = result.notes.supporting?.length ?? 0;
+    reasons.push(
+      supporting > 0
+        ? `only supporting evidence (${supporting} PASS finding${supporting === 1 ? '' : 's'} not marked sufficient)`
+        : 'no evidence: no attestation and no finding names it',
+    );
+  }
+  return reasons;
+}
+
+function remediationOf(result: EvaluatedControl, groups: { rule: string; remediation?: string }[]): string[] {
+  const fromFindings = groups.filter((g) => g.remediation).map((g) => `${g.rule}: ${g.remediation as string}`);
+  if (fromFindings.length > 0) return fromFindings;
+  if (result.status === 'not-assessed') return ['Attest the control (attestations/) or add a scan whose mapping covers it.'];
+  const attestation = result.attestations.find((a) => a.result === 'partial' || a.result === 'not-met');
+  if (attestation) {
+    return [
+      `Implement what attestation ${attestation.id} records as missing, then attest again.${attestation.justification ? ` Recorded: ${oneLine(attestation.justification)}` : ''}`,
+    ];
+  }
+  return ['Close the failing findings or record the implementation in an attestation.'];
+}
+
+export function buildGapReport(input: GapReportInput): ReportModel {
+  const { definition, evaluation, catalog } = input;
+  const options = definition.options;
+  const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
+  const filter = options.severity_filter;
+  const sprs = input.sprs ? computeSprs(evaluation, input.sprs.facts, input.sprs.level1, input.at) : undefined;
+  const practice = new Map((sprs?.failing_practices ?? []).map((p) => [p.practice_id, p]));
+  const poamOf = (id: string): Poam | undefined => {
+    if (!sprs) return undefined;
+    if (sprs.cmmc.level_2.poam_eligible.includes(id)) return { eligible: true, reason: 'may be on a CMMC POA&M (32 CFR 170.21)' };
+    const blocking = sprs.cmmc.level_2.blocking.find((b) => b.practice_id === id);
+    if (blocking) return { eligible: false, reason: `${blocking.reason} (32 CFR 170.21)` };
+    return { eligible: true, reason: 'counted as MET for CMMC (documented enduring exception or temporary deficiency, 32 CFR 170.24)' };
+  };
+  const pointsOf = (id: string): number | undefined => {
+    if (!input.sprs) return undefined;
+    const p = practice.get(id);
+    if (p) return p.point_value;
+    const points = input.sprs.facts.get(id)?.points;
+    return points === undefined ? undefined : -points;
+  };
+  const candidates = evaluation.results
+    .map((result, order) => ({ result, order }))
+    .filter(({ result }) => result.status === 'failing' || result.status === 'not-assessed')
+    .map(({ result, order }) => ({ result, order, worst: worstOpenSeverity(result), points: pointsOf(result.control.id) ?? 0 }));
+  const low = input.lowBaseline;
+  candidates.sort(
+    (a, b) =>
+      (a.result.status === 'failing' ? 0 : 1) - (b.result.status === 'failing' ? 0 : 1) ||
+      rank(a.worst) - rank(b.worst) ||
+      a.points - b.points || // negative: the largest deduction first
+      (low ? (low.has(a.result.control.id) ? 0 : 1) - (low.has(b.result.control.id) ? 0 : 1) : 0) ||
+      a.order - b.order,
+  );
+  const gaps = candidates.map(({ result, worst }, index) => {
+    const id = result.control.id;
+    const open = result.findings.filter(isOpenFail);
+    const groups = groupFindings(open);
+    const shown = filter ? groupFindings(open.filter((f) => filter.includes(f.severity))) : groups;
+    const points = pointsOf(id);
+    const poam = poamOf(id);
+    const p = practice.get(id);
+    return {
+      priority: index + 1,
+      id,
+      title: result.control.title,
+      family: result.control.family,
+      status: result.status,
+      statusLabel: STATUS_LABEL[result.status] ?? result.status,
+      worstSeverity: worst ?? null,
+      openFindings: open.length,
+      reasons: reasonsOf(result),
+      findingGroups: shown.slice(0, cap),
+      moreGroups: Math.max(0, shown.length - cap),
+      hiddenByFilter: groups.length - shown.length,
+      ...(points !== undefined ? { pointValue: points } : {}),
+      partialCredit: p?.partial_credit === true,
+      ...(poam ? { poam } : {}),
+      inLowBaseline: low ? low.has(id) : undefined,
+      deviations: (result.notes.deviations ?? []).map((e) => ({ id: e.id, type: e.type })),
+      pending: (result.notes.pending ?? []).map((e) => ({ id: e.id, type: e.type })),
+      remediation: remediationOf(result, groups),
+      moreRemediation: Math.max(0, remediationOf(result, groups).length - cap),
+    };
+  });
+  const gapsTable: Table = {
+    id: 'gaps',
+    title: 'Gaps',
+    columns: [
+      { key: 'priority', label: 'Priority', type: 'number' },
+      { key: 'id', label: 'Control', type: 'string' },
+      { key: 'title', label: 'Title', type: 'string' },
+      { key: 'family', label: 'Family', type: 'string' },
+      { key: 'status', label: 'Status', type: 'status' },
+      { key: 'worst_severity', label: 'Worst open severity', type: 'severity' },
+      { key: 'open_findings', label: 'Open findings', type: 'number' },
+      { key: 'rules', label: 'Rules', type: 'string' },
+      { key: 'why', label: 'Why', type: 'string' },
+      { key: 'point_value', label: 'Point value', type: 'number' },
+      { key: 'poam_eligible', label: 'CMMC POA&M', type: 'string' },
+      { key: 'poam_reason', label: 'POA&M reason', type: 'string' },
+      { key: 'in_low_baseline', label: 'LOW baseline', type: 'string' },
+      { key: 'deviations', label: 'Approved deviations', type: 'string' },
+      { key: 'pending', label: 'Pending deviations', type: 'string' },
+      { key: 'remediation', label: 'Remediation', type: 'string' },
+    ],
+    rows: gaps.map((g) => ({
+      priority: g.priority,
+      id: g.id,
+      title: g.title,
+      family: g.family,
+      status: g.status,
+      worst_severity: g.worstSeverity,
+      open_findings: g.openFindings,
+      rules:
+        groupFindings(evaluation.results.find((r) => r.control.id === g.id)!.findings.filter(isOpenFail))
+          .map((r) => `${r.rule} (${r.resources})`)
+          .join(', ') || null,
+      why: g.reasons.join('; '),
+      point_value: g.pointValue ?? null,
+      poam_eligible: g.poam ? (g.poam.eligible ? 'eligible' : 'not eligible') : null,
+      poam_reason: g.poam?.reason ?? null,
+      in_low_baseline: g.inLowBaseline === undefined ? null : g.inLowBaseline ? 'yes' : 'no',
+      deviations: g.deviations.map((d) => `${d.type} ${d.id}`).join(', ') || null,
+      pending: g.pending.map((d) => `${d.type} ${d.id}`).join(', ') || null,
+      remediation: g.remediation.join(' '),
+    })),
+  };
+  return {
+    kind: 'gap',
+    meta: {
+      title: options.title ?? `${catalog.name} Gap Analysis`,
+      tenant: input.tenant,
+      frameworks: [catalog.framework],
+      generatedAt: input.generatedAt,
+      ...(options.company_name ? { companyName: options.company_name } : {}),
+      ...(options.organization_logo ? { logo: options.organization_logo } : {}),
+      ...(options.watermark ? { watermark: options.watermark } : {}),
+      ...(options.classification
+        ? { classification: typeof options.classification === 'string' ? { banner: options.classification } : options.classification }
+        : {}),
+      ...(filter ? { severityFilter: [...filter] } : {}),
+    },
+    provenance: input.provenance,
+    sections: [
+      {
+        id: 'summary',
+        heading: 'Summary',
+        level: 2,
+        data: {
+          framework: catalog.framework,
+          catalogName: catalog.name,
+          release: catalog.release,
+          verified: catalog.verified,
+          total: evaluation.counts.total,
+          failing: gaps.filter((g) => g.status === 'failing').length,
+          notAssessed: gaps.filter((g) => g.status === 'not-assessed').length,
+          gaps: gaps.length,
+          ...(sprs
+            ? {
+                sprs: {
+                  score: sprs.sprs_score,
+                  status: sprs.sprs_status,
+                  deduction: gaps.reduce((sum, g) => sum + (practice.has(g.id) ? -(g.pointValue ?? 0) : 0), 0),
+                  poamEligible: gaps.filter((g) => g.poam?.eligible).length,
+                },
+              }
+            : {}),
+          lowBaseline: low !== undefined,
+        },
+      },
+      { id: 'gaps', heading: 'Gaps', level: 2, data: { gaps: gaps.map((g) => ({ ...g, remediation: g.remediation.slice(0, cap) })), cap } },
+    ],
+    tables: [gapsTable],
+  };
+}
