@@ -53,11 +53,19 @@ export function buildRemediationReport(input: RemediationReportInput): ReportMod
   const options = definition.options;
   const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
   const filter = options.severity_filter;
-  // group_by: team groups by the team tag where a finding has one (model/owners.ts otherwise).
-  const byTeam = options.group_by === 'team';
+  // group_by: team groups by the team tag where a finding has one (model/owners.ts otherwise);
+  // resource and rule group by the finding's resource id or rule id instead of its owner.
+  const groupBy = options.group_by ?? 'owner';
   const open = openFindings(input.findings, input.exceptions, input.at).map((f) => {
-    const team = byTeam ? (f.tags?.team ?? f.tags?.Team ?? f.resource?.tags?.team ?? f.resource?.tags?.Team) : undefined;
-    return team ? { ...f, owner: team } : f;
+    const key =
+      groupBy === 'team'
+        ? (f.tags?.team ?? f.tags?.Team ?? f.resource?.tags?.team ?? f.resource?.tags?.Team)
+        : groupBy === 'resource'
+          ? (f.resource?.id ?? f.location?.uri ?? UNASSIGNED)
+          : groupBy === 'rule'
+            ? (f.ruleId ?? f.title)
+            : undefined;
+    return key ? { ...f, owner: key } : f;
   });
   const teams = groupByOwner(open, input.owners).map(([owner, list]) => {
     const shown = filter ? list.filter((f) => filter.includes(f.severity)) : list;

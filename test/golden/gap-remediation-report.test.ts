@@ -159,3 +159,20 @@ describe('gap and remediation reports on examples/acme', () => {
     assert.equal(JSON.parse(gap1.json).tables[0].rows.length, 12);
   });
 });
+
+describe('remediation report grouped by rule or resource', () => {
+  it('group_by: rule gives one group per rule, group_by: resource one per resource', async () => {
+    const acme = join(examplesDir, 'acme');
+    const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
+    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
+    const base = workspace.outputs.find((o) => o.type === 'remediation')!;
+    for (const groupBy of ['rule', 'resource'] as const) {
+      const model = buildRemediation(run, { ...base, options: { ...base.options, group_by: groupBy } });
+      const rows = model.tables.find((t) => t.id === 'findings')!.rows;
+      const keys = new Set(rows.map((r) => String(groupBy === 'rule' ? r.rule ?? r.title : r.resource)));
+      const owners = model.tables.find((t) => t.id === 'owners')!.rows;
+      assert.equal(owners.length, keys.size, groupBy);
+    }
+  });
+});
