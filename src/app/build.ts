@@ -3,9 +3,10 @@
  * gathers what the pure builders need from the workspace (implementation statements, provenance);
  * one run shares its ingested findings across every report.
  */
+import type { FrameworkEvaluation } from '../model/evaluation.js';
 import { canonicalControlId, idSchemeOf } from '../model/control-ids.js';
 import type { OutputDefinition } from '../model/definitions.js';
-import type { ReportModel } from '../model/report-model.js';
+import type { Provenance, ReportModel } from '../model/report-model.js';
 import { cmmcLevel1, getCatalog, sprsFacts } from '../catalogs/index.js';
 import { globMatches } from '../model/evaluation.js';
 import type { Finding } from '../model/finding.js';
@@ -43,6 +44,25 @@ function statementsFor(workspace: LoadedWorkspace, framework: string): Map<strin
   return statements;
 }
 
+/** The provenance block (evaluation.md section 8) of a report on the run, for the frameworks it evaluated. */
+function provenanceOf(
+  run: RunContext,
+  generatedAt: string,
+  evaluated: { framework: string; release: string; baseline?: string; evaluation: FrameworkEvaluation }[],
+): Provenance {
+  return {
+    toolVersion: toolVersion(),
+    catalogs: evaluated.map(({ framework, release, baseline }) => ({ framework, release, ...(baseline && baseline !== 'none' ? { baseline } : {}) })),
+    inputs: inputDigests(run.workspace.root, [...run.workspace.files, ...run.ingested.files.map((f) => f.file)]),
+    generatedAt,
+    coverage: evaluated.map(({ framework, evaluation }) => ({
+      framework,
+      assessed: evaluation.counts.total - evaluation.counts.notAssessed,
+      total: evaluation.counts.total,
+    })),
+  };
+}
+
 /** A framework report for one framework of the definition. */
 export function buildFramework(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
   const { workspace, ingested, at } = run;
@@ -56,13 +76,7 @@ export function buildFramework(run: RunContext, definition: OutputDefinition, fr
     catalog,
     statements: statementsFor(workspace, framework),
     generatedAt,
-    provenance: {
-      toolVersion: toolVersion(),
-      catalogs: [{ framework, release: catalog.release, ...(catalog.baseline !== 'none' ? { baseline: catalog.baseline } : {}) }],
-      inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
-      generatedAt,
-      coverage: [{ framework, assessed: evaluation.counts.total - evaluation.counts.notAssessed, total: evaluation.counts.total }],
-    },
+    provenance: provenanceOf(run, generatedAt, [{ framework, release: catalog.release, baseline: catalog.baseline, evaluation }]),
   });
 }
 
@@ -81,13 +95,7 @@ export function buildGap(run: RunContext, definition: OutputDefinition, framewor
     ...(sp80053 ? { lowBaseline: new Set(getCatalog('nist-800-53', { baseline: 'low' }).controls.map((c) => c.id)) } : {}),
     at,
     generatedAt,
-    provenance: {
-      toolVersion: toolVersion(),
-      catalogs: [{ framework, release: catalog.release, ...(catalog.baseline !== 'none' ? { baseline: catalog.baseline } : {}) }],
-      inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
-      generatedAt,
-      coverage: [{ framework, assessed: evaluation.counts.total - evaluation.counts.notAssessed, total: evaluation.counts.total }],
-    },
+    provenance: provenanceOf(run, generatedAt, [{ framework, release: catalog.release, baseline: catalog.baseline, evaluation }]),
   });
 }
 
@@ -153,12 +161,6 @@ export function buildRemediation(run: RunContext, definition: OutputDefinition):
     owners: ownerRules(workspace),
     at,
     generatedAt,
-    provenance: {
-      toolVersion: toolVersion(),
-      catalogs: [],
-      inputs: inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]),
-      generatedAt,
-      coverage: [],
-    },
+    provenance: provenanceOf(run, generatedAt, []),
   });
 }

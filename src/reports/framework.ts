@@ -11,6 +11,7 @@ import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.
 import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
+import { reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 
 export const DEFAULT_MAX_FINDINGS_PER_CONTROL = 25;
@@ -173,19 +174,12 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
   const c = evaluation.counts;
   return {
     kind: 'framework',
-    meta: {
+    meta: reportMeta(options, {
       title: options.title ?? `${catalog.name} Compliance Report`,
       tenant: input.tenant,
       frameworks: [catalog.framework],
       generatedAt: input.generatedAt,
-      ...(options.company_name ? { companyName: options.company_name } : {}),
-      ...(options.organization_logo ? { logo: options.organization_logo } : {}),
-      ...(options.watermark ? { watermark: options.watermark } : {}),
-      ...(options.classification
-        ? { classification: typeof options.classification === 'string' ? { banner: options.classification } : options.classification }
-        : {}),
-      ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),
-    },
+    }),
     provenance: input.provenance,
     sections: [
       {

@@ -10,6 +10,7 @@
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import type { OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
+import { reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import type { RequirementFacts } from '../model/sprs.js';
 import { computeSprs } from '../model/sprs.js';
@@ -191,19 +192,12 @@ export function buildGapReport(input: GapReportInput): ReportModel {
   };
   return {
     kind: 'gap',
-    meta: {
+    meta: reportMeta(options, {
       title: options.title ?? `${catalog.name} Gap Analysis`,
       tenant: input.tenant,
       frameworks: [catalog.framework],
       generatedAt: input.generatedAt,
-      ...(options.company_name ? { companyName: options.company_name } : {}),
-      ...(options.organization_logo ? { logo: options.organization_logo } : {}),
-      ...(options.watermark ? { watermark: options.watermark } : {}),
-      ...(options.classification
-        ? { classification: typeof options.classification === 'string' ? { banner: options.classification } : options.classification }
-        : {}),
-      ...(filter ? { severityFilter: [...filter] } : {}),
-    },
+    }),
     provenance: input.provenance,
     sections: [
       {

@@ -16,6 +16,7 @@ import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
 import type { OwnerRule } from '../model/owners.js';
 import { groupByOwner, ownerOf, UNASSIGNED } from '../model/owners.js';
+import { reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import { DEFAULT_MAX_FINDINGS_PER_CONTROL, groupFindings } from './framework.js';
 
@@ -133,19 +134,12 @@ export function buildRemediationReport(input: RemediationReportInput): ReportMod
   };
   return {
     kind: 'remediation',
-    meta: {
+    meta: reportMeta(options, {
       title: options.title ?? 'Remediation Plan',
       tenant: input.tenant,
       frameworks: [...definition.frameworks],
       generatedAt: input.generatedAt,
-      ...(options.company_name ? { companyName: options.company_name } : {}),
-      ...(options.organization_logo ? { logo: options.organization_logo } : {}),
-      ...(options.watermark ? { watermark: options.watermark } : {}),
-      ...(options.classification
-        ? { classification: typeof options.classification === 'string' ? { banner: options.classification } : options.classification }
-        : {}),
-      ...(filter ? { severityFilter: [...filter] } : {}),
-    },
+    }),
     provenance: input.provenance,
     sections: [
       {

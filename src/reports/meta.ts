@@ -1,0 +1,15 @@
+/** The cover facts every report type takes from its definition's options (spec: Professional Format Options). */
+import type { DefinitionOptions } from '../model/definitions.js';
+import type { ReportMeta } from '../model/report-model.js';
+
+export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 'title' | 'tenant' | 'frameworks' | 'generatedAt'>): ReportMeta {
+  const classification = options.classification;
+  return {
+    ...base,
+    ...(options.company_name ? { companyName: options.company_name } : {}),
+    ...(options.organization_logo ? { logo: options.organization_logo } : {}),
+    ...(options.watermark ? { watermark: options.watermark } : {}),
+    ...(classification ? { classification: typeof classification === 'string' ? { banner: classification } : classification } : {}),
+    ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),
+  };
+}
