@@ -43,6 +43,8 @@ Exit codes: 0 ok, 1 invalid workspace or findings, 2 usage, 4 the SPRS score is 
   }
 }
 
+const NOT_ASSESSED_SHOWN = 20;
+
 function percent(value: number | null): string {
   return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 }
@@ -59,10 +61,15 @@ function toTable(s: ComplianceSummary): string {
   );
   if (s.cmmc) lines.push(`CMMC Level 2      ${s.cmmc.level_2.status}   Level 1 ${s.cmmc.level_1.status}`);
   if (s.failing_practices.length > 0) {
+    // For people: failing first, then at most NOT_ASSESSED_SHOWN not-assessed ones (the JSON lists all).
+    const failing = s.failing_practices.filter((p) => p.status === 'failing');
+    const notAssessed = s.failing_practices.filter((p) => p.status !== 'failing');
     lines.push('', 'NOT MET'.padEnd(12) + 'points  status        description');
-    for (const p of s.failing_practices) {
+    for (const p of [...failing, ...notAssessed.slice(0, NOT_ASSESSED_SHOWN)]) {
       lines.push(`${p.practice_id.padEnd(12)}${String(p.point_value ?? '').padStart(6)}  ${p.status.padEnd(13)} ${p.description}`);
     }
+    if (notAssessed.length > NOT_ASSESSED_SHOWN)
+      lines.push(`... and ${notAssessed.length - NOT_ASSESSED_SHOWN} more not assessed (--output json lists every one)`);
   }
   lines.push('', `catalog: ${s.provenance.catalog.name} (${s.provenance.catalog.release})${s.provenance.catalog.verified ? '' : ' UNVERIFIED list'}`);
   return lines.join('\n');

@@ -102,6 +102,13 @@ describe('infracast summary on examples/acme', () => {
     assert.equal(json.error.details.sprs_score, 80);
     assert.equal(run(['-f', 'nist-800-171', '--min-sprs', '80']).status, 0);
   });
+  it('--output table lists failing requirements first, then the not-assessed ones', () => {
+    const table = run(['-f', 'nist-800-171', '-o', 'table']).stdout;
+    assert.match(table, /^SPRS score {8}80 of 110 {2}\(incomplete\)$/m);
+    const rows = [...table.matchAll(/^(3\.\d+\.\d+)\s+-\d\s+([\w-]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.equal(rows.length, 12);
+    assert.deepEqual(rows.slice(-2), ['3.1.21 not-assessed', '3.13.14 not-assessed']);
+  });
   it('an unknown framework is a clear error', () => {
     const bad = run(['-f', 'nist-800-172']);
     assert.equal(bad.status, 1);
