@@ -3,6 +3,9 @@
  * gathers what the pure builders need from the workspace (implementation statements, provenance);
  * one run shares its ingested findings across every report.
  */
+import { updatePoam } from '../model/poam.js';
+import type { PoamStore } from '../model/poam.js';
+import { buildPoamReport } from '../reports/poam.js';
 import type { FrameworkEvaluation } from '../model/evaluation.js';
 import { canonicalControlId, idSchemeOf } from '../model/control-ids.js';
 import type { OutputDefinition } from '../model/definitions.js';
@@ -14,7 +17,7 @@ import type { OwnerRule } from '../model/owners.js';
 import { buildFrameworkReport } from '../reports/framework.js';
 import { buildGapReport } from '../reports/gap.js';
 import { buildRemediationReport } from '../reports/remediation.js';
-import { evaluateWorkspace } from './evaluate.js';
+import { evaluateWorkspace, mappingRules } from './evaluate.js';
 import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -163,4 +166,31 @@ export function buildRemediation(run: RunContext, definition: OutputDefinition):
     generatedAt,
     provenance: provenanceOf(run, generatedAt, []),
   });
+}
+
+/**
+ * The poam report: the POA&M store as it stands after this run. `previous` is the store read from
+ * the workspace state (app/state.ts); the caller writes the returned store back.
+ */
+export function buildPoam(run: RunContext, definition: OutputDefinition, previous: PoamStore | undefined): { model: ReportModel; store: PoamStore } {
+  const { workspace, ingested, at } = run;
+  const deadlines = (workspace.config?.raw.poam as { deadlines_days?: Record<string, number> } | undefined)?.deadlines_days;
+  const store = updatePoam(previous, {
+    findings: ingested.findings,
+    exceptions: exceptionsOf(workspace),
+    mappings: mappingRules(workspace),
+    ...(deadlines ? { deadlines } : {}),
+    at,
+  });
+  const generatedAt = formatInstant(at);
+  const model = buildPoamReport({
+    options: definition.options,
+    frameworks: definition.frameworks,
+    tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
+    store,
+    today: generatedAt.slice(0, 10),
+    generatedAt,
+    provenance: provenanceOf(run, generatedAt, []),
+  });
+  return { model, store };
 }

@@ -22,6 +22,7 @@
  * - An item whose findings map to no SP 800-53 control cites RA-5 (vulnerability) or CM-6 (configuration).
  */
 import type { Severity } from './definitions.js';
+import { controlSortKey } from './control-ids.js';
 import { controlsOfFinding, isExpiredAt, selectorMatches } from './evaluation.js';
 import type { ExceptionRecord, MappingRule } from './evaluation.js';
 import type { Finding } from './finding.js';
@@ -234,7 +235,8 @@ function controlsOf(findings: readonly Finding[], kind: WeaknessKind, mappings: 
   const ids = new Set<string>();
   for (const finding of findings) for (const id of controlsOfFinding(finding, 'nist-800-53', [...mappings]).ids) ids.add(id);
   if (ids.size === 0) ids.add(kind === 'vulnerability' ? DEFAULT_VULNERABILITY_CONTROL : DEFAULT_CONFIGURATION_CONTROL);
-  return sorted(ids);
+  // Catalog order (CP-6 before CP-10), as the POA&M template's Controls column lists them.
+  return [...ids].sort((a, b) => compareCodeUnits(controlSortKey(a), controlSortKey(b)));
 }
 
 const DEVIATION_LABEL: Record<string, string> = {
