@@ -3,6 +3,8 @@
  * gathers what the pure builders need from the workspace (implementation statements, provenance);
  * one run shares its ingested findings across every report.
  */
+import { redactFindings } from '../model/redaction.js';
+import type { RedactionRules } from '../model/redaction.js';
 import { updatePoam } from '../model/poam.js';
 import type { PoamStore } from '../model/poam.js';
 import { buildPoamReport } from '../reports/poam.js';
@@ -28,6 +30,20 @@ export interface RunContext {
   workspace: LoadedWorkspace;
   ingested: IngestResult;
   at: Date;
+}
+
+const redactedByRun = new WeakMap<RunContext, Finding[]>();
+/**
+ * The run's findings with the workspace's redaction rules applied (evaluation.md section 9):
+ * every report is built from these, never from the raw import. Computed once per run.
+ */
+export function findingsOf(run: RunContext): Finding[] {
+  let findings = redactedByRun.get(run);
+  if (!findings) {
+    findings = redactFindings(run.ingested.findings, (run.workspace.config?.raw.redaction ?? {}) as RedactionRules);
+    redactedByRun.set(run, findings);
+  }
+  return findings;
 }
 
 /** Implementation statements (controls/) of a framework, by canonical control id. */
@@ -68,8 +84,8 @@ function provenanceOf(
 
 /** A framework report for one framework of the definition. */
 export function buildFramework(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
-  const { workspace, ingested, at } = run;
-  const { evaluation, catalog } = evaluateWorkspace(workspace, ingested.findings, framework, at, definition.baseline);
+  const { workspace, at } = run;
+  const { evaluation, catalog } = evaluateWorkspace(workspace, findingsOf(run), framework, at, definition.baseline);
   const generatedAt = formatInstant(at);
   const config = workspace.config;
   return buildFrameworkReport({
@@ -85,8 +101,8 @@ export function buildFramework(run: RunContext, definition: OutputDefinition, fr
 
 /** A gap report for one framework of the definition. */
 export function buildGap(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
-  const { workspace, ingested, at } = run;
-  const { evaluation, catalog } = evaluateWorkspace(workspace, ingested.findings, framework, at, definition.baseline);
+  const { workspace, at } = run;
+  const { evaluation, catalog } = evaluateWorkspace(workspace, findingsOf(run), framework, at, definition.baseline);
   const generatedAt = formatInstant(at);
   const sp80053 = idSchemeOf(framework) === 'sp800-53';
   return buildGapReport({
@@ -154,12 +170,12 @@ export function withInventoryOwners(workspace: LoadedWorkspace, findings: readon
 
 /** A remediation report over every finding of the run (across frameworks). */
 export function buildRemediation(run: RunContext, definition: OutputDefinition): ReportModel {
-  const { workspace, ingested, at } = run;
+  const { workspace, at } = run;
   const generatedAt = formatInstant(at);
   return buildRemediationReport({
     definition,
     tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
-    findings: withInventoryOwners(workspace, ingested.findings),
+    findings: withInventoryOwners(workspace, findingsOf(run)),
     exceptions: exceptionsOf(workspace),
     owners: ownerRules(workspace),
     at,
@@ -173,10 +189,10 @@ export function buildRemediation(run: RunContext, definition: OutputDefinition):
  * the workspace state (app/state.ts); the caller writes the returned store back.
  */
 export function buildPoam(run: RunContext, definition: OutputDefinition, previous: PoamStore | undefined): { model: ReportModel; store: PoamStore } {
-  const { workspace, ingested, at } = run;
+  const { workspace, at } = run;
   const deadlines = (workspace.config?.raw.poam as { deadlines_days?: Record<string, number> } | undefined)?.deadlines_days;
   const store = updatePoam(previous, {
-    findings: ingested.findings,
+    findings: findingsOf(run),
     exceptions: exceptionsOf(workspace),
     mappings: mappingRules(workspace),
     ...(deadlines ? { deadlines } : {}),
