@@ -63,6 +63,17 @@ function statementsFor(workspace: LoadedWorkspace, framework: string): Map<strin
   return statements;
 }
 
+const inputsByRun = new WeakMap<RunContext, { path: string; sha256: string }[]>();
+/** The run's input files with their digests, hashed once per run whatever the number of reports. */
+function inputsOf(run: RunContext): { path: string; sha256: string }[] {
+  let inputs = inputsByRun.get(run);
+  if (!inputs) {
+    inputs = inputDigests(run.workspace.root, [...run.workspace.files, ...run.ingested.files.map((f) => f.file)]);
+    inputsByRun.set(run, inputs);
+  }
+  return inputs;
+}
+
 /** The provenance block (evaluation.md section 8) of a report on the run, for the frameworks it evaluated. */
 function provenanceOf(
   run: RunContext,
@@ -72,7 +83,7 @@ function provenanceOf(
   return {
     toolVersion: toolVersion(),
     catalogs: evaluated.map(({ framework, release, baseline }) => ({ framework, release, ...(baseline && baseline !== 'none' ? { baseline } : {}) })),
-    inputs: inputDigests(run.workspace.root, [...run.workspace.files, ...run.ingested.files.map((f) => f.file)]),
+    inputs: inputsOf(run),
     generatedAt,
     coverage: evaluated.map(({ framework, evaluation }) => ({
       framework,

@@ -11,7 +11,7 @@ import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.
 import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
-import { reportMeta } from './meta.js';
+import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 
 export const DEFAULT_MAX_FINDINGS_PER_CONTROL = 25;
@@ -187,10 +187,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
         heading: 'Summary',
         level: 2,
         data: {
-          framework: catalog.framework,
-          catalogName: catalog.name,
-          release: catalog.release,
-          verified: catalog.verified,
+          ...catalogSummary(catalog),
           counts: c,
           score: formatPercent(evaluation.score),
           coverage: formatPercent(evaluation.coverage),

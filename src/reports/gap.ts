@@ -10,7 +10,7 @@
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import type { OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
-import { reportMeta } from './meta.js';
+import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import type { RequirementFacts } from '../model/sprs.js';
 import { computeSprs } from '../model/sprs.js';
@@ -205,10 +205,7 @@ export function buildGapReport(input: GapReportInput): ReportModel {
         heading: 'Summary',
         level: 2,
         data: {
-          framework: catalog.framework,
-          catalogName: catalog.name,
-          release: catalog.release,
-          verified: catalog.verified,
+          ...catalogSummary(catalog),
           total: evaluation.counts.total,
           failing: gaps.filter((g) => g.status === 'failing').length,
           notAssessed: gaps.filter((g) => g.status === 'not-assessed').length,

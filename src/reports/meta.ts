@@ -13,3 +13,8 @@ export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 't
     ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),
   };
 }
+
+/** The catalog facts every framework-based report states in its summary (evaluation.md section 8). */
+export function catalogSummary(catalog: { framework: string; name: string; release: string; verified: boolean }) {
+  return { framework: catalog.framework, catalogName: catalog.name, release: catalog.release, verified: catalog.verified };
+}
