@@ -44,6 +44,12 @@ export type ErrorCode =
   | 'STATE_INVALID'
   /** The state folder was written by a newer Infracast. */
   | 'STATE_VERSION_UNSUPPORTED'
+  /** A report or document type this version of Infracast does not build yet. */
+  | 'TYPE_UNAVAILABLE'
+  /** A format this version of Infracast does not render yet. */
+  | 'FORMAT_UNAVAILABLE'
+  /** One or more reports of a render failed (the others were rendered). */
+  | 'RENDER_FAILED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

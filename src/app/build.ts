@@ -20,6 +20,14 @@ import { buildFrameworkReport } from '../reports/framework.js';
 import { buildGapReport } from '../reports/gap.js';
 import { buildRemediationReport } from '../reports/remediation.js';
 import { evaluateWorkspace, mappingRules } from './evaluate.js';
+import type { WorkspaceEvaluation } from './evaluate.js';
+import { snapshotOf } from '../model/history.js';
+import type { HistorySnapshot } from '../model/history.js';
+import { computeSprs } from '../model/sprs.js';
+import type { Baseline } from '../model/definitions.js';
+
+/** Frameworks scored by the DoD Assessment Methodology (SPRS). */
+const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
 import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -63,6 +71,30 @@ function statementsFor(workspace: LoadedWorkspace, framework: string): Map<strin
   return statements;
 }
 
+const evaluationsByRun = new WeakMap<RunContext, Map<string, WorkspaceEvaluation>>();
+/**
+ * One framework's evaluation on the run, computed once however many reports (and history
+ * snapshots) use it.
+ */
+export function evaluationOf(run: RunContext, framework: string, baseline?: Baseline): WorkspaceEvaluation {
+  let byKey = evaluationsByRun.get(run);
+  if (!byKey) evaluationsByRun.set(run, (byKey = new Map()));
+  const key = `${framework}\u0000${baseline ?? ''}`;
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = evaluateWorkspace(run.workspace, findingsOf(run), framework, run.at, baseline)));
+  return result;
+}
+
+/**
+ * The history snapshot (evaluation.md section 7) of one framework of a definition on this run,
+ * with the SPRS score for the frameworks that have one.
+ */
+export function snapshotFor(run: RunContext, definition: OutputDefinition, framework: string): HistorySnapshot {
+  const { evaluation, base } = evaluationOf(run, framework, definition.baseline);
+  const sprs = SPRS_FRAMEWORKS.has(framework) ? computeSprs(base ?? evaluation, sprsFacts(), cmmcLevel1(), run.at).sprs_score : undefined;
+  return snapshotOf(definition.outputName, formatInstant(run.at), evaluation, sprs);
+}
+
 const inputsByRun = new WeakMap<RunContext, { path: string; sha256: string }[]>();
 /** The run's input files with their digests, hashed once per run whatever the number of reports. */
 function inputsOf(run: RunContext): { path: string; sha256: string }[] {
@@ -96,7 +128,7 @@ function provenanceOf(
 /** A framework report for one framework of the definition. */
 export function buildFramework(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
   const { workspace, at } = run;
-  const { evaluation, catalog } = evaluateWorkspace(workspace, findingsOf(run), framework, at, definition.baseline);
+  const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
   const generatedAt = formatInstant(at);
   const config = workspace.config;
   return buildFrameworkReport({
@@ -113,7 +145,7 @@ export function buildFramework(run: RunContext, definition: OutputDefinition, fr
 /** A gap report for one framework of the definition. */
 export function buildGap(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
   const { workspace, at } = run;
-  const { evaluation, catalog } = evaluateWorkspace(workspace, findingsOf(run), framework, at, definition.baseline);
+  const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
   const generatedAt = formatInstant(at);
   const sp80053 = idSchemeOf(framework) === 'sp800-53';
   return buildGapReport({

@@ -32,7 +32,24 @@ export interface IngestOptions {
   summary?: boolean;
   /** CSV column mapping and delimiter (Prowler's CSV needs none). */
   csv?: { columns?: CsvColumnMapping; delimiter?: string; tool?: string };
+  /** Called as the import advances (render draws its progress bar from this). */
+  onProgress?: (progress: IngestProgress) => void;
 }
+
+/** Where an import stands: files by index, records read so far in the current one. */
+export interface IngestProgress {
+  file: string;
+  /** 0-based index of the current file. */
+  fileIndex: number;
+  files: number;
+  /** Records read from the current file so far. */
+  records: number;
+  /** True once the current file is read to its end. */
+  fileDone: boolean;
+}
+
+/** Records between two progress calls: often enough to move a bar, rarely enough to cost nothing. */
+const PROGRESS_EVERY = 5000;
 
 export const RESULTS: readonly FindingResult[] = ['FAIL', 'PASS', 'MANUAL', 'NOT_APPLICABLE', 'ERROR', 'INFO'];
 export const STATES: readonly FindingState[] = ['open', 'resolved', 'suppressed'];
@@ -287,8 +304,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const fileFindings: Finding[] = [];
     const fileIdentities: string[] = [];
     try {
+      options.onProgress?.({ file, fileIndex, files: files.length, records: 0, fileDone: false });
       for await (const outcome of loader.read(input, loaderOptions)) {
         report.records++;
+        if (options.onProgress && report.records % PROGRESS_EVERY === 0)
+          options.onProgress({ file, fileIndex, files: files.length, records: report.records, fileDone: false });
         if ('problem' in outcome) {
           if (!options.skipInvalid) {
             throw new InfracastError('FINDINGS_INVALID', `${file}: ${loader.label}: ${describeProblem(outcome.problem)}`, {
@@ -332,6 +352,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       totals.add(finding);
     }
     report.counts = tally.counts();
+    options.onProgress?.({ file, fileIndex, files: files.length, records: report.records, fileDone: true });
     totalRecords += report.records;
     totalMerged += report.merged;
     totalInvalid += report.invalid;

@@ -14,7 +14,8 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import type { OutputFormat } from '../model/definitions.js';
 
 export interface Artifact {
-  format: OutputFormat;
+  /** A report format, or the type of a supporting file (a chart, the logo: svg, png, jpg). */
+  format: OutputFormat | 'jpg';
   /** File name inside the definition's folder, e.g. nist-800-53.md. */
   fileName: string;
   bytes: Uint8Array;
@@ -25,7 +26,7 @@ export interface IndexItem {
   id: string;
   type: string;
   framework: string | null;
-  format: OutputFormat;
+  format: OutputFormat | 'jpg';
   status: 'completed' | 'failed';
   size_bytes: number;
   sha256: string | null;
@@ -33,6 +34,8 @@ export interface IndexItem {
   created_at: string;
   completed_at: string;
   definition: string;
+  /** A file the report uses (chart, logo) rather than a report rendering. */
+  supporting?: boolean;
   error?: string;
 }
 
@@ -96,12 +99,15 @@ export function readIndex(outDir: string): RunIndex {
 }
 
 /**
- * Replaces the items of the given definitions with the new ones and writes the index atomically,
- * newest first (then by id), so that `list` reads it as it is.
+ * Writes the index atomically with the run's items: the items of the definitions published by the
+ * run (definition files) are replaced; for the others (failed ones, whose previous artifacts are
+ * still on disk) the new items are added, replacing only items of the same id. Newest first (then
+ * by id), so that `list` reads it as it is.
  */
-export async function updateIndex(outDir: string, definitions: readonly string[], items: readonly IndexItem[]): Promise<RunIndex> {
-  const replaced = new Set(definitions);
-  const kept = readIndex(outDir).items.filter((item) => !replaced.has(item.definition));
+export async function updateIndex(outDir: string, published: readonly string[], items: readonly IndexItem[]): Promise<RunIndex> {
+  const replaced = new Set(published);
+  const ids = new Set(items.map((item) => item.id));
+  const kept = readIndex(outDir).items.filter((item) => !replaced.has(item.definition) && !ids.has(item.id));
   const all = [...kept, ...items].sort((a, b) =>
     a.completed_at !== b.completed_at ? (a.completed_at < b.completed_at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );

@@ -15,6 +15,10 @@ export interface ReportMeta {
   classification?: Classification;
   /** Finding-list filter in force (display only), stated on the cover. */
   severityFilter?: string[];
+  /** The formatted cover (option cover_page, default true); false gives a one-line header. */
+  coverPage: boolean;
+  /** A table of contents after the cover (option table_of_contents, default false). */
+  tableOfContents: boolean;
 }
 
 /** The fixed provenance block of every artifact (spec/evaluation.md section 8). */

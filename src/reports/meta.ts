@@ -6,8 +6,9 @@ export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 't
   const classification = options.classification;
   return {
     ...base,
+    coverPage: options.cover_page !== false,
+    tableOfContents: options.table_of_contents === true,
     ...(options.company_name ? { companyName: options.company_name } : {}),
-    ...(options.organization_logo ? { logo: options.organization_logo } : {}),
     ...(options.watermark ? { watermark: options.watermark } : {}),
     ...(classification ? { classification: typeof classification === 'string' ? { banner: classification } : classification } : {}),
     ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),

@@ -1,0 +1,337 @@
+/**
+ * The render use case, `infracast render` (DESIGN.md "One pipeline"): load and validate the
+ * workspace, ingest its findings once, then for each selected definition build its ReportModel(s),
+ * render every requested format, and publish the definition's files together; finally the history
+ * snapshots, the POA&M store and out/index.json.
+ *
+ * A failing report does not stop the others: it is recorded as failed (in the result and the
+ * index), its previous artifacts stay where they were, and the caller exits 1 at the end.
+ */
+import { resolve } from 'node:path';
+import { ExitCode, InfracastError, isInfracastError } from '../errors.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { isGlob, expandPaths } from '../io/glob.js';
+import { FORMATS_OF_TYPE } from '../model/definitions.js';
+import type { OutputDefinition, OutputFormat } from '../model/definitions.js';
+import type { HistorySnapshot } from '../model/history.js';
+import type { PoamStore } from '../model/poam.js';
+import type { ReportModel } from '../model/report-model.js';
+import { jsonRenderer } from '../renderers/json.js';
+import { markdownRenderer } from '../renderers/markdown.js';
+import type { RenderContext, Renderer } from '../renderers/renderer.js';
+import { resolveLogo } from './assets.js';
+import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
+import type { RunContext } from './build.js';
+import { ingest } from './ingest.js';
+import type { IngestProgress } from './ingest.js';
+import { resolveInstant } from './instant.js';
+import type { LoadedWorkspace } from './load-workspace.js';
+import { artifactId, publishDefinition, updateIndex } from './publish.js';
+import type { Artifact, IndexItem } from './publish.js';
+import { readPoam, readSnapshots, writePoam, writeSnapshot } from './state.js';
+import { formatInstant } from './summary.js';
+import { validate } from './validate.js';
+
+export interface RenderOptions {
+  /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
+  paths?: string[];
+  cwd?: string;
+  /** Formats instead of each definition's own (a format a type cannot have is skipped for it). */
+  formats?: OutputFormat[];
+  /** Output folder instead of the workspace's `output:` (relative to cwd). */
+  out?: string;
+  /** Only definitions of these types. */
+  only?: string[];
+  /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
+  at?: string;
+  env?: NodeJS.ProcessEnv;
+  onEvent?: (event: RenderEvent) => void;
+}
+
+export type RenderEvent =
+  | { kind: 'ingest'; progress: IngestProgress }
+  | { kind: 'report-start'; definition: string; type: string; index: number; total: number }
+  | { kind: 'report-done'; report: ReportOutcome; index: number; total: number };
+
+export interface ReportOutcome {
+  /** The definition's output name (its folder under out/). */
+  definition: string;
+  /** The definition file. */
+  file: string;
+  type: string;
+  status: 'completed' | 'failed';
+  /** One per file written or attempted, as in out/index.json. */
+  artifacts: IndexItem[];
+  /** Things the reader should know that did not fail the report (e.g. a logo not fetched). */
+  warnings: string[];
+  error?: { code: string; message: string; hints: string[] };
+}
+
+export interface RenderResult {
+  ok: boolean;
+  /** The run's instant, as every artifact states it. */
+  generatedAt: string;
+  workspace?: string;
+  outDir?: string;
+  /** Validation problems: errors stop the run before anything is rendered. */
+  diagnostics: Diagnostic[];
+  findings: number;
+  reports: ReportOutcome[];
+  failed: number;
+  history: { written: number; unchanged: number };
+  poam?: 'written' | 'unchanged';
+}
+
+/** What a definition's build produced: report models, extra files, history snapshots. */
+interface Built {
+  reports: { fileStem: string; model: ReportModel }[];
+  /** Files that are not renderings of a model: charts, the evidence zip. */
+  files: (Artifact & { supporting?: boolean })[];
+  snapshots: HistorySnapshot[];
+}
+
+interface BuildContext {
+  run: RunContext;
+  definition: OutputDefinition;
+  poam: { store: PoamStore; used: boolean };
+  history: (framework: string) => Promise<HistorySnapshot[]>;
+}
+
+type Builder = (ctx: BuildContext) => Promise<Built> | Built;
+
+/** One model per framework of the definition; its file stem carries the framework when there are several. */
+function perFramework(ctx: BuildContext, build: (run: RunContext, definition: OutputDefinition, framework: string) => ReportModel, snapshots: boolean): Built {
+  const { run, definition } = ctx;
+  const several = definition.frameworks.length > 1;
+  return {
+    reports: definition.frameworks.map((framework) => ({
+      fileStem: several ? `${definition.outputName}-${framework}` : definition.outputName,
+      model: build(run, definition, framework),
+    })),
+    files: [],
+    snapshots: snapshots ? definition.frameworks.map((framework) => snapshotFor(run, definition, framework)) : [],
+  };
+}
+
+const single = (ctx: BuildContext, model: ReportModel): Built => ({ reports: [{ fileStem: ctx.definition.outputName, model }], files: [], snapshots: [] });
+
+/** Report builders by type (Document types arrive with the documents issue). */
+const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
+  framework: (ctx) => perFramework(ctx, buildFramework, true),
+  gap: (ctx) => perFramework(ctx, buildGap, true),
+  remediation: (ctx) => single(ctx, buildRemediation(ctx.run, ctx.definition)),
+  poam: (ctx) => {
+    const { model, store } = buildPoam(ctx.run, ctx.definition, ctx.poam.store);
+    ctx.poam.store = store;
+    ctx.poam.used = true;
+    return single(ctx, model);
+  },
+};
+
+const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer };
+
+/** The formats of a definition on this run: its own, or the override where its type allows them. */
+function formatsOf(definition: OutputDefinition, override: readonly OutputFormat[] | undefined): OutputFormat[] {
+  const allowed = FORMATS_OF_TYPE[definition.kind][definition.type] ?? [];
+  return override ? override.filter((f) => allowed.includes(f)) : [...definition.formats];
+}
+
+function errorOf(error: unknown): { code: string; message: string; hints: string[] } {
+  if (isInfracastError(error)) return { code: error.code, message: error.message, hints: error.hints };
+  return {
+    code: 'INTERNAL',
+    message: (error as Error).message ?? String(error),
+    hints: ['This is a bug in Infracast; please report it with the command you ran.'],
+  };
+}
+
+/** The definitions the paths select: every one of the workspace for a folder, else those in the given files. */
+function selectDefinitions(workspace: LoadedWorkspace, checkedFiles: readonly string[], only: readonly string[] | undefined): OutputDefinition[] {
+  const files = new Set(checkedFiles);
+  return workspace.outputs.filter((d) => files.has(d.source.file) && (!only || only.includes(d.type)));
+}
+
+export async function render(options: RenderOptions = {}): Promise<RenderResult> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const pinned = options.at !== undefined || Boolean(env.SOURCE_DATE_EPOCH);
+  const at = resolveInstant(options.at, env);
+  const generatedAt = formatInstant(at);
+  const emit = options.onEvent ?? (() => undefined);
+
+  // Quoted globs (reports/*.yaml in a YAML workflow) are expanded here as the shell would.
+  const paths: string[] = [];
+  for (const path of options.paths ?? []) {
+    if (!isGlob(path)) paths.push(path);
+    else {
+      const { files } = await expandPaths([path], cwd);
+      if (files.length === 0)
+        throw new InfracastError('FILE_NOT_FOUND', `${path}: nothing matched`, { exitCode: ExitCode.Usage, hints: ['Check the pattern.'] });
+      paths.push(...files);
+    }
+  }
+  const checked = await validate({ paths, cwd, at: at.toISOString(), env });
+  const result: RenderResult = {
+    ok: false,
+    generatedAt,
+    diagnostics: checked.diagnostics,
+    findings: 0,
+    reports: [],
+    failed: 0,
+    history: { written: 0, unchanged: 0 },
+  };
+  if (!checked.ok) return result;
+  if (checked.workspaces.length !== 1) {
+    throw new InfracastError('USAGE', `the paths belong to ${checked.workspaces.length} workspaces; render one workspace at a time`, {
+      exitCode: ExitCode.Usage,
+      hints: checked.workspaces.map((w) => `workspace: ${w.root}`),
+    });
+  }
+  const workspace = checked.workspaces[0]!;
+  const config = workspace.config!;
+  const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
+  Object.assign(result, { workspace: workspace.root, outDir });
+
+  const definitions = selectDefinitions(workspace, checked.checkedFiles, options.only);
+  if (definitions.length === 0) {
+    throw new InfracastError(
+      'USAGE',
+      `nothing to render: no report or document definition${options.only ? ` of type ${options.only.join(', ')}` : ''} in the given paths`,
+      {
+        exitCode: ExitCode.Usage,
+        hints: ['Give definition files (reports/*.yaml) or the workspace folder; `infracast validate --verbose` shows the kind of each file.'],
+      },
+    );
+  }
+
+  // Findings are imported once and shared by every report of the run.
+  const csv = config.findingsCsv;
+  const ingested = await ingest({
+    paths: config.findingsSources,
+    cwd: workspace.root,
+    ...(csv ? { csv } : {}),
+    onProgress: (progress) => emit({ kind: 'ingest', progress }),
+  });
+  result.findings = ingested.findings.length;
+  const run: RunContext = { workspace, ingested, at };
+  const poam = { store: await readPoam(config.stateDir), used: false };
+  const history = new Map<string, HistorySnapshot[]>();
+  const renderContext: RenderContext = { workspaceRoot: workspace.root, templatesDir: config.templatesDir };
+
+  const items: IndexItem[] = [];
+  const published: string[] = [];
+  for (const [index, definition] of definitions.entries()) {
+    emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index, total: definitions.length });
+    const startedAt = pinned ? generatedAt : formatInstant(new Date());
+    const outcome: ReportOutcome = {
+      definition: definition.outputName,
+      file: definition.source.file,
+      type: definition.type,
+      status: 'completed',
+      artifacts: [],
+      warnings: [],
+    };
+    const item = (fileName: string, format: IndexItem['format'], framework: string | null, extra: Partial<IndexItem>): IndexItem => ({
+      id: artifactId(definition.outputName, fileName, generatedAt),
+      type: definition.type,
+      framework,
+      format,
+      status: 'completed',
+      size_bytes: 0,
+      sha256: null,
+      path: null,
+      created_at: startedAt,
+      completed_at: pinned ? generatedAt : formatInstant(new Date()),
+      definition: workspaceRelative(workspace.root, definition.source.file),
+      ...extra,
+    });
+    const frameworkOf = (model: ReportModel): string | null => (model.meta.frameworks.length === 1 ? model.meta.frameworks[0]! : null);
+    try {
+      const builder = definition.kind === 'Report' ? REPORT_BUILDERS[definition.type] : undefined;
+      if (!builder) {
+        throw new InfracastError(
+          'TYPE_UNAVAILABLE',
+          `${definition.kind === 'Report' ? 'report' : 'document'} type ${definition.type} is not built by this version of Infracast`,
+          {
+            hints: ['Render the other definitions (infracast render --only framework,gap,...), or upgrade Infracast.'],
+          },
+        );
+      }
+      const built = await builder({
+        run,
+        definition,
+        poam,
+        history: async (framework) => {
+          const key = `${definition.outputName}\u0000${framework}`;
+          if (!history.has(key)) history.set(key, await readSnapshots(config.stateDir, definition.outputName, framework));
+          return history.get(key)!;
+        },
+      });
+      const logo = await resolveLogo(definition.options.organization_logo, config);
+      if ('warning' in logo) outcome.warnings.push(logo.warning);
+      const artifacts: (Artifact & { supporting?: boolean; framework: string | null })[] = [];
+      if ('logo' in logo) artifacts.push({ format: logo.logo.format, fileName: logo.logo.fileName, bytes: logo.logo.bytes, supporting: true, framework: null });
+      const failures: IndexItem[] = [];
+      for (const { fileStem, model } of built.reports) {
+        // The cover shows the copied logo; the model carries the file name, never the source path.
+        const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
+        if (!('logo' in logo)) delete shown.meta.logo;
+        for (const format of formatsOf(definition, options.formats)) {
+          const fileName = `${fileStem}.${format}`;
+          const renderer = RENDERERS[format];
+          if (format === 'zip' && built.files.some((f) => f.format === 'zip')) continue;
+          if (!renderer) {
+            failures.push(
+              item(fileName, format, frameworkOf(model), {
+                status: 'failed',
+                error: `${format} is not rendered by this version of Infracast (md and json are); use --format md --format json`,
+              }),
+            );
+            continue;
+          }
+          artifacts.push({ format, fileName, bytes: await renderer.render(shown, renderContext), framework: frameworkOf(model) });
+        }
+      }
+      for (const file of built.files) artifacts.push({ ...file, framework: definition.frameworks.length === 1 ? definition.frameworks[0]! : null });
+      // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
+      const written = artifacts.some((a) => !a.supporting) ? publishDefinition(outDir, definition.outputName, artifacts) : [];
+      if (written.length > 0) published.push(workspaceRelative(workspace.root, definition.source.file));
+      for (const w of written) {
+        const a = w.artifact as (typeof artifacts)[number];
+        outcome.artifacts.push(
+          item(a.fileName, a.format, a.framework, { size_bytes: w.size, sha256: w.sha256, path: w.path, ...(a.supporting ? { supporting: true } : {}) }),
+        );
+      }
+      outcome.artifacts.push(...failures);
+      if (failures.length > 0) {
+        outcome.status = 'failed';
+        outcome.error = { code: 'FORMAT_UNAVAILABLE', message: failures.map((f) => f.error).join('; '), hints: [] };
+      }
+      for (const snapshot of built.snapshots) {
+        const outcomeOfWrite = await writeSnapshot(config.stateDir, snapshot);
+        result.history[outcomeOfWrite]++;
+      }
+    } catch (error) {
+      if (isInfracastError(error) && error.exitCode === ExitCode.Environment) throw error;
+      outcome.status = 'failed';
+      outcome.error = errorOf(error);
+      const formats = formatsOf(definition, options.formats);
+      outcome.artifacts = formats.map((format) =>
+        item(`${definition.outputName}.${format}`, format, null, { status: 'failed', error: outcome.error!.message }),
+      );
+    }
+    items.push(...outcome.artifacts);
+    result.reports.push(outcome);
+    emit({ kind: 'report-done', report: outcome, index, total: definitions.length });
+  }
+
+  if (poam.used) result.poam = await writePoam(config.stateDir, poam.store);
+  await updateIndex(outDir, published, items);
+  result.failed = result.reports.filter((r) => r.status === 'failed').length;
+  result.ok = result.failed === 0;
+  return result;
+}
+
+function workspaceRelative(root: string, file: string): string {
+  return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
+}

@@ -1,0 +1,98 @@
+import * as Flags from '@oclif/core/flags';
+import { render } from '../app/render.js';
+import type { RenderResult } from '../app/render.js';
+import { InfracastCommand } from '../cli/base-command.js';
+import { displayPath, formatAnnotation, formatDiagnostic } from '../cli/print-diagnostics.js';
+import { humanSize, progressWriter } from '../cli/progress.js';
+import { ExitCode } from '../errors.js';
+import { OUTPUT_FORMATS, REPORT_TYPES, DOCUMENT_TYPES } from '../model/definitions.js';
+import type { OutputFormat } from '../model/definitions.js';
+
+export default class Render extends InfracastCommand {
+  static override summary = 'Render report and document definitions: build each report, write its formats to out/, update out/index.json.';
+  static override description = `The main job. Validates the workspace, imports its findings once, and for each definition builds the report and writes every requested format to out/<definition>/ (the workspace's output: folder, or --out). Each definition's files are staged and swapped in together: a failed or interrupted run leaves the previous files intact. out/index.json lists every artifact (infracast list prints it). History snapshots and the POA&M store are updated in the state folder (.infracast/); rendering again with the same instant changes nothing.
+
+The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set SOURCE_DATE_EPOCH for byte-identical Markdown and JSON.
+
+Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment.`;
+
+  static override strict = false;
+  static override args = {};
+
+  static override examples = [
+    { command: '<%= config.bin %> <%= command.id %>', description: 'Every definition of the current workspace.' },
+    { command: '<%= config.bin %> <%= command.id %> reports/*.yaml', description: 'The given definitions.' },
+    { command: '<%= config.bin %> <%= command.id %> examples/acme --only gap --format md', description: 'Only the gap reports, only as Markdown.' },
+    { command: 'SOURCE_DATE_EPOCH=$(git log -1 --format=%ct) <%= config.bin %> <%= command.id %>', description: 'Reproducible output.' },
+  ];
+
+  static override flags = {
+    format: Flags.string({
+      description: "Formats to render instead of each definition's own (repeatable; a format a type cannot have is skipped for it).",
+      options: [...OUTPUT_FORMATS],
+      multiple: true,
+      helpValue: 'FORMAT',
+    }),
+    out: Flags.string({ description: "Output folder (default: the workspace's output:, out/).", helpValue: 'DIR' }),
+    only: Flags.string({
+      description: 'Only definitions of this type (repeatable).',
+      options: [...new Set([...REPORT_TYPES, ...DOCUMENT_TYPES])],
+      multiple: true,
+      helpValue: 'TYPE',
+    }),
+    at: Flags.string({ description: 'The run instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
+  };
+
+  async run(): Promise<RenderResult> {
+    const { argv, flags } = await this.parse(Render);
+    const progress = progressWriter(process.stderr, this.jsonEnabled());
+    let result: RenderResult;
+    try {
+      result = await render({
+        paths: argv as string[],
+        ...(flags.format ? { formats: flags.format as OutputFormat[] } : {}),
+        ...(flags.out ? { out: flags.out } : {}),
+        ...(flags.only ? { only: flags.only } : {}),
+        ...(flags.at ? { at: flags.at } : {}),
+        onEvent: (event) => progress.event(event),
+      });
+    } finally {
+      progress.done();
+    }
+    if (!this.jsonEnabled()) this.printHuman(result);
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      for (const d of result.diagnostics) this.log(formatAnnotation(d));
+      for (const r of result.reports.filter((x) => x.status === 'failed'))
+        this.log(`::error file=${displayPath(r.file)}::${r.definition}: ${r.error?.message ?? 'failed'}`);
+    }
+    if (!result.ok) process.exitCode = ExitCode.Failed;
+    return result;
+  }
+
+  private printHuman(result: RenderResult): void {
+    for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (result.reports.length === 0) {
+      if (!result.ok) process.stderr.write(`invalid workspace: nothing was rendered (run infracast validate for the details)\n`);
+      return;
+    }
+    const rows = result.reports.flatMap((r) =>
+      r.artifacts.map((a) => [
+        r.definition,
+        a.format,
+        a.status === 'completed' ? humanSize(a.size_bytes) : '-',
+        a.status === 'completed' && a.path && result.outDir ? displayPath(`${result.outDir}/${a.path}`) : `FAILED: ${a.error ?? ''}`,
+      ]),
+    );
+    const header = ['definition', 'format', 'size', 'file'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (i < 3 ? row[i]!.length : 0))));
+    const format = (row: string[]): string => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ');
+    this.log(format(header));
+    for (const row of rows) this.log(format(row));
+    const files = result.reports.flatMap((r) => r.artifacts).filter((a) => a.status === 'completed').length;
+    this.log(
+      `\n${result.reports.length - result.failed} of ${result.reports.length} definitions rendered, ${files} files, ${result.findings} findings, generated_at ${result.generatedAt}` +
+        `; history: ${result.history.written} snapshot(s) written, ${result.history.unchanged} unchanged`,
+    );
+    if (result.failed > 0) process.stderr.write(`${result.failed} definition(s) failed; their previous files, if any, are unchanged\n`);
+  }
+}
