@@ -35,10 +35,15 @@ export function tidyMarkdown(text: string): string {
     .trim()}\n`;
 }
 
+/** The report's Markdown, synchronously: the evidence bundle embeds it as index.md while it builds the zip. */
+export function renderMarkdown(model: ReportModel, templatesDir: string | undefined): string {
+  const env = createEnvironment({ builtIn: join(packageRoot(), 'templates'), workspace: templatesDir }, helpers);
+  return tidyMarkdown(env.render(`${model.kind}.md.hbs`, templateView(model)));
+}
+
 export const markdownRenderer: Renderer = {
   format: 'md' as OutputFormat,
   async render(model: ReportModel, ctx: RenderContext): Promise<Uint8Array> {
-    const env = createEnvironment({ builtIn: join(packageRoot(), 'templates'), workspace: ctx.templatesDir }, helpers);
-    return new TextEncoder().encode(tidyMarkdown(env.render(`${model.kind}.md.hbs`, templateView(model))));
+    return new TextEncoder().encode(renderMarkdown(model, ctx.templatesDir));
   },
 };
