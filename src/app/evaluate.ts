@@ -48,7 +48,7 @@ export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
 }
 
 /** The crosswalk a custom catalog declares: control id -> ids per other framework (maps_to). */
-function crosswalkOf(workspace: LoadedWorkspace, framework: string): Map<string, Record<string, string[]>> {
+export function crosswalkOf(workspace: LoadedWorkspace, framework: string): Map<string, Record<string, string[]>> {
   const custom = workspace.records.find((r) => r.kind === 'Catalog' && r.value.id === framework);
   const controls = (custom?.value.controls ?? []) as { id: string; maps_to?: Record<string, string[]> }[];
   return new Map(controls.filter((c) => c.maps_to && Object.keys(c.maps_to).length > 0).map((c) => [c.id, c.maps_to as Record<string, string[]>]));

@@ -77,17 +77,21 @@ function tableOfContents(markdown: string): string {
     .join('\n');
 }
 
+/** The report's Markdown, synchronously: the evidence bundle embeds it as index.md while it builds the zip. */
+export function renderMarkdown(model: ReportModel, templatesDir: string | undefined): string {
+  const env = createEnvironment({ builtIn: join(packageRoot(), 'templates'), workspace: templatesDir }, helpers);
+  const template = `${model.kind}.md.hbs`;
+  let markdown = env.render(template, templateView(model));
+  if (model.meta.tableOfContents) {
+    // The raw guard of the environment admits only values built here (toHTML), never data.
+    const toc = tableOfContents(markdown);
+    markdown = env.render(template, { ...templateView(model), toc: { toHTML: () => toc, toString: () => toc } });
+  }
+  return tidyMarkdown(markdown);
+
 export const markdownRenderer: Renderer = {
   format: 'md' as OutputFormat,
   async render(model: ReportModel, ctx: RenderContext): Promise<Uint8Array> {
-    const env = createEnvironment({ builtIn: join(packageRoot(), 'templates'), workspace: ctx.templatesDir }, helpers);
-    const template = `${model.kind}.md.hbs`;
-    let markdown = env.render(template, templateView(model));
-    if (model.meta.tableOfContents) {
-      // The raw guard of the environment admits only values built here (toHTML), never data.
-      const toc = tableOfContents(markdown);
-      markdown = env.render(template, { ...templateView(model), toc: { toHTML: () => toc, toString: () => toc } });
-    }
-    return new TextEncoder().encode(tidyMarkdown(markdown));
+    return new TextEncoder().encode(renderMarkdown(model, ctx.templatesDir));
   },
 };

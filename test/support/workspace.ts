@@ -1,5 +1,5 @@
 /** Throwaway workspaces for tests, in the system temp folder. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -20,5 +20,12 @@ export function makeWorkspace(files: Record<string, string | Buffer>): string {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
+  return root;
+}
+
+/** A throwaway copy of an existing workspace (e.g. examples/acme), to alter without touching the original. */
+export function copyWorkspace(source: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'infracast-ws-'));
+  cpSync(source, root, { recursive: true });
   return root;
 }
