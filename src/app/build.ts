@@ -75,7 +75,7 @@ function inputsOf(run: RunContext): { path: string; sha256: string }[] {
 }
 
 /** The provenance block (evaluation.md section 8) of a report on the run, for the frameworks it evaluated. */
-function provenanceOf(
+export function provenanceOf(
   run: RunContext,
   generatedAt: string,
   evaluated: { framework: string; release: string; baseline?: string; evaluation: FrameworkEvaluation }[],
