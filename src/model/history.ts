@@ -66,7 +66,7 @@ export function snapshotOf(
 }
 
 /** Instants compare as instants (offsets differ), then as strings so that the order is total. */
-function compareInstants(a: string, b: string): number {
+export function compareInstants(a: string, b: string): number {
   const x = Date.parse(a);
   const y = Date.parse(b);
   if (!Number.isNaN(x) && !Number.isNaN(y) && x !== y) return x - y;

@@ -1,0 +1,68 @@
+/**
+ * The build stage of the executive report: evaluates every framework of the definition once,
+ * makes this run's history snapshots, and hands both, with the stored snapshots, to the pure
+ * builder (reports/executive.ts). Reading and writing the state folder is the caller's part
+ * (app/state.ts readSnapshots / writeSnapshot), so that building stays free of I/O and a dry run
+ * can build without touching the workspace's history.
+ */
+import { cmmcLevel1, sprsFacts } from '../catalogs/index.js';
+import type { OutputDefinition } from '../model/definitions.js';
+import { snapshotOf } from '../model/history.js';
+import type { HistorySnapshot } from '../model/history.js';
+import type { ReportModel } from '../model/report-model.js';
+import { computeSprs } from '../model/sprs.js';
+import type { ChartFile } from '../reports/charts.js';
+import { buildExecutiveReport } from '../reports/executive.js';
+import type { ExecutiveFrameworkInput } from '../reports/executive.js';
+import { findingsOf, provenanceOf } from './build.js';
+import type { RunContext } from './build.js';
+import { evaluateWorkspace } from './evaluate.js';
+import { exceptionsOf } from './records.js';
+import { formatInstant } from './summary.js';
+
+/** Frameworks with an SPRS score: SP 800-171 itself and CMMC Level 2 (scored on its SP 800-171 base), as `summary` does. */
+const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
+
+export interface ExecutiveBuild {
+  model: ReportModel;
+  /** SVG files to write beside the report (same folder: the Markdown links them by file name). */
+  charts: ChartFile[];
+  /** This run's snapshots, one per framework, for the caller to store (app/state.ts writeSnapshot). */
+  snapshots: HistorySnapshot[];
+}
+
+/**
+ * @param history the stored snapshots of this definition (every framework; others are ignored),
+ *   e.g. readSnapshots(stateDir, definition.outputName, framework) for each of definition.frameworks
+ */
+export function buildExecutive(run: RunContext, definition: OutputDefinition, history: readonly HistorySnapshot[]): ExecutiveBuild {
+  const { workspace, at } = run;
+  const generatedAt = formatInstant(at);
+  const findings = findingsOf(run);
+  const evaluated = definition.frameworks.map((framework) => ({ framework, ...evaluateWorkspace(workspace, findings, framework, at, definition.baseline) }));
+  const frameworks: ExecutiveFrameworkInput[] = evaluated.map(({ framework, evaluation, catalog, base }) => {
+    const sprs = SPRS_FRAMEWORKS.has(framework) ? computeSprs(base ?? evaluation, sprsFacts(), cmmcLevel1(), at) : undefined;
+    return {
+      evaluation,
+      catalog,
+      snapshot: snapshotOf(definition.outputName, generatedAt, evaluation, sprs ? sprs.sprs_score : undefined),
+      ...(sprs ? { sprs: { score: sprs.sprs_score, status: sprs.sprs_status } } : {}),
+    };
+  });
+  const { model, charts } = buildExecutiveReport({
+    definition,
+    tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
+    frameworks,
+    history,
+    findings,
+    exceptions: exceptionsOf(workspace),
+    at,
+    generatedAt,
+    provenance: provenanceOf(
+      run,
+      generatedAt,
+      evaluated.map(({ framework, catalog, evaluation }) => ({ framework, release: catalog.release, baseline: catalog.baseline, evaluation })),
+    ),
+  });
+  return { model, charts, snapshots: frameworks.map((f) => f.snapshot) };
+}
