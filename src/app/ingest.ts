@@ -32,6 +32,11 @@ export interface IngestOptions {
   summary?: boolean;
   /** CSV column mapping and delimiter (Prowler's CSV needs none). */
   csv?: { columns?: CsvColumnMapping; delimiter?: string; tool?: string };
+  /**
+   * Patterns that match nothing are fine (a workspace's configured sources: a scanner may not have
+   * exported yet); by default each given path must match something.
+   */
+  allowUnmatched?: boolean;
   /** Called as the import advances (render draws its progress bar from this). */
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -238,10 +243,10 @@ function occurrenceIdentity(identity: string, occurrence: number): string {
 
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const cwd = options.cwd ?? process.cwd();
-  if (options.paths.length === 0)
+  if (options.paths.length === 0 && !options.allowUnmatched)
     throw new InfracastError('USAGE', 'no findings files given', { exitCode: ExitCode.Usage, hints: ['Give files, folders or globs.'] });
   const { files, unmatched } = await expandPaths(options.paths, cwd);
-  if (unmatched.length > 0) {
+  if (unmatched.length > 0 && !options.allowUnmatched) {
     throw new InfracastError('FILE_NOT_FOUND', `${unmatched.join(', ')}: no such file, or nothing matched`, {
       exitCode: ExitCode.Usage,
       hints: ["Check the path; quote globs ('findings/**/*.json') or let your shell expand them."],

@@ -21,6 +21,8 @@ import { markdownRenderer } from '../renderers/markdown.js';
 import type { RenderContext, Renderer } from '../renderers/renderer.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
+import { buildEvidence } from './build-evidence.js';
+import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
 import { ingest } from './ingest.js';
 import type { IngestProgress } from './ingest.js';
@@ -75,6 +77,8 @@ export interface RenderResult {
   outDir?: string;
   /** Validation problems: errors stop the run before anything is rendered. */
   diagnostics: Diagnostic[];
+  /** About the run as a whole (e.g. no findings file matched). */
+  warnings: string[];
   findings: number;
   reports: ReportOutcome[];
   failed: number;
@@ -126,6 +130,29 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
     ctx.poam.used = true;
     return single(ctx, model);
   },
+  executive: async (ctx) => {
+    const history = (await Promise.all(ctx.definition.frameworks.map((framework) => ctx.history(framework)))).flat();
+    const { model, charts, snapshots } = buildExecutive(ctx.run, ctx.definition, history);
+    const encoder = new TextEncoder();
+    return {
+      reports: [{ fileStem: ctx.definition.outputName, model }],
+      files: charts.map((chart) => ({ format: 'svg' as const, fileName: chart.fileName, bytes: encoder.encode(chart.svg), supporting: true })),
+      snapshots,
+    };
+  },
+  // One bundle per framework; the zip is always written (md and json are its index, outside it).
+  evidence: (ctx) => {
+    const { definition } = ctx;
+    const several = definition.frameworks.length > 1;
+    const built: Built = { reports: [], files: [], snapshots: [] };
+    for (const framework of definition.frameworks) {
+      const outputName = several ? `${definition.outputName}-${framework}` : definition.outputName;
+      const { model, zip } = buildEvidence(ctx.run, { ...definition, outputName, frameworks: [framework] });
+      built.reports.push({ fileStem: outputName, model });
+      built.files.push({ format: 'zip', fileName: zip.fileName, bytes: zip.bytes });
+    }
+    return built;
+  },
 };
 
 const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer };
@@ -175,6 +202,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     ok: false,
     generatedAt,
     diagnostics: checked.diagnostics,
+    warnings: [],
     findings: 0,
     reports: [],
     failed: 0,
@@ -210,9 +238,15 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     paths: config.findingsSources,
     cwd: workspace.root,
     ...(csv ? { csv } : {}),
+    allowUnmatched: true,
     onProgress: (progress) => emit({ kind: 'ingest', progress }),
   });
   result.findings = ingested.findings.length;
+  if (ingested.files.length === 0) {
+    result.warnings.push(
+      `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,
+    );
+  }
   const run: RunContext = { workspace, ingested, at };
   const poam = { store: await readPoam(config.stateDir), used: false };
   const history = new Map<string, HistorySnapshot[]>();

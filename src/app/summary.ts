@@ -91,7 +91,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     });
   }
   const csv = workspace.config.findingsCsv;
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}) });
+  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}), allowUnmatched: true });
   const { evaluation, catalog, base } = evaluateWorkspace(workspace, ingested.findings, options.framework, at);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;

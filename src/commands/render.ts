@@ -71,6 +71,7 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
 
   private printHuman(result: RenderResult): void {
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (result.reports.length === 0) {
       if (!result.ok) process.stderr.write(`invalid workspace: nothing was rendered (run infracast validate for the details)\n`);
       return;

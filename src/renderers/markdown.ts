@@ -88,6 +88,7 @@ export function renderMarkdown(model: ReportModel, templatesDir: string | undefi
     markdown = env.render(template, { ...templateView(model), toc: { toHTML: () => toc, toString: () => toc } });
   }
   return tidyMarkdown(markdown);
+}
 
 export const markdownRenderer: Renderer = {
   format: 'md' as OutputFormat,
