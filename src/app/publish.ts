@@ -8,7 +8,7 @@
  *   out/index.json
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { OutputFormat } from '../model/definitions.js';
@@ -86,6 +86,44 @@ export function publishDefinition(
     sha256: createHash('sha256').update(artifact.bytes).digest('hex'),
     size: artifact.bytes.byteLength,
   }));
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Repairs what a killed run left in `outDir` (publishDefinition's two renames, or a staging folder
+ * half written): a definition folder moved aside but not replaced is moved back; staging folders
+ * and superseded previous folders are removed. Folders of runs still alive are left alone.
+ * Returns the names of the definitions restored.
+ */
+export function recoverInterrupted(outDir: string): string[] {
+  const restored: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(outDir);
+  } catch {
+    return restored;
+  }
+  for (const entry of names) {
+    const match = /^\.(staging|previous)-(.+)-(\d+)$/.exec(entry);
+    if (!match || isRunning(Number(match[3]))) continue;
+    const [, kind, name] = match as unknown as [string, string, string];
+    const path = join(outDir, entry);
+    if (kind === 'previous' && !existsSync(join(outDir, name))) {
+      renameSync(path, join(outDir, name));
+      restored.push(name);
+    } else rmSync(path, { recursive: true, force: true });
+  }
+  return restored;
 }
 
 /** out/index.json as it is (an empty index when there is none yet). */

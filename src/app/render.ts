@@ -28,7 +28,7 @@ import { ingest } from './ingest.js';
 import type { IngestProgress } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import type { LoadedWorkspace } from './load-workspace.js';
-import { artifactId, publishDefinition, updateIndex } from './publish.js';
+import { artifactId, publishDefinition, recoverInterrupted, updateIndex } from './publish.js';
 import type { Artifact, IndexItem } from './publish.js';
 import { readPoam, readSnapshots, writePoam, writeSnapshot } from './state.js';
 import { formatInstant } from './summary.js';
@@ -219,6 +219,9 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   const config = workspace.config!;
   const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
   Object.assign(result, { workspace: workspace.root, outDir });
+
+  // A run killed mid-publish left its folders aside: put the previous artifacts back first.
+  for (const name of recoverInterrupted(outDir)) result.warnings.push(`out/${name}: restored the artifacts an interrupted run had moved aside`);
 
   const definitions = selectDefinitions(workspace, checked.checkedFiles, options.only);
   if (definitions.length === 0) {

@@ -5,7 +5,7 @@
  */
 
 /** The render events this writer draws (app/render.ts RenderEvent; declared here because cli/ does not import app/). */
-type RenderEvent =
+export type ProgressEvent =
   | { kind: 'ingest'; progress: { file: string; fileIndex: number; files: number; records: number; fileDone: boolean } }
   | { kind: 'report-start'; definition: string; type: string; index: number; total: number }
   | {
@@ -20,7 +20,7 @@ import { displayPath } from './print-diagnostics.js';
 const BAR_WIDTH = 24;
 
 export interface ProgressWriter {
-  event(event: RenderEvent): void;
+  event(event: ProgressEvent): void;
   /** Clears the live line before the final output. */
   done(): void;
 }

@@ -120,6 +120,18 @@ describe('render examples/acme/reports/*.yaml', () => {
     assert.doesNotMatch(executive.replace('There is no overall score across frameworks.', ''), /overall/i);
   });
 
+  it('every JSON artifact validates against schemas/report-output.schema.json', async () => {
+    const { default: validators } = await import('../../src/generated/validators.js');
+    const validateReport = validators['report-output']!;
+    const index = JSON.parse(text('index.json'));
+    const jsons = index.items.filter((i: { format: string }) => i.format === 'json');
+    assert.equal(jsons.length, 6);
+    for (const item of jsons) {
+      const parsed = JSON.parse(text(item.path));
+      assert.ok(validateReport(parsed), `${item.path}: ${JSON.stringify(validateReport.errors?.slice(0, 3))}`);
+    }
+  });
+
   it('writes out/index.json with one completed item per artifact, and list prints it newest first', () => {
     const index = JSON.parse(text('index.json'));
     const reports = index.items.filter((i: { supporting?: boolean }) => !i.supporting);
@@ -204,6 +216,17 @@ options:
     const statuses = index.items.filter((i: { definition: string }) => i.definition === 'reports/gap.yaml').map((i: { status: string }) => i.status);
     assert.deepEqual(statuses.sort(), ['completed', 'failed']);
     assert.equal(readdirSync(join(root, 'out')).filter((n) => n.startsWith('.')).length, 0, 'no staging folder left behind');
+  });
+
+  it('a definition with several frameworks gives one report per framework, each with its own history', () => {
+    const root = makeWorkspace({ 'reports/status.yaml': 'type: framework\nframeworks: [nist-800-171, far-52204-21]\nformat: json\n' });
+    const result = runCli(['render'], { cwd: root, env });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(readdirSync(join(root, 'out', 'status')).sort(), ['status-far-52204-21.json', 'status-nist-800-171.json']);
+    const far = JSON.parse(readFileSync(join(root, 'out', 'status', 'status-far-52204-21.json'), 'utf8'));
+    assert.deepEqual(far.meta.frameworks, ['far-52204-21']);
+    assert.deepEqual(readdirSync(join(root, '.infracast', 'history', 'status')).sort(), ['far-52204-21', 'nist-800-171']);
+    assert.match(result.stderr, /warning: no findings file matched findings\.sources/);
   });
 
   it('an invalid workspace renders nothing and prints each problem at file:line:col', () => {

@@ -1,11 +1,11 @@
 /** Artifacts are swapped in together; a failed run leaves the previous ones intact (issue: render). */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { artifactId, publishDefinition, readIndex, updateIndex } from '../../src/app/publish.js';
+import { artifactId, publishDefinition, readIndex, recoverInterrupted, updateIndex } from '../../src/app/publish.js';
 import type { IndexItem } from '../../src/app/publish.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -44,6 +44,32 @@ describe('publishing artifacts', () => {
     ]);
     publishDefinition(out, 'gap', [{ format: 'md', fileName: 'gap.md', bytes: bytes('2\n') }]);
     assert.deepEqual(readdirSync(join(out, 'gap')), ['gap.md']);
+  });
+});
+
+describe('recovering from a killed run', () => {
+  // A pid that is not running: past the kernel's pid_max default of 4194304.
+  const dead = 4_194_305;
+  it('moves back a definition folder a killed run had moved aside, and removes its staging folders', () => {
+    const out = mkdtempSync(join(tmpdir(), 'infracast-out-'));
+    // Killed between the two renames of publishDefinition: the previous folder aside, the new one staged.
+    mkdirSync(join(out, `.previous-gap-${dead}`));
+    writeFileSync(join(out, `.previous-gap-${dead}`, 'gap.md'), 'old\n');
+    mkdirSync(join(out, `.staging-gap-${dead}`));
+    writeFileSync(join(out, `.staging-gap-${dead}`, 'gap.md'), 'half');
+    // Killed after the swap, before removing the previous folder.
+    publishDefinition(out, 'remediation', [{ format: 'md', fileName: 'remediation.md', bytes: bytes('new\n') }]);
+    mkdirSync(join(out, `.previous-remediation-${dead}`));
+    assert.deepEqual(recoverInterrupted(out), ['gap']);
+    assert.deepEqual(readdirSync(out).sort(), ['gap', 'remediation']);
+    assert.equal(readFileSync(join(out, 'gap', 'gap.md'), 'utf8'), 'old\n');
+    assert.equal(readFileSync(join(out, 'remediation', 'remediation.md'), 'utf8'), 'new\n');
+  });
+  it('leaves the folders of a run that is still going', () => {
+    const out = mkdtempSync(join(tmpdir(), 'infracast-out-'));
+    mkdirSync(join(out, `.staging-gap-${process.ppid}`));
+    assert.deepEqual(recoverInterrupted(out), []);
+    assert.ok(existsSync(join(out, `.staging-gap-${process.ppid}`)));
   });
 });
 
