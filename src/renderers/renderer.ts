@@ -2,11 +2,27 @@
 import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 
+/**
+ * The run's browser, shared by every report of a run (launched on first use, closed by the
+ * caller whatever happens). PDF printing and the PNG fallback of SVG images in DOCX use it.
+ */
+export interface BrowserSession {
+  /** A PNG of the SVG at `width` CSS pixels (device scale 2, transparent background). */
+  rasteriseSvg(svg: string, width: number): Promise<Uint8Array>;
+}
+
 export interface RenderContext {
   /** Workspace root: the only place assets may come from. */
   workspaceRoot: string;
   /** Template overrides folder. */
   templatesDir: string;
+  /**
+   * Files written beside the report that its Markdown links to by bare file name (the logo, the
+   * executive report's charts): PDF and DOCX embed them from here, never from anywhere else.
+   */
+  attachments?: ReadonlyMap<string, Uint8Array>;
+  /** The run's browser, launched on first call (undefined: no browser in this context). */
+  browser?: () => Promise<BrowserSession>;
 }
 
 export interface Renderer {
