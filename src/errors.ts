@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */
   | 'FORMAT_UNAVAILABLE'
+  /** No Chrome or Chromium found for PDF (exit 3). */
+  | 'BROWSER_NOT_FOUND'
   /** One or more reports of a render failed (the others were rendered). */
   | 'RENDER_FAILED'
   | 'INTERNAL';

@@ -18,7 +18,7 @@ import type { PoamStore } from '../model/poam.js';
 import type { ReportModel } from '../model/report-model.js';
 import { jsonRenderer } from '../renderers/json.js';
 import { markdownRenderer } from '../renderers/markdown.js';
-import type { RenderContext, Renderer } from '../renderers/renderer.js';
+import type { BrowserSession, RenderContext, Renderer } from '../renderers/renderer.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
@@ -66,7 +66,8 @@ export interface ReportOutcome {
   artifacts: IndexItem[];
   /** Things the reader should know that did not fail the report (e.g. a logo not fetched). */
   warnings: string[];
-  error?: { code: string; message: string; hints: string[] };
+  /** `environment`: the machine lacks something (a browser, a key): the run exits 3. */
+  error?: { code: string; message: string; hints: string[]; environment?: boolean };
 }
 
 export interface RenderResult {
@@ -84,6 +85,8 @@ export interface RenderResult {
   failed: number;
   history: { written: number; unchanged: number };
   poam?: 'written' | 'unchanged';
+  /** Set when a report failed for want of something on the machine (no browser...): exit 3. */
+  environmentError?: { code: string; message: string; hints: string[] };
 }
 
 /** What a definition's build produced: report models, extra files, history snapshots. */
@@ -155,6 +158,14 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   },
 };
 
+/**
+ * Opens the run's browser. Placeholder until the PDF renderer's browser module lands: there is no
+ * format needing one yet, so this is unreachable through render().
+ */
+async function openBrowser(): Promise<BrowserSession & { close(): Promise<void> }> {
+  throw new InfracastError('BROWSER_NOT_FOUND', 'no browser session is available in this build', { exitCode: ExitCode.Environment });
+}
+
 const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer };
 
 /** The formats of a definition on this run: its own, or the override where its type allows them. */
@@ -163,8 +174,10 @@ function formatsOf(definition: OutputDefinition, override: readonly OutputFormat
   return override ? override.filter((f) => allowed.includes(f)) : [...definition.formats];
 }
 
-function errorOf(error: unknown): { code: string; message: string; hints: string[] } {
-  if (isInfracastError(error)) return { code: error.code, message: error.message, hints: error.hints };
+function errorOf(error: unknown): ReportOutcome['error'] & object {
+  if (isInfracastError(error)) {
+    return { code: error.code, message: error.message, hints: error.hints, ...(error.exitCode === ExitCode.Environment ? { environment: true } : {}) };
+  }
   return {
     code: 'INTERNAL',
     message: (error as Error).message ?? String(error),
@@ -251,122 +264,174 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     );
   }
   const run: RunContext = { workspace, ingested, at };
-  const poam = { store: await readPoam(config.stateDir), used: false };
-  const history = new Map<string, HistorySnapshot[]>();
-  const renderContext: RenderContext = { workspaceRoot: workspace.root, templatesDir: config.templatesDir };
-
+  const session: RunSession = {
+    run,
+    options,
+    outDir,
+    generatedAt,
+    pinned,
+    poam: { store: await readPoam(config.stateDir), used: false },
+    history: new Map(),
+    browser: undefined,
+  };
   const items: IndexItem[] = [];
   const published: string[] = [];
-  for (const [index, definition] of definitions.entries()) {
-    emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index, total: definitions.length });
-    const startedAt = pinned ? generatedAt : formatInstant(new Date());
-    const outcome: ReportOutcome = {
-      definition: definition.outputName,
-      file: definition.source.file,
-      type: definition.type,
-      status: 'completed',
-      artifacts: [],
-      warnings: [],
-    };
-    const item = (fileName: string, format: IndexItem['format'], framework: string | null, extra: Partial<IndexItem>): IndexItem => ({
-      id: artifactId(definition.outputName, fileName, generatedAt),
-      type: definition.type,
-      framework,
-      format,
-      status: 'completed',
-      size_bytes: 0,
-      sha256: null,
-      path: null,
-      created_at: startedAt,
-      completed_at: pinned ? generatedAt : formatInstant(new Date()),
-      definition: workspaceRelative(workspace.root, definition.source.file),
-      ...extra,
-    });
-    const frameworkOf = (model: ReportModel): string | null => (model.meta.frameworks.length === 1 ? model.meta.frameworks[0]! : null);
-    try {
-      const builder = definition.kind === 'Report' ? REPORT_BUILDERS[definition.type] : undefined;
-      if (!builder) {
-        throw new InfracastError(
-          'TYPE_UNAVAILABLE',
-          `${definition.kind === 'Report' ? 'report' : 'document'} type ${definition.type} is not built by this version of Infracast`,
-          {
-            hints: ['Render the other definitions (infracast render --only framework,gap,...), or upgrade Infracast.'],
-          },
-        );
-      }
-      const built = await builder({
-        run,
-        definition,
-        poam,
-        history: async (framework) => {
-          const key = `${definition.outputName}\u0000${framework}`;
-          if (!history.has(key)) history.set(key, await readSnapshots(config.stateDir, definition.outputName, framework));
-          return history.get(key)!;
-        },
-      });
-      const logo = await resolveLogo(definition.options.organization_logo, config);
-      if ('warning' in logo) outcome.warnings.push(logo.warning);
-      const artifacts: (Artifact & { supporting?: boolean; framework: string | null })[] = [];
-      if ('logo' in logo) artifacts.push({ format: logo.logo.format, fileName: logo.logo.fileName, bytes: logo.logo.bytes, supporting: true, framework: null });
-      const failures: IndexItem[] = [];
-      for (const { fileStem, model } of built.reports) {
-        // The cover shows the copied logo; the model carries the file name, never the source path.
-        const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
-        if (!('logo' in logo)) delete shown.meta.logo;
-        for (const format of formatsOf(definition, options.formats)) {
-          const fileName = `${fileStem}.${format}`;
-          const renderer = RENDERERS[format];
-          if (format === 'zip' && built.files.some((f) => f.format === 'zip')) continue;
-          if (!renderer) {
-            failures.push(
-              item(fileName, format, frameworkOf(model), {
-                status: 'failed',
-                error: `${format} is not rendered by this version of Infracast (md and json are); use --format md --format json`,
-              }),
-            );
-            continue;
-          }
-          artifacts.push({ format, fileName, bytes: await renderer.render(shown, renderContext), framework: frameworkOf(model) });
-        }
-      }
-      for (const file of built.files) artifacts.push({ ...file, framework: definition.frameworks.length === 1 ? definition.frameworks[0]! : null });
-      // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
-      const written = artifacts.some((a) => !a.supporting) ? publishDefinition(outDir, definition.outputName, artifacts) : [];
-      if (written.length > 0) published.push(workspaceRelative(workspace.root, definition.source.file));
-      for (const w of written) {
-        const a = w.artifact as (typeof artifacts)[number];
-        outcome.artifacts.push(
-          item(a.fileName, a.format, a.framework, { size_bytes: w.size, sha256: w.sha256, path: w.path, ...(a.supporting ? { supporting: true } : {}) }),
-        );
-      }
-      outcome.artifacts.push(...failures);
-      if (failures.length > 0) {
-        outcome.status = 'failed';
-        outcome.error = { code: 'FORMAT_UNAVAILABLE', message: failures.map((f) => f.error).join('; '), hints: [] };
-      }
-      for (const snapshot of built.snapshots) {
-        const outcomeOfWrite = await writeSnapshot(config.stateDir, snapshot);
-        result.history[outcomeOfWrite]++;
-      }
-    } catch (error) {
-      if (isInfracastError(error) && error.exitCode === ExitCode.Environment) throw error;
-      outcome.status = 'failed';
-      outcome.error = errorOf(error);
-      const formats = formatsOf(definition, options.formats);
-      outcome.artifacts = formats.map((format) =>
-        item(`${definition.outputName}.${format}`, format, null, { status: 'failed', error: outcome.error!.message }),
-      );
+  try {
+    for (const [index, definition] of definitions.entries()) {
+      emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index, total: definitions.length });
+      const { outcome, snapshots, publishedFile } = await renderDefinition(session, definition);
+      for (const snapshot of snapshots) result.history[await writeSnapshot(config.stateDir, snapshot)]++;
+      if (publishedFile) published.push(publishedFile);
+      items.push(...outcome.artifacts);
+      result.reports.push(outcome);
+      emit({ kind: 'report-done', report: outcome, index, total: definitions.length });
     }
-    items.push(...outcome.artifacts);
-    result.reports.push(outcome);
-    emit({ kind: 'report-done', report: outcome, index, total: definitions.length });
+  } finally {
+    // The browser is closed whatever happened (a failed report, an exception, Ctrl-C).
+    await session.browser?.close();
   }
 
-  if (poam.used) result.poam = await writePoam(config.stateDir, poam.store);
+  if (session.poam.used) result.poam = await writePoam(config.stateDir, session.poam.store);
   await updateIndex(outDir, published, items);
   result.failed = result.reports.filter((r) => r.status === 'failed').length;
   result.ok = result.failed === 0;
+  // A missing browser or key is the environment's fault, not the report's: exit 3, as documented.
+  const environment = result.reports.find((r) => r.error?.environment);
+  if (environment?.error) result.environmentError = environment.error;
   return result;
+}
+
+/** What one run shares across its definitions. */
+interface RunSession {
+  run: RunContext;
+  options: RenderOptions;
+  outDir: string;
+  generatedAt: string;
+  /** The instant was given (--at, SOURCE_DATE_EPOCH): index times are that instant, not the clock. */
+  pinned: boolean;
+  poam: { store: PoamStore; used: boolean };
+  history: Map<string, HistorySnapshot[]>;
+  /** The run's browser once a format needed it (closed by render()). */
+  browser: { session: Promise<BrowserSession>; close: () => Promise<void> } | undefined;
+}
+
+/**
+ * One definition: build, render each format, publish the files together. A failure is recorded in
+ * the outcome (the previous files stay); it never stops the run.
+ */
+async function renderDefinition(
+  session: RunSession,
+  definition: OutputDefinition,
+): Promise<{ outcome: ReportOutcome; snapshots: HistorySnapshot[]; publishedFile?: string }> {
+  const { run, options, outDir, generatedAt, pinned } = session;
+  const { workspace } = run;
+  const config = workspace.config!;
+  const definitionFile = workspaceRelative(workspace.root, definition.source.file);
+  const startedAt = pinned ? generatedAt : formatInstant(new Date());
+  const outcome: ReportOutcome = {
+    definition: definition.outputName,
+    file: definition.source.file,
+    type: definition.type,
+    status: 'completed',
+    artifacts: [],
+    warnings: [],
+  };
+  const item = (fileName: string, format: IndexItem['format'], framework: string | null, extra: Partial<IndexItem>): IndexItem => ({
+    id: artifactId(definition.outputName, fileName, generatedAt),
+    type: definition.type,
+    framework,
+    format,
+    status: 'completed',
+    size_bytes: 0,
+    sha256: null,
+    path: null,
+    created_at: startedAt,
+    completed_at: pinned ? generatedAt : formatInstant(new Date()),
+    definition: definitionFile,
+    ...extra,
+  });
+  const frameworkOf = (model: ReportModel): string | null => (model.meta.frameworks.length === 1 ? model.meta.frameworks[0]! : null);
+  try {
+    const builder = definition.kind === 'Report' ? REPORT_BUILDERS[definition.type] : undefined;
+    if (!builder) {
+      throw new InfracastError(
+        'TYPE_UNAVAILABLE',
+        `${definition.kind === 'Report' ? 'report' : 'document'} type ${definition.type} is not built by this version of Infracast`,
+        {
+          hints: ['Render the other definitions (infracast render --only framework --only gap ...), or upgrade Infracast.'],
+        },
+      );
+    }
+    const built = await builder({
+      run,
+      definition,
+      poam: session.poam,
+      history: async (framework) => {
+        const key = `${definition.outputName}\u0000${framework}`;
+        if (!session.history.has(key)) session.history.set(key, await readSnapshots(config.stateDir, definition.outputName, framework));
+        return session.history.get(key)!;
+      },
+    });
+    const logo = await resolveLogo(definition.options.organization_logo, config);
+    if ('warning' in logo) outcome.warnings.push(logo.warning);
+    const artifacts: (Artifact & { supporting?: boolean; framework: string | null })[] = [];
+    if ('logo' in logo) artifacts.push({ format: logo.logo.format, fileName: logo.logo.fileName, bytes: logo.logo.bytes, supporting: true, framework: null });
+    for (const file of built.files) artifacts.push({ ...file, framework: definition.frameworks.length === 1 ? definition.frameworks[0]! : null });
+    // What the Markdown links to by file name, for the formats that embed it (PDF, DOCX).
+    const attachments = new Map(artifacts.filter((a) => a.supporting).map((a) => [a.fileName, a.bytes]));
+    const ctx: RenderContext = {
+      workspaceRoot: workspace.root,
+      templatesDir: config.templatesDir,
+      attachments,
+      browser: () => browserOf(session),
+    };
+    const failures: IndexItem[] = [];
+    for (const { fileStem, model } of built.reports) {
+      // The cover shows the copied logo; the model carries the file name, never the source path.
+      const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
+      if (!('logo' in logo)) delete shown.meta.logo;
+      for (const format of formatsOf(definition, options.formats)) {
+        const fileName = `${fileStem}.${format}`;
+        if (format === 'zip' && built.files.some((f) => f.format === 'zip')) continue;
+        const renderer = RENDERERS[format];
+        if (!renderer) {
+          failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: `${format} is not rendered by this version of Infracast` }));
+          continue;
+        }
+        artifacts.push({ format, fileName, bytes: await renderer.render(shown, ctx), framework: frameworkOf(model) });
+      }
+    }
+    // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
+    const written = artifacts.some((a) => !a.supporting) ? publishDefinition(outDir, definition.outputName, artifacts) : [];
+    for (const w of written) {
+      const a = w.artifact as (typeof artifacts)[number];
+      outcome.artifacts.push(
+        item(a.fileName, a.format, a.framework, { size_bytes: w.size, sha256: w.sha256, path: w.path, ...(a.supporting ? { supporting: true } : {}) }),
+      );
+    }
+    outcome.artifacts.push(...failures);
+    if (failures.length > 0) {
+      outcome.status = 'failed';
+      outcome.error = { code: 'FORMAT_UNAVAILABLE', message: failures.map((f) => f.error).join('; '), hints: [] };
+    }
+    return { outcome, snapshots: built.snapshots, ...(written.length > 0 ? { publishedFile: definitionFile } : {}) };
+  } catch (error) {
+    outcome.status = 'failed';
+    outcome.error = errorOf(error);
+    outcome.artifacts = formatsOf(definition, options.formats).map((format) =>
+      item(`${definition.outputName}.${format}`, format, null, { status: 'failed', error: outcome.error!.message }),
+    );
+    return { outcome, snapshots: [] };
+  }
+}
+
+/** The run's browser: launched by the first format that needs it, shared by the rest of the run. */
+async function browserOf(session: RunSession): Promise<BrowserSession> {
+  if (!session.browser) {
+    const opened = openBrowser();
+    session.browser = { session: opened, close: async () => (await opened.catch(() => undefined))?.close() };
+  }
+  return session.browser.session;
 }
 
 function workspaceRelative(root: string, file: string): string {

@@ -14,7 +14,7 @@ export default class Render extends InfracastCommand {
 
 The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set SOURCE_DATE_EPOCH for byte-identical Markdown and JSON.
 
-Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment.`;
+Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment (e.g. no Chrome or Chromium for PDF; the reports that need none are still rendered).`;
 
   static override strict = false;
   static override args = {};
@@ -65,7 +65,10 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
       for (const r of result.reports.filter((x) => x.status === 'failed'))
         this.log(`::error file=${displayPath(r.file)}::${r.definition}: ${r.error?.message ?? 'failed'}`);
     }
-    if (!result.ok) process.exitCode = ExitCode.Failed;
+    if (result.environmentError) {
+      if (!this.jsonEnabled()) for (const hint of result.environmentError.hints) process.stderr.write(`  hint: ${hint}\n`);
+      process.exitCode = ExitCode.Environment;
+    } else if (!result.ok) process.exitCode = ExitCode.Failed;
     return result;
   }
 
