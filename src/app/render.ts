@@ -47,6 +47,11 @@ export interface RenderOptions {
   /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
   at?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Stops the run (Ctrl-C): the browser is closed at once, the report in progress fails, no further
+   * report is started; what was published stays, and the index and state are written.
+   */
+  signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
 }
 
@@ -85,6 +90,8 @@ export interface RenderResult {
   failed: number;
   history: { written: number; unchanged: number };
   poam?: 'written' | 'unchanged';
+  /** Ctrl-C stopped the run before every definition was rendered. */
+  interrupted?: boolean;
   /** Set when a report failed for want of something on the machine (no browser...): exit 3. */
   environmentError?: { code: string; message: string; hints: string[] };
 }
@@ -276,8 +283,14 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   };
   const items: IndexItem[] = [];
   const published: string[] = [];
+  const onAbort = (): void => void session.browser?.close();
+  options.signal?.addEventListener('abort', onAbort);
   try {
     for (const [index, definition] of definitions.entries()) {
+      if (options.signal?.aborted) {
+        result.interrupted = true;
+        break;
+      }
       emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index, total: definitions.length });
       const { outcome, snapshots, publishedFile } = await renderDefinition(session, definition);
       for (const snapshot of snapshots) result.history[await writeSnapshot(config.stateDir, snapshot)]++;
@@ -288,13 +301,14 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     }
   } finally {
     // The browser is closed whatever happened (a failed report, an exception, Ctrl-C).
+    options.signal?.removeEventListener('abort', onAbort);
     await session.browser?.close();
   }
 
   if (session.poam.used) result.poam = await writePoam(config.stateDir, session.poam.store);
   await updateIndex(outDir, published, items);
   result.failed = result.reports.filter((r) => r.status === 'failed').length;
-  result.ok = result.failed === 0;
+  result.ok = result.failed === 0 && !result.interrupted;
   // A missing browser or key is the environment's fault, not the report's: exit 3, as documented.
   const environment = result.reports.find((r) => r.error?.environment);
   if (environment?.error) result.environmentError = environment.error;

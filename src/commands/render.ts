@@ -46,6 +46,14 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
   async run(): Promise<RenderResult> {
     const { argv, flags } = await this.parse(Render);
     const progress = progressWriter(process.stderr, this.jsonEnabled());
+    // Ctrl-C: stop cleanly (close the browser, keep what was published, write the index); twice: now.
+    const interrupt = new AbortController();
+    const onSigint = (): void => {
+      if (interrupt.signal.aborted) process.exit(130);
+      process.stderr.write('\ninterrupted: closing the browser and writing the index (Ctrl-C again to quit at once)\n');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
     let result: RenderResult;
     try {
       result = await render({
@@ -54,9 +62,11 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.only ? { only: flags.only } : {}),
         ...(flags.at ? { at: flags.at } : {}),
+        signal: interrupt.signal,
         onEvent: (event) => progress.event(event),
       });
     } finally {
+      process.off('SIGINT', onSigint);
       progress.done();
     }
     if (!this.jsonEnabled()) this.printHuman(result);
@@ -65,7 +75,8 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
       for (const r of result.reports.filter((x) => x.status === 'failed'))
         this.log(`::error file=${displayPath(r.file)}::${r.definition}: ${r.error?.message ?? 'failed'}`);
     }
-    if (result.environmentError) {
+    if (result.interrupted) process.exitCode = 130;
+    else if (result.environmentError) {
       if (!this.jsonEnabled()) for (const hint of result.environmentError.hints) process.stderr.write(`  hint: ${hint}\n`);
       process.exitCode = ExitCode.Environment;
     } else if (!result.ok) process.exitCode = ExitCode.Failed;

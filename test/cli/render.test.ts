@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +16,7 @@ import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { runCli } from '../support/cli.js';
-import { examplesDir } from '../support/paths.js';
+import { binPath, examplesDir } from '../support/paths.js';
 import { makeWorkspace } from '../support/workspace.js';
 
 const EPOCH = String(Date.parse('2026-11-29T12:00:00Z') / 1000);
@@ -227,6 +229,30 @@ options:
     assert.deepEqual(far.meta.frameworks, ['far-52204-21']);
     assert.deepEqual(readdirSync(join(root, '.infracast', 'history', 'status')).sort(), ['far-52204-21', 'nist-800-171']);
     assert.match(result.stderr, /warning: no findings file matched findings\.sources/);
+  });
+
+  it('Ctrl-C stops after the report in progress: exit 130, what was published stays, the index is written', async () => {
+    const root = copyOfAcme();
+    try {
+      const child = spawn(process.execPath, [binPath, 'render', '--format', 'md'], { cwd: root, env: { ...process.env, ...env, GITHUB_ACTIONS: '' } });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        stderr += chunk;
+        // The first report is done: interrupt the run (the progress lines are plain: stderr is a pipe).
+        if (/\[1\/\d+\]/.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 130, stderr);
+      assert.match(stderr, /interrupted: closing the browser and writing the index/);
+      const index = JSON.parse(readFileSync(join(root, 'out', 'index.json'), 'utf8'));
+      const total = Number(/\[1\/(\d+)\]/.exec(stderr)![1]);
+      const rendered = new Set(index.items.map((i: { definition: string }) => i.definition));
+      assert.ok(rendered.size >= 1 && rendered.size < total, `${rendered.size} of ${total} definitions in the index`);
+      assert.equal(readdirSync(join(root, 'out')).filter((n) => n.startsWith('.')).length, 0, 'no staging folder left behind');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('an invalid workspace renders nothing and prints each problem at file:line:col', () => {
