@@ -2,7 +2,7 @@
  * Zips whose bytes depend only on their content (DESIGN.md "Rendering": sorted entries, a fixed
  * mtime): the evidence bundle and the DOCX package are both written through here.
  */
-import { zipSync } from 'fflate';
+import { deflateSync, inflateSync, zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 
 const DOS_EPOCH = Date.parse('1980-01-01T00:00:00Z');
@@ -46,4 +46,111 @@ export function deterministicZip(files: ReadonlyMap<string, Uint8Array>, generat
     zippable[path] = [files.get(path)!, { level: 6, mtime, os: 3, attrs: FILE_ATTRS }];
   }
   return zipInUtc(zippable);
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (ISO 3309), as zip headers carry it. */
+function crc32(data: Uint8Array): number {
+  crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xffffffff;
+  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** An entry with new content: deflated (method 8), its CRC and sizes set in both headers. */
+function rewritten(entry: { name: string; central: Uint8Array; local: Uint8Array }, change: (content: Uint8Array) => Uint8Array): typeof entry {
+  const localView = new DataView(entry.local.buffer, entry.local.byteOffset, entry.local.byteLength);
+  const method = localView.getUint16(8, true);
+  const headerLength = 30 + localView.getUint16(26, true) + localView.getUint16(28, true);
+  const stored = entry.local.subarray(headerLength);
+  const content = change(method === 8 ? inflateSync(stored) : stored);
+  const compressed = deflateSync(content, { level: 6 });
+  const local = new Uint8Array(headerLength + compressed.byteLength);
+  local.set(entry.local.subarray(0, headerLength));
+  local.set(compressed, headerLength);
+  const central = entry.central.slice();
+  for (const [bytes, at] of [
+    [local, 14],
+    [central, 16],
+  ] as const) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    view.setUint16(at - 6, 8, true);
+    view.setUint32(at, crc32(content), true);
+    view.setUint32(at + 4, compressed.byteLength, true);
+    view.setUint32(at + 8, content.byteLength, true);
+  }
+  return { name: entry.name, central, local };
+}
+
+/** generated_at (clamped as zipMtime) as a zip's DOS time and date fields, in UTC. */
+function dosDateTime(generatedAt: string): { time: number; date: number } {
+  const t = zipMtime(generatedAt);
+  return {
+    time: (t.getUTCHours() << 11) | (t.getUTCMinutes() << 5) | (t.getUTCSeconds() >> 1),
+    date: ((t.getUTCFullYear() - 1980) << 9) | ((t.getUTCMonth() + 1) << 5) | t.getUTCDate(),
+  };
+}
+
+/**
+ * A zip written by another library (docx packs its own) made deterministic without inflating and
+ * deflating it again: its entries' compressed bytes are copied in code-unit order of their paths,
+ * every local and central header with generated_at as its time. Handles what such writers produce:
+ * one disk, no zip64, sizes in the local headers (no data descriptors); anything else is refused.
+ * `rewrite` may replace the content of named entries (those are inflated and deflated again).
+ */
+export function canonicalZip(zip: Uint8Array, generatedAt: string, rewrite: Readonly<Record<string, (content: Uint8Array) => Uint8Array>> = {}): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = zip.byteLength - 22;
+  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip file: no end of central directory');
+  const count = view.getUint16(eocd + 10, true);
+  let at = view.getUint32(eocd + 16, true);
+  const entries: { name: string; central: Uint8Array; local: Uint8Array }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw new Error('zip: damaged central directory');
+    const flags = view.getUint16(at + 8, true);
+    const size = view.getUint32(at + 20, true);
+    const centralLength = 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    const offset = view.getUint32(at + 42, true);
+    if (flags & 0x8 || size === 0xffffffff || offset === 0xffffffff) throw new Error('zip: data descriptors and zip64 are not supported');
+    const localLength = 30 + view.getUint16(offset + 26, true) + view.getUint16(offset + 28, true) + size;
+    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + view.getUint16(at + 28, true)));
+    const entry = { name, central: zip.slice(at, at + centralLength), local: zip.slice(offset, offset + localLength) };
+    const change = rewrite[name];
+    entries.push(change ? rewritten(entry, change) : entry);
+    at += centralLength;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const { time, date } = dosDateTime(generatedAt);
+  const total = entries.reduce((n, e) => n + e.local.byteLength + e.central.byteLength, 0) + 22;
+  const out = new Uint8Array(total);
+  const outView = new DataView(out.buffer);
+  let offset = 0;
+  const offsets: number[] = [];
+  for (const e of entries) {
+    offsets.push(offset);
+    out.set(e.local, offset);
+    outView.setUint16(offset + 10, time, true);
+    outView.setUint16(offset + 12, date, true);
+    offset += e.local.byteLength;
+  }
+  const centralStart = offset;
+  entries.forEach((e, i) => {
+    out.set(e.central, offset);
+    outView.setUint16(offset + 12, time, true);
+    outView.setUint16(offset + 14, date, true);
+    outView.setUint32(offset + 42, offsets[i]!, true);
+    offset += e.central.byteLength;
+  });
+  outView.setUint32(offset, 0x06054b50, true);
+  outView.setUint16(offset + 8, entries.length, true);
+  outView.setUint16(offset + 10, entries.length, true);
+  outView.setUint32(offset + 12, offset - centralStart, true);
+  outView.setUint32(offset + 16, centralStart, true);
+  return out;
 }
