@@ -19,6 +19,7 @@ import type { ReportModel } from '../model/report-model.js';
 import { jsonRenderer } from '../renderers/json.js';
 import { markdownRenderer } from '../renderers/markdown.js';
 import type { BrowserSession, RenderContext, Renderer } from '../renderers/renderer.js';
+import { docxRenderer } from '../renderers/docx.js';
 import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
@@ -174,7 +175,7 @@ async function openBrowser(): Promise<BrowserSession & { close(): Promise<void> 
   throw new InfracastError('BROWSER_NOT_FOUND', 'no browser session is available in this build', { exitCode: ExitCode.Environment });
 }
 
-const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer, xlsx: xlsxRenderer };
+const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer, docx: docxRenderer, xlsx: xlsxRenderer };
 
 /** The formats of a definition on this run: its own, or the override where its type allows them. */
 function formatsOf(definition: OutputDefinition, override: readonly OutputFormat[] | undefined): OutputFormat[] {

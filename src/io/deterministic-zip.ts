@@ -1,8 +1,13 @@
 /**
  * Zips whose bytes depend only on their content (DESIGN.md "Rendering": sorted entries, a fixed
- * mtime): the evidence bundle and the DOCX package are both written through here.
+ * mtime): the evidence bundle is zipped here, and the packages exceljs and docx write are re-packed
+ * here (normaliseZip): entries sorted, one mtime, every entry re-deflated by fflate (pure JavaScript,
+ * so the same bytes on every Node version). Re-packing streams each entry in fixed 64 KiB blocks, so
+ * memory stays bounded by the compressed size (a 100 MB worksheet XML never exists whole).
  */
-import { deflateSync, inflateSync, zipSync } from 'fflate';
+import { crc32 } from 'node:zlib';
+import { Deflate, Inflate, inflateSync, zipSync } from 'fflate';
+import { InfracastError } from '../errors.js';
 import type { Zippable } from 'fflate';
 
 const DOS_EPOCH = Date.parse('1980-01-01T00:00:00Z');
@@ -48,109 +53,199 @@ export function deterministicZip(files: ReadonlyMap<string, Uint8Array>, generat
   return zipInUtc(zippable);
 }
 
-let crcTable: Uint32Array | undefined;
+const BLOCK = 64 * 1024;
 
-/** CRC-32 (ISO 3309), as zip headers carry it. */
-function crc32(data: Uint8Array): number {
-  crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
+interface SourceEntry {
+  name: string;
+  method: number;
+  crc: number;
+  size: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+interface PackedEntry {
+  name: Uint8Array;
+  crc: number;
+  size: number;
+  chunks: Uint8Array[];
+  compressedSize: number;
+}
+
+function malformed(detail: string): InfracastError {
+  return new InfracastError('INTERNAL', `zip re-packing: the writer's zip is malformed (${detail})`, {
+    hints: ['This is a bug in Infracast; please report it with the command you ran.'],
   });
-  let crc = 0xffffffff;
-  for (const byte of data) crc = crcTable[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** An entry with new content: deflated (method 8), its CRC and sizes set in both headers. */
-function rewritten(entry: { name: string; central: Uint8Array; local: Uint8Array }, change: (content: Uint8Array) => Uint8Array): typeof entry {
-  const localView = new DataView(entry.local.buffer, entry.local.byteOffset, entry.local.byteLength);
-  const method = localView.getUint16(8, true);
-  const headerLength = 30 + localView.getUint16(26, true) + localView.getUint16(28, true);
-  const stored = entry.local.subarray(headerLength);
-  const content = change(method === 8 ? inflateSync(stored) : stored);
-  const compressed = deflateSync(content, { level: 6 });
-  const local = new Uint8Array(headerLength + compressed.byteLength);
-  local.set(entry.local.subarray(0, headerLength));
-  local.set(compressed, headerLength);
-  const central = entry.central.slice();
-  for (const [bytes, at] of [
-    [local, 14],
-    [central, 16],
-  ] as const) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    view.setUint16(at - 6, 8, true);
-    view.setUint32(at, crc32(content), true);
-    view.setUint32(at + 4, compressed.byteLength, true);
-    view.setUint32(at + 8, content.byteLength, true);
+/** The entries of a zip, from its central directory (sizes there are exact even with data descriptors). */
+function centralDirectory(zip: Uint8Array): SourceEntry[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
-  return { name: entry.name, central, local };
+  if (eocd < 0) throw malformed('no end of central directory');
+  const count = view.getUint16(eocd + 10, true);
+  let at = view.getUint32(eocd + 16, true);
+  const entries: SourceEntry[] = [];
+  const decoder = new TextDecoder();
+  for (let i = 0; i < count; i++) {
+    if (view.getUint32(at, true) !== 0x02014b50) throw malformed(`central directory entry ${i}`);
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    const compressedSize = view.getUint32(at + 20, true);
+    const localOffset = view.getUint32(at + 42, true);
+    if (compressedSize === 0xffffffff || localOffset === 0xffffffff) throw malformed('zip64 entries are not expected');
+    entries.push({
+      name: decoder.decode(zip.subarray(at + 46, at + 46 + nameLength)).replace(/^\/+/, ''),
+      method: view.getUint16(at + 10, true),
+      crc: view.getUint32(at + 16, true),
+      size: view.getUint32(at + 24, true),
+      compressedSize,
+      localOffset,
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
 }
 
-/** generated_at (clamped as zipMtime) as a zip's DOS time and date fields, in UTC. */
-function dosDateTime(generatedAt: string): { time: number; date: number } {
-  const t = zipMtime(generatedAt);
+function dataOf(zip: Uint8Array, entry: SourceEntry): Uint8Array {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  if (view.getUint32(entry.localOffset, true) !== 0x04034b50) throw malformed(`local header of ${entry.name}`);
+  const start = entry.localOffset + 30 + view.getUint16(entry.localOffset + 26, true) + view.getUint16(entry.localOffset + 28, true);
+  return zip.subarray(start, start + entry.compressedSize);
+}
+
+/** Inflates one entry and deflates it again in fixed blocks; only compressed bytes are kept. */
+function repack(zip: Uint8Array, entry: SourceEntry, level: DeflateLevel | 'copy', change?: (content: Uint8Array) => Uint8Array): PackedEntry {
+  const name = new TextEncoder().encode(entry.name);
+  if (level === 'copy' && !change && entry.method === 8) {
+    // The writer's deflate output is kept as it is (it is pure JavaScript, the same on every Node).
+    const source = dataOf(zip, entry);
+    return { name, crc: entry.crc, size: entry.size, chunks: [source], compressedSize: source.length };
+  }
+  const packed: PackedEntry = { name, crc: 0, size: 0, chunks: [], compressedSize: 0 };
+  const deflate = new Deflate({ level: level === 'copy' ? 6 : level }, (chunk) => {
+    packed.chunks.push(chunk);
+    packed.compressedSize += chunk.length;
+  });
+  const block = new Uint8Array(BLOCK);
+  let filled = 0;
+  const take = (data: Uint8Array): void => {
+    packed.crc = crc32(data, packed.crc);
+    packed.size += data.length;
+    let offset = 0;
+    while (offset < data.length) {
+      const n = Math.min(BLOCK - filled, data.length - offset);
+      block.set(data.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      // fflate may keep a reference to the pushed block: push a copy.
+      if (filled === BLOCK) {
+        deflate.push(block.slice());
+        filled = 0;
+      }
+    }
+  };
+  const source = dataOf(zip, entry);
+  if (entry.method !== 0 && entry.method !== 8) throw malformed(`compression method ${entry.method} of ${entry.name}`);
+  // An entry whose content is rewritten is small (docx's document.xml): it is inflated whole.
+  if (change) take(change(entry.method === 8 ? inflateSync(source) : source));
+  else if (entry.method === 0) take(source);
+  else if (entry.method === 8) {
+    const inflate = new Inflate((chunk) => take(chunk));
+    for (let offset = 0; offset < source.length; offset += BLOCK) {
+      inflate.push(source.subarray(offset, Math.min(source.length, offset + BLOCK)), offset + BLOCK >= source.length);
+    }
+    if (source.length === 0) inflate.push(new Uint8Array(0), true);
+  }
+  deflate.push(block.slice(0, filled), true);
+  return packed;
+}
+
+/** generated_at (clamped as zipMtime) as a zip's DOS time and date fields, read in UTC. */
+function dosDateTime(instant: string): { time: number; date: number } {
+  const d = zipMtime(Number.isNaN(Date.parse(instant)) ? '1980-01-01T00:00:00Z' : instant);
   return {
-    time: (t.getUTCHours() << 11) | (t.getUTCMinutes() << 5) | (t.getUTCSeconds() >> 1),
-    date: ((t.getUTCFullYear() - 1980) << 9) | ((t.getUTCMonth() + 1) << 5) | t.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >> 1),
+    date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
   };
 }
 
+export type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
 /**
- * A zip written by another library (docx packs its own) made deterministic without inflating and
- * deflating it again: its entries' compressed bytes are copied in code-unit order of their paths,
- * every local and central header with generated_at as its time. Handles what such writers produce:
- * one disk, no zip64, sizes in the local headers (no data descriptors); anything else is refused.
- * `rewrite` may replace the content of named entries (those are inflated and deflated again).
+ * A zip written by another library (exceljs, docx), re-packed reproducibly: sorted entries, mtime
+ * `instant` (UTC, clamped to 1980..2099), Unix mode 0644, deflated by fflate at `level`, or with
+ * `'copy'` the writer's deflated bytes kept (only when that writer's deflate is itself pure
+ * JavaScript: docx's JSZip; exceljs's archiver uses Node's zlib, which changes between versions).
+ * `rewrite` may replace the content of named entries first (docx's random ids).
  */
-export function canonicalZip(zip: Uint8Array, generatedAt: string, rewrite: Readonly<Record<string, (content: Uint8Array) => Uint8Array>> = {}): Uint8Array {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let eocd = zip.byteLength - 22;
-  while (eocd >= 0 && view.getUint32(eocd, true) !== 0x06054b50) eocd--;
-  if (eocd < 0) throw new Error('not a zip file: no end of central directory');
-  const count = view.getUint16(eocd + 10, true);
-  let at = view.getUint32(eocd + 16, true);
-  const entries: { name: string; central: Uint8Array; local: Uint8Array }[] = [];
-  for (let i = 0; i < count; i++) {
-    if (view.getUint32(at, true) !== 0x02014b50) throw new Error('zip: damaged central directory');
-    const flags = view.getUint16(at + 8, true);
-    const size = view.getUint32(at + 20, true);
-    const centralLength = 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-    const offset = view.getUint32(at + 42, true);
-    if (flags & 0x8 || size === 0xffffffff || offset === 0xffffffff) throw new Error('zip: data descriptors and zip64 are not supported');
-    const localLength = 30 + view.getUint16(offset + 26, true) + view.getUint16(offset + 28, true) + size;
-    const name = new TextDecoder().decode(zip.subarray(at + 46, at + 46 + view.getUint16(at + 28, true)));
-    const entry = { name, central: zip.slice(at, at + centralLength), local: zip.slice(offset, offset + localLength) };
-    const change = rewrite[name];
-    entries.push(change ? rewritten(entry, change) : entry);
-    at += centralLength;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const { time, date } = dosDateTime(generatedAt);
-  const total = entries.reduce((n, e) => n + e.local.byteLength + e.central.byteLength, 0) + 22;
-  const out = new Uint8Array(total);
-  const outView = new DataView(out.buffer);
-  let offset = 0;
+export function normaliseZip(
+  zip: Uint8Array,
+  instant: string,
+  level: DeflateLevel | 'copy' = 6,
+  rewrite: Readonly<Record<string, (content: Uint8Array) => Uint8Array>> = {},
+): Uint8Array {
+  const entries = centralDirectory(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const { time, date } = dosDateTime(instant);
+  const packed = entries.map((entry) => repack(zip, entry, level, rewrite[entry.name]));
+  const localSize = packed.reduce((sum, p) => sum + 30 + p.name.length + p.compressedSize, 0);
+  const centralSize = packed.reduce((sum, p) => sum + 46 + p.name.length, 0);
+  if (localSize + centralSize > 0xffffffff) throw malformed('the workbook is larger than 4 GiB');
+  const out = new Uint8Array(localSize + centralSize + 22);
+  const view = new DataView(out.buffer);
+  let at = 0;
   const offsets: number[] = [];
-  for (const e of entries) {
-    offsets.push(offset);
-    out.set(e.local, offset);
-    outView.setUint16(offset + 10, time, true);
-    outView.setUint16(offset + 12, date, true);
-    offset += e.local.byteLength;
+  for (const p of packed) {
+    offsets.push(at);
+    view.setUint32(at, 0x04034b50, true);
+    view.setUint16(at + 4, 20, true); // version needed: 2.0 (deflate)
+    view.setUint16(at + 6, 0x0800, true); // names are UTF-8
+    view.setUint16(at + 8, 8, true);
+    view.setUint16(at + 10, time, true);
+    view.setUint16(at + 12, date, true);
+    view.setUint32(at + 14, p.crc >>> 0, true);
+    view.setUint32(at + 18, p.compressedSize, true);
+    view.setUint32(at + 22, p.size, true);
+    view.setUint16(at + 26, p.name.length, true);
+    view.setUint16(at + 28, 0, true);
+    out.set(p.name, at + 30);
+    at += 30 + p.name.length;
+    for (const chunk of p.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    p.chunks = [];
   }
-  const centralStart = offset;
-  entries.forEach((e, i) => {
-    out.set(e.central, offset);
-    outView.setUint16(offset + 12, time, true);
-    outView.setUint16(offset + 14, date, true);
-    outView.setUint32(offset + 42, offsets[i]!, true);
-    offset += e.central.byteLength;
-  });
-  outView.setUint32(offset, 0x06054b50, true);
-  outView.setUint16(offset + 8, entries.length, true);
-  outView.setUint16(offset + 10, entries.length, true);
-  outView.setUint32(offset + 12, offset - centralStart, true);
-  outView.setUint32(offset + 16, centralStart, true);
+  const centralStart = at;
+  for (const [i, p] of packed.entries()) {
+    view.setUint32(at, 0x02014b50, true);
+    view.setUint16(at + 4, (3 << 8) | 20, true); // made by Unix, spec 2.0
+    view.setUint16(at + 6, 20, true);
+    view.setUint16(at + 8, 0x0800, true);
+    view.setUint16(at + 10, 8, true);
+    view.setUint16(at + 12, time, true);
+    view.setUint16(at + 14, date, true);
+    view.setUint32(at + 16, p.crc >>> 0, true);
+    view.setUint32(at + 20, p.compressedSize, true);
+    view.setUint32(at + 24, p.size, true);
+    view.setUint16(at + 28, p.name.length, true);
+    // extra, comment, disk number start, internal attributes: 0
+    view.setUint32(at + 38, FILE_ATTRS >>> 0, true);
+    view.setUint32(at + 42, offsets[i]!, true);
+    out.set(p.name, at + 46);
+    at += 46 + p.name.length;
+  }
+  view.setUint32(at, 0x06054b50, true);
+  view.setUint16(at + 8, packed.length, true);
+  view.setUint16(at + 10, packed.length, true);
+  view.setUint32(at + 12, at - centralStart, true);
+  view.setUint32(at + 16, centralStart, true);
   return out;
 }

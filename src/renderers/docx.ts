@@ -20,7 +20,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
-import { canonicalZip } from '../io/deterministic-zip.js';
+import { normaliseZip } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
 import { isAttachmentName, markdownParser } from './markdown-parser.js';
 import type { BrowserSession, RenderContext, Renderer } from './renderer.js';
@@ -780,7 +780,7 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
   // docx zips with the clock's mtimes: its compressed entries are copied into a zip with sorted
   // entries and generated_at as every mtime (no second deflate of the whole: that cost a third of
   // the time), and the ids docx draws at random or from process-wide counters are renumbered.
-  return canonicalZip(packed, meta.generatedAt, stableIds(unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml']));
+  return normaliseZip(packed, meta.generatedAt, 'copy', stableIds(unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml']));
 }
 
 export const docxRenderer: Renderer = {

@@ -14,7 +14,7 @@
  * drained as rows are written (the loop yields to the event loop so archiver compresses as it goes).
  *
  * exceljs stamps the wall-clock time into every zip entry: the bytes are re-packed by
- * zip-normalise.ts (sorted entries, generated_at as mtime, fflate deflate), so the same model gives
+ * io/deterministic-zip.ts (sorted entries, generated_at as mtime, fflate deflate), so the same model gives
  * the same bytes. Workbook created/modified are meta.generatedAt.
  *
  * exceljs is imported on first use so that CLI start-up does not load it.
@@ -24,7 +24,7 @@ import type { Borders, DataValidation, Fill, Font, Style, Workbook, Worksheet } 
 import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel, Table } from '../model/report-model.js';
 import type { Renderer } from './renderer.js';
-import { normaliseZip } from './zip-normalise.js';
+import { normaliseZip } from '../io/deterministic-zip.js';
 
 type ColumnType = Table['columns'][number]['type'];
 type CellValue = string | number | Date | null;
