@@ -86,6 +86,7 @@ try {
   console.log(`pandoc -f markdown -t docx: ${ms(theirsMedian)} median of ${runs}`);
   const ratio = theirsMedian / oursMedian;
   console.log(`ratio: ours is ${ratio.toFixed(2)}x faster (target: at least 3x) ${ratio >= 3 ? 'ok' : 'BELOW TARGET'}`);
+  if (ratio < 3) process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -11,6 +11,12 @@
 //             is read from each child (process.resourceUsage().maxRSS at exit). Targets: within 2x
 //             of the baseline at 100k; peak RSS under 1 GB at 1M. BENCH_FINDINGS=0 skips this part;
 //             BENCH_FINDINGS_SIZES=100000 picks the sizes.
+//   renderers (issue 5), each script in its own child process, each against its own baseline
+//             measured in the same run: scripts/bench-pdf.js (the full SP 800-53 framework report to
+//             PDF within 2x of Chromium printing the same HTML once, launch included),
+//             scripts/bench-docx.js (DOCX at least 3x faster than pandoc on the same Markdown),
+//             scripts/bench-xlsx.js (render of the remediation report to XLSX over 100,000 findings
+//             under 600 MB peak RSS of the CLI process). BENCH_RENDER=0 skips them.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -80,6 +86,18 @@ if (process.env.BENCH_FINDINGS !== '0') {
     for (const size of sizes) failed = (await benchFindings(work, size)) || failed;
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+// ---- renderers ----
+if (process.env.BENCH_RENDER !== '0') {
+  for (const script of ['bench-pdf.js', 'bench-docx.js', 'bench-xlsx.js']) {
+    console.log(`renderers: ${script}`);
+    const result = spawnSync(process.execPath, [join(root, 'scripts', script)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const line of `${result.stdout}${result.stderr}`.trimEnd().split('\n')) console.log(`  ${line}`);
+    if (result.status !== 0) {
+      console.log(`  ${script}: exit ${result.status} (target missed or the run failed)`);
+      failed = true;
+    }
   }
 }
 process.exitCode = failed ? 1 : 0;
