@@ -154,9 +154,12 @@ export function prepareReport(model: ReportModel, ctx: RenderContext): PreparedR
         continue;
       }
     }
+    const inHeading = tokens[i - 1]?.type === 'heading_open';
     if (token.type === 'inline' && token.children) {
       token.children = token.children.flatMap((child) => {
-        if (child.type === 'text' || child.type === 'code_inline') return [breakableToken(child)];
+        // Not in headings: Chromium composes the outline's titles from the heading's inline
+        // elements and repeats the text of <span>/<wbr> runs (seen with Chromium 156).
+        if ((child.type === 'text' || child.type === 'code_inline') && !inHeading) return [breakableToken(child)];
         if (child.type !== 'image') return [child];
         const src = child.attrGet('src') ?? '';
         const uri = attachmentUri(src, ctx.attachments);
@@ -269,7 +272,7 @@ const STYLE = `
 @page { size: ${PAGE.width} ${PAGE.height}; margin: ${PAGE.top} ${PAGE.side} ${PAGE.bottom} ${PAGE.side}; }
 html { font-family: '${SANS}'; font-size: 10pt; line-height: 1.38; color: #1b1f24; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; }
-h2, h3, h4, h5, h6 { color: #14365d; line-height: 1.2; break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+h2, h3, h4, h5, h6 { color: #14365d; line-height: 1.2; break-after: avoid; page-break-after: avoid; }
 h2 { font-size: 16pt; font-weight: 700; margin: 20pt 0 8pt; padding-bottom: 3pt; border-bottom: 1.5pt solid #14365d; }
 h3 { font-size: 13pt; font-weight: 700; margin: 16pt 0 6pt; }
 h4 { font-size: 11pt; font-weight: 600; margin: 12pt 0 4pt; }

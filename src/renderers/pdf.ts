@@ -5,9 +5,10 @@
  * contents whose page numbers are read back from that outline, and Info metadata set from the
  * report (dates = generated_at, so SOURCE_DATE_EPOCH pins them) with pdf-lib.
  *
- * TOC page numbers are real: the first print's outline says on which page each heading landed;
- * the document is printed again with those numbers, and again (at most three prints in all) if
- * filling them in moved a heading.
+ * TOC page numbers are real: a first, untagged print says on which page each listed heading
+ * landed (the named destinations of the TOC's links); the document is printed again, tagged, with
+ * those numbers, its outline checked against them, and printed once more (at most three prints in
+ * all) if filling them in moved a heading.
  */
 import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { ExitCode, InfracastError } from '../errors.js';
@@ -44,41 +45,79 @@ export function headerFooter(model: ReportModel): Pick<PrintOptions, 'headerTemp
   };
 }
 
-/** Title and 1-based page of every outline item, depth first (the order of the headings). */
+/** Every outline item, depth first (the order of the headings). */
+function outlineItems(lib: PdfLib, doc: PDFDocument): PDFDict[] {
+  const { PDFDict: Dict, PDFName } = lib;
+  const items: PDFDict[] = [];
+  const visit = (first: PDFDict | undefined, depth: number): void => {
+    for (let item = first; item && items.length < 100_000 && depth < 16; item = item.lookupMaybe(PDFName.of('Next'), Dict)) {
+      items.push(item);
+      visit(item.lookupMaybe(PDFName.of('First'), Dict), depth + 1);
+    }
+  };
+  visit(doc.catalog.lookupMaybe(PDFName.of('Outlines'), Dict)?.lookupMaybe(PDFName.of('First'), Dict), 0);
+  return items;
+}
+
+/** Title and 1-based page of every outline item, depth first. */
 export function outlineEntries(lib: PdfLib, doc: PDFDocument): { title: string; page: number | undefined }[] {
   const { PDFArray, PDFDict: Dict, PDFName, PDFRef } = lib;
   const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
-  const entries: { title: string; page: number | undefined }[] = [];
-  const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), Dict);
-  const visit = (first: PDFDict | undefined): void => {
-    for (let item = first, guard = 0; item && guard < 100_000; item = item.lookupMaybe(PDFName.of('Next'), Dict), guard++) {
-      const titleObject = item.lookup(PDFName.of('Title'));
-      const title = titleObject && 'decodeText' in titleObject && typeof titleObject.decodeText === 'function' ? String(titleObject.decodeText()) : '';
-      let dest = item.lookup(PDFName.of('Dest'));
-      if (!dest) dest = item.lookupMaybe(PDFName.of('A'), Dict)?.lookup(PDFName.of('D'));
-      const target = dest instanceof PDFArray ? dest.get(0) : undefined;
-      entries.push({ title, page: target instanceof PDFRef ? pageOf.get(target.toString()) : undefined });
-      visit(item.lookupMaybe(PDFName.of('First'), Dict));
-    }
-  };
-  visit(outlines?.lookupMaybe(PDFName.of('First'), Dict));
-  return entries;
+  return outlineItems(lib, doc).map((item) => {
+    const titleObject = item.lookup(PDFName.of('Title'));
+    const title = titleObject && 'decodeText' in titleObject && typeof titleObject.decodeText === 'function' ? String(titleObject.decodeText()) : '';
+    const dest = item.lookup(PDFName.of('Dest')) ?? item.lookupMaybe(PDFName.of('A'), Dict)?.lookup(PDFName.of('D'));
+    const target = dest instanceof PDFArray ? dest.get(0) : undefined;
+    return { title, page: target instanceof PDFRef ? pageOf.get(target.toString()) : undefined };
+  });
 }
 
-const normalise = (text: string): string => text.replace(/\s+/g, ' ').trim();
+/**
+ * The outline's titles set to the headings' text. Chromium (156) composes each title from the
+ * heading's painted fragments and sometimes repeats them ("TrendTrend") when layout moved the
+ * heading to the next page; its outline lists the headings in document order, one item each.
+ */
+function fixOutlineTitles(lib: PdfLib, doc: PDFDocument, headings: readonly Heading[]): void {
+  const items = outlineItems(lib, doc);
+  if (items.length !== headings.length) return;
+  items.forEach((item, i) => item.set(lib.PDFName.of('Title'), lib.PDFHexString.fromText(headings[i]!.text)));
+}
 
-/** Page of each heading (by id), matching the outline to the headings in document order. */
-function headingPages(entries: { title: string; page: number | undefined }[], headings: Heading[]): Map<string, number> {
+/**
+ * Page of every named destination (1-based). Chromium makes one for each element an internal link
+ * points to, tagged or not: the TOC's links name every heading it lists, so an untagged first print
+ * (four times faster than a tagged one on a large report) already says where each heading is.
+ */
+export function destinationPages(lib: PdfLib, doc: PDFDocument): Map<string, number> {
+  const { PDFArray, PDFDict: Dict, PDFName, PDFRef } = lib;
+  const pageOf = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i + 1]));
   const pages = new Map<string, number>();
-  let cursor = 0;
-  for (const heading of headings) {
-    // Chromium lists every heading in order; searching forward also survives one it skipped.
-    const at = entries.findIndex((e, i) => i >= cursor && normalise(e.title) === normalise(heading.text));
-    if (at < 0) continue;
-    cursor = at + 1;
-    const page = entries[at]!.page;
-    if (page !== undefined) pages.set(heading.id, page);
-  }
+  const nameOf = (key: unknown): string | undefined =>
+    key && typeof key === 'object' && 'decodeText' in key && typeof key.decodeText === 'function'
+      ? String(key.decodeText())
+      : key instanceof PDFName
+        ? key.decodeText()
+        : undefined;
+  const add = (key: unknown, value: unknown): void => {
+    const resolved = value instanceof PDFRef ? doc.context.lookup(value) : value;
+    const array = resolved instanceof Dict ? resolved.lookup(PDFName.of('D')) : resolved;
+    const target = array instanceof PDFArray ? array.get(0) : undefined;
+    const name = nameOf(key);
+    const page = target instanceof PDFRef ? pageOf.get(target.toString()) : undefined;
+    if (name !== undefined && page !== undefined) pages.set(name, page);
+  };
+  // PDF 1.1 style: a /Dests dictionary in the catalog.
+  const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), Dict);
+  for (const [key, value] of dests?.entries() ?? []) add(key, value);
+  // PDF 1.2 style: the /Dests name tree of /Names.
+  const visit = (node: PDFDict | undefined, depth: number): void => {
+    if (!node || depth > 32) return;
+    const names = node.lookupMaybe(PDFName.of('Names'), PDFArray);
+    for (let i = 0; names && i + 1 < names.size(); i += 2) add(names.lookup(i), names.get(i + 1));
+    const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
+    for (let i = 0; kids && i < kids.size(); i++) visit(kids.lookupMaybe(i, Dict), depth + 1);
+  };
+  visit(doc.catalog.lookupMaybe(PDFName.of('Names'), Dict)?.lookupMaybe(PDFName.of('Dests'), Dict), 0);
   return pages;
 }
 
@@ -126,25 +165,34 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
   const options: PrintOptions = { format: 'Letter', displayHeaderFooter: true, outline: true, ...headerFooter(model) };
   const blocked: string[] = [];
   let pages: Map<string, number> | undefined;
+  const load = (bytes: Uint8Array) => lib.PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: lib.ParseSpeeds.Fastest });
   let doc: PDFDocument | undefined;
   let passes = 0;
   /** The numbers the last print carries. */
   let printedWith: Map<string, number> | undefined;
+  if (prepared.toc.length > 0) {
+    // First pass, untagged (the tagged structure is most of a large report's print time): the
+    // TOC's links make Chromium record where each listed heading is (named destinations).
+    passes++;
+    const first = await session.printPdf(documentHtml(prepared, ctx), { ...options, outline: false });
+    blocked.push(...first.blocked);
+    pages = destinationPages(lib, await load(first.pdf));
+  }
   while (passes < MAX_PASSES) {
     passes++;
     printedWith = pages;
     const printed = await session.printPdf(documentHtml(prepared, ctx, pages), options);
     blocked.push(...printed.blocked);
-    doc = await lib.PDFDocument.load(printed.pdf, { updateMetadata: false });
+    doc = await load(printed.pdf);
     if (prepared.toc.length === 0) break;
-    const found = headingPages(outlineEntries(lib, doc), prepared.toc);
-    // Printed with these numbers and every heading stayed where they say: done.
-    const stable = pages !== undefined && prepared.toc.every((h) => found.get(h.id) === pages!.get(h.id));
-    if (stable) break;
+    // Every listed heading where the TOC says (the named destinations of this print), or print again.
+    const found = destinationPages(lib, doc);
+    if (prepared.toc.every((h) => found.get(h.id) === pages?.get(h.id))) break;
     pages = found;
   }
+  fixOutlineTitles(lib, doc!, prepared.headings);
   setMetadata(doc!, model);
-  const pdf = await doc!.save({ useObjectStreams: false, updateFieldAppearances: false });
+  const pdf = await doc!.save({ useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity });
   for (const url of blocked) ctx.warn?.(`the PDF page tried to load ${url}: refused (a report loads nothing)`);
   for (const src of prepared.droppedImages) ctx.warn?.(`image ${src || '(empty)'} is not a file of the report: left out of the PDF`);
   return { pdf, blocked, droppedImages: prepared.droppedImages, passes, pageCount: doc!.getPageCount(), tocPages: printedWith ?? new Map() };
