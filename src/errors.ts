@@ -52,6 +52,8 @@ export type ErrorCode =
   | 'BROWSER_NOT_FOUND'
   /** One or more reports of a render failed (the others were rendered). */
   | 'RENDER_FAILED'
+  /** No Chrome or Chromium to print PDF with (CHROME_PATH unset or wrong, none in the usual places). */
+  | 'BROWSER_NOT_FOUND'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

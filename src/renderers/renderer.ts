@@ -1,4 +1,5 @@
 /** One renderer per format behind one interface (DESIGN.md "Rendering"). */
+import type { PrintOptions, PrintResult } from '../io/browser.js';
 import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 
@@ -9,6 +10,8 @@ import type { ReportModel } from '../model/report-model.js';
 export interface BrowserSession {
   /** A PNG of the SVG at `width` CSS pixels (device scale 2, transparent background). */
   rasteriseSvg(svg: string, width: number): Promise<Uint8Array>;
+  /** The HTML printed to PDF in an isolated page (no JavaScript, no requests); `blocked` lists what it tried to load. */
+  printPdf(html: string, options: PrintOptions): Promise<PrintResult>;
 }
 
 export interface RenderContext {
@@ -23,6 +26,8 @@ export interface RenderContext {
   attachments?: ReadonlyMap<string, Uint8Array>;
   /** The run's browser, launched on first call (undefined: no browser in this context). */
   browser?: () => Promise<BrowserSession>;
+  /** Something the reader should know that does not fail the report (e.g. a request the PDF page was refused). */
+  warn?: (message: string) => void;
 }
 
 export interface Renderer {

@@ -1,0 +1,302 @@
+/**
+ * The run's browser (DESIGN.md "Runtime"): Chrome or Chromium found on the system, never
+ * downloaded; puppeteer-core imported only when a report needs the browser (start-up stays light);
+ * one browser per run, launched on first use and always closed by the caller (try/finally, and on
+ * SIGINT/SIGTERM through withBrowserSession).
+ *
+ * Pages are isolated: JavaScript off, and every request but the document's own data: URIs is
+ * aborted and recorded, so a report can never fetch, or leak to, anything (DESIGN.md "Rendering":
+ * "The PDF page loads nothing from the network").
+ */
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, InfracastError } from '../errors.js';
+
+/** Where Chrome or Chromium usually is, in the order tried after CHROME_PATH / PUPPETEER_EXECUTABLE_PATH. */
+export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
+  if (platform === 'darwin') {
+    return [
+      '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+      '/Applications/Chromium.app/Contents/MacOS/Chromium',
+      join(homedir(), 'Applications/Google Chrome.app/Contents/MacOS/Google Chrome'),
+      join(homedir(), 'Applications/Chromium.app/Contents/MacOS/Chromium'),
+    ];
+  }
+  if (platform === 'win32') {
+    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter((r): r is string => Boolean(r));
+    return roots.flatMap((r) => [join(r, 'Google/Chrome/Application/chrome.exe'), join(r, 'Chromium/Application/chrome.exe')]);
+  }
+  return [
+    // Debian's package (a launcher script that execs /usr/lib/chromium/chromium: it works headless).
+    '/usr/bin/chromium',
+    '/usr/bin/google-chrome-stable',
+    '/usr/bin/google-chrome',
+    // GitHub's Ubuntu runners ship Google Chrome here (and link it as google-chrome).
+    '/opt/google/chrome/chrome',
+    '/usr/lib/chromium/chromium',
+    // Last: on Ubuntu this is usually the snap shim, which is rejected below.
+    '/usr/bin/chromium-browser',
+  ];
+}
+
+/**
+ * Ubuntu's `chromium-browser` (and `chromium`) packages are shims that run the snap. The snap's
+ * confinement cannot reach puppeteer's temporary profile and pipes, so it fails to start headless
+ * (or hangs): a snap is skipped, and named in the error so the user knows why it was not used.
+ */
+export function isSnapShim(path: string): boolean {
+  try {
+    if (realpathSync(path).includes('/snap/')) return true;
+    const size = statSync(path).size;
+    if (size > 64 * 1024) return false; // a real browser binary, not a script
+    const text = readFileSync(path, 'latin1');
+    return text.startsWith('#!') && /\/snap\/|snap install|requires the chromium snap/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface BrowserDiscovery {
+  env?: NodeJS.ProcessEnv;
+  /** Locations to try after the environment variables (default: browserCandidates()). Tests inject their own. */
+  candidates?: readonly string[];
+}
+
+const INSTALL_HINTS = [
+  'Install Chromium or Google Chrome: `sudo apt-get install chromium` (Debian), `brew install --cask google-chrome` (macOS); on Ubuntu use Google Chrome, not the chromium snap.',
+  'Or point CHROME_PATH at a Chrome or Chromium executable: CHROME_PATH=/path/to/chrome infracast render ...',
+];
+
+/** The browser executable to use, or BROWSER_NOT_FOUND (exit 3) saying what was tried. */
+export function findBrowser(options: BrowserDiscovery = {}): string {
+  const env = options.env ?? process.env;
+  const tried: string[] = [];
+  for (const name of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'] as const) {
+    const value = env[name];
+    if (!value) continue;
+    if (executable(value) && !isSnapShim(value)) return value;
+    tried.push(`${name}=${value} (${isSnapShim(value) ? 'a snap, which cannot run headless here' : 'not an executable file'})`);
+  }
+  for (const candidate of options.candidates ?? browserCandidates()) {
+    if (!executable(candidate)) continue;
+    if (isSnapShim(candidate)) {
+      tried.push(`${candidate} (a snap shim, which cannot run headless here)`);
+      continue;
+    }
+    return candidate;
+  }
+  throw new InfracastError(
+    'BROWSER_NOT_FOUND',
+    `no Chrome or Chromium found for PDF rendering${tried.length ? `; tried ${tried.join(', ')}` : ''} (Infracast never downloads a browser)`,
+    { exitCode: ExitCode.Environment, hints: INSTALL_HINTS },
+  );
+}
+
+/** What Chromium's printToPDF is given (CSS pixels and inches are Chromium's units). */
+export interface PrintOptions {
+  /** Page size; margins come from the document's @page rule (preferCSSPageSize). */
+  format?: 'Letter' | 'A4';
+  displayHeaderFooter?: boolean;
+  headerTemplate?: string;
+  footerTemplate?: string;
+  /** Tagged PDF with an outline from the headings. */
+  outline?: boolean;
+}
+
+export interface PrintResult {
+  pdf: Uint8Array;
+  /** URLs the page tried to load and was refused (the caller warns about them). */
+  blocked: string[];
+}
+
+/** puppeteer-core, loaded on first use only (a static import, even of types, is kept off the start-up path). */
+const loadPuppeteer = async () => (await import('puppeteer-core')).default;
+type Puppeteer = Awaited<ReturnType<typeof loadPuppeteer>>;
+type Browser = Awaited<ReturnType<Puppeteer['launch']>>;
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+
+/** At most this many pages at once: each holds a whole report's layout, and the runners have 2 cores. */
+const MAX_PAGES = 2;
+const TIMEOUT_MS = 120_000;
+
+/**
+ * One browser for a run. Nothing starts until the first print or rasterisation; `close()` is
+ * idempotent and must be called (withBrowserSession does it, also on SIGINT/SIGTERM).
+ */
+export class BrowserSession {
+  private launching: Promise<Browser> | undefined;
+  private browser: Browser | undefined;
+  private closed = false;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Every URL refused so far in this session. */
+  readonly blocked: string[] = [];
+
+  constructor(private readonly discovery: BrowserDiscovery = {}) {}
+
+  /** The executable that will be (or was) launched: discovery errors surface before any work. */
+  executablePath(): string {
+    return findBrowser(this.discovery);
+  }
+
+  private async launch(): Promise<Browser> {
+    if (this.closed) throw new Error('the browser session is closed');
+    this.launching ??= (async () => {
+      const executablePath = findBrowser(this.discovery);
+      const puppeteer = await loadPuppeteer();
+      const browser = await puppeteer.launch({
+        executablePath,
+        headless: true,
+        // A pipe, not a debugging port: nothing listens on the machine, and the browser exits with us.
+        pipe: true,
+        // Our own handlers close the browser and let the render use case finish its clean-up.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        timeout: 60_000,
+        // The sandbox cannot start as root (containers, CI); elsewhere it stays on.
+        args: [
+          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--no-first-run',
+          '--no-default-browser-check',
+          '--disable-extensions',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--font-render-hinting=none',
+        ],
+      });
+      this.browser = browser;
+      return browser;
+    })();
+    return this.launching;
+  }
+
+  /** A page with JavaScript off and every request but data: URIs refused, for the length of `use`. */
+  private async withPage<T>(use: (page: Page, blocked: string[]) => Promise<T>): Promise<T> {
+    while (this.active >= MAX_PAGES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    let page: Page | undefined;
+    try {
+      const browser = await this.launch();
+      page = await browser.newPage();
+      page.setDefaultTimeout(TIMEOUT_MS);
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      const blocked: string[] = [];
+      page.on('request', (request) => {
+        const url = request.url();
+        if (url.startsWith('data:') || url === 'about:blank') {
+          void request.continue().catch(() => undefined);
+          return;
+        }
+        blocked.push(url);
+        this.blocked.push(url);
+        void request.abort('blockedbyclient').catch(() => undefined);
+      });
+      return await use(page, blocked);
+    } finally {
+      await page?.close().catch(() => undefined);
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** The HTML document printed to PDF; `blocked` lists what it tried to load (all of it refused). */
+  async printPdf(html: string, options: PrintOptions = {}): Promise<PrintResult> {
+    return this.withPage(async (page, blocked) => {
+      // setContent writes the document into about:blank: there is no URL to navigate to, hence
+      // nothing for a relative reference to resolve against but about:blank (refused above).
+      await page.setContent(html, { waitUntil: 'load', timeout: TIMEOUT_MS });
+      await page.emulateMediaType('print');
+      const pdf = await page.pdf({
+        ...(options.format ? { format: options.format } : {}),
+        preferCSSPageSize: true,
+        printBackground: true,
+        displayHeaderFooter: options.displayHeaderFooter ?? false,
+        headerTemplate: options.headerTemplate ?? '<span></span>',
+        footerTemplate: options.footerTemplate ?? '<span></span>',
+        outline: options.outline ?? false,
+        tagged: options.outline ?? false,
+        timeout: TIMEOUT_MS,
+      });
+      return { pdf: new Uint8Array(pdf), blocked: [...blocked] };
+    });
+  }
+
+  /** A PNG of the SVG at `width` CSS pixels, device scale 2, transparent background. */
+  async rasteriseSvg(svg: string, width: number): Promise<Uint8Array> {
+    return this.withPage(async (page) => {
+      const src = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+      await page.setViewport({ width: Math.max(1, Math.ceil(width)), height: 10, deviceScaleFactor: 2 });
+      await page.setContent(
+        `<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent}img{display:block;width:${width}px;height:auto}</style></head><body><img src="${src}" alt=""></body></html>`,
+        { waitUntil: 'load' },
+      );
+      const image = await page.$('img');
+      if (!image) throw new Error('the SVG did not load');
+      const png = await image.screenshot({ type: 'png', omitBackground: true });
+      return new Uint8Array(png);
+    });
+  }
+
+  /** Closes the browser (idempotent; safe before launch and while a launch is under way). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const browser = this.browser ?? (await this.launching?.catch(() => undefined));
+    this.browser = undefined;
+    if (!browser) return;
+    await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => undefined);
+    // A browser that did not close in time (or at all) is killed: a run never leaves Chromium behind.
+    const child = browser.process();
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  /** Synchronous last resort for signal handlers: kills the browser process at once. */
+  kill(): void {
+    this.closed = true;
+    const child = this.browser?.process();
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** A session that launches on first use. */
+export function openBrowserSession(discovery: BrowserDiscovery = {}): BrowserSession {
+  return new BrowserSession(discovery);
+}
+
+/**
+ * Runs `use` with a browser session and closes it whatever happens: on return, on a throw, and on
+ * SIGINT/SIGTERM (the browser is killed, then the signal is raised again so the process ends as it
+ * would have: exit 130 for Ctrl-C). This is what the render use case wraps its loop in.
+ */
+export async function withBrowserSession<T>(use: (session: BrowserSession) => Promise<T>, discovery: BrowserDiscovery = {}): Promise<T> {
+  const session = openBrowserSession(discovery);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    session.kill();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await use(session);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await session.close();
+  }
+}
