@@ -20,6 +20,8 @@ import { jsonRenderer } from '../renderers/json.js';
 import { markdownRenderer } from '../renderers/markdown.js';
 import type { BrowserSession, RenderContext, Renderer } from '../renderers/renderer.js';
 import { docxRenderer } from '../renderers/docx.js';
+import { pdfRenderer } from '../renderers/pdf.js';
+import { openBrowserSession } from '../io/browser.js';
 import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
@@ -167,15 +169,13 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   },
 };
 
-/**
- * Opens the run's browser. Placeholder until the PDF renderer's browser module lands: there is no
- * format needing one yet, so this is unreachable through render().
- */
-async function openBrowser(): Promise<BrowserSession & { close(): Promise<void> }> {
-  throw new InfracastError('BROWSER_NOT_FOUND', 'no browser session is available in this build', { exitCode: ExitCode.Environment });
-}
-
-const RENDERERS: Partial<Record<OutputFormat, Renderer>> = { md: markdownRenderer, json: jsonRenderer, docx: docxRenderer, xlsx: xlsxRenderer };
+const RENDERERS: Partial<Record<OutputFormat, Renderer>> = {
+  md: markdownRenderer,
+  json: jsonRenderer,
+  pdf: pdfRenderer,
+  docx: docxRenderer,
+  xlsx: xlsxRenderer,
+};
 
 /** The formats of a definition on this run: its own, or the override where its type allows them. */
 function formatsOf(definition: OutputDefinition, override: readonly OutputFormat[] | undefined): OutputFormat[] {
@@ -400,6 +400,8 @@ async function renderDefinition(
       templatesDir: config.templatesDir,
       attachments,
       browser: () => browserOf(session),
+      // Blocked requests and dropped images: the report is rendered without them, and says so.
+      warn: (message) => outcome.warnings.push(message),
     };
     const failures: IndexItem[] = [];
     for (const { fileStem, model } of built.reports) {
@@ -444,8 +446,9 @@ async function renderDefinition(
 /** The run's browser: launched by the first format that needs it, shared by the rest of the run. */
 async function browserOf(session: RunSession): Promise<BrowserSession> {
   if (!session.browser) {
-    const opened = openBrowser();
-    session.browser = { session: opened, close: async () => (await opened.catch(() => undefined))?.close() };
+    // Nothing is launched until the first print or rasterisation; discovery errors surface then (exit 3).
+    const opened = openBrowserSession();
+    session.browser = { session: Promise.resolve(opened), close: () => opened.close() };
   }
   return session.browser.session;
 }

@@ -20,13 +20,13 @@ import { renderMarkdown } from '../../src/renderers/markdown.js';
 import type { RenderContext } from '../../src/renderers/renderer.js';
 import { acme, acmeReports, acmeRun, AT } from '../support/acme-reports.js';
 import type { AcmeReport } from '../support/acme-reports.js';
-import { launchTestBrowser } from '../support/chromium.js';
-import type { TestBrowser } from '../support/chromium.js';
+import { openBrowserSession } from '../../src/io/browser.js';
+import type { BrowserSession } from '../../src/io/browser.js';
 import { findTool, libreOfficeToPdf, requireTool } from '../support/tools.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 let reports: AcmeReport[] = [];
-let browser: TestBrowser | undefined;
+let browser: BrowserSession | undefined;
 const rendered = new Map<string, Uint8Array>();
 
 function ctxOf(report: AcmeReport, withBrowser = true): RenderContext {
@@ -86,7 +86,8 @@ describe('DOCX renderer on examples/acme (real Chromium and LibreOffice)', () =>
   before(async () => {
     reports = acmeReports(await acmeRun());
     const chromium = findTool(...CHROMIUM);
-    if (chromium) browser = await launchTestBrowser(chromium);
+    // The real run browser (src/io/browser.ts), found the way render finds it.
+    if (chromium) browser = openBrowserSession({ env: { CHROME_PATH: chromium } });
     for (const r of reports) rendered.set(r.name, await docxRenderer.render(r.model, ctxOf(r)));
   });
   after(async () => {
