@@ -85,7 +85,16 @@ export function findBrowser(options: BrowserDiscovery = {}): string {
     const value = env[name];
     if (!value) continue;
     if (executable(value) && !isSnapShim(value)) return value;
-    tried.push(`${name}=${value} (${isSnapShim(value) ? 'a snap, which cannot run headless here' : 'not an executable file'})`);
+    // A browser named explicitly is the one wanted (a pinned version, reproducible PDFs): never
+    // fall back silently to another one.
+    throw new InfracastError(
+      'BROWSER_NOT_FOUND',
+      `${name}=${value} is ${isSnapShim(value) ? 'a snap, which cannot run headless here' : 'not an executable file'}`,
+      {
+        exitCode: ExitCode.Environment,
+        hints: [`Point ${name} at a Chrome or Chromium executable, or unset it to use the usual locations.`, INSTALL_HINTS[0]!],
+      },
+    );
   }
   for (const candidate of options.candidates ?? browserCandidates()) {
     if (!executable(candidate)) continue;

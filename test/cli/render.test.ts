@@ -255,6 +255,20 @@ options:
     }
   });
 
+  it('no browser for a PDF: exit 3 with BROWSER_NOT_FOUND and the fix, after rendering what needs none', () => {
+    const root = makeWorkspace({
+      'reports/gap.yaml': 'type: gap\nframework: nist-800-53\nbaseline: low\nformats: [md, pdf]\n',
+      'reports/rem.yaml': 'type: remediation\nformat: md\n',
+    });
+    const result = runCli(['render'], { cwd: root, env: { ...env, CHROME_PATH: '/nowhere/chrome' } });
+    assert.equal(result.status, 3, result.stderr);
+    assert.match(result.stdout + result.stderr, /CHROME_PATH=\/nowhere\/chrome is not an executable file/);
+    assert.match(result.stderr, /hint: Point CHROME_PATH at a Chrome or Chromium executable/);
+    assert.ok(existsSync(join(root, 'out', 'rem', 'rem.md')), 'the report needing no browser is rendered');
+    // A definition is published whole or not at all: its md waits for its pdf.
+    assert.ok(!existsSync(join(root, 'out', 'gap')), 'nothing of the definition whose pdf failed');
+  });
+
   it('an invalid workspace renders nothing and prints each problem at file:line:col', () => {
     const root = makeWorkspace({ 'reports/gap.yaml': GAP.replace('type: gap', 'type: gapp') });
     const result = runCli(['render'], { cwd: root, env });

@@ -30,7 +30,9 @@ describe('browser discovery', () => {
     const b = fake('chrome-b', '#!/bin/sh\nexec true\n');
     assert.equal(findBrowser({ env: { CHROME_PATH: a, PUPPETEER_EXECUTABLE_PATH: b }, candidates: [] }), a);
     assert.equal(findBrowser({ env: { PUPPETEER_EXECUTABLE_PATH: b }, candidates: [a] }), b);
-    assert.equal(findBrowser({ env: { CHROME_PATH: join(dir, 'missing') }, candidates: [join(dir, 'nope'), b] }), b);
+    // A browser named explicitly but missing is an error, never a silent fall-back to another one.
+    assert.throws(() => findBrowser({ env: { CHROME_PATH: join(dir, 'missing') }, candidates: [b] }), /CHROME_PATH=.*missing is not an executable file/);
+    assert.equal(findBrowser({ env: {}, candidates: [join(dir, 'nope'), b] }), b);
     assert.ok(browserCandidates('linux').includes('/usr/bin/chromium'));
     assert.ok(browserCandidates('darwin').some((c) => c.includes('Google Chrome.app')));
   });
