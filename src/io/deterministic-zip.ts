@@ -122,7 +122,7 @@ function dataOf(zip: Uint8Array, entry: SourceEntry): Uint8Array {
 }
 
 /** Inflates one entry and deflates it again in fixed blocks; only compressed bytes are kept. */
-function repack(zip: Uint8Array, entry: SourceEntry, level: DeflateLevel | 'copy', change?: (content: Uint8Array) => Uint8Array): PackedEntry {
+function repack(zip: Uint8Array, entry: SourceEntry, level: DeflateLevel | 'copy', change?: Rewrite): PackedEntry {
   const name = new TextEncoder().encode(entry.name);
   if (level === 'copy' && !change && entry.method === 8) {
     // The writer's deflate output is kept as it is (it is pure JavaScript, the same on every Node).
@@ -155,7 +155,8 @@ function repack(zip: Uint8Array, entry: SourceEntry, level: DeflateLevel | 'copy
   const source = dataOf(zip, entry);
   if (entry.method !== 0 && entry.method !== 8) throw malformed(`compression method ${entry.method} of ${entry.name}`);
   // An entry whose content is rewritten is small (docx's document.xml): it is inflated whole.
-  if (change) take(change(entry.method === 8 ? inflateSync(source) : source));
+  if (change instanceof Uint8Array) take(change);
+  else if (change) take(change(entry.method === 8 ? inflateSync(source) : source));
   else if (entry.method === 0) take(source);
   else if (entry.method === 8) {
     const inflate = new Inflate((chunk) => take(chunk));
@@ -179,19 +180,18 @@ function dosDateTime(instant: string): { time: number; date: number } {
 
 export type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
+/** A new content for an entry: computed from the old one, or given outright (the old one then never inflated here). */
+export type Rewrite = ((content: Uint8Array) => Uint8Array) | Uint8Array;
+
 /**
  * A zip written by another library (exceljs, docx), re-packed reproducibly: sorted entries, mtime
  * `instant` (UTC, clamped to 1980..2099), Unix mode 0644, deflated by fflate at `level`, or with
  * `'copy'` the writer's deflated bytes kept (only when that writer's deflate is itself pure
  * JavaScript: docx's JSZip; exceljs's archiver uses Node's zlib, which changes between versions).
- * `rewrite` may replace the content of named entries first (docx's random ids).
+ * `rewrite` may replace the content of named entries first (docx's random ids), by a function of
+ * the old content or by the new content itself.
  */
-export function normaliseZip(
-  zip: Uint8Array,
-  instant: string,
-  level: DeflateLevel | 'copy' = 6,
-  rewrite: Readonly<Record<string, (content: Uint8Array) => Uint8Array>> = {},
-): Uint8Array {
+export function normaliseZip(zip: Uint8Array, instant: string, level: DeflateLevel | 'copy' = 6, rewrite: Readonly<Record<string, Rewrite>> = {}): Uint8Array {
   const entries = centralDirectory(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const { time, date } = dosDateTime(instant);
   const packed = entries.map((entry) => repack(zip, entry, level, rewrite[entry.name]));

@@ -17,10 +17,11 @@
  */
 import type * as Docx from 'docx';
 import type Token from 'markdown-it/lib/token.mjs';
+import { randomUUID } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
-import { normaliseZip } from '../io/deterministic-zip.js';
+import { normaliseZip, type Rewrite } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
 import { isAttachmentName, markdownParser } from './markdown-parser.js';
 import type { BrowserSession, RenderContext, Renderer } from './renderer.js';
@@ -131,6 +132,52 @@ export function columnWidths(rows: string[][], total: number, charTwips = CHAR_T
   return floored;
 }
 
+/** Characters XML 1.0 cannot hold (C0 controls but tab and line ends, lone surrogates, U+FFFE and U+FFFF). */
+const NOT_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Text for an XML element or attribute value: escaped, and stripped of what XML 1.0 cannot hold. */
+function xmlEscape(text: string): string {
+  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+const EMPHASIS: Record<string, ['bold' | 'italics' | 'strike', number]> = {
+  strong_open: ['bold', 1],
+  strong_close: ['bold', -1],
+  em_open: ['italics', 1],
+  em_close: ['italics', -1],
+  s_open: ['strike', 1],
+  s_close: ['strike', -1],
+};
+
+/** Counts an emphasis token's opening or closing; false for any other token. */
+function countEmphasis(emphasis: Record<'bold' | 'italics' | 'strike', number>, type: string): boolean {
+  const change = EMPHASIS[type];
+  if (change) emphasis[change[0]] += change[1];
+  return change !== undefined;
+}
+
+const SIMPLE_INLINES = new Set(['text', 'code_inline', 'softbreak', 'hardbreak', ...Object.keys(EMPHASIS)]);
+
+/** Whether an inline holds only what Walker.inlineXml writes: text, emphasis, code, breaks and links that are internal or dead (no image, no external link). */
+function simpleInlines(inline: Token | undefined, target: (href: string) => { anchor?: string; link?: string } | undefined): boolean {
+  return (inline?.children ?? []).every((c) => {
+    if (c.type === 'link_open') return target(c.attrGet('href') ?? '')?.link === undefined;
+    return c.type === 'link_close' || SIMPLE_INLINES.has(c.type);
+  });
+}
+
+/** Each table's placeholder paragraph replaced by the table's XML. */
+function spliceTables(documentXml: string, marker: string, tables: readonly string[]): string {
+  let spliced = 0;
+  const out = documentXml.replace(new RegExp(`<w:p><w:r><w:t xml:space="preserve">${marker}(\\d+)</w:t></w:r></w:p>`, 'g'), (_m, n: string) => {
+    spliced++;
+    return tables[Number(n)]!;
+  });
+  if (spliced !== tables.length) throw new Error(`DOCX: ${spliced} of ${tables.length} table placeholders found in document.xml`);
+  return out;
+}
+
 interface Images {
   /** PNG fallbacks of SVG attachments, by attachment name. */
   fallbacks: Map<string, Uint8Array>;
@@ -141,6 +188,13 @@ class Walker {
   private readonly anchors = new Map<string, string>();
   private orderedLists = 0;
   private drawings = 0;
+  /**
+   * Tables written as WordprocessingML here (see table): docx gets a placeholder paragraph naming
+   * each by its index, replaced by the table's XML in the written document.xml (spliceTables).
+   */
+  readonly tables: string[] = [];
+  /** The placeholders' text: a random prefix no document text can hold, so never part of the output. */
+  readonly marker = `INFRACASTTABLE${randomUUID().replace(/-/g, '')}N`;
 
   constructor(
     private readonly d: D,
@@ -167,9 +221,7 @@ class Walker {
   inlines(token: Token | undefined, base: Docx.IRunOptions = {}, imageBox = { width: TEXT_WIDTH_PX, height: 560 }): Inline[] {
     const { d } = this;
     const out: Inline[] = [];
-    let bold = 0;
-    let italics = 0;
-    let strike = 0;
+    const emphasis = { bold: 0, italics: 0, strike: 0 };
     let link: { href: string; runs: Inline[]; live: boolean } | undefined;
     const push = (...children: Inline[]): void => {
       if (link) link.runs.push(...children);
@@ -179,13 +231,14 @@ class Walker {
       new d.TextRun({
         ...base,
         text,
-        ...(bold ? { bold: true } : {}),
-        ...(italics ? { italics: true } : {}),
-        ...(strike ? { strike: true } : {}),
+        ...(emphasis.bold ? { bold: true } : {}),
+        ...(emphasis.italics ? { italics: true } : {}),
+        ...(emphasis.strike ? { strike: true } : {}),
         ...(link?.live ? { style: 'Hyperlink' } : {}),
         ...extra,
       });
     for (const child of token?.children ?? []) {
+      if (countEmphasis(emphasis, child.type)) continue;
       switch (child.type) {
         case 'text':
           if (child.content) push(run(child.content));
@@ -198,24 +251,6 @@ class Walker {
           break;
         case 'hardbreak':
           push(new d.TextRun({ ...base, break: 1 }));
-          break;
-        case 'strong_open':
-          bold++;
-          break;
-        case 'strong_close':
-          bold--;
-          break;
-        case 'em_open':
-          italics++;
-          break;
-        case 'em_close':
-          italics--;
-          break;
-        case 's_open':
-          strike++;
-          break;
-        case 's_close':
-          strike--;
           break;
         case 'link_open': {
           const href = child.attrGet('href') ?? '';
@@ -308,8 +343,59 @@ class Walker {
     });
   }
 
+  /**
+   * The runs of a simple inline (see simpleInlines) as the XML docx writes for what inlines() builds
+   * of it: a run per text, emphasis as run properties, an internal link as a w:hyperlink.
+   */
+  private inlineXml(token: Token | undefined): string {
+    let out = '';
+    const emphasis = { bold: 0, italics: 0, strike: 0 };
+    let link: { anchor: string | undefined; runs: string } | undefined;
+    const run = (text: string, code = false): void => {
+      const props =
+        (link?.anchor ? '<w:rStyle w:val="Hyperlink"/>' : '') +
+        (code ? `<w:rFonts w:ascii="${MONO}" w:cs="${MONO}" w:eastAsia="${MONO}" w:hAnsi="${MONO}"/>` : '') +
+        (emphasis.bold ? '<w:b/><w:bCs/>' : '') +
+        (emphasis.italics ? '<w:i/><w:iCs/>' : '') +
+        (emphasis.strike ? '<w:strike/>' : '') +
+        (code ? '<w:sz w:val="19"/><w:szCs w:val="19"/>' : '');
+      const xml = `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ''}<w:t xml:space="preserve">${xmlEscape(text)}</w:t></w:r>`;
+      if (link) link.runs += xml;
+      else out += xml;
+    };
+    for (const child of token?.children ?? []) {
+      if (countEmphasis(emphasis, child.type)) continue;
+      switch (child.type) {
+        case 'text':
+          if (child.content) run(child.content);
+          break;
+        case 'code_inline':
+          run(child.content, true);
+          break;
+        case 'softbreak':
+          run(' ');
+          break;
+        case 'hardbreak':
+          if (link) link.runs += '<w:r><w:br/></w:r>';
+          else out += '<w:r><w:br/></w:r>';
+          break;
+        case 'link_open':
+          link = { anchor: this.target(child.attrGet('href') ?? '')?.anchor, runs: '' };
+          break;
+        case 'link_close':
+          if (!link) break;
+          out += link.anchor ? `<w:hyperlink w:history="1" w:anchor="${xmlEscape(link.anchor)}">${link.runs}</w:hyperlink>` : link.runs;
+          link = undefined;
+          break;
+        default:
+          break;
+      }
+    }
+    return link ? out + link.runs : out;
+  }
+
   /** One table; the first row repeats on every page, no row splits across pages. */
-  table(tokens: Token[], start: number, end: number, cover: boolean): Docx.Table {
+  table(tokens: Token[], start: number, end: number, cover: boolean): Docx.Table | Docx.Paragraph {
     const { d } = this;
     const rows: { header: boolean; cells: { inline: Token | undefined; align: string | null }[] }[] = [];
     let header = false;
@@ -336,6 +422,34 @@ class Walker {
       ? { top: none, bottom: none, left: none, right: none, insideHorizontal: none, insideVertical: none }
       : { top: line, bottom: line, left: line, right: line, insideHorizontal: line, insideVertical: line };
     const headerShading = { type: d.ShadingType.CLEAR, fill: ACCENT, color: 'auto' };
+    const styleOf = (header: boolean, c: number): string =>
+      header ? (small ? 'TableHeadingSmall' : 'TableHeading') : cover ? (c === 0 ? 'CoverLabel' : 'CoverValue') : small ? 'TableTextSmall' : 'TableText';
+    // A table of text, emphasis, code and links within the document (nearly every table) is written
+    // as XML here: building docx's objects for the thousands of cells of a full catalog took most
+    // of the render. The XML is what docx writes for the same table; anything else goes through docx.
+    if (shown.every((row) => row.cells.every((cell) => simpleInlines(cell.inline, (href) => this.target(href))))) {
+      const border = cover ? 'w:val="none" w:color="FFFFFF" w:sz="0"' : `w:val="single" w:color="${RULE}" w:sz="4"`;
+      let xml =
+        `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${TEXT_WIDTH_TWIPS}"/><w:tblBorders>` +
+        ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} ${border}/>`).join('') +
+        '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:type="dxa" w:w="40"/><w:left w:type="dxa" w:w="100"/>' +
+        '<w:bottom w:type="dxa" w:w="40"/><w:right w:type="dxa" w:w="100"/></w:tblCellMar></w:tblPr><w:tblGrid>' +
+        widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('') +
+        '</w:tblGrid>';
+      for (const row of shown) {
+        xml += row.header ? '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' : '<w:tr><w:trPr><w:cantSplit/></w:trPr>';
+        widths.forEach((width, c) => {
+          const cell = row.cells[c];
+          const jc = cell?.align === 'right' || cell?.align === 'center' ? `<w:jc w:val="${cell.align}"/>` : '';
+          xml +=
+            `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/>${row.header ? `<w:shd w:fill="${ACCENT}" w:color="auto" w:val="clear"/>` : ''}</w:tcPr>` +
+            `<w:p><w:pPr><w:pStyle w:val="${styleOf(row.header, c)}"/>${jc}</w:pPr>${this.inlineXml(cell?.inline)}</w:p></w:tc>`;
+        });
+        xml += '</w:tr>';
+      }
+      this.tables.push(`${xml}</w:tbl>`);
+      return new d.Paragraph({ children: [new d.TextRun(`${this.marker}${this.tables.length - 1}`)] });
+    }
     // Formatting sits in styles (TableText, TableHeading, CoverLabel), not on each run: the document
     // stays editable the Word way, and a 1,000-control report builds far fewer objects.
     return new d.Table({
@@ -353,20 +467,9 @@ class Walker {
               const cell = row.cells[c];
               const align =
                 cell?.align === 'right' ? { alignment: d.AlignmentType.RIGHT } : cell?.align === 'center' ? { alignment: d.AlignmentType.CENTER } : {};
-              const style = row.header
-                ? small
-                  ? 'TableHeadingSmall'
-                  : 'TableHeading'
-                : cover
-                  ? c === 0
-                    ? 'CoverLabel'
-                    : 'CoverValue'
-                  : small
-                    ? 'TableTextSmall'
-                    : 'TableText';
               return new d.TableCell({
                 ...(row.header ? { shading: headerShading } : {}),
-                children: [new d.Paragraph({ style, ...align, children: this.inlines(cell?.inline) })],
+                children: [new d.Paragraph({ style: styleOf(row.header, c), ...align, children: this.inlines(cell?.inline) })],
               });
             }),
           }),
@@ -649,11 +752,13 @@ function coreProperties(p: {
 /**
  * docx names hyperlink relationships with Math.random ids, the watermark shape likewise, and
  * numbers bookmarks from a counter shared by every document of the process: each becomes a
- * number in order of appearance, so the same inputs give the same bytes in any process.
+ * number in order of appearance, so the same inputs give the same bytes in any process. The
+ * tables written as XML take their placeholders' places in word/document.xml (inflated once, here).
  */
-function stableIds(documentXml: Uint8Array | undefined): Record<string, (content: Uint8Array) => Uint8Array> {
+function stableIds(documentXml: Uint8Array | undefined, marker: string, tables: readonly string[]): Record<string, Rewrite> {
+  const text = strFromU8(documentXml ?? new Uint8Array());
   const relationships = new Map<string, string>();
-  for (const m of strFromU8(documentXml ?? new Uint8Array()).matchAll(/r:id="([^"]+)"/g)) {
+  for (const m of text.matchAll(/r:id="([^"]+)"/g)) {
     if (!/^rId\d+$/.test(m[1]!) && !relationships.has(m[1]!)) relationships.set(m[1]!, `rIdLink${relationships.size + 1}`);
   }
   const relink = (text: string, attribute: string): string =>
@@ -662,15 +767,13 @@ function stableIds(documentXml: Uint8Array | undefined): Record<string, (content
     );
   const edit = (change: (text: string) => string) => (content: Uint8Array) => strToU8(change(strFromU8(content)));
   const watermark = edit((text) => text.replace(/PowerPlusWaterMarkObject[A-Za-z0-9_-]+/g, 'PowerPlusWaterMarkObject1'));
+  const bookmarks = new Map<string, number>();
+  const renumbered = text.replace(/(<w:bookmark(?:Start|End)\b[^>]*\bw:id=")(\d+)"/g, (_m, head: string, id: string) => {
+    if (!bookmarks.has(id)) bookmarks.set(id, bookmarks.size + 1);
+    return `${head}${bookmarks.get(id)!}"`;
+  });
   return {
-    'word/document.xml': edit((text) => {
-      const bookmarks = new Map<string, number>();
-      const renumbered = text.replace(/(<w:bookmark(?:Start|End)\b[^>]*\bw:id=")(\d+)"/g, (_m, head: string, id: string) => {
-        if (!bookmarks.has(id)) bookmarks.set(id, bookmarks.size + 1);
-        return `${head}${bookmarks.get(id)!}"`;
-      });
-      return relink(renumbered, 'r:id');
-    }),
+    'word/document.xml': strToU8(spliceTables(relink(renumbered, 'r:id'), marker, tables)),
     'word/_rels/document.xml.rels': edit((text) => relink(text, 'Id')),
     'word/header1.xml': watermark,
   };
@@ -780,7 +883,12 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
   // docx zips with the clock's mtimes: its compressed entries are copied into a zip with sorted
   // entries and generated_at as every mtime (no second deflate of the whole: that cost a third of
   // the time), and the ids docx draws at random or from process-wide counters are renumbered.
-  return normaliseZip(packed, meta.generatedAt, 'copy', stableIds(unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml']));
+  return normaliseZip(
+    packed,
+    meta.generatedAt,
+    'copy',
+    stableIds(unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml'], walker.marker, walker.tables),
+  );
 }
 
 export const docxRenderer: Renderer = {
