@@ -33,17 +33,28 @@ export function requireTool(t: TestContext, what: string, ...candidates: string[
 }
 
 /**
- * A DOCX converted to PDF by LibreOffice, with a profile folder of its own (two soffice processes
- * sharing a profile wait for each other or fail), removed afterwards.
+ * Runs soffice headless with a profile folder of its own (two soffice processes sharing a profile
+ * wait for each other or fail), removed afterwards.
  */
+export function runSoffice(soffice: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const profile = mkdtempSync(join(tmpdir(), 'lo-profile-'));
+  try {
+    const result = spawnSync(soffice, [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', ...args], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** A DOCX converted to PDF by LibreOffice. */
 export function libreOfficeToPdf(soffice: string, docx: string): Buffer {
   const work = mkdtempSync(join(tmpdir(), 'lo-'));
   try {
-    const result = spawnSync(
-      soffice,
-      [`-env:UserInstallation=file://${join(work, 'profile')}`, '--headless', '--norestore', '--convert-to', 'pdf', '--outdir', work, docx],
-      { encoding: 'utf8', timeout: 180_000 },
-    );
+    const result = runSoffice(soffice, ['--convert-to', 'pdf', '--outdir', work, docx], work);
     const pdf = join(work, basename(docx).replace(/\.docx$/, '.pdf'));
     if (result.status !== 0 || !existsSync(pdf)) throw new Error(`soffice failed (${result.status}): ${result.stderr}${result.stdout}`);
     return readFileSync(pdf);

@@ -16,7 +16,7 @@ import { validate } from '../../src/app/validate.js';
 import type { ReportModel } from '../../src/model/report-model.js';
 import { sheetNames, xlsxRenderer } from '../../src/renderers/xlsx.js';
 import { examplesDir } from '../support/paths.js';
-import { requireSoffice, runSoffice } from '../support/soffice.js';
+import { requireTool, runSoffice } from '../support/tools.js';
 
 const acme = join(examplesDir, 'acme');
 
@@ -37,7 +37,7 @@ async function acmeModels(): Promise<Record<string, ReportModel>> {
 
 describe('XLSX in LibreOffice', () => {
   it('gap and remediation workbooks convert to CSV with the same row counts, numbers and dates', async (t) => {
-    const soffice = requireSoffice(t);
+    const soffice = requireTool(t, 'LibreOffice', 'soffice');
     if (!soffice) return;
     const models = await acmeModels();
     const dir = mkdtempSync(join(tmpdir(), 'infracast-xlsx-lo-'));
