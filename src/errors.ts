@@ -54,6 +54,18 @@ export type ErrorCode =
   | 'RENDER_FAILED'
   /** No Chrome or Chromium to print PDF with (CHROME_PATH unset or wrong, none in the usual places). */
   | 'BROWSER_NOT_FOUND'
+  /** The signing key cannot be read, is of an unsupported type, or does not belong to the signer certificate. */
+  | 'SIGNING_KEY_INVALID'
+  /** The signing certificate chain is empty or holds something that is not an X.509 certificate. */
+  | 'SIGNING_CHAIN_INVALID'
+  /** The cryptographic signing operation itself failed. */
+  | 'SIGNING_FAILED'
+  /** A signature or a signed file is malformed, tampered with, or not trusted. */
+  | 'SIGNATURE_INVALID'
+  /** The RFC 3161 time-stamp authority did not answer: network, timeout, HTTP error (exit 3). */
+  | 'TSA_UNREACHABLE'
+  /** The time-stamp authority answered, but not with a granted token for this request. */
+  | 'TSA_RESPONSE_INVALID'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */
