@@ -13,13 +13,13 @@ import type { OutputDefinition } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { isInside } from '../io/workspace.js';
 import { deterministicZip } from '../io/deterministic-zip.js';
-import { canonicalJson } from '../renderers/json.js';
+import { canonicalReportJson } from '../renderers/json.js';
 import { renderMarkdown } from '../renderers/markdown.js';
 import { buildEvidenceReport, evidenceManifest, excerptDocument, manifestEntry, selectEvidence } from '../reports/evidence.js';
 import type { AttestationArtifact, EvidenceInput, ManifestEntry, PlannedEntry } from '../reports/evidence.js';
-import { findingsOf, provenanceOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf } from './build.js';
 import type { RunContext } from './build.js';
-import { crosswalkOf, evaluateWorkspace, mappingRules } from './evaluate.js';
+import { crosswalkOf, mappingRules } from './evaluate.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { formatInstant } from './summary.js';
 
@@ -103,7 +103,7 @@ export function buildEvidence(run: RunContext, definition: OutputDefinition): { 
     });
   }
   const findings = findingsOf(run);
-  const { evaluation, catalog } = evaluateWorkspace(workspace, findings, framework, at, definition.baseline);
+  const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
   const generatedAt = formatInstant(at);
   const input: EvidenceInput = {
     definition,
@@ -127,7 +127,9 @@ export function buildEvidence(run: RunContext, definition: OutputDefinition): { 
   const files = new Map<string, Uint8Array>();
   const entries: ManifestEntry[] = selection.entries.map((entry) => {
     const bytes =
-      entry.kind === 'attestation-evidence' ? artifactBytes(workspace.root, entry) : new TextEncoder().encode(canonicalJson(excerptDocument(entry, selection)));
+      entry.kind === 'attestation-evidence'
+        ? artifactBytes(workspace.root, entry)
+        : new TextEncoder().encode(canonicalReportJson(excerptDocument(entry, selection)));
     files.set(entry.path, bytes);
     return manifestEntry(entry, digest(bytes));
   });
@@ -150,6 +152,6 @@ export function buildEvidence(run: RunContext, definition: OutputDefinition): { 
     },
     digest(index),
   );
-  files.set('manifest.json', new TextEncoder().encode(canonicalJson(evidenceManifest(input, selection, [...entries, indexEntry], model.meta.title))));
+  files.set('manifest.json', new TextEncoder().encode(canonicalReportJson(evidenceManifest(input, selection, [...entries, indexEntry], model.meta.title))));
   return { model, zip: { fileName: `${definition.outputName}.zip`, bytes: deterministicZip(files, generatedAt) } };
 }

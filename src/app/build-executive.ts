@@ -14,14 +14,11 @@ import { computeSprs } from '../model/sprs.js';
 import type { ChartFile } from '../reports/charts.js';
 import { buildExecutiveReport } from '../reports/executive.js';
 import type { ExecutiveFrameworkInput } from '../reports/executive.js';
-import { findingsOf, provenanceOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf } from './build.js';
 import type { RunContext } from './build.js';
-import { evaluateWorkspace } from './evaluate.js';
+import { SPRS_FRAMEWORKS } from './evaluate.js';
 import { exceptionsOf } from './records.js';
 import { formatInstant } from './summary.js';
-
-/** Frameworks with an SPRS score: SP 800-171 itself and CMMC Level 2 (scored on its SP 800-171 base), as `summary` does. */
-const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
 
 export interface ExecutiveBuild {
   model: ReportModel;
@@ -39,7 +36,8 @@ export function buildExecutive(run: RunContext, definition: OutputDefinition, hi
   const { workspace, at } = run;
   const generatedAt = formatInstant(at);
   const findings = findingsOf(run);
-  const evaluated = definition.frameworks.map((framework) => ({ framework, ...evaluateWorkspace(workspace, findings, framework, at, definition.baseline) }));
+  // The run's evaluations, shared with the other reports of the run (computed once per framework).
+  const evaluated = definition.frameworks.map((framework) => ({ framework, ...evaluationOf(run, framework, definition.baseline) }));
   const frameworks: ExecutiveFrameworkInput[] = evaluated.map(({ framework, evaluation, catalog, base }) => {
     const sprs = SPRS_FRAMEWORKS.has(framework) ? computeSprs(base ?? evaluation, sprsFacts(), cmmcLevel1(), at) : undefined;
     return {

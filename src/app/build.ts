@@ -19,15 +19,13 @@ import type { OwnerRule } from '../model/owners.js';
 import { buildFrameworkReport } from '../reports/framework.js';
 import { buildGapReport } from '../reports/gap.js';
 import { buildRemediationReport } from '../reports/remediation.js';
-import { evaluateWorkspace, mappingRules } from './evaluate.js';
+import { evaluateWorkspace, mappingRules, SPRS_FRAMEWORKS } from './evaluate.js';
 import type { WorkspaceEvaluation } from './evaluate.js';
 import { snapshotOf } from '../model/history.js';
 import type { HistorySnapshot } from '../model/history.js';
 import { computeSprs } from '../model/sprs.js';
 import type { Baseline } from '../model/definitions.js';
 
-/** Frameworks scored by the DoD Assessment Methodology (SPRS). */
-const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
 import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';

@@ -18,6 +18,9 @@ import { deriveView } from '../model/views.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { attestationsOf, exceptionsOf, mappingsOf } from './records.js';
 
+/** Frameworks scored by the DoD Assessment Methodology (SPRS): SP 800-171 and CMMC Level 2. */
+export const SPRS_FRAMEWORKS: ReadonlySet<string> = new Set(['nist-800-171', 'cmmc-l2']);
+
 /** Frameworks that are SP 800-171 under other ids. */
 const VIEWS_OVER_800_171 = new Set(['cmmc-l1', 'cmmc-l2', 'far-52204-21']);
 

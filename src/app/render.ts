@@ -117,13 +117,17 @@ interface BuildContext {
 
 type Builder = (ctx: BuildContext) => Promise<Built> | Built;
 
-/** One model per framework of the definition; its file stem carries the framework when there are several. */
+/** A report's file stem: the definition's output name, plus the framework when the definition has several. */
+function fileStemOf(definition: OutputDefinition, framework: string): string {
+  return definition.frameworks.length > 1 ? `${definition.outputName}-${framework}` : definition.outputName;
+}
+
+/** One model per framework of the definition (see fileStemOf). */
 function perFramework(ctx: BuildContext, build: (run: RunContext, definition: OutputDefinition, framework: string) => ReportModel, snapshots: boolean): Built {
   const { run, definition } = ctx;
-  const several = definition.frameworks.length > 1;
   return {
     reports: definition.frameworks.map((framework) => ({
-      fileStem: several ? `${definition.outputName}-${framework}` : definition.outputName,
+      fileStem: fileStemOf(definition, framework),
       model: build(run, definition, framework),
     })),
     files: [],
@@ -157,10 +161,9 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   // One bundle per framework; the zip is always written (md and json are its index, outside it).
   evidence: (ctx) => {
     const { definition } = ctx;
-    const several = definition.frameworks.length > 1;
     const built: Built = { reports: [], files: [], snapshots: [] };
     for (const framework of definition.frameworks) {
-      const outputName = several ? `${definition.outputName}-${framework}` : definition.outputName;
+      const outputName = fileStemOf(definition, framework);
       const { model, zip } = buildEvidence(ctx.run, { ...definition, outputName, frameworks: [framework] });
       built.reports.push({ fileStem: outputName, model });
       built.files.push({ format: 'zip', fileName: zip.fileName, bytes: zip.bytes });

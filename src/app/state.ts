@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { HistorySnapshot } from '../model/history.js';
-import { compareCodeUnits } from '../model/order.js';
+import { canonicalJson, compareCodeUnits } from '../model/order.js';
 import { emptyPoamStore, poamIdNumber } from '../model/poam.js';
 import type { PoamItem, PoamStore } from '../model/poam.js';
 
@@ -29,23 +29,6 @@ export type StateMigration = (stateDir: string) => Promise<void>;
 export const MIGRATIONS: Readonly<Record<number, StateMigration>> = {};
 
 export type WriteOutcome = 'written' | 'unchanged';
-
-/** JSON with object keys sorted by code units, recursively; undefined fields dropped. */
-export function canonicalJson(value: unknown, indent?: number): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>)
-          .filter(([, x]) => x !== undefined)
-          .sort(([a], [b]) => compareCodeUnits(a, b))
-          .map(([k, x]) => [k, sort(x)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(sort(value), null, indent);
-}
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {

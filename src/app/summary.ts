@@ -8,7 +8,7 @@ import { ExitCode, InfracastError } from '../errors.js';
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
 import type { FailingPractice, SprsResult } from '../model/sprs.js';
-import { evaluateWorkspace } from './evaluate.js';
+import { evaluateWorkspace, SPRS_FRAMEWORKS } from './evaluate.js';
 import { inputDigests, toolVersion } from './provenance.js';
 import { ingest } from './ingest.js';
 import { resolveInstant } from './instant.js';
@@ -61,8 +61,6 @@ export interface ComplianceSummary {
 export function formatInstant(at: Date): string {
   return `${at.toISOString().slice(0, 19)}Z`;
 }
-
-const SPRS_FRAMEWORKS = new Set(['nist-800-171', 'cmmc-l2']);
 
 /** Generic failing list for frameworks without points: failing and not-assessed controls. */
 function failingControls(results: EvaluatedControl[]): ComplianceSummary['failing_practices'] {

@@ -1,4 +1,23 @@
-/** Deterministic string order that does not depend on ICU (DESIGN.md "Rendering"). */
+/** Deterministic orders and serialisations that do not depend on ICU (DESIGN.md "Rendering"). */
+
+/** String order by UTF-16 code units. */
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** JSON with object keys sorted by code units, recursively; undefined fields dropped. */
+export function canonicalJson(value: unknown, indent?: number): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .filter(([, x]) => x !== undefined)
+          .sort(([a], [b]) => compareCodeUnits(a, b))
+          .map(([k, x]) => [k, sort(x)]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value), null, indent);
 }

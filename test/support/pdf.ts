@@ -11,7 +11,7 @@ import type { RunContext } from '../../src/app/build.js';
 import { buildExecutive } from '../../src/app/build-executive.js';
 import { ingest } from '../../src/app/ingest.js';
 import { validate } from '../../src/app/validate.js';
-import { findBrowser, openBrowserSession } from '../../src/io/browser.js';
+import { findBrowser } from '../../src/io/browser.js';
 import type { BrowserSession } from '../../src/io/browser.js';
 import { isInfracastError } from '../../src/errors.js';
 import type { ReportModel } from '../../src/model/report-model.js';
@@ -66,18 +66,19 @@ export async function acmeReport(kind: 'gap' | 'framework' | 'executive', sessio
 }
 
 /**
- * A session for a test file, or a skip saying why there is none. In CI a missing browser is a
- * failure: CI installs Chromium (scripts/setup.sh), so its absence is a broken set-up.
+ * Why a PDF test file cannot run here (no Chrome or Chromium), for `describe(name, { skip })`, or
+ * false when a browser is found. In CI a missing browser is a failure, never a skip: CI installs
+ * Chromium (scripts/setup.sh), so its absence is a broken set-up.
  */
-export function browserOrSkip(): { session: BrowserSession } | { skip: string } {
+export function noBrowserReason(): string | false {
   try {
     findBrowser();
+    return false;
   } catch (error) {
     const message = `no Chrome or Chromium (${isInfracastError(error) ? error.message : String(error)}): PDF tests skipped; run scripts/setup.sh or set CHROME_PATH`;
     if (process.env.CI) throw new Error(`${message}; CI must have one`);
-    return { skip: message };
+    return message;
   }
-  return { session: openBrowserSession() };
 }
 
 /** Runs a poppler/qpdf tool; its stdout as text (fails the test on a non-zero exit). */

@@ -10,23 +10,22 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openBrowserSession } from '../../src/io/browser.js';
 import type { BrowserSession } from '../../src/io/browser.js';
 import { renderPdf } from '../../src/renderers/pdf.js';
 import { repoRoot } from '../support/paths.js';
-import { acmeReport, browserOrSkip, tool } from '../support/pdf.js';
+import { acmeReport, noBrowserReason, tool } from '../support/pdf.js';
 
-let session: BrowserSession | undefined;
-let skip = '';
+let session: BrowserSession;
 let server: Server;
 let port = 0;
 const requests: string[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'infracast-pdf-iso-'));
 
-describe('PDF page isolation', () => {
+// Skipped as a whole, with the reason, only where no browser is installed (never in CI).
+describe('PDF page isolation', { skip: noBrowserReason() }, () => {
   before(async () => {
-    const browser = browserOrSkip();
-    if ('skip' in browser) skip = browser.skip;
-    else session = browser.session;
+    session = openBrowserSession();
     server = createServer((req, res) => {
       requests.push(req.url ?? '');
       res.writeHead(200, { 'content-type': 'image/png' }).end();
@@ -41,8 +40,7 @@ describe('PDF page isolation', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('renders a report whose text and template reference the server and file:///etc/passwd with zero requests', async (t) => {
-    if (!session) return t.skip(skip);
+  it('renders a report whose text and template reference the server and file:///etc/passwd with zero requests', async () => {
     // A workspace template that tries everything (templates are workspace files, findings are not:
     // finding text is escaped before it reaches Markdown, this goes further and skips the escape).
     const templates = join(dir, 'templates');
@@ -75,8 +73,7 @@ describe('PDF page isolation', () => {
     );
   });
 
-  it('refuses and reports every request of raw HTML (img, stylesheet, iframe, file:)', async (t) => {
-    if (!session) return t.skip(skip);
+  it('refuses and reports every request of raw HTML (img, stylesheet, iframe, file:)', async () => {
     const html = `<!doctype html><html><head><link rel="stylesheet" href="http://127.0.0.1:${port}/a.css"><style>@import url("http://127.0.0.1:${port}/b.css"); body{background:url("http://127.0.0.1:${port}/bg.png")}</style></head>
 <body><p>hello</p><img src="http://127.0.0.1:${port}/x.png"><iframe src="file:///etc/passwd"></iframe><object data="file:///etc/hostname"></object><script src="http://127.0.0.1:${port}/s.js"></script></body></html>`;
     const result = await session.printPdf(html, {});

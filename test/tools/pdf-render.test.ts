@@ -9,16 +9,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openBrowserSession } from '../../src/io/browser.js';
 import type { BrowserSession } from '../../src/io/browser.js';
 import { prepareReport } from '../../src/renderers/html.js';
 import { outlineEntries, renderPdf } from '../../src/renderers/pdf.js';
 import type { PdfResult } from '../../src/renderers/pdf.js';
-import { acmeReport, browserOrSkip, tool } from '../support/pdf.js';
+import { acmeReport, noBrowserReason, tool } from '../support/pdf.js';
 import type { AcmeReport } from '../support/pdf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'infracast-pdf-'));
-let session: BrowserSession | undefined;
-let skip = '';
+let session: BrowserSession;
 const reports = new Map<string, { report: AcmeReport; result: PdfResult; file: string; warnings: string[] }>();
 const KINDS = ['gap', 'executive', 'framework'] as const;
 
@@ -65,14 +65,10 @@ function words(file: string): Word[] {
 const pageText = (file: string, page: number): string => tool('pdftotext', ['-f', String(page), '-l', String(page), file, '-']).replace(/\s+/g, ' ');
 const get = (kind: string) => reports.get(kind)!;
 
-describe('PDF renderer (Chromium) on examples/acme', () => {
+// Skipped as a whole, with the reason, only where no browser is installed (never in CI).
+describe('PDF renderer (Chromium) on examples/acme', { skip: noBrowserReason() }, () => {
   before(async () => {
-    const browser = browserOrSkip();
-    if ('skip' in browser) {
-      skip = browser.skip;
-      return;
-    }
-    session = browser.session;
+    session = openBrowserSession();
     for (const kind of KINDS) {
       const report = await acmeReport(kind, session);
       // The watermark is an option of every report: the gap report carries one here.
@@ -90,8 +86,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the gap report states SPRS 80 and puts 3.14.1 first', (t) => {
-    if (!session) return t.skip(skip);
+  it('the gap report states SPRS 80 and puts 3.14.1 first', () => {
     const text = tool('pdftotext', ['-layout', get('gap').file, '-']);
     assert.match(text, /SPRS score +80 \(incomplete\)/);
     assert.match(text, /Gaps +12 of 110/);
@@ -106,8 +101,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     assert.deepEqual(get('gap').warnings, []);
   });
 
-  it('the framework and executive reports hold their controls and scores', (t) => {
-    if (!session) return t.skip(skip);
+  it('the framework and executive reports hold their controls and scores', () => {
     const framework = tool('pdftotext', [get('framework').file, '-']).replace(/\s+/g, ' ');
     assert.match(framework, /AC-2 Account Management: Failing/);
     assert.match(framework, /SI-10 Information Input Validation: Failing/);
@@ -116,13 +110,11 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     assert.match(executive, /Control status by family: nist-800-53/, 'the chart (an SVG attachment) is drawn, its text included');
   });
 
-  it('passes qpdf --check', (t) => {
-    if (!session) return t.skip(skip);
+  it('passes qpdf --check', () => {
     for (const kind of KINDS) assert.match(tool('qpdf', ['--check', get(kind).file]), /No syntax or stream encoding errors/, kind);
   });
 
-  it('embeds every font, and only the fonts that ship with Infracast', (t) => {
-    if (!session) return t.skip(skip);
+  it('embeds every font, and only the fonts that ship with Infracast', () => {
     for (const kind of KINDS) {
       const rows = tool('pdffonts', [get(kind).file])
         .split('\n')
@@ -136,8 +128,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     }
   });
 
-  it('keeps all text inside the page, and body text at 9pt or more', (t) => {
-    if (!session) return t.skip(skip);
+  it('keeps all text inside the page, and body text at 9pt or more', () => {
     for (const kind of ['gap', 'framework'] as const) {
       const all = words(get(kind).file);
       assert.ok(all.length > 500, kind);
@@ -155,8 +146,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     }
   });
 
-  it('never ends a page with a heading', (t) => {
-    if (!session) return t.skip(skip);
+  it('never ends a page with a heading', () => {
     for (const kind of KINDS) {
       const { file, report } = get(kind);
       const headings = prepareReport(report.model, report.ctx).headings.map((h) => h.text.replace(/\s+/g, ' '));
@@ -174,8 +164,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     }
   });
 
-  it('prints the classification banner at the top and bottom of every page, and the watermark on every page', (t) => {
-    if (!session) return t.skip(skip);
+  it('prints the classification banner at the top and bottom of every page, and the watermark on every page', () => {
     for (const kind of KINDS) {
       const all = words(get(kind).file);
       const pages = get(kind).result.pageCount;
@@ -201,8 +190,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     }
   });
 
-  it('carries Title, Author, Subject and dates from the report (pdfinfo), and an outline of the headings', async (t) => {
-    if (!session) return t.skip(skip);
+  it('carries Title, Author, Subject and dates from the report (pdfinfo), and an outline of the headings', async () => {
     const info = tool('pdfinfo', ['-isodates', get('gap').file]);
     assert.match(info, /^Title:\s+NIST SP 800-171 Rev\. 2 Gap Analysis$/m);
     assert.match(info, /^Author:\s+Acme Corp$/m);
@@ -216,8 +204,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     for (const heading of ['Summary', 'Gaps', '1. 3.14.1 Flaw Remediation: Failing', 'Provenance']) assert.ok(titles.includes(heading), heading);
   });
 
-  it('gives each TOC entry the page its heading is on (pdftotext -f N -l N)', (t) => {
-    if (!session) return t.skip(skip);
+  it('gives each TOC entry the page its heading is on (pdftotext -f N -l N)', () => {
     for (const kind of KINDS) {
       const { file, result, report } = get(kind);
       const toc = prepareReport(report.model, report.ctx).toc;
@@ -238,8 +225,7 @@ describe('PDF renderer (Chromium) on examples/acme', () => {
     }
   });
 
-  it('gives the same text and page count for the same inputs', async (t) => {
-    if (!session) return t.skip(skip);
+  it('gives the same text and page count for the same inputs', async () => {
     const again = await renderPdf(get('gap').report.model, get('gap').report.ctx);
     const file = join(dir, 'gap-again.pdf');
     writeFileSync(file, again.pdf);
