@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Infracast and its tests use, from Debian's archive:
-#   chromium (PDF), poppler-utils (pdftotext, pdfinfo, pdfsig, pdftoppm), qpdf, LibreOffice
+#   chromium (PDF), poppler-utils (pdftotext, pdfinfo, pdfsig, pdftoppm), qpdf, libnss3-tools
+#   (certutil: the NSS trust store pdfsig reads), LibreOffice
 #   (proves DOCX/XLSX open), pandoc, openssl, fonts, git.
 # Nothing is downloaded from anywhere else. Packages already present are skipped, so a second
 # run takes a second. As root it uses apt-get; otherwise it prints the command to run.
@@ -10,6 +11,7 @@ packages=(
   chromium
   poppler-utils
   qpdf
+  libnss3-tools
   libreoffice-writer-nogui
   libreoffice-calc-nogui
   pandoc

@@ -6,120 +6,19 @@
  * Skips without openssl, fails in CI (test/support/tools.ts).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
-import { promisify } from 'node:util';
+import { describe, it, type TestContext } from 'node:test';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { isInfracastError } from '../../src/errors.js';
 import { addTimestampToken, OID, signatureValue, signDetached } from '../../src/signing/cms.js';
 import { requestTimestamp } from '../../src/signing/tsa.js';
+import { loopbackTsa, testPki, type Pki } from '../support/pki.js';
 import { requireTool } from '../support/tools.js';
-
-const run = promisify(execFile);
-
-interface Pki {
-  dir: string;
-  pem: (name: string) => string;
-  rsaChain: string;
-  ecChain: string;
-}
-
-/** The notes' gen.sh, with the signer the product will use: e-mail identity, digitalSignature, emailProtection + documentSigning. */
-const GEN = String.raw`set -e
-ca() { openssl x509 -req -in $1.csr -CA $2.crt -CAkey $2.key -CAcreateserial -out $1.crt -days 30 -extfile $3 2>/dev/null; }
-openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.crt -days 30 -subj "/CN=Infracast Test Root CA/O=Acme" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -addext "subjectKeyIdentifier=hash" 2>/dev/null
-printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' > inter.ext
-openssl req -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr -subj "/CN=Infracast Test Issuing CA/O=Acme" 2>/dev/null
-ca inter root inter.ext
-# documentSigning (1.3.6.1.5.5.7.3.36, RFC 9336) by OID: OpenSSL 3.0 has no name for it.
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection,1.3.6.1.5.5.7.3.36\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\nsubjectAltName=email:compliance@acme.com\n' > leaf.ext
-openssl req -newkey rsa:2048 -nodes -keyout leaf-rsa.key -out leaf-rsa.csr -subj "/CN=Acme Compliance/O=Acme/emailAddress=compliance@acme.com" 2>/dev/null
-ca leaf-rsa inter leaf.ext
-openssl ecparam -name prime256v1 -genkey -noout -out leaf-ec.key
-openssl req -new -key leaf-ec.key -out leaf-ec.csr -subj "/CN=Acme Compliance EC/O=Acme/emailAddress=compliance@acme.com"
-ca leaf-ec inter leaf.ext
-printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=critical,timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' > tsa.ext
-openssl req -newkey rsa:2048 -nodes -keyout tsa.key -out tsa.csr -subj "/CN=Infracast Test TSA/O=Acme" 2>/dev/null
-ca tsa inter tsa.ext
-cat inter.crt root.crt > chain.pem
-printf '01\n' > serial
-openssl verify -CAfile root.crt -untrusted inter.crt leaf-rsa.crt leaf-ec.crt tsa.crt
-`;
-
-const tsaConfig = (dir: string): string => `[ tsa ]
-default_tsa = tsa_config1
-[ tsa_config1 ]
-dir = ${dir}
-serial = $dir/serial
-crypto_device = builtin
-signer_cert = $dir/tsa.crt
-certs = $dir/chain.pem
-signer_key = $dir/tsa.key
-signer_digest = sha256
-default_policy = 1.3.6.1.4.1.99999.1.1
-digests = sha256, sha384, sha512
-accuracy = secs:1
-ordering = yes
-tsa_name = yes
-ess_cert_id_chain = no
-ess_cert_id_alg = sha256
-`;
-
-let made: Pki | undefined;
-function pki(): Pki {
-  if (made) return made;
-  const dir = mkdtempSync(join(tmpdir(), 'infracast-pki-'));
-  const gen = spawnSync('sh', ['-c', GEN], { cwd: dir, encoding: 'utf8' });
-  assert.equal(gen.status, 0, `PKI generation failed: ${gen.stderr}${gen.stdout}`);
-  writeFileSync(join(dir, 'tsa.cnf'), tsaConfig(dir));
-  const pem = (name: string): string => readFileSync(join(dir, name), 'utf8');
-  made = { dir, pem, rsaChain: pem('leaf-rsa.crt') + pem('chain.pem'), ecChain: pem('leaf-ec.crt') + pem('chain.pem') };
-  return made;
-}
-
-let tsa: { server: Server; url: string; replies: Buffer[] } | undefined;
-/** A loopback RFC 3161 endpoint: each query goes through `openssl ts -reply` (serialised: the serial file is shared). */
-async function loopbackTsa(p: Pki): Promise<{ url: string; replies: Buffer[] }> {
-  if (tsa) return tsa;
-  const replies: Buffer[] = [];
-  let queue = Promise.resolve();
-  let n = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      queue = queue.then(async () => {
-        const id = ++n;
-        const query = join(p.dir, `q${id}.tsq`);
-        const reply = join(p.dir, `r${id}.tsr`);
-        writeFileSync(query, Buffer.concat(chunks));
-        try {
-          await run('openssl', ['ts', '-reply', '-config', join(p.dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], { cwd: p.dir });
-          const body = readFileSync(reply);
-          replies.push(body);
-          res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(body);
-        } catch (error) {
-          res.writeHead(500).end(String(error));
-        }
-      });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  tsa = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`, replies };
-  return tsa;
-}
-
-after(() => {
-  tsa?.server.close();
-  if (made) rmSync(made.dir, { recursive: true, force: true });
-});
 
 /** Writes the files and runs `openssl cms -verify` of the detached CMS against the test root. */
 function cmsVerify(p: Pki, name: string, cms: Uint8Array, content: Uint8Array): { ok: boolean; output: string } {
@@ -154,7 +53,7 @@ function cmsPrint(p: Pki, name: string): string {
 
 function setUp(t: TestContext): Pki | undefined {
   if (!requireTool(t, 'OpenSSL', 'openssl')) return undefined;
-  return pki();
+  return testPki();
 }
 
 const report = new TextEncoder().encode('{"tenant":"acme","framework":"SOC2","generated_at":"2026-01-15T10:00:00Z"}\n');
