@@ -48,6 +48,12 @@ export type ErrorCode =
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */
   | 'FORMAT_UNAVAILABLE'
+  /** Signing was asked for (signed: true, --sign, infracast sign) and no signing key is configured (exit 3). */
+  | 'SIGNING_KEY_MISSING'
+  /** The configured signer e-mail is not the signing certificate's (subject or SAN). */
+  | 'SIGNER_MISMATCH'
+  /** Signing needs a service (TSA, Fulcio, Rekor) the workspace's network policy does not allow (exit 3). */
+  | 'SIGNING_NETWORK_BLOCKED'
   /** No Chrome or Chromium found for PDF (exit 3). */
   | 'BROWSER_NOT_FOUND'
   /** One or more reports of a render failed (the others were rendered). */

@@ -24,7 +24,8 @@ export interface ListingOptions {
   limit?: number;
 }
 
-async function configOf(options: ListingOptions): Promise<WorkspaceConfig> {
+/** The configuration of the workspace holding `options.workspace` (default the current directory). */
+export async function configOf(options: ListingOptions): Promise<WorkspaceConfig> {
   const start = resolve(options.cwd ?? process.cwd(), options.workspace ?? '.');
   const root = await findWorkspaceRoot(start);
   if (!root) {

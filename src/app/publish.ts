@@ -36,6 +36,8 @@ export interface IndexItem {
   definition: string;
   /** A file the report uses (chart, logo) rather than a report rendering. */
   supporting?: boolean;
+  /** Set when the artifact is signed: whether the signature is embedded (PDF), and the sidecars' paths. */
+  signature?: { embedded: boolean; bundle?: string; p7s?: string };
   error?: string;
 }
 

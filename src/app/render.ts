@@ -7,7 +7,8 @@
  * A failing report does not stop the others: it is recorded as failed (in the result and the
  * index), its previous artifacts stay where they were, and the caller exits 1 at the end.
  */
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ExitCode, InfracastError, isInfracastError } from '../errors.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isGlob, expandPaths } from '../io/glob.js';
@@ -34,7 +35,10 @@ import { resolveInstant } from './instant.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { artifactId, publishDefinition, recoverInterrupted, updateIndex } from './publish.js';
 import type { Artifact, IndexItem } from './publish.js';
-import { readPoam, readSnapshots, writePoam, writeSnapshot } from './state.js';
+import { bundleName, loadSigningPlan, p7sName, sha256Hex, signArtifact } from './sign.js';
+import type { SigningPlan } from './sign.js';
+import { readPoam, readSignatureState, readSnapshots, writePoam, writeSignatureState, writeSnapshot } from './state.js';
+import type { SignatureState } from './state.js';
 import { formatInstant } from './summary.js';
 import { validate } from './validate.js';
 
@@ -50,6 +54,8 @@ export interface RenderOptions {
   only?: string[];
   /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
   at?: string;
+  /** Sign every definition's artifacts, as if each had `signed: true`. */
+  sign?: boolean;
   env?: NodeJS.ProcessEnv;
   /**
    * Stops the run (Ctrl-C): the browser is closed at once, the report in progress fails, no further
@@ -94,6 +100,8 @@ export interface RenderResult {
   failed: number;
   history: { written: number; unchanged: number };
   poam?: 'written' | 'unchanged';
+  /** Artifacts signed by this run, and signed artifacts whose bytes did not change (their published signatures were kept). */
+  signatures: { signed: number; kept: number };
   /** Ctrl-C stopped the run before every definition was rendered. */
   interrupted?: boolean;
   /** Set when a report failed for want of something on the machine (no browser...): exit 3. */
@@ -232,6 +240,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     reports: [],
     failed: 0,
     history: { written: 0, unchanged: 0 },
+    signatures: { signed: 0, kept: 0 },
   };
   if (!checked.ok) return result;
   if (checked.workspaces.length !== 1) {
@@ -285,6 +294,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     poam: { store: await readPoam(config.stateDir), used: false },
     history: new Map(),
     browser: undefined,
+    signing: { plans: new Map(), state: await readSignatureState(config.stateDir), counts: result.signatures, changed: false },
   };
   const items: IndexItem[] = [];
   const published: string[] = [];
@@ -311,6 +321,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   }
 
   if (session.poam.used) result.poam = await writePoam(config.stateDir, session.poam.store);
+  if (session.signing.changed) await writeSignatureState(config.stateDir, session.signing.state);
   await updateIndex(outDir, published, items);
   result.failed = result.reports.filter((r) => r.status === 'failed').length;
   result.ok = result.failed === 0 && !result.interrupted;
@@ -332,6 +343,13 @@ interface RunSession {
   history: Map<string, HistorySnapshot[]>;
   /** The run's browser once a format needed it (closed by render()). */
   browser: { session: Promise<BrowserSession>; close: () => Promise<void> } | undefined;
+  signing: {
+    /** Signing set-ups by signer (read once per run; a definition may name its own signer). */
+    plans: Map<string, Promise<SigningPlan>>;
+    state: SignatureState;
+    counts: { signed: number; kept: number };
+    changed: boolean;
+  };
 }
 
 /**
@@ -393,7 +411,9 @@ async function renderDefinition(
     });
     const logo = await resolveLogo(definition.options.organization_logo, config);
     if ('warning' in logo) outcome.warnings.push(logo.warning);
-    const artifacts: (Artifact & { supporting?: boolean; framework: string | null })[] = [];
+    const artifacts: DefinitionArtifact[] = [];
+    /** sha256 of each report's canonical JSON (the .json rendering), by file stem: what every format's signature states. */
+    const reportData = new Map<string, string>();
     if ('logo' in logo) artifacts.push({ format: logo.logo.format, fileName: logo.logo.fileName, bytes: logo.logo.bytes, supporting: true, framework: null });
     for (const file of built.files) artifacts.push({ ...file, framework: definition.frameworks.length === 1 ? definition.frameworks[0]! : null });
     // What the Markdown links to by file name, for the formats that embed it (PDF, DOCX).
@@ -421,13 +441,34 @@ async function renderDefinition(
         }
         artifacts.push({ format, fileName, bytes: await renderer.render(shown, ctx), framework: frameworkOf(model) });
       }
+      reportData.set(fileStem, sha256Hex(await jsonRenderer.render(shown, ctx)));
     }
+    // Signing is the last step before publishing: the bytes hashed are the bytes written.
+    const signed = definition.options.signed === true || options.sign === true ? await signDefinition(session, definition, artifacts, reportData) : undefined;
     // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
     const written = artifacts.some((a) => !a.supporting) ? publishDefinition(outDir, definition.outputName, artifacts) : [];
+    if (signed) signed.commit();
+    const paths = new Map(written.map((w) => [w.artifact.fileName, w.path]));
     for (const w of written) {
       const a = w.artifact as (typeof artifacts)[number];
+      if (a.sidecar) continue;
+      const signature = signed?.signatures.get(a.fileName);
       outcome.artifacts.push(
-        item(a.fileName, a.format, a.framework, { size_bytes: w.size, sha256: w.sha256, path: w.path, ...(a.supporting ? { supporting: true } : {}) }),
+        item(a.fileName, a.format, a.framework, {
+          size_bytes: w.size,
+          sha256: w.sha256,
+          path: w.path,
+          ...(a.supporting ? { supporting: true } : {}),
+          ...(signature
+            ? {
+                signature: {
+                  embedded: signature.embedded,
+                  ...(paths.has(bundleName(a.fileName)) ? { bundle: paths.get(bundleName(a.fileName))! } : {}),
+                  ...(paths.has(p7sName(a.fileName)) ? { p7s: paths.get(p7sName(a.fileName))! } : {}),
+                },
+              }
+            : {}),
+        }),
       );
     }
     outcome.artifacts.push(...failures);
@@ -444,6 +485,101 @@ async function renderDefinition(
     );
     return { outcome, snapshots: [] };
   }
+}
+
+/** A file of a definition's folder: a report rendering, a supporting file (logo, chart) or a signature sidecar. */
+type DefinitionArtifact = Artifact & { supporting?: boolean; sidecar?: boolean; framework: string | null };
+
+/**
+ * Signs the definition's report files in place (`artifacts` gains the sidecars). An artifact whose
+ * bytes, before signing, are those last signed with the same set-up keeps its published signed file
+ * and sidecars: a run with no change re-signs nothing. The state is updated by `commit()`, once the
+ * files are published.
+ */
+async function signDefinition(
+  session: RunSession,
+  definition: OutputDefinition,
+  artifacts: DefinitionArtifact[],
+  reportData: ReadonlyMap<string, string>,
+): Promise<{ signatures: Map<string, { embedded: boolean }>; commit: () => void }> {
+  const { signing, run, outDir, generatedAt } = session;
+  const config = run.workspace.config!;
+  const signer = definition.options.signer ?? '';
+  if (!signing.plans.has(signer)) signing.plans.set(signer, loadSigningPlan(config, session.options.env ?? process.env, definition.options.signer));
+  const plan = await signing.plans.get(signer)!;
+  const signedAt = new Date();
+  const signatures = new Map<string, { embedded: boolean }>();
+  const records: SignatureState = {};
+  for (const artifact of artifacts.filter((a) => !a.supporting)) {
+    const key = `${definition.outputName}/${artifact.fileName}`;
+    const source = sha256Hex(artifact.bytes);
+    const stem = artifact.fileName.slice(0, artifact.fileName.lastIndexOf('.'));
+    let result = keptSignature(join(outDir, definition.outputName), artifact.fileName, source, signing.state[key], plan);
+    if (result) signing.counts.kept++;
+    else {
+      result = await signArtifact(
+        plan,
+        artifact.fileName,
+        artifact.bytes,
+        {
+          tenant: config.tenant.name,
+          framework: artifact.framework,
+          report_type: definition.type,
+          format: artifact.format,
+          generated_at: generatedAt,
+          report_data_sha256: reportData.get(stem) ?? source,
+        },
+        signedAt,
+      );
+      signing.counts.signed++;
+    }
+    artifact.bytes = result.bytes;
+    for (const sidecar of result.sidecars)
+      artifacts.push({ format: artifact.format, fileName: sidecar.fileName, bytes: sidecar.bytes, sidecar: true, framework: artifact.framework });
+    signatures.set(artifact.fileName, { embedded: result.embedded });
+    records[key] = {
+      source_sha256: source,
+      signed_sha256: sha256Hex(result.bytes),
+      sidecars: Object.fromEntries(result.sidecars.map((s) => [s.fileName, sha256Hex(s.bytes)])),
+      setup: plan.fingerprint,
+    };
+  }
+  return {
+    signatures,
+    commit: () => {
+      // The definition's records are replaced as a whole: a file no longer signed loses its record.
+      for (const key of Object.keys(signing.state)) if (key.startsWith(`${definition.outputName}/`)) delete signing.state[key];
+      Object.assign(signing.state, records);
+      signing.changed = true;
+    },
+  };
+}
+
+/** The published signed file and sidecars, when they are exactly what the state says was signed from these bytes with this set-up. */
+function keptSignature(
+  folder: string,
+  fileName: string,
+  source: string,
+  record: SignatureState[string] | undefined,
+  plan: SigningPlan,
+): { bytes: Uint8Array; sidecars: { fileName: string; bytes: Uint8Array }[]; embedded: boolean } | undefined {
+  if (!record || record.source_sha256 !== source || record.setup !== plan.fingerprint) return undefined;
+  const read = (name: string): Uint8Array | undefined => {
+    try {
+      return readFileSync(join(folder, name));
+    } catch {
+      return undefined;
+    }
+  };
+  const bytes = read(fileName);
+  if (!bytes || sha256Hex(bytes) !== record.signed_sha256) return undefined;
+  const sidecars: { fileName: string; bytes: Uint8Array }[] = [];
+  for (const [name, sha] of Object.entries(record.sidecars)) {
+    const sidecar = read(name);
+    if (!sidecar || sha256Hex(sidecar) !== sha) return undefined;
+    sidecars.push({ fileName: name, bytes: sidecar });
+  }
+  return { bytes, sidecars, embedded: fileName.endsWith('.pdf') && plan.identity !== undefined };
 }
 
 /** The run's browser: launched by the first format that needs it, shared by the rest of the run. */

@@ -235,3 +235,43 @@ export async function readSnapshots(stateDir: string, definition: string, framew
   }
   return snapshots;
 }
+
+// Signatures ------------------------------------------------------------------------------------
+
+/**
+ * What was last signed, per published artifact (`<definition>/<file>`): the sha256 of the bytes
+ * before signing, of the published file and of each sidecar, and the signing set-up. A render whose
+ * bytes did not change reuses the published signed files instead of signing again, so a scheduled
+ * run with no change commits nothing (issue: signed reports, "re-signed only when its bytes differ").
+ */
+export interface SignatureRecord {
+  source_sha256: string;
+  signed_sha256: string;
+  /** Sidecar file name -> sha256. */
+  sidecars: Record<string, string>;
+  /** Fingerprint of the signing set-up (certificate, mode, TSA, services): a new key re-signs. */
+  setup: string;
+}
+
+export type SignatureState = Record<string, SignatureRecord>;
+
+const signaturesPath = (stateDir: string): string => join(stateDir, 'signatures.json');
+
+export async function readSignatureState(stateDir: string): Promise<SignatureState> {
+  await checkReadable(stateDir);
+  const file = signaturesPath(stateDir);
+  const text = await readIfExists(file);
+  if (text === undefined) return {};
+  try {
+    const parsed = JSON.parse(text) as { artifacts?: SignatureState };
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.artifacts !== 'object') throw new Error('no "artifacts" object');
+    return parsed.artifacts;
+  } catch (cause) {
+    throw invalid(file, `not the signature state Infracast writes (${(cause as Error).message})`, undefined, cause);
+  }
+}
+
+export async function writeSignatureState(stateDir: string, state: SignatureState): Promise<WriteOutcome> {
+  await prepareState(stateDir);
+  return writeIfChanged(signaturesPath(stateDir), `${canonicalJson({ artifacts: state }, 2)}\n`);
+}

@@ -14,7 +14,9 @@ export default class Render extends InfracastCommand {
 
 The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set SOURCE_DATE_EPOCH for byte-identical Markdown and JSON.
 
-Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment (e.g. no Chrome or Chromium for PDF; the reports that need none are still rendered).`;
+Signing (options.signed: true in a definition, or --sign): each PDF gets an embedded PAdES signature, every artifact a Sigstore bundle <file>.sigstore.json (and <file>.p7s with signing.p7s: true), made just before publishing. An artifact whose bytes did not change since it was last signed keeps its published signature. infracast verify checks them.
+
+Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment (e.g. no Chrome or Chromium for PDF, no signing key; the reports that need none are still rendered).`;
 
   static override strict = false;
   static override args = {};
@@ -41,6 +43,9 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
       helpValue: 'TYPE',
     }),
     at: Flags.string({ description: 'The run instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
+    sign: Flags.boolean({
+      description: "Sign every artifact (as options.signed: true does for one definition) with the workspace's signing: set-up.",
+    }),
   };
 
   async run(): Promise<RenderResult> {
@@ -62,6 +67,7 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.only ? { only: flags.only } : {}),
         ...(flags.at ? { at: flags.at } : {}),
+        ...(flags.sign ? { sign: true } : {}),
         signal: interrupt.signal,
         onEvent: (event) => progress.event(event),
       });
@@ -106,7 +112,10 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
     const files = result.reports.flatMap((r) => r.artifacts).filter((a) => a.status === 'completed').length;
     this.log(
       `\n${result.reports.length - result.failed} of ${result.reports.length} definitions rendered, ${files} files, ${result.findings} findings, generated_at ${result.generatedAt}` +
-        `; history: ${result.history.written} snapshot(s) written, ${result.history.unchanged} unchanged`,
+        `; history: ${result.history.written} snapshot(s) written, ${result.history.unchanged} unchanged` +
+        (result.signatures.signed + result.signatures.kept > 0
+          ? `; signatures: ${result.signatures.signed} signed, ${result.signatures.kept} unchanged (kept)`
+          : ''),
     );
     if (result.failed > 0) process.stderr.write(`${result.failed} definition(s) failed; their previous files, if any, are unchanged\n`);
   }

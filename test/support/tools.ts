@@ -62,3 +62,15 @@ export function libreOfficeToPdf(soffice: string, docx: string): Buffer {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * Why a whole test file cannot run here (a tool missing), for `describe(name, { skip })`, or false
+ * when every tool is found. In CI a missing tool is a failure, never a skip.
+ */
+export function missingToolsReason(...tools: { what: string; candidates: string[] }[]): string | false {
+  const missing = tools.filter((tool) => !findTool(...tool.candidates));
+  if (missing.length === 0) return false;
+  const message = `real tools: ${missing.map((m) => `${m.what} (${m.candidates.join(', ')})`).join(', ')} not installed, so these tests cannot run (scripts/setup.sh installs them)`;
+  if (process.env.CI) throw new Error(`${message}; CI must have them`);
+  return message;
+}

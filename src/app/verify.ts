@@ -1,0 +1,171 @@
+/**
+ * `infracast verify`: the Reports API's "Verify a Signed Report" for a file on disk, with no account
+ * and no network. A PDF's embedded signature, the `<file>.sigstore.json` bundle and the `<file>.p7s`
+ * detached CMS beside the file are each verified; the file is `valid` only when every signature
+ * present is valid, and one signature that does not match makes it `tampered`.
+ *
+ * Revocation (OCSP, CRL) is not checked, and the output says so (`checks.revocation`).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { ExitCode, InfracastError } from '../errors.js';
+import type { TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
+import { bundleName, p7sName } from './sign.js';
+
+export interface VerifyOptions {
+  file: string;
+  /** The Sigstore bundle; default `<file>.sigstore.json` when it exists. */
+  bundle?: string;
+  /** Root CA certificate files (PEM) to trust. */
+  ca?: string[];
+  /** A signer public key (PEM) for bundles signed with a local key. */
+  key?: string;
+  /** A Sigstore trusted_root.json for keyless bundles. */
+  trustedRoot?: string;
+  identity?: string;
+  issuer?: string;
+  cwd?: string;
+}
+
+/** The spec's response, plus status, where the time comes from, and the checks made. */
+export interface VerifyReport {
+  file: string;
+  valid: boolean;
+  signed_by: string | null;
+  signed_at: string | null;
+  tenant: string | null;
+  framework: string | null;
+  generated_at: string | null;
+  tampered: boolean;
+  status: VerificationStatus;
+  signed_at_source: Verification['signed_at_source'] | null;
+  report_type: string | null;
+  /** The signatures found: `pdf` (embedded), `bundle`, `p7s`. */
+  signatures: string[];
+  checks: { revocation: 'not-checked'; performed: (VerificationCheck & { signature: string })[] };
+}
+
+/** tampered outranks everything: one signature that does not match the file decides. */
+const PRECEDENCE: VerificationStatus[] = ['tampered', 'malformed', 'untrusted', 'unsigned', 'valid'];
+
+async function readOptional(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readRequired(path: string, what: string): Promise<Buffer> {
+  const bytes = await readOptional(path);
+  if (bytes === undefined)
+    throw new InfracastError('FILE_NOT_FOUND', `${what} ${path} does not exist`, { exitCode: ExitCode.Usage, hints: ['Check the path.'] });
+  return bytes;
+}
+
+async function trustOf(options: VerifyOptions, cwd: string): Promise<TrustAnchors> {
+  const trust: TrustAnchors = {};
+  if (options.ca && options.ca.length > 0) {
+    const pems = await Promise.all(options.ca.map(async (path) => (await readRequired(resolve(cwd, path), '--ca')).toString('utf8')));
+    for (const [i, pem] of pems.entries()) {
+      if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+        throw new InfracastError('USAGE', `--ca ${options.ca[i]} holds no PEM certificate`, {
+          exitCode: ExitCode.Usage,
+          hints: ['Give the root CA certificate in PEM; convert DER with `openssl x509 -inform DER -in root.cer -out root.pem`.'],
+        });
+    }
+    trust.caPem = pems.join('\n');
+  }
+  if (options.key) trust.publicKeyPem = (await readRequired(resolve(cwd, options.key), '--key')).toString('utf8');
+  if (options.trustedRoot) {
+    const text = (await readRequired(resolve(cwd, options.trustedRoot), '--trusted-root')).toString('utf8');
+    try {
+      trust.trustedRootJson = JSON.parse(text) as unknown;
+    } catch {
+      throw new InfracastError('USAGE', `--trusted-root ${options.trustedRoot} is not JSON (a Sigstore trusted_root.json)`, { exitCode: ExitCode.Usage });
+    }
+  }
+  if (options.identity) trust.identity = options.identity;
+  if (options.issuer) trust.issuer = options.issuer;
+  return trust;
+}
+
+const isPdf = (bytes: Uint8Array, file: string): boolean => file.toLowerCase().endsWith('.pdf') || Buffer.from(bytes.subarray(0, 1024)).includes('%PDF-');
+
+export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = resolve(cwd, options.file);
+  const bytes = await readRequired(path, 'the file');
+  const trust = await trustOf(options, cwd);
+  const results: { signature: string; verification: Verification }[] = [];
+
+  if (isPdf(bytes, path)) {
+    const { verifyPdf } = await import('../signing/pdf.js');
+    const verification = await verifyPdf(bytes, trust);
+    if (verification.status !== 'unsigned' || results.length === 0) results.push({ signature: 'pdf', verification });
+  }
+  const bundlePath = options.bundle ? resolve(cwd, options.bundle) : bundleName(path);
+  const bundleBytes = options.bundle ? await readRequired(bundlePath, '--bundle') : await readOptional(bundlePath);
+  if (bundleBytes !== undefined) {
+    const { verifyBundle } = await import('../signing/sigstore.js');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bundleBytes.toString('utf8')) as unknown;
+    } catch {
+      parsed = undefined;
+    }
+    const verification: Verification =
+      parsed === undefined
+        ? { status: 'malformed', checks: [{ name: 'bundle-parse', result: 'fail', detail: `${basename(bundlePath)} is not JSON` }] }
+        : await verifyBundle({ bundle: parsed, artifact: bytes, artifactName: basename(path), trust });
+    results.push({ signature: 'bundle', verification });
+  }
+  const p7s = await readOptional(p7sName(path));
+  if (p7s !== undefined) {
+    const { verifyDetachedCms } = await import('../signing/cms-verify.js');
+    results.push({ signature: 'p7s', verification: await verifyDetachedCms(p7s, bytes, trust) });
+  }
+  // An unsigned PDF with no sidecar is reported as the PDF verifier saw it; a non-PDF with nothing beside it is unsigned.
+  const signed = results.filter((r) => r.verification.status !== 'unsigned');
+  const considered = signed.length > 0 ? signed : results;
+  const status: VerificationStatus =
+    considered.length === 0 ? 'unsigned' : (PRECEDENCE.find((s) => considered.some((r) => r.verification.status === s)) ?? 'valid');
+
+  // Metadata from signed data only: the first signature that carries it (the PDF's Info dictionary, else the bundle's predicate).
+  const metadata = (key: 'tenant' | 'framework' | 'generated_at' | 'report_type'): string | null =>
+    considered.map((r) => r.verification[key]).find((v) => v !== undefined) ?? null;
+  const timed = considered.find((r) => r.verification.signed_at_source === 'rfc3161') ?? considered.find((r) => r.verification.signed_at !== undefined);
+  const signedBy = considered.map((r) => r.verification.signed_by).find((v) => v !== undefined) ?? null;
+
+  // Two signatures of one file must tell the same story: a bundle of another report is tampering.
+  const performed = considered.flatMap((r) => r.verification.checks.map((c) => ({ ...c, signature: r.signature })));
+  let finalStatus = status;
+  for (const key of ['tenant', 'framework', 'generated_at', 'report_type'] as const) {
+    const values = new Set(considered.map((r) => r.verification[key]).filter((v) => v !== undefined));
+    if (values.size > 1) {
+      performed.push({
+        signature: 'all',
+        name: `consistent-${key.replace('_', '-')}`,
+        result: 'fail',
+        detail: `the signatures disagree: ${[...values].join(' / ')}`,
+      });
+      finalStatus = 'tampered';
+    }
+  }
+  return {
+    file: options.file,
+    valid: finalStatus === 'valid',
+    signed_by: signedBy,
+    signed_at: timed?.verification.signed_at ?? null,
+    tenant: metadata('tenant'),
+    framework: metadata('framework'),
+    generated_at: metadata('generated_at'),
+    tampered: finalStatus === 'tampered',
+    status: finalStatus,
+    signed_at_source: timed?.verification.signed_at_source ?? null,
+    report_type: metadata('report_type'),
+    signatures: considered.filter((r) => r.verification.status !== 'unsigned').map((r) => r.signature),
+    checks: { revocation: 'not-checked', performed },
+  };
+}

@@ -1,0 +1,76 @@
+import { Args } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
+import { verifyFile } from '../app/verify.js';
+import type { VerifyReport } from '../app/verify.js';
+import { InfracastCommand } from '../cli/base-command.js';
+import { ExitCode } from '../errors.js';
+
+export default class Verify extends InfracastCommand {
+  static override summary = 'Verify a signed report: embedded PDF signature, Sigstore bundle, .p7s. No account, no network.';
+  static override description = `Prints the Reports API's verification result as JSON: valid, signed_by, signed_at, tenant, framework, generated_at, tampered, plus status (valid | tampered | untrusted | unsigned | malformed), signed_at_source (rfc3161: a verified time-stamp authority token; transparency-log; claimed-by-signer: the signer's own clock), and checks. --verbose adds every check made.
+
+What is checked: a PDF's one signature covers the whole file (byte range from 0 to the end, /Contents exactly the DER signature plus zero padding), the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint); for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
+
+An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.
+
+Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed), 2 usage.`;
+
+  static override args = { file: Args.string({ description: 'The signed file.', required: true }) };
+
+  static override examples = [
+    { command: '<%= config.bin %> <%= command.id %> report.pdf --ca acme-root.pem', description: 'A signed PDF, trusting the organisation root.' },
+    {
+      command: '<%= config.bin %> <%= command.id %> gap.md --key signing.pub.pem',
+      description: 'A Markdown report and its gap.md.sigstore.json, signed with a local key.',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> gap.xlsx --trusted-root trusted_root.json --identity https://github.com/acme/compliance/.github/workflows/report.yml@refs/heads/main --issuer https://token.actions.githubusercontent.com',
+      description: 'A bundle signed keyless in GitHub Actions.',
+    },
+  ];
+
+  static override flags = {
+    bundle: Flags.string({ description: 'The Sigstore bundle (default: FILE.sigstore.json when present).', helpValue: 'FILE' }),
+    ca: Flags.string({ description: 'A trusted root CA certificate, PEM (repeatable).', multiple: true, helpValue: 'ROOT.pem' }),
+    key: Flags.string({ description: 'The signing public key, PEM, for bundles signed with a local key.', helpValue: 'PUB.pem' }),
+    'trusted-root': Flags.string({ description: 'A Sigstore trusted_root.json, for keyless bundles.', helpValue: 'FILE' }),
+    identity: Flags.string({ description: 'Keyless: the certificate identity (SAN) to require, e.g. the workflow ref.', helpValue: 'SAN' }),
+    issuer: Flags.string({ description: 'Keyless: the OIDC issuer to require.', helpValue: 'URL' }),
+    verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
+  };
+
+  async run(): Promise<Omit<VerifyReport, 'checks'> & { checks: Partial<VerifyReport['checks']> }> {
+    const { args, flags } = await this.parse(Verify);
+    const report = await verifyFile({
+      file: args.file,
+      ...(flags.bundle ? { bundle: flags.bundle } : {}),
+      ...(flags.ca ? { ca: flags.ca } : {}),
+      ...(flags.key ? { key: flags.key } : {}),
+      ...(flags['trusted-root'] ? { trustedRoot: flags['trusted-root'] } : {}),
+      ...(flags.identity ? { identity: flags.identity } : {}),
+      ...(flags.issuer ? { issuer: flags.issuer } : {}),
+    });
+    const shown = { ...report, checks: flags.verbose ? report.checks : { revocation: report.checks.revocation } };
+    // The result is JSON either way (the spec's response); --json only changes how errors print.
+    if (!this.jsonEnabled()) this.log(JSON.stringify(shown, null, 2));
+    if (!report.valid) {
+      process.exitCode = ExitCode.Failed;
+      if (!this.jsonEnabled()) process.stderr.write(`${args.file}: ${report.status}${hint(report)}\n`);
+    }
+    return shown;
+  }
+}
+
+function hint(report: VerifyReport): string {
+  switch (report.status) {
+    case 'untrusted':
+      return ' (the signature is intact; pass the root CA that issued the signer with --ca, or --key / --trusted-root for bundles)';
+    case 'unsigned':
+      return ' (no embedded signature and no .sigstore.json or .p7s beside the file)';
+    case 'tampered':
+      return ' (the file or its signature changed after signing: do not rely on it)';
+    default:
+      return '';
+  }
+}
