@@ -16,6 +16,7 @@ import { RFC3161Timestamp } from '@sigstore/core';
 import { PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
 import { CIContextProvider, DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Signer, type Witness } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity, type TrustMaterial, type VerificationPolicy } from '@sigstore/verify';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalJson } from '../model/order.js';
@@ -121,8 +122,9 @@ class Rfc3161Witness implements Witness {
     if (content.$case !== 'dsseEnvelope') throw new Error('only DSSE bundles are time-stamped here');
     const signature = content.dsseEnvelope.signatures[0]?.sig;
     if (!signature) throw new Error('the envelope has no signature to time-stamp');
-    const { token } = await requestTimestamp(signature, this.options);
-    return { rfc3161Timestamps: [{ signedTimestamp: Buffer.from(token) }] };
+    // The bundle format stores the whole TimeStampResp (status + token), not the bare token.
+    const { response } = await requestTimestamp(signature, this.options);
+    return { rfc3161Timestamps: [{ signedTimestamp: Buffer.from(response) }] };
   }
 }
 
@@ -253,7 +255,9 @@ export async function signKeyless(input: SignKeylessInput): Promise<SerializedBu
     const code = (cause as { code?: unknown }).code;
     throw new InfracastError('SIGSTORE_FAILED', `Keyless signing failed${typeof code === 'string' ? ` (${code})` : ''}: ${text}.`, {
       exitCode: ExitCode.Environment,
-      hints: [`Check that Fulcio (${input.fulcioURL})${input.tlog ? `, Rekor (${input.rekorURL})` : ''}${input.tsaURL ? ` and the TSA (${input.tsaURL})` : ''} are reachable.`],
+      hints: [
+        `Check that Fulcio (${input.fulcioURL})${input.tlog ? `, Rekor (${input.rekorURL})` : ''}${input.tsaURL ? ` and the TSA (${input.tsaURL})` : ''} are reachable.`,
+      ],
     });
   }
 }
@@ -277,7 +281,8 @@ function cryptoEngine(): pkijs.CryptoEngine {
   engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto });
   return engine;
 }
-const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
+/** A copy: a Buffer's `.buffer` may be Node's shared pool, and Buffer#slice does not copy. */
+const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
 
 /** PEM blocks as pkijs certificates; undefined when any block is not a certificate. */
 function certificatesOf(pem: string | undefined): pkijs.Certificate[] {
@@ -313,7 +318,8 @@ interface TokenResult {
   outcome: 'trusted' | 'untrusted' | 'tampered';
   detail: string;
   genTime?: Date;
-  token: Uint8Array;
+  /** The bundle's signedTimestamp (a TimeStampResp). */
+  response: Uint8Array;
 }
 
 /**
@@ -322,57 +328,90 @@ interface TokenResult {
  * at genTime. @sigstore/verify checks tokens too, but only against a Sigstore trusted root, and one bad
  * token fails its whole verification; here an untrusted TSA merely gives no `signed_at`.
  */
-async function checkToken(token: Uint8Array, signature: Uint8Array, roots: pkijs.Certificate[]): Promise<TokenResult> {
+/** The TimeStampToken of a granted DER TimeStampResp (what Sigstore bundles store); throws otherwise. */
+function tokenOfResponse(response: Uint8Array): Uint8Array {
+  const ber = asn1js.fromBER(toArrayBuffer(response));
+  if (ber.offset === -1 || !(ber.result instanceof asn1js.Sequence)) throw new Error('not a DER TimeStampResp');
+  const parsed = new pkijs.TimeStampResp({ schema: ber.result });
+  if (parsed.status.status !== 0 && parsed.status.status !== 1) throw new Error(`the TSA refused (PKIStatus ${parsed.status.status})`);
+  const block = ber.result.valueBlock.value[1];
+  if (!block) throw new Error('granted, but no TimeStampToken');
+  // The bytes as stored: the TSA's signature covers them, a re-encoding might differ.
+  return new Uint8Array(block.valueBeforeDecodeView);
+}
+
+async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: TsaAnchors): Promise<TokenResult> {
   let info: pkijs.TSTInfo;
   let signed: pkijs.SignedData;
+  let token: Uint8Array;
   try {
+    token = tokenOfResponse(response);
     info = tstInfoOf(token);
     signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(token)).content });
   } catch (error) {
-    return { outcome: 'tampered', detail: `the time-stamp token is corrupt (${message(error)})`, token };
+    return { outcome: 'tampered', detail: `the time-stamp token is corrupt (${message(error)})`, response };
   }
-  if (!tokenCovers(token, signature)) return { outcome: 'tampered', detail: 'the time-stamp token covers another signature', token };
+  if (!tokenCovers(token, signature)) return { outcome: 'tampered', detail: 'the time-stamp token covers another signature', response };
+  const genTime = info.genTime;
+  // A token may leave its TSA certificate out (the Sigstore TSA API does unless asked): look in the anchors.
+  const carried = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  if (carried.length === 0) signed.certificates = anchors.certs;
   let signer: pkijs.Certificate | undefined;
   try {
-    const result = await signed.verify({ signer: 0, extendedMode: true, checkChain: false }, cryptoEngine());
-    if (!result.signatureVerified) return { outcome: 'tampered', detail: 'the time-stamp token signature does not verify', token };
+    const result = await signed.verify(
+      // For a TSTInfo, pkijs compares the imprint with `data` too (checked above with a clearer message).
+      { signer: 0, data: toArrayBuffer(signature), extendedMode: true, checkChain: false },
+      cryptoEngine(),
+    );
+    if (!result.signatureVerified) return { outcome: 'tampered', detail: 'the time-stamp token signature does not verify', response };
     signer = result.signerCertificate ?? undefined;
   } catch (error) {
-    return { outcome: 'tampered', detail: `the time-stamp token signature does not verify (${message(error)})`, token };
+    // pkijs codes 2 and 3: no certificate to check the signature with, i.e. an unknown TSA, not an edit.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 2 || code === 3)
+      return { outcome: 'untrusted', detail: 'the TSA certificate is neither in the token nor among the trust anchors; time-stamp ignored', response, genTime };
+    return { outcome: 'tampered', detail: `the time-stamp token signature does not verify (${message(error)})`, response };
   }
-  const genTime = info.genTime;
-  if (!signer) return { outcome: 'untrusted', detail: 'the time-stamp token carries no TSA certificate', token, genTime };
-  if (!hasEku(signer, '1.3.6.1.5.5.7.3.8')) return { outcome: 'untrusted', detail: 'the TSA certificate lacks the timeStamping usage', token, genTime };
-  const intermediates = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== signer);
-  const problem = await chainsTo(signer, intermediates, roots, genTime);
-  if (problem) return { outcome: 'untrusted', detail: `the TSA is not trusted (${problem}); time-stamp ignored`, token, genTime };
-  return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, token, genTime };
+  if (!signer) return { outcome: 'untrusted', detail: 'the time-stamp token names no TSA certificate', response, genTime };
+  if (!hasEku(signer, '1.3.6.1.5.5.7.3.8')) return { outcome: 'untrusted', detail: 'the TSA certificate lacks the timeStamping usage', response, genTime };
+  const intermediates = [...carried, ...anchors.certs].filter((c) => c !== signer);
+  const problem = await chainsTo(signer, intermediates, anchors.roots, genTime);
+  if (problem) return { outcome: 'untrusted', detail: `the TSA is not trusted (${problem}); time-stamp ignored`, response, genTime };
+  return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
 }
 
 const isoSecond = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
 
-/** Trust anchors of a Sigstore trusted root as pkijs certificates (the last of each TSA chain is its root). */
-function trustedRootTsaRoots(root: TrustedRoot | undefined): pkijs.Certificate[] {
-  const roots: pkijs.Certificate[] = [];
+/** What TSA tokens are checked against: root certificates, and certificates that may complete a path. */
+interface TsaAnchors {
+  roots: pkijs.Certificate[];
+  certs: pkijs.Certificate[];
+}
+
+/** The TSAs of a Sigstore trusted root: each chain is leaf first, its last certificate the root. */
+function trustedRootTsaAnchors(root: TrustedRoot | undefined): TsaAnchors {
+  const anchors: TsaAnchors = { roots: [], certs: [] };
   for (const tsa of root?.timestampAuthorities ?? []) {
-    const last = tsa.certChain?.certificates.at(-1);
-    if (!last) continue;
     try {
-      roots.push(pkijs.Certificate.fromBER(toArrayBuffer(last.rawBytes)));
+      const chain = (tsa.certChain?.certificates ?? []).map((c) => pkijs.Certificate.fromBER(toArrayBuffer(c.rawBytes)));
+      const last = chain.at(-1);
+      if (!last) continue;
+      anchors.roots.push(last);
+      anchors.certs.push(...chain.slice(0, -1));
     } catch {
       // A broken anchor anchors nothing.
     }
   }
-  return roots;
+  return anchors;
 }
 
 /** Trust material with no CA, log or TSA and the one key: what a local-key bundle is checked with. */
 function keyTrustMaterial(hint: string, key: KeyObject): TrustMaterial {
   const details =
     key.asymmetricKeyType === 'rsa'
-      ? ({ 2048: PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256, 3072: PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 } as Record<number, PublicKeyDetails>)[
+      ? (({ 2048: PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256, 3072: PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 } as Record<number, PublicKeyDetails>)[
           key.asymmetricKeyDetails?.modulusLength ?? 0
-        ] ?? PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256
+        ] ?? PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256)
       : PublicKeyDetails.PKIX_ECDSA_P256_SHA_256;
   const root = TrustedRoot.fromJSON({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' });
   return toTrustMaterial(root, { [hint]: { rawBytes: spkiDer(key), keyDetails: details, validFor: undefined } });
@@ -478,9 +517,9 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
 
   // Timestamps first (reported last): the verified time is when certificates must have been valid.
   const tokens = bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? [];
-  const tsaRoots = material.$case === 'publicKey' ? certificatesOf(trust.caPem) : trustedRootTsaRoots(trustedRoot);
+  const tsaAnchors: TsaAnchors = material.$case === 'publicKey' ? { roots: certificatesOf(trust.caPem), certs: [] } : trustedRootTsaAnchors(trustedRoot);
   const tokenResults: TokenResult[] = [];
-  for (const t of tokens) tokenResults.push(await checkToken(new Uint8Array(t.signedTimestamp), signature, tsaRoots));
+  for (const t of tokens) tokenResults.push(await checkToken(new Uint8Array(t.signedTimestamp), signature, tsaAnchors));
   const trustedToken = tokenResults.find((r) => r.outcome === 'trusted');
   const checkTime = trustedToken?.genTime ?? trust.now ?? new Date();
 
@@ -492,7 +531,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
   const entity: SignedEntity = toSignedEntity(bare);
   const trustedTimestamps: SignedEntity['timestamps'] = tokenResults
     .filter((r) => r.outcome === 'trusted')
-    .map((r) => ({ $case: 'timestamp-authority', timestamp: RFC3161Timestamp.parse(Buffer.from(r.token)) }));
+    .map((r) => ({ $case: 'timestamp-authority', timestamp: RFC3161Timestamp.parse(Buffer.from(r.response)) }));
 
   // 2. dsse-signature
   let intact = false;
@@ -512,7 +551,9 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
         fail('dsse-signature', 'untrusted', 'the given public key is not a readable PEM public key');
       }
     }
-    const chain = certificatesOf(statement?.predicate.signer?.certificate_chain?.filter((c) => typeof c === 'string').join('\n'));
+    // Read before the signature is checked, so hostile shapes are expected here: only an array of strings counts.
+    const carried: unknown = statement?.predicate.signer?.certificate_chain;
+    const chain = certificatesOf(Array.isArray(carried) ? carried.filter((c) => typeof c === 'string').join('\n') : undefined);
     if (chain[0]) {
       try {
         candidates.push({ key: new NodeX509(Buffer.from(chain[0].toSchema().toBER())).publicKey, from: 'chain' });
@@ -561,7 +602,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
     }
   } else {
     // Keyless: integrity with the certificate's own key first, so an edit reads as `tampered`, not `untrusted`.
-    const key = entity.key.$case === 'certificate' ? createPublicKey(entity.key.certificate.publicKey) : undefined;
+    const key = entity.key.$case === 'certificate' ? createPublicKey({ key: entity.key.certificate.publicKey, format: 'der', type: 'spki' }) : undefined;
     if (!key || !entity.signature.verifySignature(key)) {
       fail('dsse-signature', 'tampered', 'the DSSE signature does not verify with the bundle certificate');
     } else {
@@ -617,8 +658,9 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
   } else if (tokenResults.length === 0) checks.push({ name: 'timestamp', result: 'skipped', detail: 'no time-stamp in the bundle' });
 
   const verified = intact && statement !== undefined;
+  // Only a valid verification names a signer: "signed by X" next to a changed file would read as an endorsement.
   return done({
-    ...(signedBy ? { signed_by: signedBy } : {}),
+    ...(signedBy && worstStatus(statuses) === 'valid' ? { signed_by: signedBy } : {}),
     ...signedAt,
     ...(verified ? metadataOf(statement.predicate) : {}),
   });
