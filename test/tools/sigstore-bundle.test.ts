@@ -326,6 +326,13 @@ describe('signing: keyless Sigstore bundles against a loopback Sigstore', () => 
     );
     expectStatus(await verifyBundle({ bundle, artifact, trust: { ...trust, issuer: 'https://accounts.example.com' } }), 'untrusted', 'dsse-signature');
     expectStatus(await verifyBundle({ bundle, artifact, trust: { identity: m.identity } }), 'untrusted', 'dsse-signature');
+    // A hostile trusted root is no trust anchor, not a crash.
+    const hostileRoot = {
+      tlogs: 'x',
+      certificateAuthorities: [{ certChain: { certificates: [{ rawBytes: 'AAAA' }] } }],
+      timestampAuthorities: [{ certChain: 7 }],
+    };
+    expectStatus(await verifyBundle({ bundle, artifact, trust: { ...trust, trustedRootJson: hostileRoot } }), 'untrusted', 'dsse-signature');
     // A keyless bundle under another Sigstore's root: intact, untrusted.
     const other = await startSigstoreMock();
     try {
