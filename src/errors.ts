@@ -72,6 +72,10 @@ export type ErrorCode =
   | 'TSA_UNREACHABLE'
   /** The time-stamp authority answered, but not with a granted token for this request. */
   | 'TSA_RESPONSE_INVALID'
+  /** Keyless signing needs an OIDC token and none is available (CI without `id-token: write`; exit 3). */
+  | 'OIDC_TOKEN_UNAVAILABLE'
+  /** A Sigstore service (Fulcio, Rekor, TSA) failed or could not be reached during keyless signing (exit 3). */
+  | 'SIGSTORE_FAILED'
   | 'INTERNAL';
 
 /** Where in a file something is, 1-based like editors and compilers print it. */

@@ -26,6 +26,8 @@ export interface TimestampResult {
   token: Uint8Array;
   /** TSTInfo.genTime: when the TSA says it saw the imprint. */
   genTime: Date;
+  /** The whole DER TimeStampResp as received: what a Sigstore bundle stores (`rfc3161Timestamps[].signedTimestamp`). */
+  response: Uint8Array;
 }
 
 const toBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
@@ -102,7 +104,7 @@ export function readTimestampResponse(response: Uint8Array, request: Uint8Array,
   if (!imprintDer(info.messageImprint).equals(imprintDer(asked.messageImprint))) return fail('the token time-stamps a different hash than the one sent');
   if (!asked.nonce || !info.nonce || asBigInt(info.nonce.valueBlock.valueHexView) !== asBigInt(asked.nonce.valueBlock.valueHexView))
     return fail('the token does not carry the nonce of this request (a replayed or foreign answer)');
-  return { token, genTime: info.genTime };
+  return { token, genTime: info.genTime, response: new Uint8Array(response) };
 }
 
 /** POSTs a TimeStampReq for sha256(`signature`) to the TSA and returns the checked token. */
