@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { canonicalJson } from '../model/order.js';
@@ -130,6 +130,16 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
     ...(raw.sigstore?.tsa_url !== undefined ? { tsaURL: raw.sigstore.tsa_url } : {}),
   };
   if (mode === 'keyless') {
+    // A Fulcio certificate lives ten minutes: without a log entry or a timestamp nobody could verify it later.
+    if (!sigstore.tlog && !sigstore.tsaURL)
+      throw new InfracastError(
+        'CONFIG_INVALID',
+        'signing.sigstore.tlog: false needs signing.sigstore.tsa_url: a keyless signature needs a log entry or a timestamp to be verifiable after its certificate expires.',
+        {
+          location: { file: join(config.root, 'infracast.yaml') },
+          hints: ['Add signing.sigstore.tsa_url (a Sigstore timestamp service), or sign with a key (signing.sigstore.mode: key).'],
+        },
+      );
     checkAllowed(config, sigstore.fulcioURL, 'signing.sigstore.fulcio_url');
     if (sigstore.tlog) checkAllowed(config, sigstore.rekorURL, 'signing.sigstore.rekor_url');
     if (sigstore.tsaURL) checkAllowed(config, sigstore.tsaURL, 'signing.sigstore.tsa_url');

@@ -14,6 +14,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InfracastError } from '../errors.js';
 import { tokenCovers } from './tsa.js';
+import { exactArrayBuffer } from './bytes.js';
 
 /** Object identifiers used below (RFC 5652, RFC 5035, RFC 3161 appendix A). */
 export const OID = {
@@ -45,7 +46,6 @@ function cryptoEngine(): pkijs.CryptoEngine {
   return engine;
 }
 
-const toBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
 const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
 /** The certificates of a PEM bundle in order; a chain without one is an error naming the problem. */
@@ -177,7 +177,7 @@ function attachToken(signerInfo: pkijs.SignerInfo, timestampToken: Uint8Array): 
   // asn1js cannot splice raw bytes into a SET (RawData encodes as nothing there), so the token is parsed
   // and re-encoded; a token that does not come back byte for byte (BER, not DER) would no longer match
   // what the TSA signed, so it is refused rather than silently altered.
-  const token = asn1js.fromBER(toBuffer(timestampToken)).result;
+  const token = asn1js.fromBER(exactArrayBuffer(timestampToken)).result;
   if (!Buffer.from(token.toBER()).equals(timestampToken))
     throw new InfracastError('SIGNING_FAILED', 'The timestamp token is not DER-encoded, so it cannot be embedded unchanged.');
   signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
@@ -209,7 +209,7 @@ export function addTimestampToken(cms: Uint8Array, timestampToken: Uint8Array): 
 
 function readSignedData(cms: Uint8Array): pkijs.SignedData {
   try {
-    const contentInfo = pkijs.ContentInfo.fromBER(toBuffer(cms));
+    const contentInfo = pkijs.ContentInfo.fromBER(exactArrayBuffer(cms));
     if (contentInfo.contentType !== OID.signedData) throw new Error(`content type ${contentInfo.contentType}`);
     const signedData = new pkijs.SignedData({ schema: contentInfo.content });
     if (signedData.signerInfos.length !== 1) throw new Error(`${signedData.signerInfos.length} signers`);

@@ -9,6 +9,7 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { InfracastError } from '../errors.js';
+import { exactArrayBuffer } from './bytes.js';
 
 export interface SigningIdentity {
   /** PKCS#8 PEM, unencrypted, in memory only. */
@@ -144,7 +145,7 @@ export async function identityFromPkcs12(der: Uint8Array, passphrase: string, so
   const keys: Uint8Array[] = [];
   const certs: X509Certificate[] = [];
   try {
-    const pfx = pkijs.PFX.fromBER(der.slice().buffer);
+    const pfx = pkijs.PFX.fromBER(exactArrayBuffer(der));
     await pfx.parseInternalValues({ password, checkIntegrity: true });
     const safe = pfx.parsedValue?.authenticatedSafe;
     if (!safe) throw new Error('no authenticated safe');

@@ -23,6 +23,7 @@ import { canonicalJson } from '../model/order.js';
 import { parseCertificates } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
+import { exactArrayBuffer } from './bytes.js';
 
 export type { SerializedBundle } from '@sigstore/bundle';
 
@@ -282,7 +283,6 @@ function cryptoEngine(): pkijs.CryptoEngine {
   return engine;
 }
 /** A copy: a Buffer's `.buffer` may be Node's shared pool, and Buffer#slice does not copy. */
-const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
 
 /** PEM blocks as pkijs certificates; undefined when any block is not a certificate. */
 function certificatesOf(pem: string | undefined): pkijs.Certificate[] {
@@ -330,7 +330,7 @@ interface TokenResult {
  */
 /** The TimeStampToken of a granted DER TimeStampResp (what Sigstore bundles store); throws otherwise. */
 function tokenOfResponse(response: Uint8Array): Uint8Array {
-  const ber = asn1js.fromBER(toArrayBuffer(response));
+  const ber = asn1js.fromBER(exactArrayBuffer(response));
   if (ber.offset === -1 || !(ber.result instanceof asn1js.Sequence)) throw new Error('not a DER TimeStampResp');
   const parsed = new pkijs.TimeStampResp({ schema: ber.result });
   if (parsed.status.status !== 0 && parsed.status.status !== 1) throw new Error(`the TSA refused (PKIStatus ${parsed.status.status})`);
@@ -347,7 +347,7 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
   try {
     token = tokenOfResponse(response);
     info = tstInfoOf(token);
-    signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(token)).content });
+    signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(exactArrayBuffer(token)).content });
   } catch (error) {
     return { outcome: 'tampered', detail: `the time-stamp token is corrupt (${message(error)})`, response };
   }
@@ -360,7 +360,7 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
   try {
     const result = await signed.verify(
       // For a TSTInfo, pkijs compares the imprint with `data` too (checked above with a clearer message).
-      { signer: 0, data: toArrayBuffer(signature), extendedMode: true, checkChain: false },
+      { signer: 0, data: exactArrayBuffer(signature), extendedMode: true, checkChain: false },
       cryptoEngine(),
     );
     if (!result.signatureVerified) return { outcome: 'tampered', detail: 'the time-stamp token signature does not verify', response };
@@ -393,7 +393,7 @@ function trustedRootTsaAnchors(root: TrustedRoot | undefined): TsaAnchors {
   const anchors: TsaAnchors = { roots: [], certs: [] };
   for (const tsa of root?.timestampAuthorities ?? []) {
     try {
-      const chain = (tsa.certChain?.certificates ?? []).map((c) => pkijs.Certificate.fromBER(toArrayBuffer(c.rawBytes)));
+      const chain = (tsa.certChain?.certificates ?? []).map((c) => pkijs.Certificate.fromBER(exactArrayBuffer(c.rawBytes)));
       const last = chain.at(-1);
       if (!last) continue;
       anchors.roots.push(last);

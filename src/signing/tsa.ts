@@ -10,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ExitCode, InfracastError } from '../errors.js';
+import { exactArrayBuffer } from './bytes.js';
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
@@ -30,7 +31,6 @@ export interface TimestampResult {
   response: Uint8Array;
 }
 
-const toBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
 /** DER integers drop leading zero bytes, so nonces compare as numbers, not as byte strings (notes §2). */
 const asBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
 
@@ -42,7 +42,7 @@ export function timestampRequest(signature: Uint8Array, nonce: Uint8Array = rand
       hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: SHA256_OID, algorithmParams: new asn1js.Null() }),
       hashedMessage: new asn1js.OctetString({ valueHex: createHash('sha256').update(signature).digest() }),
     }),
-    nonce: new asn1js.Integer({ valueHex: toBuffer(nonce) }),
+    nonce: new asn1js.Integer({ valueHex: exactArrayBuffer(nonce) }),
     // The token then carries the TSA certificate, so a verifier needs only the trust anchor.
     certReq: true,
   });
@@ -51,7 +51,7 @@ export function timestampRequest(signature: Uint8Array, nonce: Uint8Array = rand
 
 /** TSTInfo of a TimeStampToken (throws a plain Error for the caller to wrap with its context). */
 export function tstInfoOf(token: Uint8Array): pkijs.TSTInfo {
-  const contentInfo = pkijs.ContentInfo.fromBER(toBuffer(token));
+  const contentInfo = pkijs.ContentInfo.fromBER(exactArrayBuffer(token));
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
   if (signedData.encapContentInfo.eContentType !== TST_INFO_OID)
     throw new Error(`the token content is ${signedData.encapContentInfo.eContentType}, not TSTInfo`);
@@ -77,7 +77,7 @@ export function readTimestampResponse(response: Uint8Array, request: Uint8Array,
   let parsed: pkijs.TimeStampResp;
   let outer: asn1js.Sequence;
   try {
-    const ber = asn1js.fromBER(toBuffer(response));
+    const ber = asn1js.fromBER(exactArrayBuffer(response));
     if (ber.offset === -1 || !(ber.result instanceof asn1js.Sequence)) throw new Error(ber.result.error || 'not a DER SEQUENCE');
     outer = ber.result;
     parsed = new pkijs.TimeStampResp({ schema: outer });
@@ -99,7 +99,7 @@ export function readTimestampResponse(response: Uint8Array, request: Uint8Array,
   } catch (cause) {
     return fail(`the TimeStampToken is malformed (${cause instanceof Error ? cause.message : String(cause)})`, cause);
   }
-  const asked = pkijs.TimeStampReq.fromBER(toBuffer(request));
+  const asked = pkijs.TimeStampReq.fromBER(exactArrayBuffer(request));
   const imprintDer = (m: pkijs.MessageImprint): Buffer => Buffer.from(m.toSchema().toBER());
   if (!imprintDer(info.messageImprint).equals(imprintDer(asked.messageImprint))) return fail('the token time-stamps a different hash than the one sent');
   if (!asked.nonce || !info.nonce || asBigInt(info.nonce.valueBlock.valueHexView) !== asBigInt(asked.nonce.valueBlock.valueHexView))
