@@ -15,10 +15,13 @@ import { describe, it, type TestContext } from 'node:test';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { isInfracastError } from '../../src/errors.js';
+import { openBrowserSession } from '../../src/io/browser.js';
+import { renderPdf } from '../../src/renderers/pdf.js';
 import { OID, signDetached } from '../../src/signing/cms.js';
 import { verifyDetachedCms } from '../../src/signing/cms-verify.js';
 import { signPdf, verifyPdf, type PdfReportMetadata, type SignPdfInput } from '../../src/signing/pdf.js';
 import type { Verification } from '../../src/signing/verification.js';
+import { acmeReport, noBrowserReason } from '../support/pdf.js';
 import { loopbackTsa, nssDb, testPki, type Pki } from '../support/pki.js';
 import { requireTool } from '../support/tools.js';
 
@@ -362,6 +365,38 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
       assert.equal(error.code, 'SIGNING_KEY_INVALID');
       assert.ok(!JSON.stringify(error.toJSON()).includes(key.split('\n')[1]!), 'no key material in the error');
     }
+  });
+});
+
+// A real report as Chromium prints it (object streams, tagged structure, an outline, Info set by the
+// renderer): signing rewrites it without object streams and keeps it intact. Skipped without a browser.
+describe('PDF signatures on a Chromium-rendered report', { skip: noBrowserReason() }, () => {
+  it('the acme gap report signs, stays a clean PDF, and verifies with pdfsig and verifyPdf; a flip is tampered', async (t) => {
+    const p = setUp(t, 'pdfsig', 'certutil', 'qpdf');
+    if (!p) return;
+    const session = openBrowserSession();
+    let rendered: Uint8Array;
+    try {
+      const report = await acmeReport('gap', session);
+      rendered = (await renderPdf(report.model, report.ctx)).pdf;
+    } finally {
+      await session.close();
+    }
+    const tsa = await loopbackTsa(p);
+    const signed = await signPdf({ pdf: rendered, ...signerOf(p, 'rsa'), metadata: METADATA, claimedAt: CLAIMED, timestamp: { url: tsa.url } });
+    const sig = pdfsig(p, 'acme-gap.pdf', signed);
+    assert.match(sig, /Signature is Valid\./, sig);
+    assert.match(sig, /Certificate is Trusted\./, sig);
+    const qpdf = run(p, 'qpdf', ['--check', 'acme-gap.pdf']);
+    assert.equal(qpdf.status, 0, qpdf.out);
+    const trust = { caPem: p.pem('root.crt') };
+    const started = performance.now();
+    const v = await verifyPdf(signed, trust);
+    t.diagnostic(`${signed.length}-byte report: verifyPdf (valid path) ${(performance.now() - started).toFixed(0)} ms`);
+    assert.equal(v.status, 'valid', JSON.stringify(v.checks));
+    assert.equal(v.tenant, 'acme');
+    for (const at of [100, signed.length >> 1, signed.length - 20])
+      assert.equal((await verifyPdf(flipped(signed, at), trust)).status, 'tampered', `flip at ${at}`);
   });
 });
 
