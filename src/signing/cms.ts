@@ -45,7 +45,11 @@ function cryptoEngine(): pkijs.CryptoEngine {
   return engine;
 }
 
-const toBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
+/**
+ * A copy of exactly these bytes. Not `bytes.slice().buffer`: a Node Buffer's slice is a view, and a small
+ * Buffer lives in a shared pool, so its `.buffer` holds other data around it.
+ */
+const toBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
 const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
 /** The certificates of a PEM bundle in order; a chain without one is an error naming the problem. */

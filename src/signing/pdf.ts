@@ -65,6 +65,8 @@ export const INFO_KEYS = {
 const BYTE_RANGE_PLACEHOLDER = '**********';
 const MIN_CONTENTS_HEX = 16_384;
 const MIN_CONTENTS_HEX_TIMESTAMPED = 24_576;
+/** Traces that a file had a signature, even when its structure no longer parses. */
+const SIGNATURE_TRACE = /\/ByteRange|\/Type\s*\/Sig\b|\/ETSI\.CAdES|\/adbe\.pkcs7/;
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -95,6 +97,9 @@ function infoDict(lib: PdfLib, doc: PDFDocument): PDFDict {
 export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   const lib = await import('@cantoo/pdf-lib');
   const { PDFName, PDFHexString, PDFString, PDFNumber, PDFArray } = lib;
+  // Saving rewrites the whole file, which would break an existing signature, and verifyPdf accepts one
+  // signature per file: a signed PDF is refused rather than silently re-signed.
+  if (SIGNATURE_TRACE.test(latin1(input.pdf))) throw pdfInvalid('The PDF already carries a signature; sign the unsigned report instead.', undefined);
   const leaf = parseCertificates(input.chain)[0]!;
   const placeholderLength = contentsLength(input.chain, input.timestamp !== undefined);
 
@@ -167,8 +172,6 @@ export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   return pdf;
 }
 
-/** Traces that a file had a signature, even when its structure no longer parses. */
-const SIGNATURE_TRACE = /\/ByteRange|\/Type\s*\/Sig\b|\/ETSI\.CAdES|\/adbe\.pkcs7/;
 const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s*\]/;
 
 /** The DER length of the value starting at `hex` (definite lengths only), or undefined. */

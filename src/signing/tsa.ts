@@ -28,7 +28,11 @@ export interface TimestampResult {
   genTime: Date;
 }
 
-const toBuffer = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer;
+/**
+ * A copy of exactly these bytes. Not `bytes.slice().buffer`: a Node Buffer's slice is a view, and a small
+ * Buffer lives in a shared pool, so its `.buffer` holds other data around it.
+ */
+const toBuffer = (bytes: Uint8Array): ArrayBuffer => new Uint8Array(bytes).buffer;
 /** DER integers drop leading zero bytes, so nonces compare as numbers, not as byte strings (notes §2). */
 const asBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
 

@@ -342,6 +342,19 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
     assert.deepEqual(misses, []);
   });
 
+  it('a one-page PDF whose signed ranges are under 4 KB (a pooled Node Buffer) verifies', async (t) => {
+    const p = setUp(t);
+    if (!p) return;
+    const lib = await import('@cantoo/pdf-lib');
+    const doc = await lib.PDFDocument.create();
+    doc.addPage();
+    const signed = await signPdf({ pdf: await doc.save(), ...signerOf(p, 'rsa'), metadata: METADATA, claimedAt: CLAIMED });
+    const { a, b } = anatomy(signed);
+    assert.ok(a + signed.length - b < 4096, 'small enough for the Buffer pool');
+    const v = await verifyPdf(signed, { caPem: p.pem('root.crt') });
+    assert.equal(v.status, 'valid', JSON.stringify(v.checks));
+  });
+
   it('unsigned, not-a-PDF and signature debris: unsigned, malformed, tampered; never a throw', async () => {
     const unsigned = await verifyPdf(await samplePdf(), {});
     assert.equal(unsigned.status, 'unsigned');
@@ -353,7 +366,7 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
     assert.equal((await verifyPdf(fake, {})).status, 'tampered');
   });
 
-  it('signPdf refuses a key that is not the signer certificate’s, without quoting the key', async (t) => {
+  it('signPdf refuses a key that is not the signer certificate’s (without quoting the key) and an already signed PDF', async (t) => {
     const p = setUp(t);
     if (!p) return;
     const key = p.pem('leaf-rsa.key');
@@ -365,6 +378,12 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
       assert.equal(error.code, 'SIGNING_KEY_INVALID');
       assert.ok(!JSON.stringify(error.toJSON()).includes(key.split('\n')[1]!), 'no key material in the error');
     }
+    // A signed PDF is not signed again (saving would break the first signature).
+    const signed = await sign(p, 'rsa');
+    await assert.rejects(
+      signPdf({ pdf: signed, ...signerOf(p, 'rsa'), metadata: METADATA, claimedAt: CLAIMED }),
+      (error: unknown) => isInfracastError(error) && error.code === 'SIGNING_FAILED' && /already carries a signature/.test(error.message),
+    );
   });
 });
 
@@ -412,6 +431,9 @@ describe('verifyDetachedCms: the .p7s core', () => {
     assert.equal(good.signed_by, 'compliance@acme.com');
     assert.equal(good.signed_at, undefined, 'no timestamp and no signingTime: no time at all');
     assert.equal((await verifyDetachedCms(cms, new TextEncoder().encode('{"tenant":"evil"}\n'), trust)).status, 'tampered');
+    // Small Node Buffers share a pool: the verifier must read exactly their bytes.
+    const pooled = await verifyDetachedCms(Buffer.from(cms), Buffer.from(data), trust);
+    assert.equal(pooled.status, 'valid', JSON.stringify(pooled.checks));
     assert.equal((await verifyDetachedCms(randomBytes(300), data, trust)).status, 'malformed');
     assert.equal((await verifyDetachedCms(Buffer.concat([cms, Buffer.from([0])]), data, trust)).status, 'malformed', 'trailing bytes');
   });
