@@ -76,7 +76,8 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   const ber = asn1js.fromBER(toBuffer(bytes));
   if (ber.offset === -1) throw new ProfileError(`not ASN.1 (${ber.result.error})`);
   if (ber.offset !== bytes.byteLength) throw new ProfileError(`${bytes.byteLength - ber.offset} bytes follow the DER structure`);
-  if (!Buffer.from(ber.result.toBER()).equals(bytes)) throw new ProfileError('not DER-encoded');
+  const notDer = derProblem(bytes);
+  if (notDer) throw new ProfileError(`not DER: ${notDer}`);
   const contentInfo = new pkijs.ContentInfo({ schema: ber.result });
   if (contentInfo.contentType !== OID.signedData) throw new ProfileError(`the content type is ${contentInfo.contentType}, not SignedData`);
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
@@ -133,6 +134,53 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   return { signedData, signerInfo, certificates, signer };
 }
 
+/**
+ * Where `bytes` is not DER: every length definite and minimal, every constructed value exactly filled by
+ * its elements, no end-of-contents octets, INTEGER, BOOLEAN and NULL in their one DER form. asn1js is
+ * lenient (it stops at 00 00, re-encodes what it read), so a longer outer length followed by zero
+ * padding would otherwise pass for the same CMS.
+ */
+function derProblem(bytes: Uint8Array, start = 0, end = bytes.length, depth = 0): string | undefined {
+  if (depth > 64) return 'nested too deeply';
+  let i = start;
+  while (i < end) {
+    const tag = bytes[i++]!;
+    if (tag === 0) return `end-of-contents octets at ${i - 1}`;
+    if ((tag & 0x1f) === 0x1f)
+      do {
+        if (i >= end) return 'truncated tag';
+      } while (bytes[i++]! & 0x80);
+    if (i >= end) return 'truncated length';
+    let length = bytes[i++]!;
+    if (length === 0x80) return `indefinite length at ${i - 2}`;
+    if (length > 0x80) {
+      const count = length & 0x7f;
+      if (count > 4 || i + count > end || bytes[i] === 0) return `bad length at ${i - 1}`;
+      length = 0;
+      for (let k = 0; k < count; k++) length = length * 256 + bytes[i++]!;
+      if (length < 0x80) return `non-minimal length at ${i - count - 1}`;
+    }
+    if (i + length > end) return `a length beyond its container at ${i}`;
+    if (tag & 0x20) {
+      const inner = derProblem(bytes, i, i + length, depth + 1);
+      if (inner) return inner;
+    } else if (tag === 0x02) {
+      const [first, second] = [bytes[i], bytes[i + 1]];
+      if (length === 0 || (length > 1 && ((first === 0 && second! < 0x80) || (first === 0xff && second! >= 0x80)))) return `non-minimal INTEGER at ${i}`;
+    } else if (tag === 0x01) {
+      if (length !== 1 || (bytes[i] !== 0 && bytes[i] !== 0xff)) return `non-DER BOOLEAN at ${i}`;
+    } else if (tag === 0x05 && length !== 0) return `non-empty NULL at ${i}`;
+    else if (tag === 0x03) {
+      // The unused-bits count, and those bits zero (X.690 §11.2): verifiers ignore them otherwise.
+      const unused = bytes[i]!;
+      if (length === 0 || unused > 7 || (length === 1 && unused !== 0) || (bytes[i + length - 1]! & ((1 << unused) - 1)) !== 0)
+        return `non-DER BIT STRING at ${i}`;
+    }
+    i += length;
+  }
+  return undefined;
+}
+
 /** The keyIdentifier of an AuthorityKeyIdentifier or SubjectKeyIdentifier extension. */
 function keyIdentifier(cert: pkijs.Certificate, extnID: string): Uint8Array | undefined {
   const extension = cert.extensions?.find((e) => e.extnID === extnID);
@@ -162,6 +210,8 @@ async function bagProblem(certificates: pkijs.Certificate[], anchors: pkijs.Cert
     const label = `certificate ${i + 1} (${commonName(cert) ?? 'no CN'})`;
     if (!Buffer.from(cert.signatureAlgorithm.toSchema().toBER()).equals(Buffer.from(cert.signature.toSchema().toBER())))
       return `${label}: its outer and inner signature algorithms differ`;
+    // A signature is a whole number of bytes; pkijs would ignore an unused-bits count.
+    if (cert.signatureValue.valueBlock.unusedBits !== 0) return `${label}: its signature BIT STRING declares unused bits`;
     const byName = pool.filter((c) => c.subject.isEqual(cert.issuer));
     if (byName.length > 0) {
       let ok = false;
