@@ -294,7 +294,22 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
       for (let i = hexStart; ; i++) if (signed[i]! >= 0x61 && signed[i]! <= 0x66) return i;
     })();
 
+    /** The PDF with `hex` written over /Contents at hex offset `at` (still lowercase hex: only the CMS changes). */
+    const patched = (at: number, hex: string): Uint8Array => {
+      const copy = Uint8Array.from(signed);
+      copy.set(Buffer.from(hex, 'latin1'), hexStart + at);
+      return copy;
+    };
+    assert.equal(der[1], 0x82, 'a CMS between 256 bytes and 64 KB');
+    const longer = (der.readUInt16BE(2) + 2).toString(16).padStart(4, '0');
+    // The intermediate CA's signature BIT STRING (RSA 2048: 03 82 01 01 00 + 256 bytes, the end of the certificate).
+    const inter = Buffer.from(new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(der).content }).certificates![1]!.toSchema().toBER());
+    const unusedBitsAt = 2 * (der.indexOf(inter) + inter.length - 257);
+    assert.equal(der[unusedBitsAt / 2], 0, 'the unused-bits byte');
+
     const cases: [string, Uint8Array, string?][] = [
+      ['a longer outer DER length over the 0 padding', patched(4, longer), 'cms-parse'],
+      ['unused bits declared in a certificate signature', patched(unusedBitsAt, '04')],
       ['flip in the first range (page content)', flipped(signed, Math.floor(a / 2)), 'cms-integrity'],
       ['flip in the second range (xref)', flipped(signed, b + 10), 'cms-integrity'],
       ['flip in the Info tenant value', otherDigit(signed, text.indexOf('<', tenantAt) + 8), 'cms-integrity'],
