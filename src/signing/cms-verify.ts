@@ -320,8 +320,13 @@ interface TimestampOutcome {
   tsa?: string;
 }
 
-/** Checks the signature timestamp token over `signature` (the SignerInfo signature value). */
-async function checkTimestamp(token: Uint8Array, signature: Uint8Array, anchors: pkijs.Certificate[]): Promise<TimestampOutcome> {
+/**
+ * Checks an RFC 3161 token over `signature` (a CMS SignerInfo's or a DSSE envelope's signature value):
+ * profile, imprint, token signature, the ESS signing-certificate attribute against the TSA
+ * certificate and the carried certificates' own signatures (all: `broken`, i.e. tampered), then the
+ * TSA's usage and chain to `anchors` at genTime (`untrustedReason`: the time is not relied on).
+ */
+export async function checkTimestamp(token: Uint8Array, signature: Uint8Array, anchors: pkijs.Certificate[]): Promise<TimestampOutcome> {
   let parsed: ParsedCms;
   try {
     parsed = parseCms(token, { eContentType: TST_INFO });

@@ -24,6 +24,7 @@ import { parseCertificates } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
+import { checkTimestamp } from './cms-verify.js';
 
 export type { SerializedBundle } from '@sigstore/bundle';
 
@@ -355,6 +356,14 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
   const genTime = info.genTime;
   // A token may leave its TSA certificate out (the Sigstore TSA API does unless asked): look in the anchors.
   const carried = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  if (carried.length > 0) {
+    // The same checks as a PDF signature's token (cms-verify): the carried certificates are not covered by
+    // the token's signature, so an edit there is caught by their ESS hash and their issuers' signatures.
+    const outcome = await checkTimestamp(token, signature, [...anchors.roots, ...anchors.certs]);
+    if (outcome.broken) return { outcome: 'tampered', detail: outcome.broken, response };
+    if (outcome.untrustedReason) return { outcome: 'untrusted', detail: `${outcome.untrustedReason}; time-stamp ignored`, response, genTime };
+    return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
+  }
   if (carried.length === 0) signed.certificates = anchors.certs;
   let signer: pkijs.Certificate | undefined;
   try {

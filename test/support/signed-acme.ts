@@ -10,9 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { parseDocument } from 'yaml';
-import { runCli, type CliResult } from './cli.js';
+import { runCliAsync, type CliResult } from './cli.js';
 import { examplesDir } from './paths.js';
 import { loopbackTsa, testPki, type LoopbackTsa, type Pki } from './pki.js';
+
+/** Workspaces made by this process, removed when it ends (registered at import: an after() inside a hook would run at the hook's end). */
+const made: string[] = [];
+after(() => {
+  for (const root of made) rmSync(root, { recursive: true, force: true });
+});
 
 export const SIGNED_AT = '2026-11-29T12:00:00Z';
 export const SIGNED_DEFINITIONS = ['reports/soc2-signed.yaml', 'reports/nist-800-171-gap.yaml'];
@@ -23,7 +29,7 @@ export interface SignedAcme {
   tsa: LoopbackTsa;
   /** A file under out/. */
   out: (...parts: string[]) => string;
-  render: () => CliResult;
+  render: () => Promise<CliResult>;
   first: CliResult;
 }
 
@@ -43,17 +49,17 @@ export async function signingWorkspace(options: { tsa?: boolean; p7s?: boolean }
   config.setIn(['network', 'allow'], true);
   config.setIn(['network', 'allowed_hosts'], ['127.0.0.1']);
   writeFileSync(configPath, config.toString());
-  after(() => rmSync(root, { recursive: true, force: true }));
+  made.push(root);
   return { root, pki, tsa };
 }
 
-let made: Promise<SignedAcme> | undefined;
+let rendered: Promise<SignedAcme> | undefined;
 /** The signed render (made once per test process). */
 export function signedAcme(): Promise<SignedAcme> {
-  made ??= (async () => {
+  rendered ??= (async () => {
     const { root, pki, tsa } = await signingWorkspace();
-    const render = (): CliResult => runCli(['render', ...SIGNED_DEFINITIONS, '--sign', '--at', SIGNED_AT], { cwd: root });
-    return { root, pki, tsa, out: (...parts) => join(root, 'out', ...parts), render, first: render() };
+    const render = (): Promise<CliResult> => runCliAsync(['render', ...SIGNED_DEFINITIONS, '--sign', '--at', SIGNED_AT], { cwd: root });
+    return { root, pki, tsa, out: (...parts) => join(root, 'out', ...parts), render, first: await render() };
   })();
-  return made;
+  return rendered;
 }

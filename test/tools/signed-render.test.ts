@@ -70,18 +70,18 @@ describe('render --sign on examples/acme', { skip }, () => {
   it('renders and signs every artifact, and says how many it signed', () => {
     assert.equal(acme.first.status, 0, acme.first.stderr + acme.first.stdout);
     assert.match(acme.first.stdout, /signatures: 6 signed, 0 unchanged/);
-    for (const file of ['soc2-signed.pdf', 'soc2-signed.pdf.sigstore.json', 'soc2-signed.pdf.p7s'])
-      assert.ok(readFileSync(acme.out('soc2-signed', file)).length > 0, file);
+    for (const file of ['soc-2-compliance-report.pdf', 'soc-2-compliance-report.pdf.sigstore.json', 'soc-2-compliance-report.pdf.p7s'])
+      assert.ok(readFileSync(acme.out('soc-2-compliance-report', file)).length > 0, file);
     const index = JSON.parse(readFileSync(acme.out('index.json'), 'utf8')) as {
       items: { path: string; format: string; signature?: { embedded: boolean; bundle?: string; p7s?: string } }[];
     };
-    const pdf = index.items.find((i) => i.path === 'soc2-signed/soc2-signed.pdf')!;
-    assert.deepEqual(pdf.signature, { embedded: true, bundle: 'soc2-signed/soc2-signed.pdf.sigstore.json', p7s: 'soc2-signed/soc2-signed.pdf.p7s' });
+    const pdf = index.items.find((i) => i.path === 'soc-2-compliance-report/soc-2-compliance-report.pdf')!;
+    assert.deepEqual(pdf.signature, { embedded: true, bundle: 'soc-2-compliance-report/soc-2-compliance-report.pdf.sigstore.json', p7s: 'soc-2-compliance-report/soc-2-compliance-report.pdf.p7s' });
     assert.equal(index.items.filter((i) => i.signature).length, 6, 'one index item per signed artifact, sidecars not listed as reports');
   });
 
   it("poppler's pdfsig says the signature is valid, trusted (NSS trusting only the test root), ETSI.CAdES.detached, and covers the whole file", () => {
-    const out = runCommand('pdfsig', ['-nssdir', nssDb(acme.pki), acme.out('soc2-signed', 'soc2-signed.pdf')]);
+    const out = runCommand('pdfsig', ['-nssdir', nssDb(acme.pki), acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]);
     assert.match(out, /Signature Validation: Signature is Valid\./);
     assert.match(out, /Certificate Validation: Certificate is Trusted\./);
     assert.match(out, /Signature Type: ETSI\.CAdES\.detached/);
@@ -90,11 +90,11 @@ describe('render --sign on examples/acme', { skip }, () => {
   });
 
   it('qpdf --check finds no damage', () => {
-    assert.match(runCommand('qpdf', ['--check', acme.out('soc2-signed', 'soc2-signed.pdf')]), /No syntax or stream encoding errors found/);
+    assert.match(runCommand('qpdf', ['--check', acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]), /No syntax or stream encoding errors found/);
   });
 
   it('infracast verify: valid, with the RFC 3161 time, the signer, tenant, framework and generated_at', () => {
-    const { status, json } = verify(acme.out('soc2-signed', 'soc2-signed.pdf'), '--ca', join(acme.pki.dir, 'root.crt'));
+    const { status, json } = verify(acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf'), '--ca', join(acme.pki.dir, 'root.crt'));
     assert.equal(status, 0, JSON.stringify(json));
     assert.equal(json.valid, true);
     assert.equal(json.tampered, false);
@@ -112,7 +112,7 @@ describe('render --sign on examples/acme', { skip }, () => {
   });
 
   it('--verbose lists every check, in order, all passing', () => {
-    const { json } = verify(acme.out('soc2-signed', 'soc2-signed.pdf'), '--ca', join(acme.pki.dir, 'root.crt'), '--verbose');
+    const { json } = verify(acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf'), '--ca', join(acme.pki.dir, 'root.crt'), '--verbose');
     const names = json.checks.performed!.filter((c) => c.signature === 'pdf').map((c) => c.name);
     for (const name of ['byte-range', 'contents-encoding', 'cms-integrity', 'chain', 'timestamp'])
       assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
@@ -176,19 +176,19 @@ describe('render --sign on examples/acme', { skip }, () => {
     assert.equal(withKey.json.tenant, 'Acme Corp');
     const noTrust = verify(md);
     assert.equal(noTrust.json.status, 'untrusted');
-    const other = verify(acme.out('soc2-signed', 'soc2-signed.pdf'), '--ca', join(acme.pki.dir, 'other-root.crt'));
+    const other = verify(acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf'), '--ca', join(acme.pki.dir, 'other-root.crt'));
     assert.equal(other.status, 1);
     assert.equal(other.json.status, 'untrusted');
     assert.equal(other.json.tampered, false);
-    const none = verify(acme.out('soc2-signed', 'soc2-signed.pdf'));
+    const none = verify(acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf'));
     assert.equal(none.json.status, 'untrusted');
     assert.match(none.stderr, /--ca/);
   });
 
-  it('a second render with no change re-signs nothing: same bytes, no TSA request, "0 signed"', () => {
+  it('a second render with no change re-signs nothing: same bytes, no TSA request, "0 signed"', async () => {
     const before = hashes(join(acme.root, 'out'));
     const requests = acme.tsa.requests();
-    const second = acme.render();
+    const second = await acme.render();
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /signatures: 0 signed, 6 unchanged \(kept\)/);
     assert.equal(acme.tsa.requests(), requests, 'no timestamp requested');

@@ -75,7 +75,7 @@ describe('tamper matrix: every change to a signed report is caught', { skip }, (
     assert.equal(acme.first.status, 0, acme.first.stderr);
     dir = mkdtempSync(join(tmpdir(), 'infracast-tamper-'));
     ca = join(acme.pki.dir, 'root.crt');
-    targets.push({ format: 'pdf', path: acme.out('soc2-signed', 'soc2-signed.pdf') });
+    targets.push({ format: 'pdf', path: acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf') });
     for (const format of ['docx', 'xlsx', 'md', 'json'])
       targets.push({ format, path: acme.out('nist-800-171-gap-analysis', `nist-800-171-gap-analysis.${format}`) });
   });
