@@ -107,7 +107,8 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   const sid = signerInfo.sid;
   const signer = certificates.find((c) =>
     sid instanceof pkijs.IssuerAndSerialNumber
-      ? c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)
+      ? // Byte for byte: pkijs compares names case-insensitively, which would let an edited sid through.
+        sameBytes(c.issuer.valueBeforeDecode, sid.issuer.valueBeforeDecode) && c.serialNumber.isEqual(sid.serialNumber)
       : Buffer.from(keyIdentifier(c, EXT.subjectKeyId) ?? []).equals(Buffer.from((sid as asn1js.OctetString).valueBlock.valueHexView)),
   );
   if (!signer) throw new ProfileError("the signer's certificate is not in the CMS");
@@ -176,6 +177,8 @@ function derProblem(bytes: Uint8Array, start = 0, end = bytes.length, depth = 0)
   }
   return undefined;
 }
+
+const sameBytes = (a: ArrayBuffer, b: ArrayBuffer): boolean => a.byteLength > 0 && Buffer.from(a).equals(Buffer.from(b));
 
 /** The keyIdentifier of an AuthorityKeyIdentifier or SubjectKeyIdentifier extension. */
 function keyIdentifier(cert: pkijs.Certificate, extnID: string): Uint8Array | undefined {

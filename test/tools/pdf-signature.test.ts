@@ -303,13 +303,19 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
     assert.equal(der[1], 0x82, 'a CMS between 256 bytes and 64 KB');
     const longer = (der.readUInt16BE(2) + 2).toString(16).padStart(4, '0');
     // The intermediate CA's signature BIT STRING (RSA 2048: 03 82 01 01 00 + 256 bytes, the end of the certificate).
-    const inter = Buffer.from(new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(der).content }).certificates![1]!.toSchema().toBER());
+    const bag = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(der).content }).certificates!;
+    const inter = Buffer.from(bag[1]!.toSchema().toBER());
+    const root = Buffer.from(bag[2]!.toSchema().toBER());
+    // The signer's sid names its issuer after the certificates: "Infracast" -> "infracast" (names compare case-insensitively in pkijs).
+    const sidNameAt = 2 * der.indexOf('Infracast Test Issuing CA', der.indexOf(root) + root.length);
+    assert.ok(sidNameAt > 0, 'the sid issuer name');
     const unusedBitsAt = 2 * (der.indexOf(inter) + inter.length - 257);
     assert.equal(der[unusedBitsAt / 2], 0, 'the unused-bits byte');
 
     const cases: [string, Uint8Array, string?][] = [
       ['a longer outer DER length over the 0 padding', patched(4, longer), 'cms-parse'],
       ['unused bits declared in a certificate signature', patched(unusedBitsAt, '04')],
+      ['a case change in the signer identifier', patched(sidNameAt, '69'), 'cms-parse'],
       ['flip in the first range (page content)', flipped(signed, Math.floor(a / 2)), 'cms-integrity'],
       ['flip in the second range (xref)', flipped(signed, b + 10), 'cms-integrity'],
       ['flip in the Info tenant value', otherDigit(signed, text.indexOf('<', tenantAt) + 8), 'cms-integrity'],
