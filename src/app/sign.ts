@@ -17,6 +17,7 @@ import { ExitCode, InfracastError } from '../errors.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { canonicalJson } from '../model/order.js';
 import type { SigningIdentity } from '../signing/keys.js';
+import type { ReportPredicate } from '../signing/sigstore.js';
 import { toolVersion } from './provenance.js';
 
 export type SigstoreMode = 'key' | 'keyless' | 'off';
@@ -151,16 +152,12 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
   return { ...(identity ? { identity } : {}), ...(claimed !== undefined ? { signer: claimed } : {}), ...(tsa ? { tsa } : {}), sigstore, p7s, fingerprint };
 }
 
-/** What a signature states about the artifact (PDF Info dictionary, in-toto predicate). */
-export interface ArtifactFacts {
-  tenant: string;
-  framework: string | null;
-  report_type: string;
-  format: string;
-  generated_at: string;
-  /** sha256 of the canonical report JSON the artifact was rendered from: the same for every format of one report. */
-  report_data_sha256: string;
-}
+/**
+ * What a signature states about the artifact (PDF Info dictionary, in-toto predicate): the predicate's
+ * report fields; `report_data_sha256` is the sha256 of the canonical report JSON the artifact was
+ * rendered from, the same for every format of one report.
+ */
+export type ArtifactFacts = Omit<ReportPredicate, 'signer' | 'generator'>;
 
 export interface Sidecar {
   fileName: string;

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { OID } from './cms.js';
+import { cryptoEngine, OID } from './cms.js';
 import { tokenCovers } from './tsa.js';
 import type { TrustAnchors, Verification, VerificationCheck, VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
@@ -36,12 +36,6 @@ const EKU = {
 };
 /** Signature algorithms whose AlgorithmIdentifier carries real parameters (RSASSA-PSS); the others take none or NULL. */
 const PARAMETERISED = new Set(['1.2.840.113549.1.1.10']);
-
-let engine: pkijs.CryptoEngine | undefined;
-function cryptoEngine(): pkijs.CryptoEngine {
-  engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto });
-  return engine;
-}
 
 const sha256 = (bytes: Uint8Array | ArrayBuffer): Buffer =>
   createHash('sha256')
@@ -251,7 +245,7 @@ function essCertMatches(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): 
 }
 
 /** Chains `cert` through `bag` to one of `anchors` at `at`; the reason when it does not. */
-async function chainProblem(cert: pkijs.Certificate, bag: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
+export async function chainProblem(cert: pkijs.Certificate, bag: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
   if (anchors.length === 0) return 'no trust anchor given (--ca)';
   try {
     const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [...bag.filter((c) => c !== cert), cert], checkDate: at });

@@ -41,7 +41,7 @@ export interface SignDetachedInput {
 
 /** One crypto engine for pkijs, over Node's own WebCrypto (no polyfill, no second implementation). */
 let engine: pkijs.CryptoEngine | undefined;
-function cryptoEngine(): pkijs.CryptoEngine {
+export function cryptoEngine(): pkijs.CryptoEngine {
   engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto });
   return engine;
 }

@@ -10,6 +10,7 @@ import { createHash, createPrivateKey, createPublicKey, X509Certificate, type Ke
 import * as pkijs from 'pkijs';
 import { InfracastError } from '../errors.js';
 import { exactArrayBuffer } from './bytes.js';
+import { cryptoEngine } from './cms.js';
 
 export interface SigningIdentity {
   /** PKCS#8 PEM, unencrypted, in memory only. */
@@ -140,7 +141,8 @@ const BAG = { keyBag: '1.2.840.113549.1.12.10.1.1', shroudedKeyBag: '1.2.840.113
  * that converts them.
  */
 export async function identityFromPkcs12(der: Uint8Array, passphrase: string, source: string): Promise<SigningIdentity> {
-  pkijs.setEngine('node-webcrypto', new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto }));
+  // PFX decryption takes no engine argument: it uses pkijs's global one.
+  pkijs.setEngine('node-webcrypto', cryptoEngine());
   const password = new TextEncoder().encode(passphrase).buffer as ArrayBuffer;
   const keys: Uint8Array[] = [];
   const certs: X509Certificate[] = [];

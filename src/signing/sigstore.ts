@@ -20,11 +20,11 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalJson } from '../model/order.js';
-import { parseCertificates } from './cms.js';
+import { cryptoEngine, parseCertificates } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
-import { checkTimestamp } from './cms-verify.js';
+import { certificateEmail, chainProblem, checkTimestamp, commonName } from './cms-verify.js';
 
 export type { SerializedBundle } from '@sigstore/bundle';
 
@@ -135,17 +135,8 @@ function pemBlocks(chain: string): string[] {
   return [...chain.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
 }
 
-/** The e-mail of a certificate (SAN rfc822Name, else subject emailAddress), else its common name. */
-function certificateName(cert: pkijs.Certificate): string | undefined {
-  const san = cert.extensions?.find((e) => e.extnID === '2.5.29.17')?.parsedValue as pkijs.AltName | undefined;
-  const email = san?.altNames.find((n) => n.type === 1)?.value;
-  if (typeof email === 'string' && email) return email;
-  const rdn = (oid: string): string | undefined => {
-    const value: unknown = cert.subject.typesAndValues.find((tv) => tv.type === oid)?.value.valueBlock.value;
-    return typeof value === 'string' && value ? value : undefined;
-  };
-  return rdn('1.2.840.113549.1.9.1') ?? rdn('2.5.4.3');
-}
+/** The certificate's e-mail, else its common name: who a certificate names as signer. */
+const certificateName = (cert: pkijs.Certificate): string | undefined => certificateEmail(cert) ?? commonName(cert);
 
 /** A DSSE bundle v0.3 over the statement, signed with a local key; `witnesses: []` unless a TSA is given. */
 export async function signWithKey(input: SignWithKeyInput): Promise<SerializedBundle> {
@@ -278,13 +269,6 @@ export interface VerifyBundleInput {
   trust: TrustAnchors;
 }
 
-let engine: pkijs.CryptoEngine | undefined;
-function cryptoEngine(): pkijs.CryptoEngine {
-  engine ??= new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto });
-  return engine;
-}
-/** A copy: a Buffer's `.buffer` may be Node's shared pool, and Buffer#slice does not copy. */
-
 /** PEM blocks as pkijs certificates; undefined when any block is not a certificate. */
 function certificatesOf(pem: string | undefined): pkijs.Certificate[] {
   if (!pem) return [];
@@ -292,20 +276,6 @@ function certificatesOf(pem: string | undefined): pkijs.Certificate[] {
     return parseCertificates(pem);
   } catch {
     return [];
-  }
-}
-
-/** Whether `leaf` chains through `intermediates` to one of `roots` at `when` (pkijs wants the leaf last). */
-async function chainsTo(leaf: pkijs.Certificate, intermediates: pkijs.Certificate[], roots: pkijs.Certificate[], when: Date): Promise<string | undefined> {
-  if (roots.length === 0) return 'no trusted root given';
-  try {
-    const result = await new pkijs.CertificateChainValidationEngine({ trustedCerts: roots, certs: [...intermediates, leaf], checkDate: when }).verify(
-      {},
-      cryptoEngine(),
-    );
-    return result.result ? undefined : result.resultMessage || 'the chain does not validate';
-  } catch (error) {
-    return message(error);
   }
 }
 
@@ -384,7 +354,7 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
   if (!signer) return { outcome: 'untrusted', detail: 'the time-stamp token names no TSA certificate', response, genTime };
   if (!hasEku(signer, '1.3.6.1.5.5.7.3.8')) return { outcome: 'untrusted', detail: 'the TSA certificate lacks the timeStamping usage', response, genTime };
   const intermediates = [...carried, ...anchors.certs].filter((c) => c !== signer);
-  const problem = await chainsTo(signer, intermediates, anchors.roots, genTime);
+  const problem = await chainProblem(signer, intermediates, anchors.roots, genTime);
   if (problem) return { outcome: 'untrusted', detail: `the TSA is not trusted (${problem}); time-stamp ignored`, response, genTime };
   return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
 }
@@ -593,7 +563,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
         let caProblem: string | undefined;
         if (trust.caPem && chain[0] && matching.some((c) => c.from === 'chain')) {
           const leaf = chain[0];
-          caProblem = await chainsTo(leaf, chain.slice(1), certificatesOf(trust.caPem), checkTime);
+          caProblem = await chainProblem(leaf, chain.slice(1), certificatesOf(trust.caPem), checkTime);
           if (!caProblem && !hasEku(leaf, '1.3.6.1.5.5.7.3.4') && !hasEku(leaf, '1.3.6.1.5.5.7.3.36') && !hasEku(leaf, '1.3.6.1.5.5.7.3.3'))
             caProblem = 'the signer certificate is not for e-mail, document or code signing';
           if (!caProblem) byCa = certificateName(leaf);

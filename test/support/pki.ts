@@ -158,3 +158,10 @@ after(() => {
   tsa?.server.close();
   if (made) rmSync(made.dir, { recursive: true, force: true });
 });
+
+/** `openssl cms -verify` of a detached DER CMS over a content file, trusting only the test root (paths absolute or relative to the PKI folder). */
+export function opensslCmsVerify(p: Pki, p7s: string, content: string): { ok: boolean; output: string } {
+  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', content, '-CAfile', 'root.crt', '-purpose', 'any', '-out', '/dev/null'];
+  const result = spawnSync('openssl', args, { cwd: p.dir, encoding: 'utf8' });
+  return { ok: result.status === 0, output: result.stderr + result.stdout };
+}

@@ -6,7 +6,6 @@
  * (also with `openssl cms -verify`); and a second render with no change re-signs nothing.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +13,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { runCli } from '../support/cli.js';
-import { noBrowserReason } from '../support/pdf.js';
-import { nssDb } from '../support/pki.js';
+import { noBrowserReason, tool } from '../support/pdf.js';
+import { nssDb, opensslCmsVerify } from '../support/pki.js';
 import { SIGNED_AT, SIGNED_DEFINITIONS, signedAcme, signingWorkspace, type SignedAcme } from '../support/signed-acme.js';
 import { missingToolsReason } from '../support/tools.js';
 
@@ -76,12 +75,16 @@ describe('render --sign on examples/acme', { skip }, () => {
       items: { path: string; format: string; signature?: { embedded: boolean; bundle?: string; p7s?: string } }[];
     };
     const pdf = index.items.find((i) => i.path === 'soc-2-compliance-report/soc-2-compliance-report.pdf')!;
-    assert.deepEqual(pdf.signature, { embedded: true, bundle: 'soc-2-compliance-report/soc-2-compliance-report.pdf.sigstore.json', p7s: 'soc-2-compliance-report/soc-2-compliance-report.pdf.p7s' });
+    assert.deepEqual(pdf.signature, {
+      embedded: true,
+      bundle: 'soc-2-compliance-report/soc-2-compliance-report.pdf.sigstore.json',
+      p7s: 'soc-2-compliance-report/soc-2-compliance-report.pdf.p7s',
+    });
     assert.equal(index.items.filter((i) => i.signature).length, 6, 'one index item per signed artifact, sidecars not listed as reports');
   });
 
   it("poppler's pdfsig says the signature is valid, trusted (NSS trusting only the test root), ETSI.CAdES.detached, and covers the whole file", () => {
-    const out = runCommand('pdfsig', ['-nssdir', nssDb(acme.pki), acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]);
+    const out = tool('pdfsig', ['-nssdir', nssDb(acme.pki), acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]);
     assert.match(out, /Signature Validation: Signature is Valid\./);
     assert.match(out, /Certificate Validation: Certificate is Trusted\./);
     assert.match(out, /Signature Type: ETSI\.CAdES\.detached/);
@@ -90,7 +93,7 @@ describe('render --sign on examples/acme', { skip }, () => {
   });
 
   it('qpdf --check finds no damage', () => {
-    assert.match(runCommand('qpdf', ['--check', acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]), /No syntax or stream encoding errors found/);
+    assert.match(tool('qpdf', ['--check', acme.out('soc-2-compliance-report', 'soc-2-compliance-report.pdf')]), /No syntax or stream encoding errors found/);
   });
 
   it('infracast verify: valid, with the RFC 3161 time, the signer, tenant, framework and generated_at', () => {
@@ -138,28 +141,9 @@ describe('render --sign on examples/acme', { skip }, () => {
 
   it('openssl cms -verify accepts the .p7s of the Markdown report', () => {
     const md = acme.out('nist-800-171-gap-analysis', 'nist-800-171-gap-analysis.md');
-    const out = runCommand(
-      'openssl',
-      [
-        'cms',
-        '-verify',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        `${md}.p7s`,
-        '-content',
-        md,
-        '-CAfile',
-        join(acme.pki.dir, 'root.crt'),
-        '-purpose',
-        'any',
-        '-out',
-        '/dev/null',
-      ],
-      true,
-    );
-    assert.match(out, /CMS Verification successful/);
+    const { ok, output } = opensslCmsVerify(acme.pki, `${md}.p7s`, md);
+    assert.ok(ok, output);
+    assert.match(output, /CMS Verification successful/);
   });
 
   it('the bundle also verifies with the signing public key (--key), and is untrusted with another root or no trust anchor', () => {
@@ -169,7 +153,7 @@ describe('render --sign on examples/acme', { skip }, () => {
     copyFileSync(acme.out('nist-800-171-gap-analysis', 'nist-800-171-gap-analysis.md'), md);
     copyFileSync(acme.out('nist-800-171-gap-analysis', 'nist-800-171-gap-analysis.md.sigstore.json'), `${md}.sigstore.json`);
     const pub = join(dir, 'signing.pub.pem');
-    writeFileSync(pub, runCommand('openssl', ['pkey', '-in', join(acme.pki.dir, 'leaf-rsa.key'), '-pubout']));
+    writeFileSync(pub, tool('openssl', ['pkey', '-in', join(acme.pki.dir, 'leaf-rsa.key'), '-pubout']));
     const withKey = verify(md, '--key', pub);
     assert.equal(withKey.status, 0, JSON.stringify(withKey.json));
     assert.deepEqual(withKey.json.signatures, ['bundle']);
@@ -222,9 +206,3 @@ describe('render with signing asked for and no key', { skip: missingToolsReason(
     assert.match(result.stdout + result.stderr, /ceo@acme\.com is not named by the signing certificate/);
   });
 });
-
-function runCommand(command: string, args: string[], stderrToo = false): string {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: exit ${result.status}: ${result.stderr}`);
-  return stderrToo ? result.stdout + result.stderr : result.stdout;
-}

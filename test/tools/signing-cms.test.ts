@@ -17,32 +17,14 @@ import * as pkijs from 'pkijs';
 import { isInfracastError } from '../../src/errors.js';
 import { addTimestampToken, OID, signatureValue, signDetached } from '../../src/signing/cms.js';
 import { requestTimestamp } from '../../src/signing/tsa.js';
-import { loopbackTsa, testPki, type Pki } from '../support/pki.js';
+import { loopbackTsa, opensslCmsVerify, testPki, type Pki } from '../support/pki.js';
 import { requireTool } from '../support/tools.js';
 
 /** Writes the files and runs `openssl cms -verify` of the detached CMS against the test root. */
 function cmsVerify(p: Pki, name: string, cms: Uint8Array, content: Uint8Array): { ok: boolean; output: string } {
   writeFileSync(join(p.dir, `${name}.p7s`), cms);
   writeFileSync(join(p.dir, name), content);
-  const args = [
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    `${name}.p7s`,
-    '-content',
-    name,
-    '-CAfile',
-    'root.crt',
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  ];
-  const result = spawnSync('openssl', args, { cwd: p.dir, encoding: 'utf8' });
-  return { ok: result.status === 0, output: result.stderr + result.stdout };
+  return opensslCmsVerify(p, `${name}.p7s`, name);
 }
 
 function cmsPrint(p: Pki, name: string): string {
