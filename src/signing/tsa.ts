@@ -34,8 +34,19 @@ export interface TimestampResult {
 /** DER integers drop leading zero bytes, so nonces compare as numbers, not as byte strings (notes §2). */
 const asBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
 
+/**
+ * 8 random bytes as a DER INTEGER's content: asn1js writes the bytes as given, so a leading 0x00 (not
+ * minimal DER when the next byte is below 0x80: OpenSSL refuses such a request as "bad request format")
+ * or a high first bit (a negative nonce) must not occur.
+ */
+function positiveNonce(): Uint8Array {
+  const nonce = randomBytes(8);
+  nonce[0] = nonce[0]! & 0x7f || 0x01;
+  return nonce;
+}
+
 /** The DER TimeStampReq for sha256(`signature`) with a fresh 8-byte nonce, asking for the TSA certificate. */
-export function timestampRequest(signature: Uint8Array, nonce: Uint8Array = randomBytes(8)): Uint8Array {
+export function timestampRequest(signature: Uint8Array, nonce: Uint8Array = positiveNonce()): Uint8Array {
   const request = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({

@@ -53,7 +53,11 @@ describe('byte-identical output across Node.js majors', () => {
       const other = renderWith(node);
       assert.ok(reference.size > 30, `${reference.size} files`);
       assert.deepEqual([...other.keys()].sort(), [...reference.keys()].sort());
-      for (const [path, bytes] of reference) assert.equal(other.get(path), bytes, `${path} differs on Node ${major}`);
+      // Signatures are not byte-reproducible by design (ECDSA draws a fresh nonce; timestamps differ), and
+      // neither is the signature state that records their hashes: here they only have to exist on both
+      // (the file lists are compared above); the signing tests verify them.
+      const signature = (path: string): boolean => /\.(sigstore\.json|p7s)$/.test(path) || path.endsWith('signatures.json');
+      for (const [path, bytes] of reference) if (!signature(path)) assert.equal(other.get(path), bytes, `${path} differs on Node ${major}`);
     });
   }
 });
