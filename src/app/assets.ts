@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { networkRefusal } from '../model/config.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { resolveReference } from '../io/workspace.js';
 
@@ -59,11 +60,11 @@ async function fetchLogo(url: string, config: WorkspaceConfig): Promise<LogoResu
     return { warning: `organization_logo ${url}: not a valid URL; the report is rendered without a logo` };
   }
   const host = parsed.hostname.toLowerCase();
-  const allowed = config.network.allow && config.network.allowedHosts.some((h) => h.toLowerCase() === host);
-  if (parsed.protocol !== 'https:' || !allowed) {
+  const refusal = networkRefusal(config.network, host);
+  if (parsed.protocol !== 'https:' || refusal) {
     return {
       warning:
-        `organization_logo ${url}: not fetched (${parsed.protocol !== 'https:' ? 'only https URLs are fetched' : `network.allow is ${String(config.network.allow)} and ${host} is ${config.network.allowedHosts.includes(host) ? '' : 'not '}in network.allowed_hosts`}); ` +
+        `organization_logo ${url}: not fetched (${parsed.protocol !== 'https:' ? 'only https URLs are fetched' : refusal}); ` +
         'the report is rendered without a logo. Fix: put the image in the workspace (e.g. assets/logo.png) and point organization_logo at it, or allow the host in infracast.yaml (network.allow: true, network.allowed_hosts).',
     };
   }

@@ -14,11 +14,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
+import { networkRefusal } from '../model/config.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { canonicalJson } from '../model/order.js';
 import type { SigningIdentity } from '../signing/keys.js';
 import type { ReportPredicate } from '../signing/sigstore.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { configOf } from './listing.js';
 import { toolVersion } from './provenance.js';
+import { readIndex } from './publish.js';
 
 export type SigstoreMode = 'key' | 'keyless' | 'off';
 
@@ -75,12 +79,12 @@ async function readConfigured(root: string, path: string, what: string): Promise
 /** A service URL must be allowed by the network policy, like every other fetch (README "Network"). */
 function checkAllowed(config: WorkspaceConfig, url: string, what: string): void {
   const host = new URL(url).hostname.toLowerCase();
-  if (config.network.allow && config.network.allowedHosts.some((h) => h.toLowerCase() === host)) return;
-  throw new InfracastError(
-    'SIGNING_NETWORK_BLOCKED',
-    `${what} ${url} cannot be reached: network.allow is ${String(config.network.allow)} and ${host} is ${config.network.allowedHosts.some((h) => h.toLowerCase() === host) ? '' : 'not '}in network.allowed_hosts.`,
-    { exitCode: ExitCode.Environment, hints: [`Allow it in infracast.yaml: network.allow: true and network.allowed_hosts: [${host}], or remove ${what}.`] },
-  );
+  const refusal = networkRefusal(config.network, host);
+  if (!refusal) return;
+  throw new InfracastError('SIGNING_NETWORK_BLOCKED', `${what} ${url} cannot be reached: ${refusal}.`, {
+    exitCode: ExitCode.Environment,
+    hints: [`Allow it in infracast.yaml: network.allow: true and network.allowed_hosts: [${host}], or remove ${what}.`],
+  });
 }
 
 /**
@@ -224,14 +228,8 @@ export async function signArtifact(
         format: facts.format,
         generated_at: facts.generated_at,
         report_data_sha256: facts.report_data_sha256,
-        signer:
-          plan.sigstore.mode === 'keyless'
-            ? { kind: 'keyless', ...(plan.signer ? { email: plan.signer } : {}) }
-            : {
-                kind: 'key',
-                ...(plan.signer ? { email: plan.signer } : {}),
-                certificate_chain: identity!.chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? [],
-              },
+        // signWithKey adds the certificate chain (what `verify --ca` checks a key-mode bundle with).
+        signer: { kind: plan.sigstore.mode === 'keyless' ? 'keyless' : 'key', ...(plan.signer ? { email: plan.signer } : {}) },
         generator: { name: 'infracast', version: toolVersion().replace(/^infracast /, '') },
       },
     );
@@ -287,9 +285,6 @@ export interface SignedFile {
  */
 export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]> {
   const cwd = options.cwd ?? process.cwd();
-  const { configOf } = await import('./listing.js');
-  const { readIndex } = await import('./publish.js');
-  const { writeFileAtomic } = await import('../io/atomic-write.js');
   const config = await configOf({ ...(options.workspace ? { workspace: options.workspace } : {}), cwd });
   const plan = await loadSigningPlan(config, options.env ?? process.env);
   const index = readIndex(config.outputDir).items;
@@ -305,11 +300,7 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
     }
     const item = index.find((i) => i.path !== null && resolve(config.outputDir, i.path) === path);
     const format = item?.format ?? (path.includes('.') ? path.slice(path.lastIndexOf('.') + 1).toLowerCase() : 'file');
-    let already = false;
-    if (format === 'pdf') {
-      const { verifyPdf } = await import('../signing/pdf.js');
-      already = (await verifyPdf(bytes, {})).status !== 'unsigned';
-    }
+    const already = format === 'pdf' && (await import('../signing/pdf.js')).hasSignature(bytes);
     const name = path.slice(path.lastIndexOf('/') + 1);
     // The JSON rendering of the same report, when the index has it: its sha256 is the report data's.
     const json = item && index.find((i) => i.format === 'json' && i.definition === item.definition && i.framework === item.framework && i.sha256);

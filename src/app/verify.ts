@@ -102,8 +102,7 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
 
   if (isPdf(bytes, path)) {
     const { verifyPdf } = await import('../signing/pdf.js');
-    const verification = await verifyPdf(bytes, trust);
-    if (verification.status !== 'unsigned' || results.length === 0) results.push({ signature: 'pdf', verification });
+    results.push({ signature: 'pdf', verification: await verifyPdf(bytes, trust) });
   }
   const bundlePath = options.bundle ? resolve(cwd, options.bundle) : bundleName(path);
   const bundleBytes = options.bundle ? await readRequired(bundlePath, '--bundle') : await readOptional(bundlePath);

@@ -42,3 +42,13 @@ export interface WorkspaceConfig {
   raw: Record<string, unknown>;
   classification?: string | Classification;
 }
+
+/**
+ * Why the network policy forbids contacting `host` (the words of infracast.yaml), or undefined when it
+ * allows it: `network.allow: true` and the host in `network.allowed_hosts`, compared case-insensitively.
+ */
+export function networkRefusal(network: WorkspaceConfig['network'], host: string): string | undefined {
+  const listed = network.allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase());
+  if (network.allow && listed) return undefined;
+  return `network.allow is ${String(network.allow)} and ${host} is ${listed ? '' : 'not '}in network.allowed_hosts`;
+}

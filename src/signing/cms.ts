@@ -64,31 +64,37 @@ export function parseCertificates(pem: string): pkijs.Certificate[] {
   });
 }
 
+/** Throws unless the key can sign here: RSA, or EC on P-256 (what PDF readers and Sigstore verify). */
+export function assertSigningKeyType(key: KeyObject): void {
+  if (key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')) return;
+  const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}` : (key.asymmetricKeyType ?? 'unknown');
+  throw new InfracastError('SIGNING_KEY_INVALID', `The signing key is of type ${kind}; only RSA and EC P-256 keys can sign.`);
+}
+
 /**
- * The private key as a WebCrypto key plus what pkijs needs to name the algorithm. Node's KeyObject reads
- * every usual PEM form (WebCrypto only takes PKCS#8), and the key text never reaches an error: a parse
- * failure is reported without the `cause`, whose message could quote the input.
+ * An unencrypted PEM private key that can sign. Node's KeyObject reads every usual PEM form, and the
+ * key text never reaches an error: a parse failure is reported without the `cause`, whose message
+ * could quote the input.
  */
-async function importSigningKey(pem: string): Promise<{ key: webcrypto.CryptoKey; object: KeyObject }> {
-  let object: KeyObject;
+export function readSigningKey(pem: string): KeyObject {
+  let key: KeyObject;
   try {
-    object = createPrivateKey({ key: pem, format: 'pem' });
+    key = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
     throw new InfracastError('SIGNING_KEY_INVALID', 'The signing key is not a readable unencrypted PEM private key.', {
       hints: ['Use an RSA or EC P-256 key in PEM (PKCS#8 "BEGIN PRIVATE KEY", or "BEGIN RSA/EC PRIVATE KEY"), without a passphrase.'],
     });
   }
+  assertSigningKeyType(key);
+  return key;
+}
+
+/** The private key as a WebCrypto key (which only takes PKCS#8) plus its KeyObject. */
+async function importSigningKey(pem: string): Promise<{ key: webcrypto.CryptoKey; object: KeyObject }> {
+  const object = readSigningKey(pem);
   const pkcs8 = object.export({ type: 'pkcs8', format: 'der' });
-  if (object.asymmetricKeyType === 'rsa') {
-    const key = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
-    return { key, object };
-  }
-  if (object.asymmetricKeyType === 'ec' && object.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
-    const key = await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-    return { key, object };
-  }
-  const kind = object.asymmetricKeyType === 'ec' ? `EC ${object.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}` : (object.asymmetricKeyType ?? 'unknown');
-  throw new InfracastError('SIGNING_KEY_INVALID', `The signing key is of type ${kind}; only RSA and EC P-256 keys can sign.`);
+  const algorithm = object.asymmetricKeyType === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  return { key: await globalThis.crypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']), object };
 }
 
 /** RFC 5035 SigningCertificateV2 with one ESSCertIDv2 (sha256 is the DEFAULT hash, so it is omitted). */

@@ -10,7 +10,7 @@ import { createHash, createPrivateKey, createPublicKey, X509Certificate, type Ke
 import * as pkijs from 'pkijs';
 import { InfracastError } from '../errors.js';
 import { exactArrayBuffer } from './bytes.js';
-import { cryptoEngine } from './cms.js';
+import { assertSigningKeyType, cryptoEngine } from './cms.js';
 
 export interface SigningIdentity {
   /** PKCS#8 PEM, unencrypted, in memory only. */
@@ -71,12 +71,7 @@ function orderChain(certs: X509Certificate[], key: KeyObject): X509Certificate[]
 }
 
 function identityOf(key: KeyObject, certs: X509Certificate[]): SigningIdentity {
-  const kind = key.asymmetricKeyType;
-  if (!(kind === 'rsa' || (kind === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')))
-    throw new InfracastError(
-      'SIGNING_KEY_INVALID',
-      `The signing key is of type ${kind === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve}` : kind}; only RSA and EC P-256 keys can sign.`,
-    );
+  assertSigningKeyType(key);
   if (certs.length === 0)
     throw new InfracastError('SIGNING_CHAIN_INVALID', 'No signing certificate was given.', {
       hints: ['Set signing.certificate to the PEM certificate of the key (and signing.chain to its issuing CA certificates).'],

@@ -94,12 +94,15 @@ function infoDict(lib: PdfLib, doc: PDFDocument): PDFDict {
 }
 
 /** Signs a PDF with an embedded PAdES signature (see the module comment). */
+/** Whether the PDF carries any trace of a signature (what signPdf refuses and verifyPdf checks). */
+export const hasSignature = (pdf: Uint8Array): boolean => SIGNATURE_TRACE.test(latin1(pdf));
+
 export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   const lib = await import('@cantoo/pdf-lib');
   const { PDFName, PDFHexString, PDFString, PDFNumber, PDFArray } = lib;
   // Saving rewrites the whole file, which would break an existing signature, and verifyPdf accepts one
   // signature per file: a signed PDF is refused rather than silently re-signed.
-  if (SIGNATURE_TRACE.test(latin1(input.pdf))) throw pdfInvalid('The PDF already carries a signature; sign the unsigned report instead.', undefined);
+  if (hasSignature(input.pdf)) throw pdfInvalid('The PDF already carries a signature; sign the unsigned report instead.', undefined);
   const leaf = parseCertificates(input.chain)[0]!;
   const placeholderLength = contentsLength(input.chain, input.timestamp !== undefined);
 

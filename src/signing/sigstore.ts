@@ -10,7 +10,7 @@
  *
  * The Sigstore packages and pkijs are imported here only: app/ loads this module lazily.
  */
-import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, sign as cryptoSign, X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, bundleToJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
@@ -20,7 +20,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalJson } from '../model/order.js';
-import { cryptoEngine, parseCertificates } from './cms.js';
+import { cryptoEngine, parseCertificates, readSigningKey } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
@@ -97,21 +97,6 @@ export interface SignWithKeyInput {
   timestamp?: { url: string; timeoutMs?: number };
 }
 
-/** The private key, or an error that does not quote it (the cause's message could). */
-function readPrivateKey(pem: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: pem, format: 'pem' });
-  } catch {
-    throw new InfracastError('SIGNING_KEY_INVALID', 'The signing key is not a readable unencrypted PEM private key.', {
-      hints: ['Use an RSA or EC P-256 key in PEM (PKCS#8 "BEGIN PRIVATE KEY", or "BEGIN RSA/EC PRIVATE KEY"), without a passphrase.'],
-    });
-  }
-  if (key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')) return key;
-  const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}` : (key.asymmetricKeyType ?? 'unknown');
-  throw new InfracastError('SIGNING_KEY_INVALID', `The signing key is of type ${kind}; only RSA and EC P-256 keys can sign.`);
-}
-
 /**
  * A Witness that time-stamps the DSSE signature at a standard RFC 3161 endpoint (binary
  * `application/timestamp-query`, e.g. DigiCert or `openssl ts`), unlike @sigstore/sign's TSAWitness
@@ -140,7 +125,7 @@ const certificateName = (cert: pkijs.Certificate): string | undefined => certifi
 
 /** A DSSE bundle v0.3 over the statement, signed with a local key; `witnesses: []` unless a TSA is given. */
 export async function signWithKey(input: SignWithKeyInput): Promise<SerializedBundle> {
-  const privateKey = readPrivateKey(input.key);
+  const privateKey = readSigningKey(input.key);
   const publicKey = createPublicKey(privateKey);
   const hint = keyHint(publicKey);
   let statement = input.statement;

@@ -15,7 +15,8 @@ import { startSigstoreMock, type SigstoreMock } from '../support/sigstore-mock.j
 import { SIGNED_AT, signingWorkspace } from '../support/signed-acme.js';
 import { missingToolsReason } from '../support/tools.js';
 
-const skip = missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
+// Why these tests cannot run here (the missing browser or tool, named), or false; in CI a missing one fails instead (test/support).
+const skipReason = missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
 
 interface Verified {
   status: string;
@@ -35,7 +36,7 @@ async function verify(cwd: string, ...args: string[]): Promise<{ status: number;
   return { status: result.status, json: JSON.parse(result.stdout) as Verified, stderr: result.stderr };
 }
 
-describe('infracast sign', { skip }, () => {
+describe('infracast sign', { skip: skipReason }, () => {
   it('signs rendered files with their index facts, and any other file as "file"; verify says valid', async () => {
     const { root, pki } = await signingWorkspace({ p7s: false });
     const rendered = await runCliAsync(['render', 'reports/nist-800-171-gap.yaml', '--format', 'md', '--format', 'json', '--at', SIGNED_AT], { cwd: root });
@@ -83,7 +84,7 @@ describe('infracast sign', { skip }, () => {
   });
 });
 
-describe('keyless signing in a GitHub Actions job (loopback OIDC, Fulcio, Rekor, timestamp service)', { skip }, () => {
+describe('keyless signing in a GitHub Actions job (loopback OIDC, Fulcio, Rekor, timestamp service)', { skip: skipReason }, () => {
   let mock: SigstoreMock | undefined;
   after(async () => mock?.close());
 

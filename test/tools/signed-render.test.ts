@@ -18,7 +18,8 @@ import { nssDb, opensslCmsVerify } from '../support/pki.js';
 import { SIGNED_AT, SIGNED_DEFINITIONS, signedAcme, signingWorkspace, type SignedAcme } from '../support/signed-acme.js';
 import { missingToolsReason } from '../support/tools.js';
 
-const skip =
+// Why these tests cannot run here (the missing browser or tool, named), or false; in CI a missing one fails instead (test/support).
+const skipReason =
   noBrowserReason() ||
   missingToolsReason(
     { what: 'OpenSSL', candidates: ['openssl'] },
@@ -60,7 +61,7 @@ const hashes = (dir: string): Map<string, string> =>
       ]),
   );
 
-describe('render --sign on examples/acme', { skip }, () => {
+describe('render --sign on examples/acme', { skip: skipReason }, () => {
   let acme: SignedAcme;
   before(async () => {
     acme = await signedAcme();

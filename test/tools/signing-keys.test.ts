@@ -14,7 +14,8 @@ import { checkSigner, identityFromPem, identityFromPkcs12 } from '../../src/sign
 import { testPki } from '../support/pki.js';
 import { missingToolsReason } from '../support/tools.js';
 
-const skip = missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
+// Why these tests cannot run here (the missing browser or tool, named), or false; in CI a missing one fails instead (test/support).
+const skipReason = missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
 
 function openssl(dir: string, args: string[]): void {
   const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
@@ -44,7 +45,7 @@ async function failsAsync(promise: Promise<unknown>, code: string): Promise<stri
   return assert.fail(`expected ${code}`);
 }
 
-describe('signing identities: PEM and PKCS#12', { skip }, () => {
+describe('signing identities: PEM and PKCS#12', { skip: skipReason }, () => {
   it('PEM key + certificate + chain in any order: leaf first, issuers after, e-mail and ids read', () => {
     const p = testPki();
     const identity = identityFromPem({

@@ -22,7 +22,8 @@ import { runCli } from '../support/cli.js';
 import { SIGNED_AT, signedAcme, type SignedAcme } from '../support/signed-acme.js';
 import { missingToolsReason } from '../support/tools.js';
 
-const skip = noBrowserReason() || missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
+// Why these tests cannot run here (the missing browser or tool, named), or false; in CI a missing one fails instead (test/support).
+const skipReason = noBrowserReason() || missingToolsReason({ what: 'OpenSSL', candidates: ['openssl'] });
 const FLIPS = 200;
 
 interface Target {
@@ -65,7 +66,7 @@ function pdfLandmarks(pdf: Buffer): number[] {
   ];
 }
 
-describe('tamper matrix: every change to a signed report is caught', { skip }, () => {
+describe('tamper matrix: every change to a signed report is caught', { skip: skipReason }, () => {
   let acme: SignedAcme;
   let dir: string;
   let ca: string;
