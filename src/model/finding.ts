@@ -33,6 +33,32 @@ export interface FindingLocation {
   version?: string;
 }
 
+/**
+ * The vulnerability a finding reports (evaluation.md section 1), wherever the format puts it (ASFF
+ * `Vulnerabilities[]` or a scanner's `Resources[].Details.Other`, SARIF rule ids, OCSF
+ * `vulnerabilities[]`, Trivy/Grype JSON). The finding's rule id is `id`; package and installed
+ * version are also its `location` (they are part of its identity).
+ */
+export interface Vulnerability {
+  /** CVE-..., GHSA-..., or the scanner's own advisory id when it has no other. */
+  id: string;
+  /** Other ids of the same vulnerability (a GHSA's CVE...), sorted. */
+  aliases?: string[];
+  package?: string;
+  installedVersion?: string;
+  /** The version that fixes it; absent when the source knows of none. */
+  fixedVersion?: string;
+  /** The CVSS base score the source gives (the highest when it gives several). */
+  cvss?: number;
+}
+
+/**
+ * Where a finding's `observedAt` comes from (evaluation.md section 1), in order of preference: the
+ * record itself, the tool's run in the same file (SARIF `invocations[].endTimeUtc`), a date the
+ * source declares in infracast.yaml, the commit time of the export file in git. Never the render time.
+ */
+export type ObservedAtSource = 'record' | 'run' | 'declared' | 'git-commit';
+
 export interface Finding {
   /** Hash of source format and tool, native id, resource id and distinguishing location. */
   identity: string;
@@ -58,9 +84,13 @@ export interface Finding {
    */
   otherControls?: Record<string, string[]>;
   ruleId?: string;
+  /** Set for vulnerability findings: the rule id is its id. */
+  vulnerability?: Vulnerability;
   resource?: Resource;
   owner?: string;
   remediation?: string;
   observedAt?: string;
+  /** Where `observedAt` comes from; absent when there is no observation time at all. */
+  observedAtSource?: ObservedAtSource;
   sources: SourceRef[];
 }
