@@ -16,7 +16,7 @@ import { open as openFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
-import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat } from '../loaders/registry.js';
+import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat, unrecognisedExplanation } from '../loaders/registry.js';
 import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/registry.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
@@ -281,13 +281,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const loaderOptions = options.csv ? { csv: options.csv } : {};
     const detected = detectFormat(head, loaderOptions);
     if (!detected.loader) {
-      throw new InfracastError(
-        'FINDINGS_UNRECOGNISED',
-        `${file}: not a findings format Infracast reads. Tried:\n${detected.attempts.map((a) => `  - ${a.label}: ${a.reason}`).join('\n')}`,
-        {
-          hints: ['Formats: native JSON/JSON Lines, ASFF, OCSF (Prowler), SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON, XML), CSV with a header row.'],
-        },
-      );
+      const { message, hints } = unrecognisedExplanation(detected.attempts);
+      throw new InfracastError('FINDINGS_UNRECOGNISED', `${file}: ${message}`, { hints });
     }
     const loader = detected.loader;
     format = loader.format;

@@ -34,6 +34,18 @@ export function detectFormat(head: Buffer, options: LoaderOptions = {}): DetectR
   return { attempts };
 }
 
+/**
+ * What to tell the user about a file no loader reads: what each format said, and the fix. Shared
+ * by `ingest` (an error) and `validate` (a diagnostic on a configured source), so that both say
+ * the same thing.
+ */
+export function unrecognisedExplanation(attempts: readonly DetectAttempt[]): { message: string; hints: string[] } {
+  return {
+    message: `not a findings format Infracast reads. Tried:\n${attempts.map((a) => `  - ${a.label}: ${a.reason}`).join('\n')}`,
+    hints: ['Formats: native JSON/JSON Lines, ASFF, OCSF (Prowler), SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON, XML), CSV with a header row.'],
+  };
+}
+
 export { SplitError } from './splitter.js';
 export { RecordError } from './types.js';
 export { TooLargeError } from './whole.js';
