@@ -19,6 +19,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
+import { NIST_800_171_SUMMARIES } from './lib/nist-800-171-summaries.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -365,8 +366,15 @@ const nist800171Controls = sprsRows.map((row) => {
   if (row.designation !== 'basic' && row.designation !== 'derived') fail(`SPRS CSV ${id}: designation ${row.designation}`);
   control.designation = row.designation;
   control.citation = `NIST SP 800-171r2 ${id}`;
+  // The team's one-line summary (scripts/lib/nist-800-171-summaries.js), never the official prose.
+  control.summary = NIST_800_171_SUMMARIES[id] ?? fail(`SP 800-171 ${id} has no summary in scripts/lib/nist-800-171-summaries.js`);
   return control;
 });
+sameSet(
+  Object.keys(NIST_800_171_SUMMARIES),
+  nist800171Controls.map((c) => c.id),
+  'SP 800-171 requirements with a summary',
+);
 const nist800171 = {
   framework: 'nist-800-171',
   name: 'NIST SP 800-171 Rev. 2',
@@ -436,6 +444,7 @@ function cmmcCatalog(level) {
       if (req.points_na) control.points_na = true;
       if (req.partial_points !== undefined) control.partial_points = req.partial_points;
       control.designation = req.designation;
+      control.summary = req.summary;
     }
     return control;
   });

@@ -21,7 +21,7 @@ import { evaluationOf, findingsOf, provenanceOf } from './build.js';
 import type { RunContext } from './build.js';
 import { crosswalkOf, mappingRules } from './evaluate.js';
 import type { LoadedWorkspace } from './load-workspace.js';
-import { formatInstant } from './summary.js';
+import { formatInstant } from './instant.js';
 
 /** Workspace-relative, with `/` on every platform: the manifest and the zip paths must not depend on the OS. */
 const workspacePath = (root: string, file: string): string => relative(root, file).split(sep).join('/');

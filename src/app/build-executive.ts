@@ -5,20 +5,17 @@
  * (app/state.ts readSnapshots / writeSnapshot), so that building stays free of I/O and a dry run
  * can build without touching the workspace's history.
  */
-import { cmmcLevel1, sprsFacts } from '../catalogs/index.js';
 import type { OutputDefinition } from '../model/definitions.js';
 import { snapshotOf } from '../model/history.js';
 import type { HistorySnapshot } from '../model/history.js';
 import type { ReportModel } from '../model/report-model.js';
-import { computeSprs } from '../model/sprs.js';
 import type { ChartFile } from '../reports/charts.js';
 import { buildExecutiveReport } from '../reports/executive.js';
 import type { ExecutiveFrameworkInput } from '../reports/executive.js';
-import { evaluationOf, findingsOf, provenanceOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf, sprsOf } from './build.js';
 import type { RunContext } from './build.js';
-import { SPRS_FRAMEWORKS } from './evaluate.js';
 import { exceptionsOf } from './records.js';
-import { formatInstant } from './summary.js';
+import { formatInstant } from './instant.js';
 
 export interface ExecutiveBuild {
   model: ReportModel;
@@ -38,8 +35,8 @@ export function buildExecutive(run: RunContext, definition: OutputDefinition, hi
   const findings = findingsOf(run);
   // The run's evaluations, shared with the other reports of the run (computed once per framework).
   const evaluated = definition.frameworks.map((framework) => ({ framework, ...evaluationOf(run, framework, definition.baseline) }));
-  const frameworks: ExecutiveFrameworkInput[] = evaluated.map(({ framework, evaluation, catalog, base }) => {
-    const sprs = SPRS_FRAMEWORKS.has(framework) ? computeSprs(base ?? evaluation, sprsFacts(), cmmcLevel1(), at) : undefined;
+  const frameworks: ExecutiveFrameworkInput[] = evaluated.map(({ framework, evaluation, catalog }) => {
+    const sprs = sprsOf(run, framework, definition.baseline)?.sprs;
     return {
       evaluation,
       catalog,

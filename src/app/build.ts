@@ -23,19 +23,23 @@ import { evaluateWorkspace, mappingRules, SPRS_FRAMEWORKS } from './evaluate.js'
 import type { WorkspaceEvaluation } from './evaluate.js';
 import { snapshotOf } from '../model/history.js';
 import type { HistorySnapshot } from '../model/history.js';
+import { assessmentDateOf, cmmcExceptionsByRequirement, poamByRequirement } from '../model/cmmc.js';
 import { computeSprs } from '../model/sprs.js';
+import type { SprsContext, SprsResult } from '../model/sprs.js';
 import type { Baseline } from '../model/definitions.js';
 
 import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { inputDigests, toolVersion } from './provenance.js';
-import { formatInstant } from './summary.js';
+import { formatInstant } from './instant.js';
 
 export interface RunContext {
   workspace: LoadedWorkspace;
   ingested: IngestResult;
   at: Date;
+  /** The POA&M store as the run found it (state folder); the run's store is `poamOf(run)`. */
+  previousPoam?: PoamStore;
 }
 
 const redactedByRun = new WeakMap<RunContext, Finding[]>();
@@ -83,14 +87,72 @@ export function evaluationOf(run: RunContext, framework: string, baseline?: Base
   return result;
 }
 
+const poamByRun = new WeakMap<RunContext, PoamStore>();
+/**
+ * The POA&M store after this run (evaluation.md section 6), computed once: the poam report writes
+ * it back, the SPRS posting data and CMMC status read which requirements it covers.
+ */
+export function poamOf(run: RunContext): PoamStore {
+  let store = poamByRun.get(run);
+  if (!store) {
+    const deadlines = (run.workspace.config?.raw.poam as { deadlines_days?: Record<string, number> } | undefined)?.deadlines_days;
+    store = updatePoam(run.previousPoam, {
+      findings: findingsOf(run),
+      exceptions: exceptionsOf(run.workspace),
+      mappings: mappingRules(run.workspace),
+      ...(deadlines ? { deadlines } : {}),
+      at: run.at,
+    });
+    poamByRun.set(run, store);
+  }
+  return store;
+}
+
+/** The SPRS computation of a framework scored by the DoD Assessment Methodology, with what it was given. */
+export interface SprsView {
+  sprs: SprsResult;
+  /** The date of the assessment evidence (YYYY-MM-DD), when anything decided anything. */
+  assessmentDate?: string;
+  /** NOT MET requirement -> planned completion, from the POA&M. */
+  poam: ReadonlyMap<string, string | null>;
+}
+
+const sprsByRun = new WeakMap<RunContext, Map<string, SprsView>>();
+/**
+ * The SPRS score of nist-800-171 (the DoD scoring posted to SPRS) or the CMMC score of cmmc-l2
+ * (32 CFR 170.24: CMMC exceptions count), once per run; undefined for frameworks without one.
+ */
+export function sprsOf(run: RunContext, framework: string, baseline?: Baseline): SprsView | undefined {
+  if (!SPRS_FRAMEWORKS.has(framework)) return undefined;
+  let byKey = sprsByRun.get(run);
+  if (!byKey) sprsByRun.set(run, (byKey = new Map()));
+  let view = byKey.get(framework);
+  if (!view) {
+    const { evaluation, base } = evaluationOf(run, framework, baseline);
+    const source = base ?? evaluation;
+    const poam = poamByRequirement(source, poamOf(run));
+    const assessmentDate = assessmentDateOf(source, run.at);
+    const context: SprsContext = {
+      facts: sprsFacts(),
+      level1: cmmcLevel1(),
+      at: run.at,
+      cmmcExceptions: cmmcExceptionsByRequirement(exceptionsOf(run.workspace), run.at),
+      poam,
+      ...(assessmentDate ? { assessmentDate } : {}),
+    };
+    view = { sprs: computeSprs(source, context, framework === 'cmmc-l2' ? 'cmmc' : 'dod'), ...(assessmentDate ? { assessmentDate } : {}), poam };
+    byKey.set(framework, view);
+  }
+  return view;
+}
+
 /**
  * The history snapshot (evaluation.md section 7) of one framework of a definition on this run,
  * with the SPRS score for the frameworks that have one.
  */
 export function snapshotFor(run: RunContext, definition: OutputDefinition, framework: string): HistorySnapshot {
-  const { evaluation, base } = evaluationOf(run, framework, definition.baseline);
-  const sprs = SPRS_FRAMEWORKS.has(framework) ? computeSprs(base ?? evaluation, sprsFacts(), cmmcLevel1(), run.at).sprs_score : undefined;
-  return snapshotOf(definition.outputName, formatInstant(run.at), evaluation, sprs);
+  const { evaluation } = evaluationOf(run, framework, definition.baseline);
+  return snapshotOf(definition.outputName, formatInstant(run.at), evaluation, sprsOf(run, framework, definition.baseline)?.sprs.sprs_score);
 }
 
 const inputsByRun = new WeakMap<RunContext, { path: string; sha256: string }[]>();
@@ -151,7 +213,7 @@ export function buildGap(run: RunContext, definition: OutputDefinition, framewor
     tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
     evaluation,
     catalog,
-    ...(framework === 'nist-800-171' ? { sprs: { facts: sprsFacts(), level1: cmmcLevel1() } } : {}),
+    ...(framework === 'nist-800-171' ? { sprs: sprsOf(run, framework)!.sprs, points: new Map([...sprsFacts()].map(([id, f]) => [id, f.points])) } : {}),
     ...(sp80053 ? { lowBaseline: new Set(getCatalog('nist-800-53', { baseline: 'low' }).controls.map((c) => c.id)) } : {}),
     at,
     generatedAt,
@@ -231,14 +293,7 @@ export function buildRemediation(run: RunContext, definition: OutputDefinition):
  */
 export function buildPoam(run: RunContext, definition: OutputDefinition, previous: PoamStore | undefined): { model: ReportModel; store: PoamStore } {
   const { workspace, at } = run;
-  const deadlines = (workspace.config?.raw.poam as { deadlines_days?: Record<string, number> } | undefined)?.deadlines_days;
-  const store = updatePoam(previous, {
-    findings: findingsOf(run),
-    exceptions: exceptionsOf(workspace),
-    mappings: mappingRules(workspace),
-    ...(deadlines ? { deadlines } : {}),
-    at,
-  });
+  const store = previous === run.previousPoam ? poamOf(run) : poamOf({ ...run, previousPoam: previous });
   const generatedAt = formatInstant(at);
   const model = buildPoamReport({
     options: definition.options,

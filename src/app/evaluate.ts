@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
+import { documentaryControls } from '../catalogs/documentary.js';
 import { builtInMappings, getCatalog } from '../catalogs/index.js';
 import { InfracastError } from '../errors.js';
 import type { Catalog } from '../catalogs/index.js';
@@ -41,12 +42,15 @@ function controlsOf(catalog: Catalog): Control[] {
   }));
 }
 
+/** How reasons name the built-in rules (their full source and licence are in NOTICE and in builtInMappings().source). */
+export const BUILT_IN_MAPPING_LABEL = 'built-in Prowler mapping';
+
 /** The mapping rules in force: the workspace's, then the built-in ones (workspace rules win). */
 export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
   const builtIn = builtInMappings();
   return [
     ...mappingsOf(workspace),
-    ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: builtIn.source })),
+    ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: BUILT_IN_MAPPING_LABEL })),
   ];
 }
 
@@ -76,7 +80,13 @@ function propagateFailures(
         .map((r) => `${fw} ${r.control.id}`),
     );
     if (failing.length === 0) return result;
-    return { ...result, status: 'failing' as const, derivedFrom: `crosswalk ${source}: ${failing.join(', ')}` };
+    const derivedFrom = `crosswalk ${source}: ${failing.join(', ')}`;
+    return {
+      ...result,
+      status: 'failing' as const,
+      derivedFrom,
+      notes: { ...result.notes, reason: { basis: 'crosswalk' as const, text: `fails through ${derivedFrom} (failure propagates; success never does)` } },
+    };
   });
   return { ...own, results, ...summarise(results) };
 }
@@ -138,7 +148,16 @@ export function evaluateWorkspace(
   const attestations = attestationsOf(workspace);
   const exceptions = exceptionsOf(workspace);
   const run = (fw: string, catalog: Catalog): FrameworkEvaluation =>
-    evaluateFramework({ framework: fw, controls: controlsOf(catalog), findings, attestations, exceptions, mappings, at });
+    evaluateFramework({
+      framework: fw,
+      controls: controlsOf(catalog),
+      findings,
+      attestations,
+      exceptions,
+      mappings,
+      documentary: documentaryControls(fw, catalog.controls),
+      at,
+    });
   const catalog = catalogOf(workspace, framework, baseline);
   if (!VIEWS_OVER_800_171.has(framework)) {
     const crosswalk = crosswalkOf(workspace, framework);

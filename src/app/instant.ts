@@ -27,3 +27,8 @@ export function resolveInstant(explicit: string | undefined, env: NodeJS.Process
   }
   return now();
 }
+
+/** Formats an instant as the spec prints it: 2026-04-24T00:00:00Z (no milliseconds). */
+export function formatInstant(at: Date): string {
+  return `${at.toISOString().slice(0, 19)}Z`;
+}

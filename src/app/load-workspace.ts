@@ -23,6 +23,7 @@ import type { Reference, RuleContext, RuleResult } from '../schema/rules.js';
 import { didYouMean } from '../schema/suggest.js';
 import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
+import { attestationConflicts } from '../model/attestations.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -47,6 +48,8 @@ export interface SupportingRecord {
   kind: Exclude<Kind, 'Config' | 'Report' | 'Document' | 'Schedule'>;
   value: Record<string, unknown>;
   source: DefinitionSource;
+  /** 1-based line where the document starts (reasons and conflicts cite file:line). */
+  line?: number;
 }
 
 export interface LoadedWorkspace {
@@ -273,7 +276,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
         const result = checkSupportingDocument(doc, decision.kind, doc.value, ctx);
         collect(result);
         if (schemaOk && !result.diagnostics.some((d) => d.severity === 'error')) {
-          const record: SupportingRecord = { kind: decision.kind, value: doc.value, source };
+          const record: SupportingRecord = { kind: decision.kind, value: doc.value, source, line: doc.locate([]).line };
           records.push(record);
           recordDocs.set(record, doc);
         }
@@ -283,6 +286,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
 
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
+  diagnostics.push(...attestationConflictRules(root, records, recordDocs));
   diagnostics.push(...(await checkReferences(root, references)));
 
   return {
@@ -486,6 +490,63 @@ function controlIdRules(records: SupportingRecord[], recordDocs: Map<SupportingR
     }
   }
   return diagnostics;
+}
+
+/**
+ * Contradictory evidence (evaluation.md 4.3): two attestations of one requirement on one date with
+ * different results. The evaluation lets the more conservative result decide, whatever the files
+ * are called; validate reports the conflict at both places so that someone settles it. Ids that
+ * name one requirement under two schemes (AC.L2-3.1.1, 3.1.1) are folded together.
+ */
+function attestationConflictRules(root: string, records: SupportingRecord[], recordDocs: Map<SupportingRecord, YamlDocument>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const attestations = records.filter((r) => r.kind === 'Attestation');
+  const asAttestation = new Map(
+    attestations.map((r) => [
+      {
+        id: String(r.value.id),
+        framework: String(r.value.framework),
+        requirements: (r.value.requirements as unknown[]).map(String),
+        result: r.value.result as 'met' | 'not-met' | 'partial' | 'not-applicable',
+        attestedAt: String(r.value.attested_at),
+      },
+      r,
+    ]),
+  );
+  const conflicts = attestationConflicts([...asAttestation.keys()], (a) =>
+    a.requirements.map((raw) => requirementKey(a.framework, raw)).filter((k): k is string => k !== undefined),
+  );
+  for (const conflict of conflicts) {
+    const [deciding] = conflict.attestations;
+    for (const a of conflict.attestations) {
+      const record = asAttestation.get(a)!;
+      const doc = recordDocs.get(record);
+      if (!doc) continue;
+      const others = conflict.attestations.filter((o) => o !== a);
+      const index = a.requirements.findIndex((raw) => requirementKey(a.framework, raw) === conflict.requirement);
+      diagnostics.push(
+        diagnosticAt(
+          doc,
+          ['requirements', Math.max(0, index)],
+          'conflicting-evidence',
+          `${conflict.requirement} is attested ${a.result} here and ${others.map((o) => `${o.result} at ${place(recordDocs.get(asAttestation.get(o)!), root)} (${o.id})`).join(', ')} on the same date (${conflict.date}): the more conservative result, ${deciding!.result} (${deciding!.id}), decides`,
+          'Settle it: correct or withdraw one of them, or date the newer assessment; the latest date decides.',
+        ),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+/** One requirement under every id scheme that names it: CMMC Level 2 practices are SP 800-171 requirements, FedRAMP controls SP 800-53 controls. */
+function requirementKey(framework: string, raw: string): string | undefined {
+  if (framework === 'cmmc-l2') {
+    const id = canonicalControlId('cmmc-l2', raw);
+    return id === undefined ? undefined : `nist-800-171 ${id.replace(/^[A-Z]{2}\.L2-/, '')}`;
+  }
+  const scheme = framework.startsWith('fedramp-') ? 'nist-800-53' : framework;
+  const id = BUILT_IN_FRAMEWORK_IDS.includes(scheme) ? canonicalControlId(scheme, raw) : raw.trim();
+  return id === undefined ? undefined : `${scheme} ${id}`;
 }
 
 async function sha256File(path: string): Promise<string> {

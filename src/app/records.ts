@@ -13,7 +13,7 @@ const string = (value: unknown): string | undefined => (typeof value === 'string
 export function attestationsOf(workspace: LoadedWorkspace): AttestationRecord[] {
   return workspace.records
     .filter((r) => r.kind === 'Attestation')
-    .map(({ value: v }) => ({
+    .map(({ value: v, source, line }) => ({
       id: String(v.id),
       framework: String(v.framework),
       requirements: strings(v.requirements) ?? [],
@@ -24,7 +24,17 @@ export function attestationsOf(workspace: LoadedWorkspace): AttestationRecord[] 
       ...(string(v.expires) ? { expires: string(v.expires) } : {}),
       ...(strings(v.objectives) ? { objectives: strings(v.objectives) } : {}),
       ...(strings(v.methods) ? { methods: strings(v.methods) } : {}),
+      ...planOfActionOf(v.plan_of_action),
+      source: `${relative(workspace.root, source.file)}${line !== undefined ? `:${line}` : ''}`,
     }));
+}
+
+function planOfActionOf(value: unknown): Pick<AttestationRecord, 'planOfAction'> {
+  if (typeof value !== 'object' || value === null) return {};
+  const plan = value as Body;
+  const scheduledCompletion = string(plan.scheduled_completion);
+  if (!scheduledCompletion) return {};
+  return { planOfAction: { scheduledCompletion, ...(string(plan.description) ? { description: string(plan.description) } : {}) } };
 }
 
 export function exceptionsOf(workspace: LoadedWorkspace): ExceptionRecord[] {

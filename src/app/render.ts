@@ -39,7 +39,7 @@ import { bundleName, loadSigningPlan, p7sName, sha256Hex, signArtifact } from '.
 import type { SigningPlan } from './sign.js';
 import { readPoam, readSignatureState, readSnapshots, writePoam, writeSignatureState, writeSnapshot } from './state.js';
 import type { SignatureState } from './state.js';
-import { formatInstant } from './summary.js';
+import { formatInstant } from './instant.js';
 import { validate } from './validate.js';
 
 export interface RenderOptions {
@@ -284,14 +284,15 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
       `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,
     );
   }
-  const run: RunContext = { workspace, ingested, at };
+  const previousPoam = await readPoam(config.stateDir);
+  const run: RunContext = { workspace, ingested, at, previousPoam };
   const session: RunSession = {
     run,
     options,
     outDir,
     generatedAt,
     pinned,
-    poam: { store: await readPoam(config.stateDir), used: false },
+    poam: { store: previousPoam, used: false },
     history: new Map(),
     browser: undefined,
     signing: { plans: new Map(), state: await readSignatureState(config.stateDir), counts: result.signatures, changed: false },

@@ -3,16 +3,20 @@
  * command. For NIST SP 800-171 (and CMMC Level 2) it carries the SPRS score in the spec's shape,
  * fields in the spec's order, followed by the extra fields of evaluation.md section 5.
  */
-import { cmmcLevel1, sprsFacts } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
-import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
-import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
+import type { EvaluatedControl } from '../model/evaluation.js';
+import { cmmcPracticeIdOf } from '../model/cmmc.js';
+import { remediationOf, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
 import type { FailingPractice, SprsResult } from '../model/sprs.js';
-import { evaluateWorkspace, SPRS_FRAMEWORKS } from './evaluate.js';
-import { inputDigests, toolVersion } from './provenance.js';
+import { evaluationOf, sprsOf } from './build.js';
+import type { RunContext, SprsView } from './build.js';
+import { SPRS_FRAMEWORKS } from './evaluate.js';
 import { ingest } from './ingest.js';
-import { resolveInstant } from './instant.js';
+import { formatInstant, resolveInstant } from './instant.js';
+import { inputDigests, toolVersion } from './provenance.js';
+import { readPoam } from './state.js';
 import { validate } from './validate.js';
+import type { WorkspaceConfig } from '../model/config.js';
 
 export interface SummaryOptions {
   framework: string;
@@ -45,37 +49,73 @@ export interface ComplianceSummary {
   practices_failing: number;
   practices_attested: number;
   practices_not_assessed: number;
-  failing_practices: (Omit<FailingPractice, 'point_value'> & { point_value?: number })[];
+  failing_practices: (Omit<FailingPractice, 'point_value'> & { point_value?: number; requirement?: string; derived_from?: string })[];
+  /** The date of the assessment evidence (SPRS frameworks), else the run instant. */
   assessment_date: string;
   sprs_status?: SprsResult['sprs_status'];
   practices_not_applicable: number;
   score: number | null;
   coverage: number;
+  /** Findings that name no control of this framework, directly or through a mapping. */
   unmapped_findings: number;
+  /** Findings that name only controls of this framework outside its scope (baseline). */
+  findings_outside_scope: number;
+  /** Every distinct finding imported. */
+  findings_total: number;
+  /** The run instant (the evaluation is as of it). */
+  evaluated_at: string;
+  practices_met_by_exception?: number;
+  scoring?: SprsResult['scoring'];
   cmmc?: SprsResult['cmmc'];
-  sprs_submission?: Record<string, unknown>;
+  sprs_submission?: SprsSubmission;
   provenance: Provenance;
 }
 
-/** Formats an instant as the spec prints it: 2026-04-24T00:00:00Z (no milliseconds). */
-export function formatInstant(at: Date): string {
-  return `${at.toISOString().slice(0, 19)}Z`;
-}
+export { formatInstant } from './instant.js';
 
-/** Generic failing list for frameworks without points: failing and not-assessed controls. */
+/** Generic failing list for frameworks without points: failing and not-assessed controls, each with its reason. */
 function failingControls(results: EvaluatedControl[]): ComplianceSummary['failing_practices'] {
   return results
     .filter((r) => r.status === 'failing' || r.status === 'not-assessed')
-    .map((r) => ({
-      practice_id: r.control.id,
-      family: r.control.family,
-      description: r.control.title,
-      remediation:
-        r.findings.find((f) => f.result === 'FAIL' && f.state === 'open' && f.remediation)?.remediation?.replace(/\s+/g, ' ') ??
-        (r.status === 'not-assessed' ? 'No evidence: attest it or add a scan that covers it.' : 'Close the failing findings.'),
-      status: r.status === 'failing' ? 'failing' : 'not-assessed',
-      ...(r.derivedFrom ? { derived_from: r.derivedFrom } : {}),
-    }));
+    .map((r) => {
+      const status = r.status === 'failing' ? 'failing' : 'not-assessed';
+      return {
+        practice_id: r.control.id,
+        family: r.control.family,
+        description: r.control.title,
+        remediation: remediationOf(r, status),
+        status,
+        reason: r.notes.reason.text,
+        ...(r.derivedFrom ? { derived_from: r.derivedFrom } : {}),
+      };
+    });
+}
+
+/** The CMMC view prints CMMC practice ids (AU.L2-3.3.8) and names the SP 800-171 requirement beside them. */
+function asCmmcPractices(sprs: SprsResult): { failing: ComplianceSummary['failing_practices']; cmmc: SprsResult['cmmc'] } {
+  const family = new Map(sprs.failing_practices.map((p) => [p.practice_id, p.family]));
+  const practice = (id: string): string => (/^3\.\d+\.\d+$/.test(id) && family.has(id) ? cmmcPracticeIdOf(id, family.get(id)!) : id);
+  const idOf = (id: string): string => (id === '*' ? id : /^3\.\d+\.\d+$/.test(id) ? cmmcPracticeIdOf(id, familyOf(id, family)) : id);
+  const l2 = sprs.cmmc.level_2;
+  return {
+    failing: sprs.failing_practices.map((p) => ({ ...p, practice_id: practice(p.practice_id), requirement: p.practice_id })),
+    cmmc: {
+      level_1: { ...sprs.cmmc.level_1, not_met: sprs.cmmc.level_1.not_met.map(idOf) },
+      level_2: {
+        ...l2,
+        met_by_exception: l2.met_by_exception.map(idOf),
+        poam_eligible: l2.poam_eligible.map(idOf),
+        on_poam: l2.on_poam.map(idOf),
+        blocking: l2.blocking.map((b) => ({ ...b, practice_id: idOf(b.practice_id) })),
+      },
+    },
+  };
+}
+
+/** The family of an SP 800-171 requirement id, from the failing list or the catalog's numbering (3.<n>: the n-th family). */
+function familyOf(id: string, known: ReadonlyMap<string, string>): string {
+  const FAMILIES = ['AC', 'AT', 'AU', 'CM', 'IA', 'IR', 'MA', 'MP', 'PS', 'PE', 'RA', 'CA', 'SC', 'SI'];
+  return known.get(id) ?? FAMILIES[Number(id.split('.')[1]) - 1] ?? 'XX';
 }
 
 export async function summary(options: SummaryOptions): Promise<ComplianceSummary> {
@@ -90,14 +130,22 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   }
   const csv = workspace.config.findingsCsv;
   const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}), allowUnmatched: true });
-  const { evaluation, catalog, base } = evaluateWorkspace(workspace, ingested.findings, options.framework, at);
+  // The same run context as render: the POA&M as this run would leave it (read, never written here).
+  const run: RunContext = { workspace, ingested, at, previousPoam: await readPoam(workspace.config.stateDir) };
+  const { evaluation, catalog } = evaluationOf(run, options.framework);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
+  const view = sprsOf(run, options.framework);
   const provenance: Provenance = {
     tool: toolVersion(),
     catalog: { framework: catalog.framework, name: catalog.name, release: catalog.release, verified: catalog.verified },
     ...(SPRS_FRAMEWORKS.has(options.framework)
-      ? { methodology: 'NIST SP 800-171 DoD Assessment Methodology v1.2.1; 32 CFR 170.24 (scoring), 170.21 (POA&M)' }
+      ? {
+          methodology:
+            options.framework === 'cmmc-l2'
+              ? 'CMMC Scoring Methodology, 32 CFR 170.24 (enduring exceptions and temporary deficiencies MET), POA&M rules 170.21; points of the NIST SP 800-171 DoD Assessment Methodology v1.2.1'
+              : 'NIST SP 800-171 DoD Assessment Methodology v1.2.1 (the DFARS 252.204-7019 score); CMMC status per 32 CFR 170.24 (scoring), 170.21 (POA&M)',
+        }
       : {}),
     generated_at: formatInstant(at),
     inputs,
@@ -108,8 +156,12 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     score: evaluation.score,
     coverage: evaluation.coverage,
     unmapped_findings: evaluation.unmapped,
+    findings_outside_scope: evaluation.outsideScope,
+    findings_total: ingested.totals.findings,
+    evaluated_at: formatInstant(at),
   };
-  if (!SPRS_FRAMEWORKS.has(options.framework)) {
+  const assessmentDate = (date: string | undefined): string => (date ? `${date}T00:00:00Z` : formatInstant(at));
+  if (!view) {
     return {
       framework: options.framework,
       practices_passing: evaluation.counts.passing,
@@ -122,8 +174,8 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
       provenance,
     };
   }
-  const sprsBase: FrameworkEvaluation = base ?? evaluation;
-  const sprs = computeSprs(sprsBase, sprsFacts(), cmmcLevel1(), at);
+  const { sprs } = view;
+  const cmmcView = options.framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
   const result: ComplianceSummary = {
     framework: options.framework,
     sprs_score: sprs.sprs_score,
@@ -133,13 +185,15 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     practices_failing: sprs.practices_failing,
     practices_attested: sprs.practices_attested,
     practices_not_assessed: sprs.practices_not_assessed,
-    failing_practices: sprs.failing_practices,
-    assessment_date: formatInstant(at),
+    failing_practices: cmmcView?.failing ?? sprs.failing_practices,
+    assessment_date: assessmentDate(view.assessmentDate),
     sprs_status: sprs.sprs_status,
     ...common,
     practices_not_applicable: sprs.practices_not_applicable,
-    cmmc: sprs.cmmc,
-    sprs_submission: sprsSubmission(workspace.config.system, sprs, at),
+    ...(sprs.practices_met_by_exception !== undefined ? { practices_met_by_exception: sprs.practices_met_by_exception } : {}),
+    scoring: sprs.scoring,
+    cmmc: cmmcView?.cmmc ?? sprs.cmmc,
+    sprs_submission: sprsSubmission(workspace.config.system, view),
     provenance,
   };
   if (options.minSprs !== undefined && (sprs.sprs_score === null || sprs.sprs_score < options.minSprs)) {
@@ -152,19 +206,65 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   return result;
 }
 
-/** What SPRS posting asks for (DFARS 252.204-7019/-7020; evaluation.md section 5): the parts a workspace knows. */
-function sprsSubmission(system: { name: string; id?: string }, sprs: SprsResult, at: Date): Record<string, unknown> {
-  const validUntil = new Date(at);
-  validUntil.setUTCFullYear(validUntil.getUTCFullYear() + 3);
+/** What SPRS posting asks for (DFARS 252.204-7019/-7020, evaluation.md section 5): never for an incomplete assessment. */
+export type SprsSubmission =
+  | { status: 'not-ready'; reasons: string[] }
+  | {
+      status: 'ready' | 'not-ready';
+      standard: string;
+      assessment_type: string;
+      ssp: { name: string; version: string | null; date: string | null };
+      cage_codes: string[];
+      scope: string;
+      assessment_date: string;
+      score: number;
+      all_requirements_met_by: string | null;
+      /** NOT MET requirements no POA&M item or plan of action covers: why all_requirements_met_by is null. */
+      unplanned_requirements?: string[];
+      valid_until: string;
+      reasons?: string[];
+    };
+
+/** A UTC day plus whole years (29 February rolls to 1 March). */
+function addYears(day: string, years: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCFullYear(date.getUTCFullYear() + years);
+  return date.toISOString().slice(0, 10);
+}
+
+function sprsSubmission(system: WorkspaceConfig['system'], view: SprsView): SprsSubmission {
+  const { sprs } = view;
+  const notAssessed = sprs.failing_practices.filter((p) => p.status === 'not-assessed').map((p) => p.practice_id);
+  if (sprs.sprs_score === null)
+    return { status: 'not-ready', reasons: ['no system security plan (3.12.4 NOT MET): the assessment cannot be completed; nothing can be posted'] };
+  if (notAssessed.length > 0 || view.assessmentDate === undefined)
+    return {
+      status: 'not-ready',
+      reasons: [
+        `the assessment is incomplete: ${notAssessed.length} requirement${notAssessed.length === 1 ? ' has' : 's have'} no evidence (${notAssessed.join(', ')}); assess them before posting`,
+      ],
+    };
+  const reasons: string[] = [];
+  if (!system.cage_codes?.length) reasons.push('infracast.yaml system.cage_codes is not set: SPRS needs the CAGE codes in scope');
+  if (!system.ssp) reasons.push('infracast.yaml system.ssp (version, date) is not set: SPRS needs the SSP the assessment is against');
+  const unplanned = sprs.failing_practices.filter((p) => view.poam.get(p.practice_id) == null).map((p) => p.practice_id);
+  const planned = sprs.failing_practices.map((p) => view.poam.get(p.practice_id)).filter((d): d is string => typeof d === 'string');
+  const metBy = sprs.failing_practices.length === 0 ? view.assessmentDate : unplanned.length === 0 ? [...planned].sort().at(-1)! : null;
+  if (metBy === null) reasons.push(`the POA&M gives no date for ${unplanned.join(', ')}: the date all requirements will be met cannot be posted`);
+  const validUntil = addYears(view.assessmentDate, 3);
   return {
+    status: reasons.length === 0 ? 'ready' : 'not-ready',
     standard: 'NIST SP 800-171 Rev. 2',
     assessment_type: 'Basic (self-assessment)',
-    ssp: { name: system.name, ...(system.id ? { id: system.id } : {}) },
+    ssp: { name: system.ssp?.title ?? system.name, version: system.ssp?.version ?? null, date: system.ssp?.date ?? null },
+    cage_codes: system.cage_codes ?? [],
     scope: system.name,
-    assessment_date: formatInstant(at).slice(0, 10),
+    assessment_date: view.assessmentDate,
     score: sprs.sprs_score,
-    // From the POA&M store once it exists (issue: render); null means not yet planned.
-    all_requirements_met_by: sprs.failing_practices.length === 0 ? formatInstant(at).slice(0, 10) : null,
-    valid_until: formatInstant(validUntil).slice(0, 10),
+    all_requirements_met_by: metBy,
+    ...(unplanned.length > 0 ? { unplanned_requirements: unplanned } : {}),
+    // A Basic assessment stays current for three years (DFARS 252.204-7019(b)).
+    valid_until: validUntil,
+    ...(reasons.length > 0 ? { reasons } : {}),
   };
 }

@@ -189,6 +189,7 @@ export function sprsFacts(): Map<string, RequirementFacts> {
         ...(c.partial_points !== undefined ? { partialPoints: c.partial_points } : {}),
         family: c.family,
         description: c.summary ?? c.title,
+        shortName: c.title,
       },
     ]),
   );

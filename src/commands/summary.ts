@@ -50,23 +50,41 @@ function percent(value: number | null): string {
 }
 
 function toTable(s: ComplianceSummary): string {
-  const lines = [`${s.framework} at ${s.assessment_date}`];
+  const lines = [
+    s.sprs_score === undefined
+      ? `${s.framework} at ${s.evaluated_at}`
+      : `${s.framework}, assessment evidence of ${s.assessment_date.slice(0, 10)} (evaluated ${s.evaluated_at})`,
+  ];
   if (s.sprs_score !== undefined)
     lines.push(
-      `SPRS score        ${s.sprs_score === null ? 'cannot be computed (no SSP: 3.12.4 not met)' : `${s.sprs_score} of ${s.sprs_max}`}  (${s.sprs_status})`,
+      `${s.scoring === 'cmmc' ? 'CMMC score' : 'SPRS score'}        ${s.sprs_score === null ? 'cannot be computed (no SSP: 3.12.4 not met)' : `${s.sprs_score} of ${s.sprs_max}`}  (${s.sprs_status})`,
     );
   lines.push(`score             ${percent(s.score)} of assessed, coverage ${percent(s.coverage)}`);
   lines.push(
-    `passing ${s.practices_passing} (attested ${s.practices_attested})   failing ${s.practices_failing}   not assessed ${s.practices_not_assessed}   not applicable ${s.practices_not_applicable}`,
+    `passing ${s.practices_passing} (attested ${s.practices_attested})   failing ${s.practices_failing}   not assessed ${s.practices_not_assessed}   not applicable ${s.practices_not_applicable}${s.practices_met_by_exception ? `   met by CMMC exception ${s.practices_met_by_exception}` : ''}`,
   );
-  if (s.cmmc) lines.push(`CMMC Level 2      ${s.cmmc.level_2.status}   Level 1 ${s.cmmc.level_1.status}`);
+  lines.push(
+    `unmapped          ${s.unmapped_findings} of ${s.findings_total} findings map to no control of ${s.framework}${s.findings_outside_scope > 0 ? `; ${s.findings_outside_scope} name only controls outside its scope` : ''}`,
+  );
+  if (s.cmmc) {
+    const l2 = s.cmmc.level_2;
+    lines.push(
+      `CMMC Level 2      ${l2.status}${l2.score !== null ? ` (CMMC score ${l2.score})` : ''}${l2.poam_closeout_by ? `, POA&M closeout by ${l2.poam_closeout_by}` : ''}   Level 1 ${s.cmmc.level_1.status}`,
+    );
+  }
+  if (s.sprs_submission)
+    lines.push(
+      `SPRS posting      ${s.sprs_submission.status}${'reasons' in s.sprs_submission && s.sprs_submission.reasons ? `: ${s.sprs_submission.reasons.join('; ')}` : ''}`,
+    );
   if (s.failing_practices.length > 0) {
     // For people: failing first, then at most NOT_ASSESSED_SHOWN not-assessed ones (the JSON lists all).
     const failing = s.failing_practices.filter((p) => p.status === 'failing');
     const notAssessed = s.failing_practices.filter((p) => p.status !== 'failing');
-    lines.push('', 'NOT MET'.padEnd(12) + 'points  status        description');
+    const width = Math.max(12, ...s.failing_practices.map((p) => p.practice_id.length + 2));
+    lines.push('', 'NOT MET'.padEnd(width) + 'points  status        description');
     for (const p of [...failing, ...notAssessed.slice(0, NOT_ASSESSED_SHOWN)]) {
-      lines.push(`${p.practice_id.padEnd(12)}${String(p.point_value ?? '').padStart(6)}  ${p.status.padEnd(13)} ${p.description}`);
+      const name = p.short_name ? ` (${p.short_name})` : '';
+      lines.push(`${p.practice_id.padEnd(width)}${String(p.point_value ?? '').padStart(6)}  ${p.status.padEnd(13)} ${p.description}${name}`);
     }
     if (notAssessed.length > NOT_ASSESSED_SHOWN)
       lines.push(`... and ${notAssessed.length - NOT_ASSESSED_SHOWN} more not assessed (--output json lists every one)`);

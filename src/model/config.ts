@@ -24,6 +24,11 @@ export interface WorkspaceConfig {
     owner?: Person;
     authorizing_official?: Person;
     isso?: Person;
+    /** CAGE codes in the assessment's scope (SPRS posting, DFARS 252.204-7019). */
+    cage_codes?: string[];
+    uei?: string;
+    /** The SSP the assessment is against (SPRS posting). */
+    ssp?: { title?: string; version: string; date: string };
   };
   /** Default frameworks for definitions that name none (may be empty). */
   frameworks: string[];

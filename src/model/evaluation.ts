@@ -13,14 +13,21 @@
  * Approved risk-accepted and operational-requirement exceptions leave it failing, labelled.
  * Expired attestations and exceptions do not apply and are reported.
  */
+import { decideAttestations } from './attestations.js';
 import type { Attestation, Control, ControlResult, ControlStatus, Exception } from './control.js';
 import { canonicalControlId, idSchemeOf } from './control-ids.js';
 import type { Finding } from './finding.js';
+import { statusReason } from './status-reason.js';
+import type { StatusReason } from './status-reason.js';
 
 /** An attestation as written in attestations/ (schemas/attestation.schema.json). */
 export interface AttestationRecord extends Attestation {
   objectives?: string[];
   methods?: string[];
+  /** Where it is written, `attestations/x.yaml:12`, for reasons and conflicts. */
+  source?: string;
+  /** A NOT MET (or partial) result's plan of action: it puts the requirement on the (CMMC) POA&M. */
+  planOfAction?: { scheduledCompletion: string; description?: string };
 }
 
 /** Which findings an exception covers: every field given must match (globs allowed in rule and resource). */
@@ -59,13 +66,24 @@ export interface EvaluationInput {
   exceptions: ExceptionRecord[];
   /** Workspace rules first: for a rule id, the first matching rule that names the framework wins. */
   mappings: MappingRule[];
+  /**
+   * Documentary controls (a policy, plan or strategy such as the SSP, 3.12.4): decided by attestation
+   * only; findings mapped to them are shown as supporting evidence and never decide (evaluation.md 5).
+   */
+  documentary?: ReadonlySet<string>;
   at: Date;
 }
 
 /** Why a control has its status, for reports: conflicts, deviations, partial credit. */
 export interface ControlNotes {
+  /** Why the control has its status, in one line (what decided it, or that nothing did). */
+  reason: StatusReason;
   /** An open FAIL finding contradicts a valid attestation of met. */
   conflict?: boolean;
+  /** Attestations of the deciding date whose result differs (the more conservative one decided). */
+  attestationConflict?: string[];
+  /** A documentary control: only an attestation decides it. */
+  documentary?: boolean;
   /** Approved deviations that leave the control failing, labelled. */
   deviations?: ExceptionRecord[];
   /** Pending deviations: shown as Pending, never applied. */
@@ -100,6 +118,8 @@ export interface FrameworkEvaluation {
   coverage: number;
   /** Findings that name no control of this framework, directly or through a mapping. */
   unmapped: number;
+  /** Findings that name controls of this framework, but none in scope (outside the baseline): counted, never lost. */
+  outsideScope: number;
   expiredAttestations: AttestationRecord[];
   expiredExceptions: ExceptionRecord[];
 }
@@ -135,7 +155,11 @@ function evidenceFrameworks(framework: string): string[] {
 }
 
 /** The canonical control ids of `framework` a finding counts for, and the mapping rules that said so. */
-export function controlsOfFinding(finding: Finding, framework: string, mappings: MappingRule[]): { ids: Set<string>; rules: Map<string, MappingRule> } {
+export function controlsOfFinding(
+  finding: Finding,
+  framework: string,
+  mappings: MappingRule[],
+): { ids: Set<string>; rules: Map<string, MappingRule>; named: Set<string> } {
   const ids = new Set<string>();
   const rules = new Map<string, MappingRule>();
   for (const fw of evidenceFrameworks(framework)) {
@@ -144,6 +168,8 @@ export function controlsOfFinding(finding: Finding, framework: string, mappings:
       if (id) ids.add(id);
     }
   }
+  // The ids the record names itself: a mapping that repeats them is not why the finding counts.
+  const named = new Set(ids);
   if (finding.ruleId !== undefined) {
     for (const fw of evidenceFrameworks(framework)) {
       const rule = mappings.find(
@@ -162,7 +188,7 @@ export function controlsOfFinding(finding: Finding, framework: string, mappings:
       }
     }
   }
-  return { ids, rules };
+  return { ids, rules, named };
 }
 
 function requirementIds(framework: string, record: { framework?: string; requirements?: string[]; controls?: string[] }): string[] {
@@ -187,61 +213,92 @@ export function evaluateFramework(input: EvaluationInput): FrameworkEvaluation {
     });
 
   // Index findings by control.
-  const byControl = new Map<string, { finding: Finding; rule?: MappingRule }[]>();
+  const inScope = new Set(input.controls.map((c) => c.id));
+  const byControl = new Map<string, { finding: Finding; rule?: MappingRule; named?: boolean }[]>();
   let unmapped = 0;
+  let outsideScope = 0;
   for (const finding of input.findings) {
-    const { ids, rules } = controlsOfFinding(finding, framework, input.mappings);
+    const { ids, rules, named } = controlsOfFinding(finding, framework, input.mappings);
     if (ids.size === 0) unmapped++;
+    else if (![...ids].some((id) => inScope.has(id))) outsideScope++;
     for (const id of ids) {
       const list = byControl.get(id) ?? [];
       const rule = rules.get(id);
-      list.push(rule ? { finding, rule } : { finding });
+      list.push({ finding, ...(rule ? { rule } : {}), named: named.has(id) });
       byControl.set(id, list);
     }
   }
 
   const results: EvaluatedControl[] = input.controls.map((control) => {
-    const related = (byControl.get(control.id) ?? []).filter(({ finding }) => !removedFor(finding, control.id));
+    const all = byControl.get(control.id) ?? [];
+    const related = all.filter(({ finding }) => !removedFor(finding, control.id));
+    const removedBy = falsePositives.filter((e) =>
+      all.some(({ finding }) => removedFor(finding, control.id) && (e.findings ?? []).some((s) => selectorMatches(s, finding))),
+    );
     const mine = attestations.filter((a) => requirementIds(framework, a).includes(control.id));
     const exceptions = input.exceptions.filter((e) => isValid(e) && requirementIds(framework, e).includes(control.id));
     const findingExceptions = input.exceptions.filter(
       (e) => isValid(e) && (e.findings ?? []).some((s) => related.some(({ finding }) => selectorMatches(s, finding))),
     );
     const allExceptions = [...new Set([...exceptions, ...findingExceptions])];
-    const openFails = related.filter(({ finding }) => finding.result === 'FAIL' && finding.state === 'open');
-    const passes = related.filter(({ finding }) => finding.result === 'PASS');
-    // The latest attestation decides among several for one control.
-    const attestation = [...mine].sort((a, b) => (a.attestedAt < b.attestedAt ? 1 : a.attestedAt > b.attestedAt ? -1 : 0))[0];
-    const notes: ControlNotes = {};
+    const documentary = input.documentary?.has(control.id) === true;
+    // A documentary control is decided by attestation only: its findings never decide it (evaluation.md 5).
+    const openFails = documentary ? [] : related.filter(({ finding }) => finding.result === 'FAIL' && finding.state === 'open');
+    const passes = documentary ? [] : related.filter(({ finding }) => finding.result === 'PASS');
+    const sufficient = passes.filter(({ rule }) => rule?.sufficient === true);
+    const { deciding: attestation, conflicting } = decideAttestations(mine);
+    const notes: Omit<ControlNotes, 'reason'> = {};
     const mappedBy = [...new Set(related.map(({ rule }) => rule?.source).filter((s): s is string => s !== undefined))];
     if (mappedBy.length > 0) notes.mappedBy = mappedBy;
+    if (documentary) notes.documentary = true;
+    if (conflicting.length > 0) notes.attestationConflict = conflicting.map((a) => a.id);
     let status: ControlStatus;
     if (openFails.length > 0) {
       status = 'failing';
       if (attestation?.result === 'met') notes.conflict = true;
     } else if (attestation) {
       status = attestation.result === 'met' ? 'passing' : attestation.result === 'not-applicable' ? 'not-applicable' : 'failing';
-    } else if (passes.some(({ rule }) => rule?.sufficient === true)) {
+    } else if (sufficient.length > 0) {
       status = 'passing';
     } else {
       status = 'not-assessed';
     }
     if (attestation?.result === 'partial' && attestation.partialCondition) notes.partialCondition = attestation.partialCondition;
-    if (status !== 'passing' || attestation === undefined) {
-      const supporting = passes.filter(({ rule }) => rule?.sufficient !== true).map(({ finding }) => finding);
-      if (supporting.length > 0 && status !== 'passing') notes.supporting = supporting;
-    }
+    const supporting = documentary
+      ? related.map(({ finding }) => finding)
+      : status === 'passing'
+        ? []
+        : related.filter(({ finding }) => finding.result !== 'FAIL' || finding.state !== 'open').map(({ finding }) => finding);
+    const passingSupport = supporting.filter((f) => f.result === 'PASS' && !sufficient.some(({ finding }) => finding === f));
+    if (passingSupport.length > 0 && status !== 'passing') notes.supporting = passingSupport;
     const deviations = allExceptions.filter((e) => e.approval === 'approved' && (e.type === 'risk-accepted' || e.type === 'operational-requirement'));
     if (deviations.length > 0 && status === 'failing') notes.deviations = deviations;
     const pending = allExceptions.filter((e) => e.approval === 'pending');
     if (pending.length > 0) notes.pending = pending;
+    const ruleNames = (list: { rule?: MappingRule }[]): string[] =>
+      [...new Set(list.map(({ rule }) => (rule ? `${rule.source}: ${rule.rule}` : undefined)).filter((s): s is string => s !== undefined))].sort();
+    const reason = statusReason({
+      status,
+      openFails: openFails.map(({ finding }) => finding),
+      // Named only for the findings that count through it: not for records that name the control themselves.
+      mappedBy: ruleNames(openFails.filter(({ named }) => !named)),
+      ...(attestation && (openFails.length === 0 || status !== 'failing') ? { deciding: attestation } : {}),
+      conflicting,
+      ...(openFails.length > 0 && attestation?.result === 'met' ? { contradicted: attestation } : {}),
+      ...(sufficient.length > 0 && !attestation && openFails.length === 0
+        ? { sufficient: { rule: ruleNames(sufficient).join(', '), passes: sufficient.length } }
+        : {}),
+      supporting,
+      documentary,
+      falsePositives: { count: all.length - related.length, exceptions: removedBy.map((e) => e.id).sort() },
+    });
     return {
       control,
       status,
       findings: related.map(({ finding }) => finding),
       attestations: mine,
       exceptions: allExceptions,
-      notes,
+      notes: { reason, ...notes },
     };
   });
 
@@ -250,6 +307,7 @@ export function evaluateFramework(input: EvaluationInput): FrameworkEvaluation {
     results,
     ...summarise(results),
     unmapped,
+    outsideScope,
     expiredAttestations,
     expiredExceptions,
   };

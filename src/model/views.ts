@@ -12,6 +12,7 @@
 import type { ControlStatus } from './control.js';
 import type { EvaluatedControl, FrameworkEvaluation } from './evaluation.js';
 import { summarise } from './evaluation.js';
+import type { StatusReason } from './status-reason.js';
 
 const RANK: Record<ControlStatus, number> = { failing: 3, passing: 2, 'not-applicable': 1, 'not-assessed': 0 };
 
@@ -38,6 +39,7 @@ export function deriveView(direct: FrameworkEvaluation, base: FrameworkEvaluatio
     // Failing beats everything; a decided status beats not-assessed.
     const status = RANK[own.status] >= RANK[derived] && (own.status !== 'not-assessed' || derived === 'not-assessed') ? own.status : derived;
     const fromBase = status === derived && status !== own.status;
+    const reason = fromBase && ids.length > 0 ? viewReason(from) : own.notes.reason;
     return {
       ...own,
       status,
@@ -45,8 +47,22 @@ export function deriveView(direct: FrameworkEvaluation, base: FrameworkEvaluatio
       attestations: [...new Set([...own.attestations, ...from.flatMap((r) => r.attestations)])],
       exceptions: [...new Set([...own.exceptions, ...from.flatMap((r) => r.exceptions)])],
       ...(fromBase && ids.length > 0 ? { derivedFrom: `nist-800-171 ${ids.join(', ')}` } : {}),
-      notes: { ...own.notes, ...(from.some((r) => r.notes.conflict) ? { conflict: true } : {}) },
+      notes: { ...own.notes, reason, ...(from.some((r) => r.notes.conflict) ? { conflict: true } : {}) },
     };
   });
-  return { ...direct, results, ...summarise(results) };
+  // The view's findings are the base framework's: what maps to no SP 800-171 requirement maps to none of the view's.
+  return { ...direct, results, ...summarise(results), unmapped: base.unmapped, outsideScope: base.outsideScope };
+}
+
+/** The reason of a view control decided by its SP 800-171 requirements: theirs, each named. */
+function viewReason(from: readonly EvaluatedControl[]): StatusReason {
+  if (from.length === 1) return { basis: 'view', text: `as nist-800-171 ${from[0]!.control.id}: ${from[0]!.notes.reason.text}` };
+  return {
+    basis: 'view',
+    text: `from nist-800-171 ${from
+      .map((r) =>
+        r.status === 'passing' || r.status === 'not-applicable' ? `${r.control.id} ${r.status}` : `${r.control.id} ${r.status} (${r.notes.reason.text})`,
+      )
+      .join('; ')}`,
+  };
 }

@@ -12,8 +12,7 @@ import type { OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
 import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
-import type { RequirementFacts } from '../model/sprs.js';
-import { computeSprs } from '../model/sprs.js';
+import type { SprsResult } from '../model/sprs.js';
 import { DEFAULT_MAX_FINDINGS_PER_CONTROL, groupFindings } from './framework.js';
 
 export interface GapReportInput {
@@ -21,8 +20,10 @@ export interface GapReportInput {
   tenant: { id: string; name: string };
   evaluation: FrameworkEvaluation;
   catalog: { framework: string; name: string; release: string; verified: boolean };
-  /** nist-800-171: the SPRS facts (points) and the CMMC Level 1 set. */
-  sprs?: { facts: ReadonlyMap<string, RequirementFacts>; level1: ReadonlySet<string> };
+  /** nist-800-171: the SPRS computation (model/sprs.ts) of this evaluation, with CMMC status. */
+  sprs?: SprsResult;
+  /** nist-800-171: points of every requirement, for the rows the SPRS computation does not list. */
+  points?: ReadonlyMap<string, number | undefined>;
   /** SP 800-53 frameworks: the ids of the LOW baseline. */
   lowBaseline?: ReadonlySet<string>;
   at: Date;
@@ -36,7 +37,9 @@ const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 const STATUS_LABEL: Record<string, string> = { failing: 'Failing', 'not-assessed': 'Not assessed' };
 
 interface Poam {
+  /** May it be on a CMMC POA&M, and is it (or is it MET for CMMC)? */
   eligible: boolean;
+  label: 'on the POA&M' | 'eligible, not on the POA&M' | 'not eligible' | 'MET for CMMC';
   reason: string;
 }
 
@@ -87,20 +90,23 @@ export function buildGapReport(input: GapReportInput): ReportModel {
   const options = definition.options;
   const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
   const filter = options.severity_filter;
-  const sprs = input.sprs ? computeSprs(evaluation, input.sprs.facts, input.sprs.level1, input.at) : undefined;
+  const sprs = input.sprs;
   const practice = new Map((sprs?.failing_practices ?? []).map((p) => [p.practice_id, p]));
   const poamOf = (id: string): Poam | undefined => {
     if (!sprs) return undefined;
-    if (sprs.cmmc.level_2.poam_eligible.includes(id)) return { eligible: true, reason: 'may be on a CMMC POA&M (32 CFR 170.21)' };
-    const blocking = sprs.cmmc.level_2.blocking.find((b) => b.practice_id === id);
-    if (blocking) return { eligible: false, reason: `${blocking.reason} (32 CFR 170.21)` };
-    return { eligible: true, reason: 'counted as MET for CMMC (documented enduring exception or temporary deficiency, 32 CFR 170.24)' };
+    const l2 = sprs.cmmc.level_2;
+    const blocking = l2.blocking.filter((b) => b.practice_id === id).map((b) => b.reason);
+    if (l2.met_by_exception.includes(id))
+      return { eligible: true, label: 'MET for CMMC', reason: 'enduring exception or temporary deficiency: MET for the CMMC score only (32 CFR 170.24(b)(1))' };
+    if (!l2.poam_eligible.includes(id)) return { eligible: false, label: 'not eligible', reason: blocking.join('; ') || 'may not be on a CMMC POA&M' };
+    if (l2.on_poam.includes(id)) return { eligible: true, label: 'on the POA&M', reason: 'may be on a CMMC POA&M, and is (32 CFR 170.21(a)(2)(ii))' };
+    return { eligible: true, label: 'eligible, not on the POA&M', reason: blocking.join('; ') };
   };
   const pointsOf = (id: string): number | undefined => {
     if (!input.sprs) return undefined;
     const p = practice.get(id);
     if (p) return p.point_value;
-    const points = input.sprs.facts.get(id)?.points;
+    const points = input.points?.get(id);
     return points === undefined ? undefined : -points;
   };
   const candidates = evaluation.results
@@ -182,7 +188,7 @@ export function buildGapReport(input: GapReportInput): ReportModel {
           .join(', ') || null,
       why: g.reasons.join('; '),
       point_value: g.pointValue ?? null,
-      poam_eligible: g.poam ? (g.poam.eligible ? 'eligible' : 'not eligible') : null,
+      poam_eligible: g.poam?.label ?? null,
       poam_reason: g.poam?.reason ?? null,
       in_low_baseline: g.inLowBaseline === undefined ? null : g.inLowBaseline ? 'yes' : 'no',
       deviations: g.deviations.map((d) => `${d.type} ${d.id}`).join(', ') || null,

@@ -397,6 +397,16 @@ export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Bod
           'key',
         );
       }
+      if ('plan_of_action' in body && body.result !== 'not-met' && body.result !== 'partial') {
+        out.add(
+          ['plan_of_action'],
+          'not-applicable-key',
+          `plan_of_action plans how a gap closes; it applies to result not-met or partial, not ${String(body.result)}`,
+          'Remove plan_of_action, or set result: not-met (or partial).',
+          'error',
+          'key',
+        );
+      }
       checkEvidence(out, body);
       break;
     case 'Exception':

@@ -42,7 +42,10 @@ describe('infracast summary on examples/acme', () => {
       'assessment_date',
     ]);
     assert.deepEqual(Object.keys(summary.failing_practices[0]).slice(0, 5), ['practice_id', 'family', 'description', 'point_value', 'remediation']);
-    assert.equal(summary.assessment_date, '2026-11-29T00:00:00Z');
+    // The date of the assessment evidence (the latest deciding observation: native observed_at
+    // 2026-11-27), not the day the summary ran (--at 2026-11-29): SPRS posts the assessment's date.
+    assert.equal(summary.assessment_date, '2026-11-27T00:00:00Z');
+    assert.equal(summary.evaluated_at, '2026-11-29T00:00:00Z');
   });
   it('gives the SPRS score and counts of the README (80 = 110 - 30)', () => {
     assert.ok(figures.size >= 8 && notMet.length === 12, 'README tables read');

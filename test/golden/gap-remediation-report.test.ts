@@ -86,7 +86,9 @@ describe('gap and remediation reports on examples/acme', () => {
     assert.match(String(rows.get('3.4.6')!.poam_reason), /worth 5 points.*32 CFR 170\.21/);
     assert.match(String(rows.get('3.4.6')!.deviations), /operational-requirement exc-2026-003/);
     assert.match(String(rows.get('3.5.10')!.deviations), /risk-accepted exc-2026-002/);
-    assert.equal(rows.get('3.5.6')!.poam_eligible, 'eligible');
+    assert.equal(rows.get('3.5.6')!.poam_eligible, 'on the POA&M', 'its findings are open POA&M items');
+    assert.equal(rows.get('3.6.3')!.poam_eligible, 'on the POA&M', 'its attestation records a plan of action');
+    assert.equal(rows.get('3.1.21')!.poam_eligible, 'not eligible', 'not assessed: never POA&M-eligible (32 CFR 170.24(b))');
     assert.match(String(rows.get('3.5.3')!.why), /att-2026-ia-02: partial \(mfa-remote-and-privileged-only\)/);
     assert.match(String(rows.get('3.6.3')!.why), /att-2026-ir-02: not-met/);
     assert.match(String(rows.get('3.13.14')!.why), /no evidence/);

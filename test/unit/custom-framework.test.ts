@@ -29,8 +29,8 @@ it('a YAML catalog in catalogs/ gets a summary from its attestations and finding
   assert.deepEqual(
     result.failing_practices.map((p) => [p.practice_id, p.status, p.remediation]),
     [
-      ['ACME-2', 'failing', 'Enable backups.'],
-      ['ACME-3', 'not-assessed', 'No evidence: attest it or add a scan that covers it.'],
+      ['ACME-2', 'failing', 'Close the 1 open finding; for Backups missing: Enable backups.'],
+      ['ACME-3', 'not-assessed', 'No evidence: attest the requirement (attestations/) or add a scan whose mapping covers it.'],
     ],
   );
   assert.equal(result.provenance.catalog.release, '2026.1');

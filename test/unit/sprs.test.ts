@@ -14,7 +14,7 @@ import { evaluateFramework } from '../../src/model/evaluation.js';
 import type { AttestationRecord, ExceptionRecord, MappingRule } from '../../src/model/evaluation.js';
 import type { Finding } from '../../src/model/finding.js';
 import { computeSprs } from '../../src/model/sprs.js';
-import type { SprsResult } from '../../src/model/sprs.js';
+import type { SprsContext, SprsResult } from '../../src/model/sprs.js';
 import { repoRoot } from '../support/paths.js';
 
 const data = (framework: string): CatalogData =>
@@ -120,14 +120,14 @@ const scenarios: Scenario[] = [
     expect: { sprs_score: 107 },
   },
   {
-    name: 'a 1-point requirement not met',
-    cites: 'DAM Annex A 3.1.3 (1)',
-    attestations: [allMetExcept(['3.1.3']), attest(['3.1.3'], 'not-met')],
+    name: 'a 1-point requirement not met, on the POA&M',
+    cites: 'DAM Annex A 3.1.3 (1); 32 CFR 170.21(a)(2)(ii)',
+    attestations: [allMetExcept(['3.1.3']), attest(['3.1.3'], 'not-met', { planOfAction: { scheduledCompletion: '2027-03-01' } })],
     expect: { sprs_score: 109, level2: 'conditional' },
   },
   {
     name: 'MFA for remote and privileged users only',
-    cites: 'DAM Annex A 3.5.3 note; 32 CFR 170.24(c)(2)(i)(B)(4): 3 instead of 5',
+    cites: 'DAM Annex A 3.5.3 note; 32 CFR 170.24(c)(2)(i)(B)(4)(i): 3 instead of 5',
     attestations: [
       allMetExcept(['3.5.3']),
       attest(['3.5.3'], 'partial', { partialCondition: 'mfa-remote-and-privileged-only', justification: 'MFA for remote and privileged users only' }),
@@ -136,10 +136,14 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'encryption in place but not FIPS-validated',
-    cites: 'DAM Annex A 3.13.11 note; 32 CFR 170.24(c)(2)(i)(B)(5): 3 instead of 5',
+    cites: 'DAM Annex A 3.13.11 note; 32 CFR 170.24(c)(2)(i)(B)(4)(ii): 3 instead of 5',
     attestations: [
       allMetExcept(['3.13.11']),
-      attest(['3.13.11'], 'partial', { partialCondition: 'encryption-not-fips-validated', justification: 'not FIPS-validated' }),
+      attest(['3.13.11'], 'partial', {
+        partialCondition: 'encryption-not-fips-validated',
+        justification: 'not FIPS-validated',
+        planOfAction: { scheduledCompletion: '2027-03-01' },
+      }),
     ],
     expect: { sprs_score: 107, level2: 'conditional' },
   },
@@ -195,18 +199,18 @@ const scenarios: Scenario[] = [
     expect: { sprs_score: 110 },
   },
   {
-    name: 'an approved enduring exception counts as MET',
-    cites: '32 CFR 170.24(b): enduring exceptions documented in the SSP = MET',
+    name: 'an approved enduring exception earns no points in the DoD (SPRS) score',
+    cites: 'evaluation.md 5: CMMC exceptions apply to the CMMC view only; DFARS 252.204-7019 scores by the DoD Assessment Methodology',
     attestations: [allMetExcept(['3.10.2']), attest(['3.10.2'], 'not-met')],
     exceptions: [exception('enduring-exception', ['3.10.2'])],
-    expect: { sprs_score: 110 },
+    expect: { sprs_score: 105 },
   },
   {
-    name: 'an approved temporary deficiency counts as MET',
-    cites: '32 CFR 170.24(b): temporary deficiencies in an operational plan of action = MET',
+    name: 'an approved temporary deficiency earns no points in the DoD (SPRS) score',
+    cites: 'evaluation.md 5: CMMC exceptions apply to the CMMC view only',
     attestations: [allMetExcept(['3.4.1']), attest(['3.4.1'], 'not-met')],
     exceptions: [exception('temporary-deficiency', ['3.4.1'])],
-    expect: { sprs_score: 110 },
+    expect: { sprs_score: 105 },
   },
   {
     name: 'an expired enduring exception does not apply',
@@ -287,7 +291,7 @@ const scenarios: Scenario[] = [
   {
     name: 'CMMC Level 2 Conditional at 88',
     cites: '32 CFR 170.21(a)(2)(i): score / 110 >= 0.8; only 1-point requirements on the POA&M',
-    attestations: [allMetExcept(firstOnePointers(22)), attest(firstOnePointers(22), 'not-met')],
+    attestations: [allMetExcept(firstOnePointers(22)), attest(firstOnePointers(22), 'not-met', { planOfAction: { scheduledCompletion: '2027-03-01' } })],
     expect: { sprs_score: 88, level2: 'conditional' },
   },
   {
@@ -310,6 +314,15 @@ const scenarios: Scenario[] = [
   },
 ];
 
+/** The CMMC POA&M these scenarios have: the plans of action their attestations record. */
+function poamOfPlans(results: readonly { control: { id: string }; attestations: AttestationRecord[] }[]): Map<string, string | null> {
+  return new Map(
+    results.flatMap((r) =>
+      r.attestations.filter((a) => a.planOfAction !== undefined).map((a): [string, string] => [r.control.id, a.planOfAction!.scheduledCompletion]),
+    ),
+  );
+}
+
 describe('SPRS score (evaluation.md section 5)', () => {
   it('has at least 24 scenarios', () => assert.ok(scenarios.length >= 24, String(scenarios.length)));
   for (const s of scenarios) {
@@ -323,7 +336,8 @@ describe('SPRS score (evaluation.md section 5)', () => {
         mappings: s.mappings ?? [],
         at,
       });
-      const sprs = computeSprs(evaluation, facts, level1, at);
+      const context: SprsContext = { facts, level1, at, poam: poamOfPlans(evaluation.results), assessmentDate: '2026-10-01' };
+      const sprs = computeSprs(evaluation, context);
       const { level2, level1: l1, failing, ...fields } = s.expect;
       for (const [key, value] of Object.entries(fields)) assert.equal(sprs[key as keyof SprsResult], value, key);
       if (level2) assert.equal(sprs.cmmc.level_2.status, level2, JSON.stringify(sprs.cmmc.level_2.blocking));
