@@ -286,7 +286,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
 
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
-  diagnostics.push(...attestationConflictRules(root, records, recordDocs));
+  diagnostics.push(...attestationConflictRules(root, records, recordDocs, ctx.strict));
   diagnostics.push(...(await checkReferences(root, references)));
 
   return {
@@ -498,7 +498,7 @@ function controlIdRules(records: SupportingRecord[], recordDocs: Map<SupportingR
  * are called; validate reports the conflict at both places so that someone settles it. Ids that
  * name one requirement under two schemes (AC.L2-3.1.1, 3.1.1) are folded together.
  */
-function attestationConflictRules(root: string, records: SupportingRecord[], recordDocs: Map<SupportingRecord, YamlDocument>): Diagnostic[] {
+function attestationConflictRules(root: string, records: SupportingRecord[], recordDocs: Map<SupportingRecord, YamlDocument>, strict: boolean): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const attestations = records.filter((r) => r.kind === 'Attestation');
   const asAttestation = new Map(
@@ -524,15 +524,17 @@ function attestationConflictRules(root: string, records: SupportingRecord[], rec
       if (!doc) continue;
       const others = conflict.attestations.filter((o) => o !== a);
       const index = a.requirements.findIndex((raw) => requirementKey(a.framework, raw) === conflict.requirement);
-      diagnostics.push(
-        diagnosticAt(
+      // A warning (an error with --strict): the evaluation resolves it, but someone must settle it.
+      diagnostics.push({
+        ...diagnosticAt(
           doc,
           ['requirements', Math.max(0, index)],
           'conflicting-evidence',
           `${conflict.requirement} is attested ${a.result} here and ${others.map((o) => `${o.result} at ${place(recordDocs.get(asAttestation.get(o)!), root)} (${o.id})`).join(', ')} on the same date (${conflict.date}): the more conservative result, ${deciding!.result} (${deciding!.id}), decides`,
           'Settle it: correct or withdraw one of them, or date the newer assessment; the latest date decides.',
         ),
-      );
+        severity: strict ? 'error' : 'warning',
+      });
     }
   }
   return diagnostics;
