@@ -4,14 +4,35 @@
  * file no format accepts can be told what was tried and why each failed.
  */
 import { asffLoader } from './asff.js';
+import { checkovLoader } from './checkov.js';
 import { csvLoader } from './csv.js';
+import { grypeLoader } from './grype.js';
 import { nativeLoader } from './native.js';
 import { ocsfLoader } from './ocsf.js';
 import { oscalAssessmentResultsLoader, oscalPoamLoader } from './oscal.js';
 import { sarifLoader } from './sarif.js';
+import { semgrepLoader } from './semgrep.js';
+import { trivyLoader } from './trivy.js';
 import type { FormatLoader, LoaderOptions } from './types.js';
 
-export const LOADERS: readonly FormatLoader[] = [oscalAssessmentResultsLoader, oscalPoamLoader, sarifLoader, asffLoader, ocsfLoader, nativeLoader, csvLoader];
+/**
+ * Specific before general. The scanner reports (Trivy, Grype, Checkov, Semgrep JSON) are told by
+ * their top-level member names, which SARIF, ASFF, OCSF and the native export never use; they come
+ * before SARIF, whose test (a "runs" member and the word "sarif") is the loosest of the JSON ones.
+ */
+export const LOADERS: readonly FormatLoader[] = [
+  oscalAssessmentResultsLoader,
+  oscalPoamLoader,
+  trivyLoader,
+  grypeLoader,
+  checkovLoader,
+  semgrepLoader,
+  sarifLoader,
+  asffLoader,
+  ocsfLoader,
+  nativeLoader,
+  csvLoader,
+];
 
 export interface DetectAttempt {
   format: string;
@@ -34,6 +55,9 @@ export function detectFormat(head: Buffer, options: LoaderOptions = {}): DetectR
   return { attempts };
 }
 
+const FORMATS_HINT =
+  'Formats: native JSON/JSON Lines, ASFF, OCSF (Prowler), SARIF 2.1.0, Trivy JSON, Grype JSON, Checkov JSON, Semgrep JSON, OSCAL assessment-results and POA&M (JSON, XML), CSV with a header row.';
+
 /**
  * What to tell the user about a file no loader reads: what each format said, and the fix. Shared
  * by `ingest` (an error) and `validate` (a diagnostic on a configured source), so that both say
@@ -42,7 +66,7 @@ export function detectFormat(head: Buffer, options: LoaderOptions = {}): DetectR
 export function unrecognisedExplanation(attempts: readonly DetectAttempt[]): { message: string; hints: string[] } {
   return {
     message: `not a findings format Infracast reads. Tried:\n${attempts.map((a) => `  - ${a.label}: ${a.reason}`).join('\n')}`,
-    hints: ['Formats: native JSON/JSON Lines, ASFF, OCSF (Prowler), SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON, XML), CSV with a header row.'],
+    hints: [FORMATS_HINT],
   };
 }
 
