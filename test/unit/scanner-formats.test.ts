@@ -127,6 +127,60 @@ describe('the head shape detectors read', () => {
   });
 });
 
+describe('a known tool export in another output mode: the tool and the fix', () => {
+  // [file, what the message names, what the first hint says]
+  const CASES: [string, RegExp, RegExp][] = [
+    ['trivy-table-sbom-doc-extract.txt', /a Trivy table \(text\) report/, /trivy .*--format json.*--format sarif/],
+    ['trivy-compliance-table_all.txt', /a Trivy table \(text\) report/, /trivy .*--format json/],
+    ['trivy-alpine-310.junit.xml', /a Trivy JUnit XML report/, /--format json/],
+    ['trivy-conda-environment-cyclonedx.json', /a CycloneDX SBOM written by Trivy/, /trivy <target> --format json.*trivy sbom <file>/],
+    ['grype-TestCycloneDxPresenterImage.cdx.json', /a CycloneDX document written by Grype/, /grype <target> -o json/],
+    ['grype-table-snapshot-extract.txt', /a Grype table \(text\) report/, /grype <target> -o json/],
+    ['checkov-cli-doc-extract.txt', /a Checkov CLI \(text\) report/, /checkov -d <dir> -o json.*-o sarif/],
+    ['semgrep-text.expected.txt', /a Semgrep text report/, /semgrep scan --json.*--sarif/],
+    ['semgrep-emacs.results.out', /a Semgrep report in Emacs format/, /semgrep scan --json/],
+    ['semgrep-vim.results.out', /a Semgrep report in Vim format/, /semgrep scan --json/],
+    ['semgrep-junit.results.xml', /a Semgrep JUnit XML report/, /semgrep scan --json/],
+    ['semgrep-gitlab-sast.results.out', /a GitLab security report written by Semgrep/, /semgrep scan --json/],
+    ['gitleaks-json_simple.json', /a gitleaks JSON report/, /gitleaks detect --report-format sarif/],
+    ['defectdojo-tfsec-one_finding_legacy.json', /a tfsec JSON report/, /tfsec <dir> --format sarif/],
+    ['defectdojo-kics-no_findings.json', /a KICS JSON report/, /--report-formats sarif/],
+    ['defectdojo-snyk-single_project_no_vulns.json', /a Snyk JSON report/, /snyk test --sarif-file-output/],
+  ];
+  for (const [name, what, fix] of CASES) {
+    it(name, async () => {
+      const path = join(FIXTURES, 'other-exports', name);
+      await assert.rejects(ingest({ paths: [path] }), (e: unknown) => {
+        assert.ok(e instanceof InfracastError);
+        assert.equal(e.code, 'FINDINGS_UNRECOGNISED');
+        assert.ok(e.message.startsWith(`${path}: `), e.message);
+        assert.match(e.message, what);
+        assert.match(e.hints[0]!, fix);
+        assert.match(e.hints[1]!, /Trivy JSON, Grype JSON, Checkov JSON, Semgrep JSON/);
+        return true;
+      });
+    });
+  }
+  it('every file in other-exports/ is a case', () => {
+    assert.deepEqual(readdirSync(join(FIXTURES, 'other-exports')).sort(), CASES.map(([name]) => name).sort());
+  });
+  it('content that proves no tool still lists every format tried', async () => {
+    await assert.rejects(ingest({ paths: [file('notes.txt', 'Total findings: 3\nNAME INSTALLED\n')] }), (e: unknown) => {
+      assert.ok(e instanceof InfracastError);
+      assert.match(e.message, /not a findings format Infracast reads\. Tried:\n {2}- OSCAL/);
+      for (const label of ['Trivy JSON', 'Grype JSON', 'Checkov JSON', 'Semgrep JSON']) assert.match(e.message, new RegExp(`- ${label}: `));
+      return true;
+    });
+  });
+  it('the CLI prints the tool and the fix, exit 1, no stack trace', () => {
+    const result = runCli(['findings', 'inspect', join(FIXTURES, 'other-exports', 'checkov-cli-doc-extract.txt')]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /a Checkov CLI \(text\) report, not a findings format Infracast reads \[FINDINGS_UNRECOGNISED\]/);
+    assert.match(result.stderr, /hint: Export Checkov JSON or SARIF instead: checkov -d <dir> -o json/);
+    assert.doesNotMatch(result.stderr, /^\s+at .*:\d+:\d+\)?$/m);
+  });
+});
+
 describe('identity: records of one export never share one (before any per-file numbering)', () => {
   for (const tool of ['trivy', 'grype', 'checkov', 'semgrep']) {
     it(tool, async () => {
