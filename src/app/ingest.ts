@@ -281,7 +281,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const loaderOptions = options.csv ? { csv: options.csv } : {};
     const detected = detectFormat(head, loaderOptions);
     if (!detected.loader) {
-      const { message, hints } = unrecognisedExplanation(detected.attempts);
+      const { message, hints } = unrecognisedExplanation(detected.attempts, detected.otherExport);
       throw new InfracastError('FINDINGS_UNRECOGNISED', `${file}: ${message}`, { hints });
     }
     const loader = detected.loader;

@@ -42,6 +42,8 @@ export interface SplitOptions {
   keys?: readonly string[];
   /** Receives each other top-level member of the object, parsed, when it is small (< 1 MiB). */
   onMember?: (key: string, value: unknown) => void;
+  /** An object without the array under `keys` has no records (Trivy omits an empty `Results`), rather than being an error. */
+  optional?: boolean;
 }
 
 const MAX_MEMBER_BYTES = 1024 * 1024;
@@ -53,6 +55,7 @@ type Expect = 'key' | 'colon' | 'value' | 'comma';
 export class JsonArraySplitter {
   private readonly keys: Set<string>;
   private readonly onMember: SplitOptions['onMember'];
+  private readonly optional: boolean;
   private phase: Phase = 'start';
   private started = false;
   // String state, carried across chunks.
@@ -78,6 +81,7 @@ export class JsonArraySplitter {
   constructor(options: SplitOptions = {}) {
     this.keys = new Set(options.keys ?? []);
     this.onMember = options.onMember;
+    this.optional = options.optional ?? false;
   }
 
   /** The records completed by this chunk. */
@@ -282,7 +286,7 @@ export class JsonArraySplitter {
       if (this.inRecord) throw new SplitError(`the file ends inside record ${this.record} (truncated?)`, this.record);
       throw new SplitError('the file ends before the JSON document does (truncated?)');
     }
-    if (!this.foundArray) throw new SplitError(`no ${[...this.keys].map((k) => `"${k}"`).join(' or ')} array in the top-level object`);
+    if (!this.foundArray && !this.optional) throw new SplitError(`no ${[...this.keys].map((k) => `"${k}"`).join(' or ')} array in the top-level object`);
   }
 
   private finishRecord(chunk: Buffer, start: number, end: number): SplitRecord {

@@ -1,12 +1,13 @@
 /**
  * Formats whose records depend on the rest of the document (SARIF rules, OSCAL observations and
- * risks) are read whole, up to a limit; the large-export formats (ASFF, OCSF, native, CSV) stream.
+ * risks, Grype's source after its matches, Checkov's array of reports) are read whole, up to a
+ * limit; the large-export formats (ASFF, OCSF, native, CSV, Trivy and Semgrep JSON) stream.
  */
 export const MAX_WHOLE_BYTES = 256 * 1024 * 1024;
 
 export class TooLargeError extends Error {
   constructor(readonly limit: number) {
-    super(`larger than ${limit / 1024 / 1024} MiB, the limit for documents read whole (SARIF, OSCAL)`);
+    super(`larger than ${limit / 1024 / 1024} MiB, the limit for documents read whole (SARIF, OSCAL, Grype and Checkov JSON)`);
     this.name = 'TooLargeError';
   }
 }

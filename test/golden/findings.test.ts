@@ -1,14 +1,13 @@
 /**
  * Golden files pinning the normalised findings of one file per format (`findings inspect --json`).
  * Sources: ../shared/fixtures/findings (skipped without it, failing under CI) and the native
- * export of examples/acme. Regenerate on purpose with UPDATE_GOLDEN=1 and review the diff.
+ * export of examples/acme (the scanner JSON formats: scanner-findings.test.ts). Regenerate on purpose
+ * with UPDATE_GOLDEN=1 and review the diff.
  */
-import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
-import { goldenDir, repoRoot, sharedDir } from '../support/paths.js';
+import { checkFindingsGolden } from '../support/findings-golden.js';
+import { repoRoot, sharedDir } from '../support/paths.js';
 import { requireShared } from '../support/shared.js';
 
 const CASES: [string, string][] = [
@@ -20,25 +19,14 @@ const CASES: [string, string][] = [
   ['oscal-poam-xml', 'fixtures/findings/oscal-poam/fedramp-AwesomeCloudPOAM.xml'],
 ];
 
-function check(name: string, file: string): void {
-  // Paths relative to the repository, so that the golden files do not depend on the machine.
-  const result = runCli(['findings', 'inspect', file, '--json'], { cwd: repoRoot });
-  assert.equal(result.status, 0, result.stderr);
-  const actual = `${JSON.stringify(JSON.parse(result.stdout), null, 2)}\n`;
-  const golden = join(goldenDir, 'findings', `${name}.json`);
-  if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
-    mkdirSync(join(goldenDir, 'findings'), { recursive: true });
-    writeFileSync(golden, actual);
-  }
-  assert.equal(actual, readFileSync(golden, 'utf8'));
-}
-
 describe('golden: normalised findings, one file per format', () => {
   for (const [name, path] of CASES) {
     it(name, (t) => {
       if (!requireShared(t, path)) return;
-      check(name, relative(repoRoot, join(sharedDir, path)));
+      checkFindingsGolden(name, relative(repoRoot, join(sharedDir, path)));
     });
   }
-  it('native', () => check('native', 'examples/acme/findings/native/acme-collector-2026-11-27.json'));
+  it('native', () => {
+    checkFindingsGolden('native', 'examples/acme/findings/native/acme-collector-2026-11-27.json');
+  });
 });
