@@ -30,6 +30,7 @@ import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { inputDigests, toolVersion } from './provenance.js';
+import { observationProvenance } from './observation-dates.js';
 import { formatInstant } from './summary.js';
 
 export interface RunContext {
@@ -120,6 +121,7 @@ export function provenanceOf(
       assessed: evaluation.counts.total - evaluation.counts.notAssessed,
       total: evaluation.counts.total,
     })),
+    observedAt: observationProvenance(run.ingested.observation, run.workspace.root),
   };
 }
 

@@ -21,6 +21,8 @@ import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/re
 import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState } from '../model/finding.js';
+import { completeObservationDates } from './observation-dates.js';
+import type { FileObservation, ObservationOptions } from './observation-dates.js';
 
 export interface IngestOptions {
   /** Files, folders and globs. */
@@ -39,6 +41,11 @@ export interface IngestOptions {
   allowUnmatched?: boolean;
   /** Called as the import advances (render draws its progress bar from this). */
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * A workspace's import: findings without an observation time take the date their source declares,
+   * else their file's git commit time (app/observation-dates.ts). Not in summary mode.
+   */
+  observation?: ObservationOptions;
 }
 
 /** Where an import stands: files by index, records read so far in the current one. */
@@ -93,6 +100,8 @@ export interface IngestResult {
   /** Distinct findings (empty in summary mode). */
   findings: Finding[];
   files: IngestedFile[];
+  /** Per file, where its findings' observation times come from (with `observation`, outside summary mode). */
+  observation?: FileObservation[];
   totals: { files: number; records: number; findings: number; merged: number; invalid: number; counts: FindingCounts };
 }
 
@@ -359,9 +368,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     reports.push(report);
   }
   const distinct = summary ? totalRecords - totalMerged - totalInvalid : findings.length;
+  const observation = options.observation && !summary ? await completeObservationDates(findings, files, options.observation) : undefined;
   return {
     findings,
     files: reports,
+    ...(observation ? { observation } : {}),
     totals: { files: reports.length, records: totalRecords, findings: distinct, merged: totalMerged, invalid: totalInvalid, counts: totals.counts() },
   };
 }

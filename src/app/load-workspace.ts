@@ -85,6 +85,8 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
   const defaults = isRecord(body.defaults) ? body.defaults : {};
   const network = isRecord(body.network) ? body.network : {};
   const findings = isRecord(body.findings) ? body.findings : {};
+  // A source is a glob, or {path, observed_at} (the schema has checked which).
+  const sources = Array.isArray(findings.sources) ? (findings.sources as (string | { path: string; observed_at?: string })[]) : undefined;
   const defaultOptions = isRecord(defaults.options) ? { ...defaults.options } : {};
   if ('logo_url' in defaultOptions && !('organization_logo' in defaultOptions)) defaultOptions.organization_logo = defaultOptions.logo_url;
   delete defaultOptions.logo_url;
@@ -93,7 +95,10 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
     tenant: body.tenant as WorkspaceConfig['tenant'],
     system: { ...(system as unknown as WorkspaceConfig['system']), fips199: fips, impactLevel },
     frameworks: Array.isArray(body.frameworks) ? (body.frameworks as string[]) : [],
-    findingsSources: Array.isArray(findings.sources) ? (findings.sources as string[]) : ['findings/**/*'],
+    findingsSources: sources ? sources.map((s) => (typeof s === 'string' ? s : s.path)) : ['findings/**/*'],
+    findingsObservedAt: (sources ?? []).flatMap((s) =>
+      typeof s === 'string' || s.observed_at === undefined ? [] : [{ source: s.path, observedAt: s.observed_at }],
+    ),
     ...(isRecord(findings.csv) ? { findingsCsv: csvOptions(findings.csv) } : {}),
     outputDir: join(root, typeof body.output === 'string' ? body.output : 'out'),
     templatesDir: join(root, typeof body.templates === 'string' ? body.templates : 'templates'),

@@ -29,7 +29,8 @@ import { buildEvidence } from './build-evidence.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
-import { ingest } from './ingest.js';
+import { observationWarnings } from './observation-dates.js';
+import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -268,15 +269,10 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   result.warnings.push(...formatWarnings);
 
   // Findings are imported once and shared by every report of the run.
-  const csv = config.findingsCsv;
-  const ingested = await ingest({
-    paths: config.findingsSources,
-    cwd: workspace.root,
-    ...(csv ? { csv } : {}),
-    allowUnmatched: true,
-    onProgress: (progress) => emit({ kind: 'ingest', progress }),
-  });
+  const ingested = await ingestWorkspace(workspace, { onProgress: (progress) => emit({ kind: 'ingest', progress }) });
   result.findings = ingested.findings.length;
+  // Findings no source dates are dated by this run: once per file, say so and how to fix it.
+  result.warnings.push(...observationWarnings(ingested.observation ?? [], workspace.root));
   if (ingested.files.length === 0) {
     result.warnings.push(
       `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,

@@ -10,7 +10,7 @@ import { computeSprs, SPRS_MAX, SPRS_MIN } from '../model/sprs.js';
 import type { FailingPractice, SprsResult } from '../model/sprs.js';
 import { evaluateWorkspace, SPRS_FRAMEWORKS } from './evaluate.js';
 import { inputDigests, toolVersion } from './provenance.js';
-import { ingest } from './ingest.js';
+import { ingestWorkspace } from './workspace-findings.js';
 import { resolveInstant } from './instant.js';
 import { validate } from './validate.js';
 
@@ -88,8 +88,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
       hints: ['Run `infracast validate` and fix them first: a summary is only as good as its inputs.'],
     });
   }
-  const csv = workspace.config.findingsCsv;
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}), allowUnmatched: true });
+  const ingested = await ingestWorkspace(workspace);
   const { evaluation, catalog, base } = evaluateWorkspace(workspace, ingested.findings, options.framework, at);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
