@@ -11,11 +11,9 @@
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { lookupControl } from '../catalogs/index.js';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
+import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
 import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat, unrecognisedExplanation } from '../loaders/registry.js';
 import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/registry.js';
 import { SEVERITIES } from '../model/definitions.js';
@@ -156,44 +154,6 @@ function isKnownControl(framework: string, id: string): boolean {
   return control !== undefined && !control.withdrawn;
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await openFile(file, 'r');
-  try {
-    const buffer = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(buffer, 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1];
-  } finally {
-    await handle.close();
-  }
-}
-
-function openDecoded(file: string, gzip: boolean): AsyncIterable<Buffer> {
-  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  if (!gzip) return raw;
-  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
-  raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
-}
-
-async function readHead(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  const iterator = stream[Symbol.asyncIterator]();
-  try {
-    while (size < HEAD_BYTES) {
-      const { value, done } = await iterator.next();
-      if (done) break;
-      parts.push(value);
-      size += value.length;
-    }
-  } finally {
-    await iterator.return?.();
-  }
-  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
-}
-
 /** A clear error for whatever went wrong reading a file as a whole (never a stack trace). */
 function fileError(file: string, format: string, error: unknown, gzip: boolean): InfracastError {
   // The message names the file (and record); no separate location, so it is printed once.
@@ -283,7 +243,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     let head: Buffer;
     try {
-      head = await readHead(openDecoded(file, gzip));
+      head = await readHead(openDecoded(file, gzip), HEAD_BYTES);
     } catch (error) {
       throw fileError(file, format, error, gzip);
     }

@@ -23,6 +23,7 @@ import type { Reference, RuleContext, RuleResult } from '../schema/rules.js';
 import { didYouMean } from '../schema/suggest.js';
 import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
+import { checkFindingsSources } from './findings-check.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -54,6 +55,8 @@ export interface LoadedWorkspace {
   /** Undefined when infracast.yaml itself is invalid. */
   config?: WorkspaceConfig;
   files: string[];
+  /** The findings files of the configured sources (sniffed: unrecognised ones are diagnostics). */
+  findingsFiles: string[];
   documents: LoadedDocument[];
   outputs: OutputDefinition[];
   schedules: ScheduleDefinition[];
@@ -286,6 +289,8 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     }
   }
 
+  const findings = ctx.config && configDoc ? await checkFindingsSources(ctx.config, configDoc, cache) : { files: [], diagnostics: [] };
+  diagnostics.push(...findings.diagnostics);
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
   diagnostics.push(...(await checkReferences(root, references)));
@@ -294,6 +299,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     root,
     ...(ctx.config ? { config: ctx.config } : {}),
     files: listed.map((f) => f.path),
+    findingsFiles: findings.files,
     documents,
     outputs,
     schedules,

@@ -189,7 +189,11 @@ describe('findings.sources: a glob, or {path, observed_at}', () => {
       ),
     });
     const result = await validate({ paths: [root], at: '2026-11-29' });
-    assert.deepEqual(result.diagnostics, []);
+    // No findings file exists: each configured source matching nothing is a warning, nothing else.
+    assert.deepEqual(
+      result.diagnostics.map((d) => `${d.severity} ${d.code}`),
+      ['warning findings-source-unmatched', 'warning findings-source-unmatched', 'warning findings-source-unmatched'],
+    );
     const loaded = result.workspaces[0]?.config;
     assert.deepEqual(loaded?.findingsSources, ['findings/**/*.json', 'findings/trivy/*.sarif', 'findings/other/*.sarif']);
     assert.deepEqual(loaded?.findingsObservedAt, [{ source: 'findings/trivy/*.sarif', observedAt: '2026-11-26T06:10:00Z' }]);
