@@ -43,11 +43,13 @@ function controlsOf(catalog: Catalog): Control[] {
 
 /** The mapping rules in force: the workspace's, then the built-in ones (workspace rules win). */
 export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
+  return [...mappingsOf(workspace), ...builtInMappingRules()];
+}
+
+/** The built-in mapping rules alone (Prowler's check-to-control mappings): never sufficient. */
+export function builtInMappingRules(): MappingRule[] {
   const builtIn = builtInMappings();
-  return [
-    ...mappingsOf(workspace),
-    ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: builtIn.source })),
-  ];
+  return builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: builtIn.source }));
 }
 
 /** The crosswalk a custom catalog declares: control id -> ids per other framework (maps_to). */
