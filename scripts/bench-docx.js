@@ -29,7 +29,7 @@ if (pandocCheck.status !== 0) {
 }
 
 const { validate } = await import(join(root, 'dist/src/app/validate.js'));
-const { ingest } = await import(join(root, 'dist/src/app/ingest.js'));
+const { ingestWorkspace } = await import(join(root, 'dist/src/app/workspace-findings.js'));
 const { buildFramework } = await import(join(root, 'dist/src/app/build.js'));
 const { renderMarkdown } = await import(join(root, 'dist/src/renderers/markdown.js'));
 const { docxRenderer, docxFromMarkdown } = await import(join(root, 'dist/src/renderers/docx.js'));
@@ -54,7 +54,7 @@ try {
   );
   const checked = await validate({ paths: [workspaceRoot], at: '2026-11-29' });
   const workspace = checked.workspaces[0];
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspaceRoot });
+  const ingested = await ingestWorkspace(workspace);
   const run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
   const definition = workspace.outputs.find((o) => o.outputName === 'bench-nist-800-53-full-catalog');
   const model = buildFramework(run, definition, 'nist-800-53');

@@ -20,13 +20,13 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 /** The framework report model over the whole 800-53 catalog, and its render context. */
 async function fullCatalogReport() {
   const { validate } = await dist('src/app/validate.js');
-  const { ingest } = await dist('src/app/ingest.js');
+  const { ingestWorkspace } = await dist('src/app/workspace-findings.js');
   const { buildFramework } = await dist('src/app/build.js');
   const acme = join(root, 'examples', 'acme');
   const at = '2026-11-29T00:00:00Z';
   const checked = await validate({ paths: [acme], at });
   const workspace = checked.workspaces[0];
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: acme });
+  const ingested = await ingestWorkspace(workspace);
   const run = { workspace, ingested, at: new Date(at) };
   const definition = workspace.outputs.find((o) => o.outputName === 'nist-800-53-moderate-control-status');
   const model = buildFramework(run, { ...definition, baseline: 'none' }, 'nist-800-53');

@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */
   | 'FORMAT_UNAVAILABLE'
+  /** `render --format` asked only for formats that no selected definition's type has (exit 2). */
+  | 'FORMAT_NOT_APPLICABLE'
   /** Signing was asked for (signed: true, --sign, infracast sign) and no signing key is configured (exit 3). */
   | 'SIGNING_KEY_MISSING'
   /** The configured signer e-mail is not the signing certificate's (subject or SAN). */

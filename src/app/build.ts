@@ -33,6 +33,7 @@ import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { inputDigests, toolVersion } from './provenance.js';
 import { formatInstant } from './instant.js';
+import { observationProvenance } from './observation-dates.js';
 
 export interface RunContext {
   workspace: LoadedWorkspace;
@@ -182,6 +183,7 @@ export function provenanceOf(
       assessed: evaluation.counts.total - evaluation.counts.notAssessed,
       total: evaluation.counts.total,
     })),
+    observedAt: observationProvenance(run.ingested.observation, run.workspace.root),
   };
 }
 

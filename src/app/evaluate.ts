@@ -25,6 +25,14 @@ export const SPRS_FRAMEWORKS: ReadonlySet<string> = new Set(['nist-800-171', 'cm
 /** Frameworks that are SP 800-171 under other ids. */
 const VIEWS_OVER_800_171 = new Set(['cmmc-l1', 'cmmc-l2', 'far-52204-21']);
 
+/**
+ * The framework whose controls a finding must name to count for `framework`: SP 800-171 for its
+ * views (CMMC, FAR), the framework itself otherwise. Unmapped counts use it, so that they agree.
+ */
+export function evidenceFrameworkOf(framework: string): string {
+  return VIEWS_OVER_800_171.has(framework) ? 'nist-800-171' : framework;
+}
+
 export interface WorkspaceEvaluation {
   evaluation: FrameworkEvaluation;
   catalog: Catalog;
@@ -47,11 +55,13 @@ export const BUILT_IN_MAPPING_LABEL = 'built-in Prowler mapping';
 
 /** The mapping rules in force: the workspace's, then the built-in ones (workspace rules win). */
 export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
+  return [...mappingsOf(workspace), ...builtInMappingRules()];
+}
+
+/** The built-in mapping rules alone (Prowler's check-to-control mappings): never sufficient. */
+export function builtInMappingRules(): MappingRule[] {
   const builtIn = builtInMappings();
-  return [
-    ...mappingsOf(workspace),
-    ...builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: BUILT_IN_MAPPING_LABEL })),
-  ];
+  return builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: BUILT_IN_MAPPING_LABEL }));
 }
 
 /** The crosswalk a custom catalog declares: control id -> ids per other framework (maps_to). */

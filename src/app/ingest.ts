@@ -11,16 +11,16 @@
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { lookupControl } from '../catalogs/index.js';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
+import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
 import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat, unrecognisedExplanation } from '../loaders/registry.js';
 import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/registry.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState } from '../model/finding.js';
+import { completeObservationDates } from './observation-dates.js';
+import type { FileObservation, ObservationOptions } from './observation-dates.js';
 
 export interface IngestOptions {
   /** Files, folders and globs. */
@@ -39,6 +39,11 @@ export interface IngestOptions {
   allowUnmatched?: boolean;
   /** Called as the import advances (render draws its progress bar from this). */
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * A workspace's import: findings without an observation time take the date their source declares,
+   * else their file's git commit time (app/observation-dates.ts). Not in summary mode.
+   */
+  observation?: ObservationOptions;
 }
 
 /** Where an import stands: files by index, records read so far in the current one. */
@@ -93,6 +98,8 @@ export interface IngestResult {
   /** Distinct findings (empty in summary mode). */
   findings: Finding[];
   files: IngestedFile[];
+  /** Per file, where its findings' observation times come from (with `observation`, outside summary mode). */
+  observation?: FileObservation[];
   totals: { files: number; records: number; findings: number; merged: number; invalid: number; counts: FindingCounts };
 }
 
@@ -145,44 +152,6 @@ function isKnownControl(framework: string, id: string): boolean {
   if (!BUILT_IN_FRAMEWORK_IDS.includes(framework)) return true;
   const control = lookupControl(framework.startsWith('fedramp-') ? 'nist-800-53' : framework, id);
   return control !== undefined && !control.withdrawn;
-}
-
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await openFile(file, 'r');
-  try {
-    const buffer = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(buffer, 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1];
-  } finally {
-    await handle.close();
-  }
-}
-
-function openDecoded(file: string, gzip: boolean): AsyncIterable<Buffer> {
-  const raw = createReadStream(file, { highWaterMark: 1024 * 1024 });
-  if (!gzip) return raw;
-  const gunzip = createGunzip({ chunkSize: 1024 * 1024 });
-  raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
-}
-
-async function readHead(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  const iterator = stream[Symbol.asyncIterator]();
-  try {
-    while (size < HEAD_BYTES) {
-      const { value, done } = await iterator.next();
-      if (done) break;
-      parts.push(value);
-      size += value.length;
-    }
-  } finally {
-    await iterator.return?.();
-  }
-  return Buffer.concat(parts).subarray(0, HEAD_BYTES);
 }
 
 /** A clear error for whatever went wrong reading a file as a whole (never a stack trace). */
@@ -274,7 +243,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     let head: Buffer;
     try {
-      head = await readHead(openDecoded(file, gzip));
+      head = await readHead(openDecoded(file, gzip), HEAD_BYTES);
     } catch (error) {
       throw fileError(file, format, error, gzip);
     }
@@ -359,9 +328,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     reports.push(report);
   }
   const distinct = summary ? totalRecords - totalMerged - totalInvalid : findings.length;
+  const observation = options.observation && !summary ? await completeObservationDates(findings, files, options.observation) : undefined;
   return {
     findings,
     files: reports,
+    ...(observation ? { observation } : {}),
     totals: { files: reports.length, records: totalRecords, findings: distinct, merged: totalMerged, invalid: totalInvalid, counts: totals.counts() },
   };
 }

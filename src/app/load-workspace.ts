@@ -24,6 +24,7 @@ import { didYouMean } from '../schema/suggest.js';
 import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
 import { attestationConflicts } from '../model/attestations.js';
+import { checkFindingsSources } from './findings-check.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -57,6 +58,8 @@ export interface LoadedWorkspace {
   /** Undefined when infracast.yaml itself is invalid. */
   config?: WorkspaceConfig;
   files: string[];
+  /** The findings files of the configured sources (sniffed: unrecognised ones are diagnostics). */
+  findingsFiles: string[];
   documents: LoadedDocument[];
   outputs: OutputDefinition[];
   schedules: ScheduleDefinition[];
@@ -88,6 +91,8 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
   const defaults = isRecord(body.defaults) ? body.defaults : {};
   const network = isRecord(body.network) ? body.network : {};
   const findings = isRecord(body.findings) ? body.findings : {};
+  // A source is a glob, or {path, observed_at} (the schema has checked which).
+  const sources = Array.isArray(findings.sources) ? (findings.sources as (string | { path: string; observed_at?: string })[]) : undefined;
   const defaultOptions = isRecord(defaults.options) ? { ...defaults.options } : {};
   if ('logo_url' in defaultOptions && !('organization_logo' in defaultOptions)) defaultOptions.organization_logo = defaultOptions.logo_url;
   delete defaultOptions.logo_url;
@@ -96,7 +101,10 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
     tenant: body.tenant as WorkspaceConfig['tenant'],
     system: { ...(system as unknown as WorkspaceConfig['system']), fips199: fips, impactLevel },
     frameworks: Array.isArray(body.frameworks) ? (body.frameworks as string[]) : [],
-    findingsSources: Array.isArray(findings.sources) ? (findings.sources as string[]) : ['findings/**/*'],
+    findingsSources: sources ? sources.map((s) => (typeof s === 'string' ? s : s.path)) : ['findings/**/*'],
+    findingsObservedAt: (sources ?? []).flatMap((s) =>
+      typeof s === 'string' || s.observed_at === undefined ? [] : [{ source: s.path, observedAt: s.observed_at }],
+    ),
     ...(isRecord(findings.csv) ? { findingsCsv: csvOptions(findings.csv) } : {}),
     outputDir: join(root, typeof body.output === 'string' ? body.output : 'out'),
     templatesDir: join(root, typeof body.templates === 'string' ? body.templates : 'templates'),
@@ -284,6 +292,8 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     }
   }
 
+  const findings = ctx.config && configDoc ? await checkFindingsSources(ctx.config, configDoc, cache) : { files: [], diagnostics: [] };
+  diagnostics.push(...findings.diagnostics);
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
   diagnostics.push(...attestationConflictRules(root, records, recordDocs, ctx.strict));
@@ -293,6 +303,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
     root,
     ...(ctx.config ? { config: ctx.config } : {}),
     files: listed.map((f) => f.path),
+    findingsFiles: findings.files,
     documents,
     outputs,
     schedules,

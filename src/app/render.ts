@@ -12,7 +12,6 @@ import { join, resolve } from 'node:path';
 import { ExitCode, InfracastError, isInfracastError } from '../errors.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isGlob, expandPaths } from '../io/glob.js';
-import { FORMATS_OF_TYPE } from '../model/definitions.js';
 import type { OutputDefinition, OutputFormat } from '../model/definitions.js';
 import type { HistorySnapshot } from '../model/history.js';
 import type { PoamStore } from '../model/poam.js';
@@ -27,9 +26,11 @@ import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
+import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
-import { ingest } from './ingest.js';
+import { observationWarnings } from './observation-dates.js';
+import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -188,12 +189,6 @@ const RENDERERS: Partial<Record<OutputFormat, Renderer>> = {
   xlsx: xlsxRenderer,
 };
 
-/** The formats of a definition on this run: its own, or the override where its type allows them. */
-function formatsOf(definition: OutputDefinition, override: readonly OutputFormat[] | undefined): OutputFormat[] {
-  const allowed = FORMATS_OF_TYPE[definition.kind][definition.type] ?? [];
-  return override ? override.filter((f) => allowed.includes(f)) : [...definition.formats];
-}
-
 function errorOf(error: unknown): ReportOutcome['error'] & object {
   if (isInfracastError(error)) {
     return { code: error.code, message: error.message, hints: error.hints, ...(error.exitCode === ExitCode.Environment ? { environment: true } : {}) };
@@ -257,8 +252,8 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   // A run killed mid-publish left its folders aside: put the previous artifacts back first.
   for (const name of recoverInterrupted(outDir)) result.warnings.push(`out/${name}: restored the artifacts an interrupted run had moved aside`);
 
-  const definitions = selectDefinitions(workspace, checked.checkedFiles, options.only);
-  if (definitions.length === 0) {
+  const selected = selectDefinitions(workspace, checked.checkedFiles, options.only);
+  if (selected.length === 0) {
     throw new InfracastError(
       'USAGE',
       `nothing to render: no report or document definition${options.only ? ` of type ${options.only.join(', ')}` : ''} in the given paths`,
@@ -269,16 +264,15 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     );
   }
 
+  // Definitions whose type has none of the --format formats are skipped (all of them: exit 2).
+  const { definitions, warnings: formatWarnings } = planFormats(selected, options.formats);
+  result.warnings.push(...formatWarnings);
+
   // Findings are imported once and shared by every report of the run.
-  const csv = config.findingsCsv;
-  const ingested = await ingest({
-    paths: config.findingsSources,
-    cwd: workspace.root,
-    ...(csv ? { csv } : {}),
-    allowUnmatched: true,
-    onProgress: (progress) => emit({ kind: 'ingest', progress }),
-  });
+  const ingested = await ingestWorkspace(workspace, { onProgress: (progress) => emit({ kind: 'ingest', progress }) });
   result.findings = ingested.findings.length;
+  // Findings no source dates are dated by this run: once per file, say so and how to fix it.
+  result.warnings.push(...observationWarnings(ingested.observation ?? [], workspace.root));
   if (ingested.files.length === 0) {
     result.warnings.push(
       `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,

@@ -11,10 +11,10 @@ import type { FailingPractice, SprsResult } from '../model/sprs.js';
 import { evaluationOf, sprsOf } from './build.js';
 import type { RunContext, SprsView } from './build.js';
 import { SPRS_FRAMEWORKS } from './evaluate.js';
-import { ingest } from './ingest.js';
 import { formatInstant, resolveInstant } from './instant.js';
 import { inputDigests, toolVersion } from './provenance.js';
 import { readPoam } from './state.js';
+import { ingestWorkspace } from './workspace-findings.js';
 import { validate } from './validate.js';
 import type { WorkspaceConfig } from '../model/config.js';
 
@@ -128,8 +128,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
       hints: ['Run `infracast validate` and fix them first: a summary is only as good as its inputs.'],
     });
   }
-  const csv = workspace.config.findingsCsv;
-  const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: workspace.root, ...(csv ? { csv } : {}), allowUnmatched: true });
+  const ingested = await ingestWorkspace(workspace);
   // The same run context as render: the POA&M as this run would leave it (read, never written here).
   const run: RunContext = { workspace, ingested, at, previousPoam: await readPoam(workspace.config.stateDir) };
   const { evaluation, catalog } = evaluationOf(run, options.framework);

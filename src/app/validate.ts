@@ -42,7 +42,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   const paths = (options.paths && options.paths.length > 0 ? options.paths : ['.']).map((p) => resolve(cwd, p));
 
   // Group the paths by workspace; a folder means "all of it".
-  const groups = new Map<string, { whole: boolean; files: string[] }>();
+  const groups = new Map<string, { whole: boolean; files: string[]; findings: string[] }>();
   for (const path of paths) {
     let isDir: boolean;
     try {
@@ -53,20 +53,16 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
         hints: ['Check the path; globs are expanded by your shell.'],
       });
     }
-    if (!isDir && !/\.ya?ml$/i.test(path)) {
-      throw new InfracastError('USAGE', `${path}: not a YAML file; validate checks the workspace's YAML files`, {
-        exitCode: ExitCode.Usage,
-        hints: ['Give .yaml/.yml files or a workspace folder. Findings exports are checked by `infracast findings inspect`.'],
-      });
-    }
     const root = await findWorkspaceRoot(path);
     if (!root) {
       throw new InfracastError('WORKSPACE_NOT_FOUND', `${path}: no ${CONFIG_FILE} in this folder or any folder above it`, {
         hints: ['Run `infracast init` to create a workspace, or give a path inside one (e.g. examples/acme).'],
       });
     }
-    const group = groups.get(root) ?? { whole: false, files: [] };
+    const group = groups.get(root) ?? { whole: false, files: [], findings: [] };
     if (isDir || path === resolve(root, CONFIG_FILE)) group.whole = true;
+    // Anything but YAML may be a findings export of the workspace's sources (checked once loaded).
+    else if (!/\.ya?ml$/i.test(path)) group.findings.push(path);
     else group.files.push(path);
     groups.set(root, group);
   }
@@ -76,10 +72,19 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
   const checkedFiles: string[] = [];
   for (const [root, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const workspace = await loadWorkspace(root, { at, strict: options.strict ?? false, extraFiles: group.files });
+    const notFindings = group.findings.find((file) => !workspace.findingsFiles.includes(file));
+    if (notFindings !== undefined) {
+      throw new InfracastError('USAGE', `${notFindings}: not a YAML file, nor a findings file of findings.sources; validate checks the workspace's files`, {
+        exitCode: ExitCode.Usage,
+        hints: [
+          'Give .yaml/.yml files, findings exports that findings.sources in infracast.yaml lists, or a workspace folder. Any findings export can be read with `infracast findings inspect`.',
+        ],
+      });
+    }
     workspaces.push(workspace);
-    checkedFiles.push(...(group.whole ? workspace.files : [...new Set(group.files)]));
+    checkedFiles.push(...(group.whole ? [...workspace.files, ...workspace.findingsFiles] : [...new Set([...group.files, ...group.findings])]));
     const configFile = resolve(root, CONFIG_FILE);
-    const wanted = new Set(group.files);
+    const wanted = new Set([...group.files, ...group.findings]);
     diagnostics.push(...workspace.diagnostics.filter((d) => group.whole || wanted.has(d.file) || d.file === configFile || !isInside(root, d.file)));
   }
   diagnostics.sort(compareDiagnostics);

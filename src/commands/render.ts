@@ -16,7 +16,7 @@ The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set 
 
 Signing (options.signed: true in a definition, or --sign): each PDF gets an embedded PAdES signature, every artifact a Sigstore bundle <file>.sigstore.json (and <file>.p7s with signing.p7s: true), made just before publishing. An artifact whose bytes did not change since it was last signed keeps its published signature. infracast verify checks them.
 
-Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage, 3 environment (e.g. no Chrome or Chromium for PDF, no signing key; the reports that need none are still rendered).`;
+Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage (including --format that no selected definition's type has), 3 environment (e.g. no Chrome or Chromium for PDF, no signing key; the reports that need none are still rendered).`;
 
   static override strict = false;
   static override args = {};
@@ -30,7 +30,8 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
 
   static override flags = {
     format: Flags.string({
-      description: "Formats to render instead of each definition's own (repeatable; a format a type cannot have is skipped for it).",
+      description:
+        "Formats to render instead of each definition's own (repeatable). A format a type cannot have is skipped for it, with a warning naming the types that have it; a definition left with none is not rendered; when no selected definition can have any of them: exit 2.",
       options: [...OUTPUT_FORMATS],
       multiple: true,
       helpValue: 'FORMAT',

@@ -24,6 +24,8 @@ export default class Validate extends InfracastCommand {
   static override summary = 'Check a workspace: every file against its schema, plus the cross-file rules.';
   static override description = `Validates infracast.yaml and every definition (reports/, schedules/, controls/, attestations/, exceptions/, mappings/, inventory/) against its JSON Schema and the rules a schema cannot express: known frameworks and formats, schedules that refer to existing definitions, unique names and ids, references that stay inside the workspace, evidence digests, expiry.
 
+Every findings file of findings.sources is sniffed (its decoded head only, gzip too, not parsed): a file that is no format Infracast reads is an error at the file, in the words render uses; a configured source that matches no file is a warning. A findings file may be given as a path too. \`infracast findings inspect\` reads exports in full.
+
 Every problem is reported as file:line:col at the offending YAML node, with a hint and a "did you mean" for misspelt keys and values. Expired attestations and exceptions are warnings (errors with --strict), judged at --at, else SOURCE_DATE_EPOCH, else now. Inside GitHub Actions (GITHUB_ACTIONS=true) problems are also printed as ::error annotations.
 
 The workspace is found by walking up from each path to the nearest infracast.yaml. With no path, the current directory's workspace is validated.
@@ -45,7 +47,10 @@ Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
   ];
 
   static override args = {
-    paths: Args.string({ description: 'Files or folders (default: the current directory). Each resolves to its workspace.', required: false }),
+    paths: Args.string({
+      description: "YAML files, findings files of the workspace's sources, or folders (default: the current directory). Each resolves to its workspace.",
+      required: false,
+    }),
   };
   static override strict = false; // any number of paths
 

@@ -284,9 +284,13 @@ export function parseWithSourceRanges(file: string, text: string): YamlFile {
 
   for (const doc of docs) {
     if (doc.errors.length > 0) {
+      // An unterminated string makes the parser complain about whatever it swallowed, at the same
+      // place (e.g. an unclosed flow sequence): the string is the one mistake to report there.
+      const isUnterminated = (e: { code: string; message: string }): boolean => e.code === 'MISSING_CHAR' && MISSING_QUOTE.test(e.message);
+      const unterminatedAt = new Set(doc.errors.filter(isUnterminated).map((e) => e.pos[0]));
       for (const error of doc.errors) {
-        const { line, col } = position(error.pos[0]);
-        diagnostics.push(describeYamlError(file, error.code, error.message, text, error.pos[0], line, col));
+        if (!isUnterminated(error) && unterminatedAt.has(error.pos[0])) continue;
+        diagnostics.push(describeYamlError(file, error.code, error.message, text, error.pos[0], position));
       }
       continue;
     }
@@ -339,7 +343,18 @@ export function parseWithSourceRanges(file: string, text: string): YamlFile {
   return { file, documents, diagnostics };
 }
 
-function describeYamlError(file: string, code: string, message: string, text: string, offset: number, line: number, col: number): Diagnostic {
+/** The `yaml` package's words for a quoted scalar that runs to the end of the text. */
+const MISSING_QUOTE = /Missing closing (["'])quote/;
+
+function describeYamlError(
+  file: string,
+  code: string,
+  message: string,
+  text: string,
+  offset: number,
+  position: (offset: number) => { line: number; col: number },
+): Diagnostic {
+  const { line, col } = position(offset);
   switch (code) {
     case 'TAB_AS_INDENT':
       return fileDiagnostic(
@@ -361,16 +376,55 @@ function describeYamlError(file: string, code: string, message: string, text: st
         col,
       );
     }
-    default:
+    case 'MISSING_CHAR': {
+      // The parser notices a missing closing quote at the end of the text; the mistake is where
+      // the string opens.
+      const quote = MISSING_QUOTE.exec(message)?.[1];
+      const opening = quote === undefined ? undefined : unterminatedQuoteOffset(text, offset);
+      if (quote === undefined || opening === undefined) break;
+      const at = position(opening);
+      const escape = quote === '"' ? 'escape a " inside it as \\"' : "write a ' inside it as ''";
       return fileDiagnostic(
         file,
-        'yaml-syntax',
-        `YAML syntax error: ${message.replace(/\s+/g, ' ').trim()}`,
-        'Check indentation, quotes and brackets around this place.',
-        line,
-        col,
+        'yaml-unterminated-string',
+        `quoted string is never closed: the ${quote} here has no closing ${quote}`,
+        `Close the string with ${quote} before the end of its value, or ${escape}.`,
+        at.line,
+        at.col,
       );
+    }
   }
+  return fileDiagnostic(
+    file,
+    'yaml-syntax',
+    `YAML syntax error: ${message.replace(/\s+/g, ' ').trim()}`,
+    'Check indentation, quotes and brackets around this place.',
+    line,
+    col,
+  );
+}
+
+/**
+ * Where the quoted scalar that runs to `errorOffset` (the end of the text, for a missing closing
+ * quote) opens: the last quoted scalar of the concrete syntax tree whose source reaches that far.
+ */
+function unterminatedQuoteOffset(text: string, errorOffset: number): number | undefined {
+  const { CST, Parser } = yamlLib();
+  let found: number | undefined;
+  const consider = (token: unknown): void => {
+    const t = token as { type?: string; offset?: number; source?: string } | undefined;
+    if (!t || (t.type !== 'double-quoted-scalar' && t.type !== 'single-quoted-scalar') || t.offset === undefined || t.source === undefined) return;
+    if (t.offset <= errorOffset && errorOffset <= t.offset + t.source.length && (found === undefined || t.offset > found)) found = t.offset;
+  };
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    consider(token.value);
+    CST.visit(token, (item) => {
+      consider(item.key);
+      consider(item.value);
+    });
+  }
+  return found;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number {

@@ -32,7 +32,10 @@ export interface WorkspaceConfig {
   };
   /** Default frameworks for definitions that name none (may be empty). */
   frameworks: string[];
+  /** findings.sources: files and globs relative to the root (the path of each {path, observed_at} entry). */
   findingsSources: string[];
+  /** The sources that declare when their exports were observed, in the order written (the first that lists a file decides). */
+  findingsObservedAt: { source: string; observedAt: string }[];
   /** How CSV exports are read (column names by field, in the loaders' camelCase). */
   findingsCsv?: { delimiter?: string; tool?: string; columns?: Record<string, string> };
   /** Absolute folders. */

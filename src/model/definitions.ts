@@ -122,3 +122,19 @@ export const FORMATS_OF_TYPE: Readonly<Record<'Report' | 'Document', Readonly<Re
     'far-dfars-compliance': ['pdf', 'docx', 'md', 'json'],
   },
 };
+
+/**
+ * The types that can be rendered to `format`, in words: "report types framework, gap and document
+ * types poam" (what a user who asked for a format a type cannot have needs to know).
+ */
+export function typesWithFormat(format: OutputFormat): string {
+  const phrase = (kind: 'Report' | 'Document'): string | undefined => {
+    const types = Object.entries(FORMATS_OF_TYPE[kind])
+      .filter(([, formats]) => formats.includes(format))
+      .map(([type]) => type);
+    if (types.length === 0) return undefined;
+    return `${kind.toLowerCase()} type${types.length === 1 ? '' : 's'} ${types.join(', ')}`;
+  };
+  const phrases = [phrase('Report'), phrase('Document')].filter((p): p is string => p !== undefined);
+  return phrases.length > 0 ? phrases.join(' and ') : 'no type';
+}

@@ -8,7 +8,10 @@
  *   removed by an approved, unexpired false-positive exception are not (as in evaluation rule 1).
  * - Ids `POAM-<n>` are assigned once, in first-detection order, from `next_id`; never reused.
  * - The original detection date and the scheduled completion date are set at the first sighting
- *   and never change (FedRAMP: columns K and L never change).
+ *   and never change (FedRAMP: columns K and L never change). The detection date is the earliest
+ *   time the findings give (first observed, else observed: from the record, the tool's run, a date
+ *   declared in infracast.yaml or the export's git commit); only when none gives any is it the run's
+ *   day, and the item says so (`detection_date_basis`).
  * - An asset leaves an item when a scan of the same detector covered that asset and no longer
  *   reports the weakness on it; an item closes (closure date = the run's day) when its last asset
  *   leaves. An asset the run did not cover keeps the item open. Closed items are kept.
@@ -67,6 +70,12 @@ export interface PoamItem {
   resolved_assets: string[];
   /** Column K: never changes. */
   original_detection_date: string;
+  /**
+   * Set when no finding of the weakness had an observation time (record, tool run, a date declared
+   * in infracast.yaml, the export's git commit): column K is then the day of the run that first
+   * saw it, and stays so.
+   */
+  detection_date_basis?: 'first-seen-by-infracast';
   /** Column L: detection + the original rating's days; never changes. */
   scheduled_completion_date: string;
   /** Column O: the day of the latest change (or the closure). */
@@ -201,6 +210,8 @@ interface Weakness {
   findings: Finding[];
   /** Earliest instant the findings say they were first seen (never after the run), in ms. */
   firstSeen: number;
+  /** Whether any finding said when it was seen (otherwise `firstSeen` is the run's instant). */
+  dated: boolean;
 }
 
 /** The run's weaknesses: open FAIL findings not removed by an approved false positive, grouped by detector + source id. */
@@ -221,10 +232,12 @@ function weaknessesOf(
       continue;
     }
     const stated = Date.parse(finding.firstObservedAt ?? finding.observedAt ?? '');
-    const seen = Number.isNaN(stated) ? at.getTime() : Math.min(stated, at.getTime());
-    const weakness = byKey.get(key) ?? { key, detector, sourceId, findings: [], firstSeen: seen };
+    const dated = !Number.isNaN(stated);
+    const seen = dated ? Math.min(stated, at.getTime()) : at.getTime();
+    const weakness = byKey.get(key) ?? { key, detector, sourceId, findings: [], firstSeen: seen, dated };
     weakness.findings.push(finding);
     weakness.firstSeen = Math.min(weakness.firstSeen, seen);
+    weakness.dated ||= dated;
     byKey.set(key, weakness);
   }
   for (const weakness of byKey.values()) weakness.findings.sort((a, b) => compareCodeUnits(a.identity, b.identity));
@@ -387,6 +400,7 @@ export function updatePoam(previous: PoamStore | undefined, input: PoamRunInput)
         assets: sorted(weakness.findings.map(assetOf)),
         resolved_assets: [],
         original_detection_date: detected,
+        detection_date_basis: weakness.dated ? undefined : 'first-seen-by-infracast',
         scheduled_completion_date: addDays(detected, deadlineDaysFor(rating, deadlines)),
         status_date: today,
         original_risk_rating: rating,

@@ -21,6 +21,18 @@ export interface ReportMeta {
   tableOfContents: boolean;
 }
 
+/**
+ * Where the observation times of one findings file's findings come from (spec/evaluation.md
+ * section 1): the record, the tool's run, a date declared in infracast.yaml, the file's git commit,
+ * or none (then `note` says why and what to declare).
+ */
+export interface ObservationProvenance {
+  path: string;
+  /** In order of preference; only origins with findings. */
+  from: { source: 'record' | 'run' | 'declared' | 'git-commit' | 'none'; findings: number; at?: string }[];
+  note?: string;
+}
+
 /** The fixed provenance block of every artifact (spec/evaluation.md section 8). */
 export interface Provenance {
   toolVersion: string;
@@ -28,6 +40,8 @@ export interface Provenance {
   inputs: { path: string; sha256: string }[];
   generatedAt: string;
   coverage: { framework: string; assessed: number; total: number }[];
+  /** Per findings file read by the run, by path. */
+  observedAt?: ObservationProvenance[];
 }
 
 export interface Section {

@@ -22,7 +22,7 @@
 import { Writable } from 'node:stream';
 import type { Borders, DataValidation, Fill, Font, Style, Workbook, Worksheet } from 'exceljs';
 import type { OutputFormat } from '../model/definitions.js';
-import type { ReportModel, Table } from '../model/report-model.js';
+import type { ObservationProvenance, ReportModel, Table } from '../model/report-model.js';
 import type { Renderer } from './renderer.js';
 import { normaliseZip } from '../io/deterministic-zip.js';
 
@@ -480,6 +480,15 @@ async function writeTableSheet(workbook: Workbook, name: string, table: Table, h
   sheet.commit();
 }
 
+/** The provenance's observation origins in words (the Markdown partial says the same). */
+const OBSERVATION_FROM: Record<ObservationProvenance['from'][number]['source'], string> = {
+  record: 'the records',
+  run: "the tool's run",
+  declared: 'declared in infracast.yaml',
+  'git-commit': "the file's git commit",
+  none: 'none',
+};
+
 async function writeProvenanceSheet(workbook: Workbook, name: string, model: ReportModel, hf: SheetOptions['headerFooter']): Promise<void> {
   const sheet = addSheet(workbook, name, { headerFooter: hf, frozenRows: 0, landscape: true });
   const p = model.provenance;
@@ -529,6 +538,21 @@ async function writeProvenanceSheet(workbook: Workbook, name: string, model: Rep
     [...p.inputs].sort((a, b) => byCodeUnits(a.path, b.path)).map((i) => [i.path, i.sha256]),
     widths,
   );
+  if (p.observedAt && p.observedAt.length > 0) {
+    heading('Observation times of findings');
+    writeSubTable(
+      sheet,
+      ['Findings file', 'Observation time from', 'Findings'],
+      p.observedAt.flatMap((file) =>
+        file.from.map((f) => [
+          file.path,
+          `${OBSERVATION_FROM[f.source]}${f.at ? ` (${f.at})` : ''}${f.source === 'none' && file.note ? `: ${file.note}` : ''}`,
+          f.findings,
+        ]),
+      ),
+      widths,
+    );
+  }
   sheet.commit();
   await yieldToEventLoop();
 }

@@ -520,7 +520,12 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
   checkTimeZone(out, ['timezone'], body.timezone);
   for (const key of ['output', 'templates', 'state'] as const) out.reference([key], body[key], false);
   const findings = isRecord(body.findings) ? body.findings : {};
-  if (Array.isArray(findings.sources)) findings.sources.forEach((s, i) => out.reference(['findings', 'sources', i], s, false, { isGlob: true }));
+  if (Array.isArray(findings.sources))
+    findings.sources.forEach((s, i) =>
+      isRecord(s)
+        ? out.reference(['findings', 'sources', i, 'path'], s.path, false, { isGlob: true })
+        : out.reference(['findings', 'sources', i], s, false, { isGlob: true }),
+    );
   const defaults = isRecord(body.defaults) ? body.defaults : {};
   if (isRecord(defaults.options)) {
     checkClassification(out, ['defaults', 'options', 'classification'], defaults.options.classification);

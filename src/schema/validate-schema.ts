@@ -91,6 +91,11 @@ function decodePointer(pointer: string): PathSegment[] {
     .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }
 
+/** A path as written in messages: keys joined by dots, list positions in brackets (options.severity_filter[1]). */
+function pathText(path: readonly PathSegment[]): string {
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
+}
+
 function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
   let current = value;
   for (const segment of path) {
@@ -177,8 +182,10 @@ function translateErrors(doc: YamlDocument, schemaName: string, root: unknown, e
     const path = decodePointer(error.instancePath);
     const fullPath = [...basePath, ...path];
     const value = valueAt(root, path);
-    const label = path.length > 0 ? String(path[path.length - 1]) : 'the document';
-    const where = path.length > 0 ? path.join('.') : '';
+    const where = pathText(path);
+    // A list item has no name of its own: it is called by its place (options.severity_filter[1]).
+    const last = path[path.length - 1];
+    const label = last === undefined ? 'the document' : typeof last === 'number' ? where : last;
     let message: string;
     let hint: string | undefined;
     let at: PathSegment[] = fullPath;

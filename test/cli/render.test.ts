@@ -269,6 +269,37 @@ options:
     assert.ok(!existsSync(join(root, 'out', 'gap')), 'nothing of the definition whose pdf failed');
   });
 
+  it('--format that no selected definition can have: usage error (exit 2) naming the types that have it, and nothing is written', () => {
+    const root = makeWorkspace({ 'reports/gap.yaml': GAP, 'reports/rem.yaml': 'type: remediation\nformat: md\n' });
+    const result = runCli(['render', '--format', 'oscal'], { cwd: root, env });
+    assert.equal(result.status, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /--format oscal: no selected definition can be rendered as oscal \(gap: gap; rem: remediation\)/);
+    assert.match(result.stderr, /oscal is a format of document types ssp, poam, sar/);
+    assert.match(result.stderr, /hint: .*gap: pdf, docx, xlsx, json, md/);
+    assert.doesNotMatch(result.stdout, /rendered/);
+    assert.ok(!existsSync(join(root, 'out')), 'no file written');
+    assert.ok(!existsSync(join(root, '.infracast', 'history')), 'no history snapshot for a report that was not rendered');
+    const json = runCli(['render', '--format', 'zip', '--json'], { cwd: root, env });
+    assert.equal(json.status, 2);
+    assert.equal(JSON.parse(json.stdout).error.code, 'FORMAT_NOT_APPLICABLE');
+  });
+
+  it('--format that some selected definitions cannot have: they are skipped with a warning naming the types that have it; the others render', () => {
+    const root = makeWorkspace({
+      'reports/gap.yaml': GAP,
+      'reports/evidence.yaml': 'type: evidence\nformat: md\noptions:\n  window: { from: 2026-10-01, to: 2026-11-30 }\n',
+    });
+    const result = runCli(['render', '--format', 'xlsx'], { cwd: root, env });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /warning: --format xlsx: evidence \(evidence\) skipped: xlsx is a format of report types framework, executive, gap, remediation, poam and document type poam/,
+    );
+    assert.ok(existsSync(join(root, 'out', 'gap', 'gap.xlsx')));
+    assert.ok(!existsSync(join(root, 'out', 'evidence')), 'the skipped definition writes nothing, not even its zip');
+    assert.match(result.stdout, /1 of 1 definitions rendered/);
+  });
+
   it('an invalid workspace renders nothing and prints each problem at file:line:col', () => {
     const root = makeWorkspace({ 'reports/gap.yaml': GAP.replace('type: gap', 'type: gapp') });
     const result = runCli(['render'], { cwd: root, env });

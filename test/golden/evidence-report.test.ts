@@ -13,7 +13,7 @@ import { before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import { buildEvidence } from '../../src/app/build-evidence.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import { InfracastError } from '../../src/errors.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
@@ -30,7 +30,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 
 async function runOn(root: string, at = '2026-11-29T00:00:00Z'): Promise<{ run: RunContext; definition: OutputDefinition }> {
   const workspace = (await validate({ paths: [root], at: '2026-11-29' })).workspaces[0]!;
-  const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: root });
+  const ingested = await ingestWorkspace(workspace);
   return { run: { workspace, ingested, at: new Date(at) }, definition: workspace.outputs.find((o) => o.type === 'evidence')! };
 }
 
@@ -70,12 +70,12 @@ function zipDigestUnder(tz: string, at: string): string {
   const module = (path: string): string => pathToFileURL(join(repoRoot, 'dist', 'src', path)).href;
   const script = `
     const { validate } = await import(${JSON.stringify(module('app/validate.js'))});
-    const { ingest } = await import(${JSON.stringify(module('app/ingest.js'))});
+    const { ingestWorkspace } = await import(${JSON.stringify(module('app/workspace-findings.js'))});
     const { buildEvidence } = await import(${JSON.stringify(module('app/build-evidence.js'))});
     const { createHash } = await import('node:crypto');
     const root = ${JSON.stringify(acme)};
     const workspace = (await validate({ paths: [root], at: '2026-11-29' })).workspaces[0];
-    const ingested = await ingest({ paths: workspace.config.findingsSources, cwd: root });
+    const ingested = await ingestWorkspace(workspace);
     const definition = workspace.outputs.find((o) => o.type === 'evidence');
     const { zip } = buildEvidence({ workspace, ingested, at: new Date(${JSON.stringify(at)}) }, definition);
     process.stdout.write(new Date(0).getTimezoneOffset() + ' ' + createHash('sha256').update(zip.bytes).digest('hex'));
@@ -157,7 +157,7 @@ describe('evidence report on examples/acme', () => {
     for (const x of excluded) assert.ok(!manifest.entries.some((e) => e.source === x.source), x.source);
   });
 
-  it('cuts one excerpt per findings source, PASS and FAIL alike, redacted, and lists the 57 Trivy results without a time', () => {
+  it('cuts one excerpt per findings source, PASS and FAIL alike, redacted; the Trivy results are dated by the scan infracast.yaml declares', () => {
     const excerpts = manifest.entries.filter((e) => e.kind === 'findings-excerpt');
     assert.deepEqual(
       excerpts.map((e) => e.source),
@@ -166,8 +166,12 @@ describe('evidence report on examples/acme', () => {
         'findings/prowler/acme-agc-prod-2026-11-26.ocsf.json',
         'findings/prowler/acme-shared-services-2026-11-25.csv',
         'findings/securityhub/acme-securityhub-2026-11-26.asff.json',
+        'findings/trivy/acme-agc-images-2026-11-26.sarif',
       ],
     );
+    const trivy = JSON.parse(decode(files[excerpts.find((e) => e.source.startsWith('findings/trivy/'))!.path]!)) as { findings: Finding[] };
+    assert.equal(trivy.findings.length, 57);
+    assert.ok(trivy.findings.every((f) => f.observedAt === '2026-11-26T00:00:00.000Z' && f.observedAtSource === 'declared'));
     const results = new Set<string>();
     let redacted = 0;
     for (const entry of excerpts) {
@@ -188,7 +192,8 @@ describe('evidence report on examples/acme', () => {
     assert.ok(redacted >= 7, 'acme has one AWS key and e-mail addresses in its findings, redacted');
     assert.deepEqual(
       manifest.excluded.filter((x) => x.kind === 'findings' && /no observation time/.test(x.reason)).map((x) => [x.source, x.count]),
-      [['findings/trivy/acme-agc-images-2026-11-26.sarif', 57]],
+      [],
+      'every finding of the example has a time: its record, or the date its source declares',
     );
   });
 

@@ -15,7 +15,7 @@ import { buildExecutive } from '../../src/app/build-executive.js';
 import type { RunContext } from '../../src/app/build.js';
 import { findingsOf } from '../../src/app/build.js';
 import { evaluateWorkspace } from '../../src/app/evaluate.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { summary } from '../../src/app/summary.js';
 import { validate } from '../../src/app/validate.js';
 import { SEVERITIES } from '../../src/model/definitions.js';
@@ -104,7 +104,7 @@ interface TrendView {
 describe('executive report on examples/acme', () => {
   before(async () => {
     const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     run = { workspace, ingested, at: new Date(AT) };
     definition = workspace.outputs.find((o) => o.type === 'executive' && o.outputName === 'executive-security-posture')!;
     for (const fw of FRAMEWORKS) {

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { buildFramework } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
 import type { ReportModel } from '../../src/model/report-model.js';
@@ -33,7 +33,7 @@ describe('framework report on examples/acme', () => {
   before(async () => {
     const checked = await validate({ paths: [acme], at: '2026-11-29' });
     const workspace = checked.workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
     definition = workspace.outputs.find((o) => o.outputName === 'nist-800-53-moderate-control-status')!;
   });

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { buildGap, buildRemediation } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
 import type { ReportModel } from '../../src/model/report-model.js';
@@ -58,7 +58,7 @@ describe('gap and remediation reports on examples/acme', () => {
   before(async () => {
     const checked = await validate({ paths: [acme], at: '2026-11-29' });
     const workspace = checked.workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
     gapDefinition = workspace.outputs.find((o) => o.type === 'gap')!;
     remediationDefinition = workspace.outputs.find((o) => o.type === 'remediation')!;
@@ -166,7 +166,7 @@ describe('remediation report grouped by rule or resource', () => {
   it('group_by: rule gives one group per rule, group_by: resource one per resource', async () => {
     const acme = join(examplesDir, 'acme');
     const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     const run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
     const base = workspace.outputs.find((o) => o.type === 'remediation')!;
     for (const groupBy of ['rule', 'resource'] as const) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { buildPoam } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
 import { markdownRenderer } from '../../src/renderers/markdown.js';
@@ -18,7 +18,7 @@ let definition: OutputDefinition;
 describe('poam report on examples/acme', () => {
   before(async () => {
     const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     run = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
     definition = workspace.outputs.find((o) => o.kind === 'Report' && o.type === 'poam')!;
   });

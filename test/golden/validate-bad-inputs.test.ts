@@ -70,6 +70,8 @@ describe('validate: every bad input gives file:line:col, a hint and exit 1', () 
     ['schedule-missing-definition', 'schedules/missing-definition.yaml'],
     ['duplicate-output-name', 'reports/duplicate-name.yaml'],
     ['obsolete-fouo-marking', 'reports/obsolete-marking.yaml'],
+    ['unknown-severity-in-list', 'reports/unknown-severity.yaml'],
+    ['unterminated-quote', 'reports/unterminated-quote.yaml'],
   ];
   for (const [name, file] of cases) check(name, [file], 1);
   check('expired-attestation-warns', ['attestations/expired.yaml'], 0);

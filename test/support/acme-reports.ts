@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { buildExecutive } from '../../src/app/build-executive.js';
 import { buildFramework, buildGap } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { ReportModel } from '../../src/model/report-model.js';
 import { examplesDir } from './paths.js';
@@ -24,7 +24,7 @@ export interface AcmeReport {
 
 export async function acmeRun(): Promise<RunContext> {
   const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
-  const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+  const ingested = await ingestWorkspace(workspace);
   return { workspace, ingested, at: new Date(AT) };
 }
 

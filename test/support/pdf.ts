@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildFramework, buildGap } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
 import { buildExecutive } from '../../src/app/build-executive.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import { findBrowser } from '../../src/io/browser.js';
 import type { BrowserSession } from '../../src/io/browser.js';
@@ -31,7 +31,7 @@ async function acmeRun(): Promise<RunContext> {
   runPromise ??= (async () => {
     const checked = await validate({ paths: [acme], at: AT });
     const workspace = checked.workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     return { workspace, ingested, at: new Date(AT) };
   })();
   return runPromise;

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { buildGap, buildRemediation } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { ReportModel } from '../../src/model/report-model.js';
 import { sheetNames, xlsxRenderer } from '../../src/renderers/xlsx.js';
@@ -29,7 +29,7 @@ const ALL_SHEETS_CSV = 'csv:Text - txt - csv (StarCalc):44,34,UTF8,1,,0,false,tr
 async function acmeModels(): Promise<Record<string, ReportModel>> {
   const checked = await validate({ paths: [acme], at: '2026-11-29' });
   const workspace = checked.workspaces[0]!;
-  const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+  const ingested = await ingestWorkspace(workspace);
   const run: RunContext = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
   const of = (type: string) => workspace.outputs.find((o) => o.type === type && o.kind === 'Report')!;
   return { gap: buildGap(run, of('gap'), 'nist-800-171'), remediation: buildRemediation(run, of('remediation')) };

@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import type { Worksheet } from 'exceljs';
 import { buildFramework, buildGap, buildPoam, buildRemediation } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { ReportModel, Table } from '../../src/model/report-model.js';
 import { isoToDate, sheetNames, xlsxRenderer } from '../../src/renderers/xlsx.js';
@@ -53,7 +53,7 @@ describe('XLSX renderer on examples/acme', () => {
   before(async () => {
     const checked = await validate({ paths: [acme], at: '2026-11-29' });
     const workspace = checked.workspaces[0]!;
-    const ingested = await ingest({ paths: workspace.config!.findingsSources, cwd: acme });
+    const ingested = await ingestWorkspace(workspace);
     const run: RunContext = { workspace, ingested, at: new Date('2026-11-29T00:00:00Z') };
     const of = (type: string) => workspace.outputs.find((o) => o.type === type && o.kind === 'Report')!;
     models.set('gap', buildGap(run, of('gap'), 'nist-800-171'));
@@ -171,6 +171,10 @@ describe('XLSX renderer on examples/acme', () => {
     provenance.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
     for (const input of model.provenance.inputs) assert.ok(cells.includes(input.path) && cells.includes(input.sha256), input.path);
     assert.ok(cells.includes(model.provenance.toolVersion));
+    // Where the findings' observation times come from, per file: Trivy's from infracast.yaml.
+    assert.ok(cells.includes('Observation times of findings'));
+    assert.ok(cells.includes('declared in infracast.yaml (2026-11-26T00:00:00Z)'), cells.join(' | '));
+    assert.ok(cells.includes('the records'));
     assert.equal(workbook.title, model.meta.title);
     assert.equal(workbook.creator, 'Acme Corp');
     assert.match(workbook.keywords, /nist-800-171/);

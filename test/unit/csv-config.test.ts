@@ -1,7 +1,7 @@
 /** A CSV export other than Prowler's is read through the column mapping in infracast.yaml (findings.csv). */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { ingest } from '../../src/app/ingest.js';
+import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { loadWorkspace } from '../../src/app/load-workspace.js';
 import { makeWorkspace, MINIMAL_CONFIG } from '../support/workspace.js';
 
@@ -19,7 +19,7 @@ it('findings.csv maps header names to fields (snake_case in YAML)', async () => 
     ruleId: 'Check',
     resourceId: 'Asset',
   });
-  const result = await ingest({ paths: workspace.config!.findingsSources, cwd: root, csv: workspace.config!.findingsCsv! });
+  const result = await ingestWorkspace(workspace);
   assert.deepEqual(
     result.findings.map((f) => [f.nativeId, f.title, f.result, f.severity, f.ruleId, f.resource?.id, f.tool]),
     [

@@ -135,6 +135,28 @@ describe('POA&M dates and closure', () => {
     assert.equal(a.status_date, '2026-02-10', 'a new asset is a change');
   });
 
+  it('dates detection from the findings (observed at: record, run, declared, git commit); the run day only when none has a time, and then says so', () => {
+    const store = run(
+      undefined,
+      [fail('dated', 'r1', { observedAt: '2026-01-02T08:00:00.000Z', observedAtSource: 'git-commit' }), fail('dated', 'r2'), fail('undated', 'r1')],
+      day1,
+    );
+    const dated = store.items.find((i) => i.weakness_source_id === 'dated')!;
+    assert.equal(dated.original_detection_date, '2026-01-02', 'one finding with a time dates the weakness');
+    assert.equal(dated.scheduled_completion_date, '2026-02-01');
+    assert.equal(dated.detection_date_basis, undefined);
+    const undated = store.items.find((i) => i.weakness_source_id === 'undated')!;
+    assert.equal(undated.original_detection_date, '2026-01-10');
+    assert.equal(undated.detection_date_basis, 'first-seen-by-infracast');
+    // A later run with a time for it changes neither K, L nor the basis: they are the first sighting's.
+    const later = run(store, [fail('undated', 'r1', { observedAt: '2026-01-05T00:00:00.000Z', observedAtSource: 'declared' })], day2);
+    const again = item(later, undated.id);
+    assert.deepEqual(
+      [again.original_detection_date, again.scheduled_completion_date, again.detection_date_basis],
+      ['2026-01-10', '2026-02-09', 'first-seen-by-infracast'],
+    );
+  });
+
   it('closes only when a scan that covered the asset no longer reports it', () => {
     const first = run(undefined, [fail('a', 'r1'), fail('a', 'r2')], day1);
     // The scan covered r1 (a PASS there) but said nothing about r2: r1 leaves, the item stays open on r2.

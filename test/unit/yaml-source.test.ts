@@ -49,6 +49,22 @@ describe('reading YAML definition files safely', () => {
     const r = parseYamlText('x.yaml', 'options: [a, b\nformat: md\n');
     assert.equal(r.diagnostics[0]?.code, 'yaml-syntax');
   });
+  it('reports an unterminated quoted string at its opening quote, not at the end of the file', () => {
+    const cases: [string, string, { line: number; col: number }][] = [
+      ['double quotes in a block mapping', 'type: gap\noptions:\n  title: "Q1 report\n  company_name: Acme\n', { line: 3, col: 10 }],
+      ['single quotes', "type: gap\ntitle: 'Q1\nformat: md\n", { line: 2, col: 8 }],
+      ['in a flow sequence', 'frameworks: ["nist-800-53, soc2]\nformat: md\n', { line: 1, col: 14 }],
+      ['after a closed string', 'a: "ok"\nb: "bad\nc: d\n', { line: 2, col: 4 }],
+      ['an escaped quote is not a closing one', 'a: "x\\"\n', { line: 1, col: 4 }],
+    ];
+    for (const [what, text, at] of cases) {
+      const r = parseYamlText('x.yaml', text);
+      const unterminated = r.diagnostics.filter((d) => d.code === 'yaml-unterminated-string');
+      assert.equal(unterminated.length, 1, `${what}: ${JSON.stringify(r.diagnostics)}`);
+      assert.deepEqual({ line: unterminated[0]?.line, col: unterminated[0]?.col }, at, what);
+      assert.match(unterminated[0]?.message ?? '', /never closed/, what);
+    }
+  });
   it('refuses an alias bomb beyond the budget', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (const [name, prev] of [

@@ -1,15 +1,26 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import { ingest } from '../../app/ingest.js';
 import type { FindingCounts, IngestedFile, IngestResult } from '../../app/ingest.js';
+import { inspectFindings } from '../../app/inspect.js';
+import type { MappingsApplied } from '../../app/inspect.js';
 import { InfracastCommand } from '../../cli/base-command.js';
 import { displayPath } from '../../cli/print-diagnostics.js';
 import type { Finding } from '../../model/finding.js';
 
 /** What `--json` prints: per-file reports, totals and (without --summary) the normalised findings. */
 export interface InspectJson {
-  files: (Omit<IngestedFile, 'file'> & { file: string })[];
-  totals: IngestResult['totals'];
+  /** The workspace whose import and mappings apply (the files', or -w). */
+  workspace?: string;
+  mappings?: MappingsApplied;
+  note?: string;
+  files: (Omit<IngestedFile, 'file'> & {
+    file: string;
+    /** Findings of the file that map to no control of each framework, mappings applied. */
+    unmappedByFramework?: Record<string, number>;
+    /** Where the file's findings' observation times come from (inside a workspace). */
+    observationTimes?: Record<string, number>;
+  })[];
+  totals: IngestResult['totals'] & { unmappedByFramework?: Record<string, number> };
   findings?: Finding[];
 }
 
@@ -18,6 +29,8 @@ export default class FindingsInspect extends InfracastCommand {
   static override description = `Imports findings files the way a report run does and prints, per file: the format detected from the content (never from the file name), the records read, the records merged with an earlier file's findings, counts by result, state and severity, the controls referenced per framework (distinct ids), the findings that name no control (unmapped), and any problems.
 
 Formats: the native Infracast export (JSON array, {"findings": [...]}, or JSON Lines), AWS Security Hub ASFF, OCSF Detection Findings (Prowler), SARIF 2.1.0, Trivy JSON (--format json: vulnerabilities, misconfigurations, secrets), Grype JSON (-o json), Checkov JSON (-o json: passed, failed and skipped checks), Semgrep JSON (--json), OSCAL assessment-results and POA&M (JSON or XML), and CSV with a header row (comma, semicolon or tab; Prowler's CSV as is). A known tool's export in another output mode (a Trivy or Grype table, a Checkov or Semgrep text report, an SBOM...) is named, with the export to make instead. Gzip-compressed files are read as they are. Large exports are streamed record by record.
+
+Inside a workspace (the one holding every file, or -w PATH) the import is the workspace's: findings without a time take the observation date its sources declare, else their file's git commit time (shown per file), and the findings are mapped as summary and render map them, with the workspace's mappings/ and the built-in ones: "unmapped after mappings" per framework (-f, default the workspace's frameworks) is summary -f's unmapped_findings. Outside a workspace the counts are what the records name (-f then applies the built-in mappings).
 
 Identity (spec/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).
 
@@ -32,6 +45,10 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
     },
     { command: '<%= config.bin %> <%= command.id %> export.csv --skip-invalid', description: 'Skip and count malformed records instead of failing.' },
     { command: '<%= config.bin %> <%= command.id %> export.json --json', description: 'The normalised findings as JSON.' },
+    {
+      command: '<%= config.bin %> <%= command.id %> findings -f nist-800-171',
+      description: "Inside a workspace: findings no control of SP 800-171 covers, after the workspace's mappings (as summary counts them).",
+    },
   ];
 
   static override args = {
@@ -42,14 +59,42 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
   static override flags = {
     summary: Flags.boolean({ description: 'Aggregate counts without keeping findings (for large exports); --json then omits the findings.', default: false }),
     'skip-invalid': Flags.boolean({ description: 'Skip malformed records (counted and listed) instead of failing the import.', default: false }),
+    framework: Flags.string({
+      char: 'f',
+      description:
+        "Count the findings that map to no control of this framework (repeatable), with the workspace's mappings/ and the built-in ones: the unmapped_findings of `summary -f`. Default inside a workspace: its frameworks.",
+      multiple: true,
+      helpValue: 'FRAMEWORK',
+    }),
+    workspace: Flags.string({
+      char: 'w',
+      description: 'The workspace whose mappings and findings sources apply (default: the one holding every file, if any).',
+      helpValue: 'PATH',
+    }),
   };
 
   async run(): Promise<InspectJson> {
     const { argv, flags } = await this.parse(FindingsInspect);
-    const result = await ingest({ paths: argv as string[], summary: flags.summary, skipInvalid: flags['skip-invalid'] });
+    const result = await inspectFindings({
+      paths: argv as string[],
+      summary: flags.summary,
+      skipInvalid: flags['skip-invalid'],
+      ...(flags.framework ? { frameworks: flags.framework } : {}),
+      ...(flags.workspace ? { workspace: flags.workspace } : {}),
+    });
+    const observed = new Map((result.observation ?? []).map((o) => [o.file, o.counts as Record<string, number>]));
     const json: InspectJson = {
-      files: result.files.map((f) => ({ ...f, file: displayPath(f.file), problems: f.problems.map((p) => ({ ...p, file: displayPath(p.file) })) })),
-      totals: result.totals,
+      ...(result.workspace ? { workspace: displayPath(result.workspace) } : {}),
+      ...(result.mappings ? { mappings: result.mappings } : {}),
+      ...(result.note ? { note: result.note } : {}),
+      files: result.files.map((f) => ({
+        ...f,
+        file: displayPath(f.file),
+        problems: f.problems.map((p) => ({ ...p, file: displayPath(p.file) })),
+        ...(result.unmappedByFile?.has(f.file) ? { unmappedByFramework: result.unmappedByFile.get(f.file)! } : {}),
+        ...(observed.has(f.file) ? { observationTimes: observed.get(f.file)! } : {}),
+      })),
+      totals: { ...result.totals, ...(result.unmappedByFramework ? { unmappedByFramework: result.unmappedByFramework } : {}) },
       ...(flags.summary ? {} : { findings: result.findings.map((f) => ({ ...f, sources: f.sources.map((s) => ({ ...s, file: displayPath(s.file) })) })) }),
     };
     if (!this.jsonEnabled()) this.printHuman(json);
@@ -57,11 +102,15 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
   }
 
   private printHuman(json: InspectJson): void {
+    if (json.workspace) this.log(`workspace: ${json.workspace}${json.mappings ? ` (mappings: ${json.mappings})` : ''}`);
+    else if (json.mappings) this.log(`mappings: ${json.mappings}`);
+    if (json.note) this.log(`note: ${json.note}`);
     for (const file of json.files) {
       const tool = file.tool ? ` (${file.tool})` : '';
       this.log(`${file.file}: ${file.format}${tool}${file.gzip ? ', gzip' : ''}`);
       this.log(`  records read: ${file.records}, merged: ${file.merged}${file.invalid > 0 ? `, invalid (skipped): ${file.invalid}` : ''}`);
-      this.printCounts(file.counts, '  ');
+      this.printCounts(file.counts, '  ', file.unmappedByFramework);
+      if (file.observationTimes) this.log(`  observation times: ${line(file.observationTimes)}`);
       for (const p of file.problems)
         this.log(`  problem: record ${p.record}${p.line !== undefined ? ` (line ${p.line})` : ''}${p.field ? `, field ${p.field}` : ''}: ${p.message}`);
       if (file.invalid > file.problems.length) this.log(`  ... and ${file.invalid - file.problems.length} more problems`);
@@ -70,22 +119,33 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
     this.log(
       `total: ${t.findings} finding${t.findings === 1 ? '' : 's'} from ${t.records} record${t.records === 1 ? '' : 's'} in ${t.files} file${t.files === 1 ? '' : 's'} (${t.merged} merged${t.invalid > 0 ? `, ${t.invalid} invalid skipped` : ''})`,
     );
-    if (json.files.length > 1) this.printCounts(t.counts, '  ');
+    if (json.files.length > 1) this.printCounts(t.counts, '  ', t.unmappedByFramework);
   }
 
-  private printCounts(counts: FindingCounts, indent: string): void {
-    const line = (record: Record<string, number>): string =>
-      Object.entries(record)
-        .filter(([, n]) => n > 0)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || 'none';
+  private printCounts(counts: FindingCounts, indent: string, unmappedByFramework?: Record<string, number>): void {
     this.log(`${indent}result: ${line(counts.result)}`);
     this.log(`${indent}state: ${line(counts.state)}`);
     this.log(`${indent}severity: ${line(counts.severity)}`);
     const controls = Object.entries(counts.controls).map(([framework, n]) => `${framework} ${n} id${n === 1 ? '' : 's'}`);
     this.log(`${indent}controls: ${controls.length > 0 ? controls.join(', ') : 'none'}`);
     this.log(`${indent}unmapped: ${counts.unmapped}`);
+    if (unmappedByFramework)
+      this.log(
+        `${indent}unmapped after mappings: ${Object.entries(unmappedByFramework)
+          .map(([framework, n]) => `${framework} ${n}`)
+          .join(', ')}`,
+      );
     for (const u of counts.unknownControls)
       this.log(`${indent}unknown control id: ${u.framework} ${u.id} (${u.findings} finding${u.findings === 1 ? '' : 's'})`);
   }
+}
+
+/** `key n, key n` of the non-zero counts, or none. */
+function line(record: Record<string, number>): string {
+  return (
+    Object.entries(record)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none'
+  );
 }

@@ -1,0 +1,99 @@
+/**
+ * What `validate` checks of the findings exports (spec: validate never says "valid" when render
+ * will fail): every file of the configured sources is sniffed, not parsed (the decoded head only,
+ * gunzipped when the file is gzip, as ingest reads it), and a file no format reads is an error at
+ * the file, in the words ingest uses (loaders/registry.ts `unrecognisedExplanation`). A source
+ * configured in infracast.yaml that matches no file is a warning at the source. Recognised heads
+ * are remembered in the content cache (io/cache.ts), like valid YAML.
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import { digest } from '../io/cache.js';
+import type { ContentCache } from '../io/cache.js';
+import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
+import { expandPaths } from '../io/glob.js';
+import type * as Registry from '../loaders/registry.js';
+import { HEAD_BYTES } from '../loaders/types.js';
+import type { YamlDocument } from '../io/yaml-source.js';
+import type { WorkspaceConfig } from '../model/config.js';
+
+export interface FindingsCheck {
+  /** The findings files of the sources, each once, in source order (what render would import). */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+const atFile = (file: string, code: string, message: string, hint?: string): Diagnostic => ({
+  file,
+  line: 1,
+  col: 1,
+  severity: 'error',
+  code,
+  message,
+  ...(hint ? { hint } : {}),
+});
+
+export async function checkFindingsSources(config: WorkspaceConfig, configDoc: YamlDocument, cache?: ContentCache): Promise<FindingsCheck> {
+  const diagnostics: Diagnostic[] = [];
+  const findings = config.raw.findings as { sources?: unknown[] } | undefined;
+  const configured = Array.isArray(findings?.sources) ? findings.sources : undefined;
+  const files: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, source] of config.findingsSources.entries()) {
+    const { files: matched } = await expandPaths([source], config.root);
+    if (matched.length === 0 && configured) {
+      const path = typeof configured[i] === 'string' ? ['findings', 'sources', i] : ['findings', 'sources', i, 'path'];
+      const { line, col } = configDoc.locate(path);
+      diagnostics.push({
+        file: configDoc.file,
+        line,
+        col,
+        severity: 'warning',
+        code: 'findings-source-unmatched',
+        message: `findings source '${source}' matches no file`,
+        hint: 'Render judges controls without it. Check the path or glob (relative to the workspace root), or remove the source until its scanner exports.',
+      });
+    }
+    for (const file of matched) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      files.push(file);
+    }
+  }
+  if (files.length === 0) return { files, diagnostics };
+  const csv = config.findingsCsv ? { csv: config.findingsCsv } : {};
+  let registry: typeof Registry | undefined;
+  for (const file of files) {
+    let gzip = false;
+    let head: Buffer;
+    try {
+      gzip = await isGzip(file);
+      head = await readHead(openDecoded(file, gzip, HEAD_BYTES), HEAD_BYTES);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      diagnostics.push(
+        gzip
+          ? atFile(
+              file,
+              'findings-invalid',
+              `the gzip data is corrupt or truncated (${(error as Error).message})`,
+              'Check the file with `gzip -t`; download or compress it again.',
+            )
+          : atFile(file, 'findings-unreadable', `cannot be read (${code ?? (error as Error).message})`),
+      );
+      continue;
+    }
+    // A head recognised before (same bytes, same CSV settings) is recognised again: warm runs
+    // need not load the loaders at all.
+    const key = cache ? digest('sniff', JSON.stringify(csv), head.toString('base64')) : '';
+    if (cache?.has('sniff', key)) continue;
+    registry ??= await import('../loaders/registry.js');
+    const detected = registry.detectFormat(head, csv);
+    if (detected.loader) {
+      cache?.set('sniff', key, '');
+      continue;
+    }
+    const { message, hints } = registry.unrecognisedExplanation(detected.attempts, detected.otherExport);
+    diagnostics.push(atFile(file, 'findings-unrecognised', message, hints.join('\n')));
+  }
+  return { files, diagnostics };
+}
