@@ -1,7 +1,8 @@
 /**
  * Golden files pinning the normalised findings of one file per format (`findings inspect --json`).
- * Sources: ../shared/fixtures/findings (skipped without it, failing under CI) and the native
- * export of examples/acme. Regenerate on purpose with UPDATE_GOLDEN=1 and review the diff.
+ * Sources: ../shared/fixtures/findings (skipped without it, failing under CI), the native
+ * export of examples/acme and a few of test/fixtures/findings. Regenerate on purpose with
+ * UPDATE_GOLDEN=1 and review the diff.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,12 @@ const CASES: [string, string][] = [
   ['csv', 'fixtures/findings/prowler-csv/prowler-example_output_aws.csv'],
   ['oscal-ar-json', 'fixtures/findings/oscal-assessment-results/ifa_assessment-results-example.json'],
   ['oscal-poam-xml', 'fixtures/findings/oscal-poam/fedramp-AwesomeCloudPOAM.xml'],
+];
+
+const LOCAL_CASES: [string, string][] = [
+  ['inspector-asff', 'test/fixtures/findings/inspector/inspector-ec2-ghsa.asff.json'],
+  ['grype-sarif', 'test/fixtures/findings/grype/grype-image.sarif'],
+  ['njsscan-sarif', 'test/fixtures/findings/njsscan/njsscan.sarif'],
 ];
 
 function check(name: string, file: string): void {
@@ -41,4 +48,6 @@ describe('golden: normalised findings, one file per format', () => {
     });
   }
   it('native', () => check('native', 'examples/acme/findings/native/acme-collector-2026-11-27.json'));
+  // Vulnerability findings, a SARIF run's time (test/fixtures/findings/PROVENANCE.md).
+  for (const [name, path] of LOCAL_CASES) it(name, () => check(name, path));
 });

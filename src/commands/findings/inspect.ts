@@ -17,7 +17,7 @@ export default class FindingsInspect extends InfracastCommand {
   static override summary = 'Read findings exports and show what Infracast makes of them.';
   static override description = `Imports findings files the way a report run does and prints, per file: the format detected from the content (never from the file name), the records read, the records merged with an earlier file's findings, counts by result, state and severity, the controls referenced per framework (distinct ids), the findings that name no control (unmapped), and any problems.
 
-Formats: the native Infracast export (JSON array, {"findings": [...]}, or JSON Lines), AWS Security Hub ASFF, OCSF Detection Findings (Prowler), SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON or XML), and CSV with a header row (comma, semicolon or tab; Prowler's CSV as is). Gzip-compressed files are read as they are. Large exports are streamed record by record.
+Formats: the native Infracast export (JSON array, {"findings": [...]}, or JSON Lines), AWS Security Hub ASFF (also Amazon Inspector and Trivy's ASFF template), OCSF Detection and Vulnerability Findings, SARIF 2.1.0, OSCAL assessment-results and POA&M (JSON or XML), and CSV with a header row (comma, semicolon or tab; Prowler's CSV as is). Gzip-compressed files are read as they are. Large exports are streamed record by record.
 
 Identity (spec/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).
 
