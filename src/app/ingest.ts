@@ -5,12 +5,12 @@
  * normalised one at a time by the format's loader (src/loaders/).
  *
  * Identity and merging follow spec/evaluation.md section 1: records inside one file are never
- * merged (a repeated identity inside a file becomes a distinct finding); equal identities across
- * files are merged, keeping every source reference; records read per file are always reported.
+ * merged (the records of a repeated identity inside a file get identities of their own, from
+ * their content: repeats.ts); equal identities across files are merged, keeping every source
+ * reference; records read per file are always reported. Nothing depends on record order.
  */
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { lookupControl } from '../catalogs/index.js';
-import { createHash } from 'node:crypto';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
 import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
@@ -21,6 +21,7 @@ import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState } from '../model/finding.js';
 import { completeObservationDates } from './observation-dates.js';
 import type { FileObservation, ObservationOptions } from './observation-dates.js';
+import { RepeatedIdentities, settleIdentities } from './repeats.js';
 
 export interface IngestOptions {
   /** Files, folders and globs. */
@@ -133,6 +134,19 @@ class Tally {
     if (!mapped) this.unmapped++;
   }
 
+  /** Adds another tally's findings (one file's, once its identities are settled). */
+  addAll(other: Tally): void {
+    for (const r of RESULTS) this.result[r] += other.result[r];
+    for (const s of STATES) this.state[s] += other.state[s];
+    for (const s of SEVERITIES) this.severity[s] += other.severity[s];
+    for (const [framework, ids] of other.controls) {
+      const set = this.controls.get(framework) ?? this.controls.set(framework, new Set()).get(framework)!;
+      for (const id of ids) set.add(id);
+    }
+    for (const [key, n] of other.namings) this.namings.set(key, (this.namings.get(key) ?? 0) + n);
+    this.unmapped += other.unmapped;
+  }
+
   counts(): FindingCounts {
     const controls: Record<string, number> = {};
     for (const framework of [...this.controls.keys()].sort()) controls[framework] = this.controls.get(framework)!.size;
@@ -205,11 +219,6 @@ function describeProblem(problem: RecordProblem): string {
   return `${at}${problem.field ? `, field ${problem.field}` : ''}: ${problem.message}`;
 }
 
-/** A distinct identity for the n-th (n >= 2) record of a file with the same identity: records inside one file never merge. */
-function occurrenceIdentity(identity: string, occurrence: number): string {
-  return occurrence <= 1 ? identity : createHash('sha256').update(`${identity}#${occurrence}`).digest('hex');
-}
-
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const cwd = options.cwd ?? process.cwd();
   if (options.paths.length === 0 && !options.allowUnmatched)
@@ -256,69 +265,104 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const loader = detected.loader;
     format = loader.format;
     const input: LoaderInput = { file, head, open: () => openDecoded(file, gzip) };
-    const report: IngestedFile = {
-      file,
-      format,
-      ...(detected.tool ? { tool: detected.tool } : {}),
-      gzip,
-      records: 0,
-      merged: 0,
-      invalid: 0,
-      problems: [],
-      counts: new Tally().counts(),
+    /** One pass over the file's records, `each` called with every finding; a pass reports afresh (summary mode may read a file twice). */
+    const pass = async (each: (finding: Finding, report: IngestedFile) => void): Promise<IngestedFile> => {
+      const report: IngestedFile = {
+        file,
+        format,
+        ...(detected.tool ? { tool: detected.tool } : {}),
+        gzip,
+        records: 0,
+        merged: 0,
+        invalid: 0,
+        problems: [],
+        counts: new Tally().counts(),
+      };
+      try {
+        options.onProgress?.({ file, fileIndex, files: files.length, records: 0, fileDone: false });
+        for await (const outcome of loader.read(input, loaderOptions)) {
+          report.records++;
+          if (options.onProgress && report.records % PROGRESS_EVERY === 0)
+            options.onProgress({ file, fileIndex, files: files.length, records: report.records, fileDone: false });
+          if ('problem' in outcome) {
+            if (!options.skipInvalid) {
+              throw new InfracastError('FINDINGS_INVALID', `${file}: ${loader.label}: ${describeProblem(outcome.problem)}`, {
+                hints: ['Fix or remove the record, or pass --skip-invalid to skip malformed records (they are counted).'],
+              });
+            }
+            report.invalid++;
+            if (report.problems.length < MAX_PROBLEMS_KEPT) report.problems.push(outcome.problem);
+            continue;
+          }
+          if (!report.tool && outcome.finding.tool) report.tool = outcome.finding.tool;
+          each(outcome.finding, report);
+        }
+      } catch (error) {
+        throw fileError(file, format, error, gzip);
+      }
+      return report;
     };
-    const tally = new Tally();
-    const inFile = new Map<string, number>();
-    const trackInFile = !summary || files.length > 1;
-    const fileFindings: Finding[] = [];
-    const fileIdentities: string[] = [];
-    try {
-      options.onProgress?.({ file, fileIndex, files: files.length, records: 0, fileDone: false });
-      for await (const outcome of loader.read(input, loaderOptions)) {
-        report.records++;
-        if (options.onProgress && report.records % PROGRESS_EVERY === 0)
-          options.onProgress({ file, fileIndex, files: files.length, records: report.records, fileDone: false });
-        if ('problem' in outcome) {
-          if (!options.skipInvalid) {
-            throw new InfracastError('FINDINGS_INVALID', `${file}: ${loader.label}: ${describeProblem(outcome.problem)}`, {
-              hints: ['Fix or remove the record, or pass --skip-invalid to skip malformed records (they are counted).'],
-            });
-          }
-          report.invalid++;
-          if (report.problems.length < MAX_PROBLEMS_KEPT) report.problems.push(outcome.problem);
-          continue;
-        }
-        const finding = outcome.finding;
-        if (!report.tool && finding.tool) report.tool = finding.tool;
-        if (trackInFile) {
-          const occurrence = (inFile.get(finding.identity) ?? 0) + 1;
-          inFile.set(finding.identity, occurrence);
-          finding.identity = occurrenceIdentity(finding.identity, occurrence);
-        }
+
+    let report: IngestedFile;
+    let tally = new Tally();
+    if (!summary) {
+      // The file's findings join the index only once it is read (records inside one file never
+      // merge), under identities settled on the whole file.
+      const fileFindings: Finding[] = [];
+      report = await pass((finding) => {
         tally.add(finding);
-        if (summary) {
-          if (seen.has(finding.identity)) report.merged++;
-          else {
-            totals.add(finding);
-            if (!isLast) fileIdentities.push(finding.identity);
-          }
-          continue;
-        }
+        fileFindings.push(finding);
+      });
+      settleIdentities(fileFindings);
+      for (const finding of fileFindings) {
         const existing = byIdentity.get(finding.identity);
         if (existing) {
           existing.sources.push(...finding.sources);
           report.merged++;
-        } else fileFindings.push(finding);
+          continue;
+        }
+        byIdentity.set(finding.identity, finding);
+        findings.push(finding);
+        totals.add(finding);
       }
-    } catch (error) {
-      throw fileError(file, format, error, gzip);
-    }
-    // Findings of this file join the index only now: records inside one file never merge.
-    for (const identity of fileIdentities) seen.add(identity);
-    for (const finding of fileFindings) {
-      byIdentity.set(finding.identity, finding);
-      findings.push(finding);
-      totals.add(finding);
+    } else if (files.length === 1) {
+      // One file alone: nothing can merge, so identities are not needed.
+      report = await pass((finding) => {
+        tally.add(finding);
+        totals.add(finding);
+      });
+    } else {
+      // Summary mode keeps identities, not findings. The first pass counts them; a file whose
+      // records repeat an identity is read once more, knowing which identities repeat (repeats.ts).
+      const counts = new Map<string, number>();
+      let fileTotals = new Tally();
+      let identities: string[] = [];
+      const summarise =
+        (identityOf: (finding: Finding) => string) =>
+        (finding: Finding, fileReport: IngestedFile): void => {
+          const identity = identityOf(finding);
+          tally.add(finding);
+          if (seen.has(identity)) fileReport.merged++;
+          else {
+            fileTotals.add(finding);
+            if (!isLast) identities.push(identity);
+          }
+        };
+      report = await pass(
+        summarise((finding) => {
+          counts.set(finding.identity, (counts.get(finding.identity) ?? 0) + 1);
+          return finding.identity;
+        }),
+      );
+      if ([...counts.values()].some((n) => n > 1)) {
+        const repeats = new RepeatedIdentities((identity) => (counts.get(identity) ?? 0) > 1);
+        tally = new Tally();
+        fileTotals = new Tally();
+        identities = [];
+        report = await pass(summarise((finding) => repeats.identityOf(finding)));
+      }
+      totals.addAll(fileTotals);
+      for (const identity of identities) seen.add(identity);
     }
     report.counts = tally.counts();
     options.onProgress?.({ file, fileIndex, files: files.length, records: report.records, fileDone: true });

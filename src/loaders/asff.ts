@@ -1,6 +1,19 @@
-/** AWS Security Finding Format (Security Hub, Prowler): `{"Findings": [...]}` or a JSON array. */
-import type { Finding, FindingResult, FindingState, Resource } from '../model/finding.js';
+/**
+ * AWS Security Finding Format (Security Hub, Prowler, Amazon Inspector, Trivy's ASFF template):
+ * `{"Findings": [...]}` or a JSON array.
+ *
+ * Vulnerability findings (evaluation.md section 1) say what they are in one of two places: the
+ * ASFF `Vulnerabilities[]` (Inspector, the specification) or, in Trivy's template
+ * (contrib/asff.tpl), `Resources[].Details.Other` with "CVE ID", "PkgName", "Installed Package",
+ * "Patched Package" and NVD CVSS scores. Their rule id is the vulnerability id, not the
+ * `GeneratorId` (Trivy writes "Trivy" for every CVE); package and installed version are part of
+ * their identity; their remediation is the upgrade.
+ */
+import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { firstRecord, readJsonRecords } from './json-records.js';
+import { highestScore, vulnerabilityOfPackages, vulnerablePackageOf } from './packages.js';
+import type { PackageKeys, PackagesVulnerability, VulnerablePackage } from './packages.js';
+import { joinRemediation, seeUrl, sourceAdvice } from './remediation.js';
 import {
   ControlSet,
   asObject,
@@ -10,12 +23,15 @@ import {
   optArray,
   optObject,
   optString,
+  recordTime,
   reqString,
   resultFromStatus,
   setOptional,
   severityFromLabel,
   tagsOf,
+  vulnerabilityLocation,
 } from './normalise.js';
+import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
 
@@ -27,6 +43,13 @@ function looksAsff(value: unknown): boolean {
 
 /** The producing tool: the product name of ProductArn (`.../product/aws/securityhub` -> aws-securityhub). */
 export function asffTool(record: Record<string, unknown>): string {
+  // Tools that publish through another vendor's integration name themselves in ProductFields:
+  // Trivy's ASFF template uses Aqua Security's ProductArn and writes "Product Name": "Trivy", and
+  // mapping rules are written for `tool: trivy`. (Security Hub's own findings use the key
+  // "aws/securityhub/ProductName", so they keep their ProductArn name.)
+  const fields = isObject(record.ProductFields) ? record.ProductFields : {};
+  const named = fields['Product Name'];
+  if (typeof named === 'string' && named.trim() !== '') return named.trim().toLowerCase().replace(/\s+/g, '-');
   const arn = typeof record.ProductArn === 'string' ? record.ProductArn : '';
   const match = /:product\/([^/]+)\/([^/]+)$/.exec(arn);
   if (match) return match[1] === match[2] ? match[1]! : `${match[1]}-${match[2]}`;
@@ -86,18 +109,24 @@ export function normaliseAsff(value: unknown, record: number, file: string): Fin
     if (tags) resource.tags = tags;
   }
   const productFields = isObject(value.ProductFields) ? value.ProductFields : {};
+  const found = vulnerabilityOfRecord(value, first);
+  const vulnerability = found?.vulnerability;
   const ruleId =
+    vulnerability?.id ??
     (compliance ? optString(compliance, 'SecurityControlId', 'Compliance.SecurityControlId') : undefined) ??
     (typeof productFields.ControlId === 'string' ? productFields.ControlId : undefined) ??
     (typeof productFields.RuleId === 'string' ? productFields.RuleId : undefined) ??
     optString(value, 'GeneratorId');
   const remediationObject = optObject(value, 'Remediation');
   const recommendation = remediationObject ? optObject(remediationObject, 'Recommendation', 'Remediation.Recommendation') : undefined;
-  const remediation = recommendation
-    ? [optString(recommendation, 'Text', 'Remediation.Recommendation.Text'), optString(recommendation, 'Url', 'Remediation.Recommendation.Url')]
-        .filter(Boolean)
-        .join(' ')
-    : undefined;
+  const recommendationText = recommendation ? optString(recommendation, 'Text', 'Remediation.Recommendation.Text') : undefined;
+  const recommendationUrl = recommendation ? optString(recommendation, 'Url', 'Remediation.Recommendation.Url') : undefined;
+  // A vulnerability: the upgrade first, then what the source adds (its advice, its link).
+  const remediation = found
+    ? joinRemediation([found.remediation, sourceAdvice(recommendationText), seeUrl(recommendationUrl)])
+    : [recommendationText, recommendationUrl].filter(Boolean).join(' ') || undefined;
+  const located: FindingLocation = vulnerability ? vulnerabilityLocation(vulnerability, found.filePath ? { uri: found.filePath } : {}) : {};
+  const location = Object.keys(located).length > 0 ? located : undefined;
   const userDefined = tagsOf(value.UserDefinedFields);
   const tags = { ...(resource?.tags ?? {}), ...(userDefined ?? {}) };
   const observedAt = normaliseTime(optString(value, 'LastObservedAt') ?? optString(value, 'UpdatedAt'));
@@ -105,7 +134,7 @@ export function normaliseAsff(value: unknown, record: number, file: string): Fin
   const description = optString(value, 'Description');
 
   const finding: Finding = {
-    identity: identityOf({ format: FORMAT, tool, nativeId: id, resourceId: resource?.id, account, region, fallback: [ruleId, title, description] }),
+    identity: identityOf({ format: FORMAT, tool, nativeId: id, resourceId: resource?.id, account, region, location, fallback: [ruleId, title, description] }),
     nativeId: id,
     title,
     tool,
@@ -120,15 +149,66 @@ export function normaliseAsff(value: unknown, record: number, file: string): Fin
     otherControls: controls.others(),
     description,
     ruleId,
+    vulnerability,
+    location,
     resource,
     tags: Object.keys(tags).length > 0 ? tags : undefined,
     // ASFF has no owner field: an `owner` tag, of the resource or user-defined, names one.
     owner: tags.owner,
     remediation,
-    observedAt,
+    ...recordTime(observedAt),
     firstObservedAt,
   });
 }
+
+/**
+ * The vulnerability a record reports, from `Vulnerabilities[]` or Trivy's `Details.Other`;
+ * undefined for other findings. A record with several vulnerabilities stays one finding (they
+ * are reported, and closed, together): one of their ids names it, the others are its aliases.
+ */
+function vulnerabilityOfRecord(value: Json, firstResource: Json | undefined): PackagesVulnerability | undefined {
+  const listed = optArray(value, 'Vulnerabilities');
+  if (listed.length > 0) {
+    const ids: (string | undefined)[] = [];
+    const packages: VulnerablePackage[] = [];
+    const scores: unknown[] = [];
+    for (const [i, item] of listed.entries()) {
+      const v = asObject(item, `Vulnerabilities[${i}]`);
+      ids.push(optString(v, 'Id', `Vulnerabilities[${i}].Id`));
+      for (const [j, related] of optArray(v, 'RelatedVulnerabilities', `Vulnerabilities[${i}].RelatedVulnerabilities`).entries())
+        if (typeof related === 'string') ids.push(related);
+        else throw new RecordError(`Vulnerabilities[${i}].RelatedVulnerabilities[${j}] must be a string`, `Vulnerabilities[${i}].RelatedVulnerabilities`);
+      for (const [j, cvss] of optArray(v, 'Cvss', `Vulnerabilities[${i}].Cvss`).entries())
+        scores.push(asObject(cvss, `Vulnerabilities[${i}].Cvss[${j}]`).BaseScore);
+      for (const [j, p] of optArray(v, 'VulnerablePackages', `Vulnerabilities[${i}].VulnerablePackages`).entries())
+        packages.push(
+          vulnerablePackageOf(asObject(p, `Vulnerabilities[${i}].VulnerablePackages[${j}]`), `Vulnerabilities[${i}].VulnerablePackages[${j}]`, ASFF_PACKAGE),
+        );
+    }
+    // The finding's id is a CVE among them when there is one (mappings are written against CVEs).
+    return vulnerabilityOfPackages(ids, packages, highestScore(scores));
+  }
+  const details = firstResource ? optObject(firstResource, 'Details', 'Resources[0].Details') : undefined;
+  const other = details ? optObject(details, 'Other', 'Resources[0].Details.Other') : undefined;
+  const cve = other ? optString(other, 'CVE ID', 'Resources[0].Details.Other.CVE ID') : undefined;
+  if (!other || cve === undefined || cve.trim() === '') return undefined;
+  const field = (key: string): string | undefined => optString(other, key, `Resources[0].Details.Other.${key}`);
+  const pkg: VulnerablePackage = { name: field('PkgName'), installedVersion: field('Installed Package'), fixedVersion: field('Patched Package') };
+  // Trivy's template writes the NVD scores (an empty string when NVD has none): v3, else v2.
+  const score = highestScore([field('NvdCvssScoreV3')]) ?? highestScore([field('NvdCvssScoreV2')]);
+  return vulnerabilityOfPackages([cve], [pkg], score);
+}
+
+/** The members of an ASFF `VulnerablePackages[]` entry. */
+const ASFF_PACKAGE: PackageKeys = {
+  name: 'Name',
+  epoch: 'Epoch',
+  version: 'Version',
+  release: 'Release',
+  fixed: 'FixedInVersion',
+  path: 'FilePath',
+  remediation: 'Remediation',
+};
 
 export const asffLoader: FormatLoader = {
   format: FORMAT,

@@ -11,6 +11,7 @@
  * suppressed, the comment as description.
  * SCA package findings with a vulnerability id (`vulnerability_details.id`) are vulnerability findings.
  */
+import { joinRemediation, seeUrl } from './remediation.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { jsonHeadShape } from './json-shape.js';
@@ -20,6 +21,7 @@ import {
   arrayRecords,
   documentOutcomes,
   highestCvss,
+  httpUrl,
   labelledSeverity,
   lineNumber,
   recordObject,
@@ -127,7 +129,7 @@ export function normaliseCheckovCheck(value: unknown, file: string, list: (typeo
     ...severityOf(optString(check, 'severity'), 'severity', outcome.result),
     ruleId: checkId,
     location,
-    remediation: optString(check, 'guideline'),
+    remediation: joinRemediation([seeUrl(httpUrl(optString(check, 'guideline'))) ?? optString(check, 'guideline')]),
   });
 }
 

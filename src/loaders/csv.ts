@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingState, Resource } from '../model/finding.js';
-import { ControlSet, identityOf, isPlaceholder, normaliseTime, resultFromStatus, setOptional, severityFromLabel, tagsOf } from './normalise.js';
+import { ControlSet, identityOf, isPlaceholder, normaliseTime, recordTime, resultFromStatus, setOptional, severityFromLabel, tagsOf } from './normalise.js';
 import type { CsvColumnMapping, Detection, FormatLoader, LoaderInput, LoaderOptions, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
 
@@ -173,7 +173,7 @@ function rowToFinding(row: string[], header: string[], columns: ColumnIndex, too
     // An owner column wins; without one, the resource's `owner` tag.
     owner: cell('owner') ?? resource?.tags?.owner,
     remediation: cell('remediation'),
-    observedAt: normaliseTime(cell('observedAt')),
+    ...recordTime(normaliseTime(cell('observedAt'))),
   });
 }
 

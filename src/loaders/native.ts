@@ -1,9 +1,24 @@
 /** The native Infracast export (schemas/finding.schema.json): a JSON array, an object with `findings`, or JSON Lines. */
 import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
-import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
+import type { Finding, FindingLocation, FindingResult, FindingState, Resource, Vulnerability } from '../model/finding.js';
 import { firstRecord, readJsonRecords } from './json-records.js';
-import { canonicalOrParent, ControlSet, identityOf, isObject, normaliseTime, optArray, optObject, optString, reqString, setOptional } from './normalise.js';
+import {
+  canonicalOrParent,
+  ControlSet,
+  identityOf,
+  isObject,
+  normaliseTime,
+  optArray,
+  optObject,
+  optString,
+  recordTime,
+  reqString,
+  setOptional,
+  vulnerabilityLocation,
+  vulnerabilityOf,
+  vulnerabilityRemediation,
+} from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -78,10 +93,13 @@ export function normaliseNative(value: unknown, record: number, file: string, en
       }
     }
   }
-  const ruleId = optString(value, 'rule_id');
+  const vulnerability = vulnerabilityOfNative(value);
+  if (vulnerability?.package || vulnerability?.installedVersion) location = vulnerabilityLocation(vulnerability, location);
+  // A vulnerability finding's rule id is its vulnerability id, unless the record names another.
+  const ruleId = optString(value, 'rule_id') ?? vulnerability?.id;
   const description = optString(value, 'description');
   const owner = optString(value, 'owner');
-  const remediation = optString(value, 'remediation');
+  const remediation = optString(value, 'remediation') ?? vulnerabilityRemediation(vulnerability);
   const observedAt = normaliseTime(optString(value, 'observed_at'));
   const firstObservedAt = normaliseTime(optString(value, 'first_observed_at'));
   const finding: Finding = {
@@ -117,14 +135,36 @@ export function normaliseNative(value: unknown, record: number, file: string, en
       resource,
       tags: resource?.tags && { ...resource.tags },
       ruleId,
+      vulnerability,
       // The record's own owner, even "", wins; without one, the resource's `owner` tag when it names someone.
       owner: owner ?? (resource?.tags?.owner || undefined),
       remediation,
-      observedAt,
+      ...recordTime(observedAt),
       firstObservedAt,
     },
     { keepEmpty: true },
   );
+}
+
+/** The record's `vulnerability` (schemas/finding.schema.json), undefined without one. */
+function vulnerabilityOfNative(value: Json): Vulnerability | undefined {
+  const v = optObject(value, 'vulnerability');
+  if (!v) return undefined;
+  const id = reqString(v, 'id', 'vulnerability.id');
+  const aliases = optArray(v, 'aliases', 'vulnerability.aliases').map((alias, i) => {
+    if (typeof alias !== 'string') throw new RecordError(`vulnerability.aliases[${i}] must be a string`, 'vulnerability.aliases');
+    return alias;
+  });
+  const cvss = v.cvss;
+  if (cvss !== undefined && (typeof cvss !== 'number' || cvss < 0 || cvss > 10))
+    throw new RecordError('vulnerability.cvss must be a CVSS base score from 0 to 10', 'vulnerability.cvss');
+  return vulnerabilityOf({
+    ids: [id, ...aliases],
+    package: optString(v, 'package', 'vulnerability.package'),
+    installedVersion: optString(v, 'installed_version', 'vulnerability.installed_version'),
+    fixedVersion: optString(v, 'fixed_version', 'vulnerability.fixed_version'),
+    cvss,
+  });
 }
 
 function stringRecord(obj: Json, field: string): Record<string, string> {

@@ -186,11 +186,14 @@ export function vulnerabilityLocation(vulnerability: Vulnerability | undefined, 
 
 /**
  * What closes a vulnerability, in one sentence: "Upgrade openssl from 1.1.1k to 1.1.1l." or, with no
- * fixed version known, says so; undefined without a package.
+ * fixed version known, says so; undefined without a package. Scanners list the fixed version of
+ * each release line ("1.21.11, 1.22.4", Grype "1.2.1,2.1.3"): any of them closes it.
  */
 export function vulnerabilityRemediation(vulnerability: Vulnerability | undefined): string | undefined {
   if (!vulnerability?.package) return undefined;
   const from = vulnerability.installedVersion ? ` from ${vulnerability.installedVersion}` : '';
+  const fixed = (vulnerability.fixedVersion ?? '').split(/\s*,\s*/).filter((v) => v !== '');
+  if (fixed.length > 1) return `Upgrade ${vulnerability.package}${from} to one of ${fixed.join(', ')}.`;
   if (vulnerability.fixedVersion) return `Upgrade ${vulnerability.package}${from} to ${vulnerability.fixedVersion}.`;
   return `No fixed version of ${vulnerability.package}${vulnerability.installedVersion ? ` ${vulnerability.installedVersion}` : ''} is known yet: mitigate, or remove the package.`;
 }
@@ -252,7 +255,12 @@ export class ControlSet {
   addKeyed(key: string, raw: string): void {
     const framework = frameworkOfKey(key);
     if (framework) this.add(framework, raw);
-    else if (raw.trim() !== '') (this.other.get(key) ?? this.other.set(key, new Set()).get(key)!).add(raw.trim());
+    else this.addOther(key, raw);
+  }
+
+  /** A reference kept as written under the export's own key (a framework Infracast does not know). */
+  addOther(key: string, raw: string): void {
+    if (raw.trim() !== '') (this.other.get(key) ?? this.other.set(key, new Set()).get(key)!).add(raw.trim());
   }
 
   /** A Security Hub style reference, `NIST.800-53.r5 AC-2(4)`; anything else is kept under `other`. */
@@ -341,6 +349,14 @@ export function normaliseTime(value: string | number | undefined): string | unde
   const withZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
   const ms = Date.parse(withZone);
   return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+/**
+ * An observation time the record itself carries, with its source (evaluation.md section 1), as
+ * the two adjacent fields `setOptional` writes; both absent without a time.
+ */
+export function recordTime(observedAt: string | undefined): Pick<OptionalFindingFields, 'observedAt' | 'observedAtSource'> {
+  return observedAt === undefined || observedAt === '' ? {} : { observedAt, observedAtSource: 'record' };
 }
 
 /** ASFF/CSV/OCSF status words -> result. */

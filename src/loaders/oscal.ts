@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState, Resource } from '../model/finding.js';
-import { ControlSet, identityOf, isObject, normaliseTime, setOptional, severityFromLabel } from './normalise.js';
+import { ControlSet, identityOf, isObject, normaliseTime, recordTime, setOptional, severityFromLabel } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -216,7 +216,7 @@ function buildFinding(item: Json, kind: 'ar-finding' | 'poam-item', index: Index
     .map((r) => textOf(r.title) ?? textOf(r.description))
     .find(Boolean);
   // The assessed target (an AR finding's objective or control) is the rule.
-  return setOptional(finding, { description: textOf(item.description), ruleId: targetId, resource, remediation, observedAt: normaliseTime(collected) });
+  return setOptional(finding, { description: textOf(item.description), ruleId: targetId, resource, remediation, ...recordTime(normaliseTime(collected)) });
 }
 
 function detectOscal(headText: string, model: Model): Detection {

@@ -1,24 +1,39 @@
 /**
- * SARIF 2.1.0 (Trivy, Semgrep, CodeQL...): one finding per result. Severity from the result's or
- * its rule's `properties.security-severity` (CVSS) where present, else `level` (result, then the
- * rule's default configuration).
+ * SARIF 2.1.0 (Trivy, Grype, Semgrep, CodeQL, Flawfinder...): one finding per result. Severity from
+ * the result's or its rule's `properties.security-severity` (CVSS) where present, else `level`
+ * (result, then the rule's default configuration).
+ *
+ * A result whose rule id is a vulnerability id (Trivy), or whose message or rule help says
+ * "Vulnerability <id>" (Grype, whose rule ids are "<CVE>-<package>"), is a vulnerability finding
+ * (evaluation.md section 1): its rule id is the vulnerability id, package, installed and fixed
+ * version are read from the "Key: value" lines the tools write, and its remediation is the
+ * upgrade. Control references come from the rule's relationships to taxonomies (sarif-taxonomies.ts).
+ * A result without a time of its own (`provenance.lastDetectionTimeUtc`) is observed when its run
+ * ended (`invocations[].endTimeUtc`).
  */
 import type { Severity } from '../model/definitions.js';
-import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
+import type { Finding, FindingLocation, FindingResult, FindingState, Resource, Vulnerability } from '../model/finding.js';
 import { readWhole } from './whole.js';
 import {
   ControlSet,
   asObject,
   identityOf,
   isObject,
+  isVulnerabilityId,
+  normaliseTime,
   optArray,
   optObject,
   optString,
+  recordTime,
   setOptional,
   severityFromCvss,
   severityFromSarifLevel,
+  vulnerabilityOf,
+  vulnerabilityRemediation,
 } from './normalise.js';
 import type { Json } from './normalise.js';
+import { joinRemediation, seeUrl } from './remediation.js';
+import { RunTaxonomies, taxonReferences } from './sarif-taxonomies.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
 
@@ -28,7 +43,10 @@ interface RunContext {
   tool: string;
   rules: Map<string, Json>;
   rulesByIndex: Json[];
+  taxonomies: RunTaxonomies;
   imageName?: string;
+  /** When the run ended (else began), from its invocations: the time of results that carry none. */
+  ranAt?: string;
 }
 
 function runContext(run: Json, index: number): RunContext {
@@ -39,7 +57,28 @@ function runContext(run: Json, index: number): RunContext {
   const rules = new Map<string, Json>();
   for (const rule of rulesByIndex) if (typeof rule.id === 'string') rules.set(rule.id, rule);
   const properties = isObject(run.properties) ? run.properties : {};
-  return { tool, rules, rulesByIndex, ...(typeof properties.imageName === 'string' ? { imageName: properties.imageName } : {}) };
+  const ranAt = runTime(run, index);
+  return {
+    tool,
+    rules,
+    rulesByIndex,
+    taxonomies: new RunTaxonomies(run, driver),
+    ...(typeof properties.imageName === 'string' ? { imageName: properties.imageName } : {}),
+    ...(ranAt ? { ranAt } : {}),
+  };
+}
+
+/** The latest `endTimeUtc` of the run's invocations, else the latest `startTimeUtc`. */
+function runTime(run: Json, index: number): string | undefined {
+  const invocations = optArray(run, 'invocations', `runs[${index}].invocations`).filter(isObject);
+  for (const key of ['endTimeUtc', 'startTimeUtc']) {
+    const times = invocations
+      .map((invocation, i) => normaliseTime(optString(invocation, key, `runs[${index}].invocations[${i}].${key}`)))
+      .filter((t): t is string => t !== undefined)
+      .sort();
+    if (times.length > 0) return times[times.length - 1];
+  }
+  return undefined;
 }
 
 function securitySeverity(properties: unknown): number | undefined {
@@ -53,6 +92,54 @@ function securitySeverity(properties: unknown): number | undefined {
 }
 
 const text = (value: unknown): string | undefined => (isObject(value) && typeof value.text === 'string' ? value.text : undefined);
+
+/** The "Key: value" lines of a text (Trivy's message, Grype's rule help), keys lower-cased, the first of each. */
+function keyedLines(value: string | undefined): Map<string, string> {
+  const lines = new Map<string, string>();
+  for (const line of (value ?? '').split(/\r?\n/)) {
+    const match = /^([A-Za-z][A-Za-z ]*):[ \t]*(.*)$/.exec(line.trim());
+    if (match && !lines.has(match[1]!.toLowerCase())) lines.set(match[1]!.toLowerCase(), match[2]!.trim());
+  }
+  return lines;
+}
+
+/**
+ * "Vulnerability CVE-2019-1549": the first line of Trivy's and Grype's help and a line of Trivy's
+ * message. The tool says the id is a vulnerability's, so ids other than CVE/GHSA count too
+ * (Trivy: "TEMP-0841856-B18BAF", "pyup.io-38834"), as long as they look like an advisory id.
+ */
+const vulnerabilityLine = (value: string | undefined): string | undefined => /^Vulnerability ([A-Za-z][\w.]*-[\w.:-]*\d[\w.:-]*)\s*$/m.exec(value ?? '')?.[1];
+
+/**
+ * The vulnerability a result reports, or undefined. The message speaks for the result; the rule's
+ * help speaks for the rule, which Trivy shares between the packages a CVE affects (its help names
+ * one of them): the help's installed and fixed version count only for the package it names.
+ */
+function vulnerabilityOfResult(
+  ruleId: string | undefined,
+  message: string | undefined,
+  help: string | undefined,
+  cvss: number | undefined,
+): Vulnerability | undefined {
+  const id = (isVulnerabilityId(ruleId) ? ruleId : undefined) ?? vulnerabilityLine(message) ?? vulnerabilityLine(help);
+  if (id === undefined) return undefined;
+  const said = keyedLines(message);
+  const helped = keyedLines(help);
+  const pkg = said.get('package') || helped.get('package');
+  const helpFits = helped.get('package') === pkg;
+  const pick = (keys: string[]): string | undefined => {
+    for (const key of keys) if (said.get(key)) return said.get(key);
+    if (helpFits) for (const key of keys) if (helped.get(key)) return helped.get(key);
+    return undefined;
+  };
+  return vulnerabilityOf({
+    ids: [id],
+    package: pkg,
+    installedVersion: pick(['installed version', 'version']),
+    fixedVersion: pick(['fixed version', 'fix version']),
+    cvss,
+  });
+}
 
 export function normaliseSarifResult(value: unknown, context: RunContext, record: number, file: string): Finding {
   const result = asObject(value, 'result');
@@ -105,11 +192,15 @@ export function normaliseSarifResult(value: unknown, context: RunContext, record
   const uri = artifact ? optString(artifact, 'uri', 'locations[0].physicalLocation.artifactLocation.uri') : undefined;
   if (uri) location.uri = uri;
   if (region && typeof region.startLine === 'number') location.startLine = region.startLine;
-  // Vulnerability scanners name the package and installed version (Trivy: "Package: x\nInstalled Version: y").
-  const pkg = message ? /^Package: (.+)$/m.exec(message)?.[1]?.trim() : undefined;
-  const version = message ? /^Installed Version: (.+)$/m.exec(message)?.[1]?.trim() : undefined;
+  const help = text(rule?.help);
+  const vulnerability = vulnerabilityOfResult(ruleId, message, help, cvss);
+  // Package and installed version tell two results of one CVE in one artifact apart (identity),
+  // also when the message names them without the result being recognised as a vulnerability.
+  const said = keyedLines(message);
+  const pkg = vulnerability ? vulnerability.package : said.get('package');
+  const installed = vulnerability ? vulnerability.installedVersion : said.get('installed version');
   if (pkg) location.package = pkg;
-  if (version) location.version = version;
+  if (installed) location.version = installed;
 
   const resourceId = context.imageName ?? uri;
   const resource: Resource | undefined = resourceId ? { id: resourceId, type: context.imageName ? 'ContainerImage' : 'File' } : undefined;
@@ -117,6 +208,10 @@ export function normaliseSarifResult(value: unknown, context: RunContext, record
   const nativeId = optString(result, 'guid') ?? ruleId ?? '';
 
   const controls = new ControlSet();
+  context.taxonomies.addTaxa(taxonReferences(rule, result), controls);
+  const provenance = isObject(result.provenance) ? result.provenance : {};
+  const detectedAt = normaliseTime(optString(provenance, 'lastDetectionTimeUtc', 'provenance.lastDetectionTimeUtc'));
+  const firstDetectedAt = normaliseTime(optString(provenance, 'firstDetectionTimeUtc', 'provenance.firstDetectionTimeUtc'));
   const finding: Finding = {
     identity: identityOf({ format: FORMAT, tool: context.tool, nativeId, resourceId, location, fallback: [message] }),
     nativeId,
@@ -129,17 +224,20 @@ export function normaliseSarifResult(value: unknown, context: RunContext, record
     controls: controls.controls(),
     sources: [{ file, format: FORMAT, tool: context.tool, record }],
   };
-  setOptional(finding, {
+  const helpUri = rule && typeof rule.helpUri === 'string' ? rule.helpUri : undefined;
+  // A vulnerability: the upgrade. Otherwise the rule's help, its URL as "See <url>" (never a bare URL).
+  const remediation = vulnerabilityRemediation(vulnerability) ?? joinRemediation([help, seeUrl(helpUri)]);
+  return setOptional(finding, {
+    otherControls: controls.others(),
     description: message,
-    ruleId,
+    ruleId: vulnerability?.id ?? ruleId,
+    vulnerability,
     location: Object.keys(location).length > 0 ? location : undefined,
     resource,
+    remediation,
+    ...(detectedAt ? recordTime(detectedAt) : context.ranAt ? { observedAt: context.ranAt, observedAtSource: 'run' as const } : {}),
+    firstObservedAt: firstDetectedAt,
   });
-  // Not through setOptional: a rule's help URI wins over its help text, and an empty URI still counts.
-  const help = text(rule?.help);
-  const helpUri = rule && typeof rule.helpUri === 'string' ? rule.helpUri : undefined;
-  if (help || helpUri) finding.remediation = helpUri ?? help!;
-  return finding;
 }
 
 export const sarifLoader: FormatLoader = {

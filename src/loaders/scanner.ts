@@ -3,6 +3,7 @@
  * a check finding and a vulnerability finding (spec/evaluation.md section 1), the CVSS score to
  * keep, severity labels, the run's time, and the numbering of records read from a whole document.
  */
+import { joinRemediation, seeUrl } from './remediation.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource, Vulnerability } from '../model/finding.js';
 import {
@@ -115,7 +116,7 @@ export function vulnerabilityFinding(parts: VulnerabilityParts): Finding {
     ruleId: id,
     vulnerability,
     location: vulnerabilityLocation(vulnerability, parts.location),
-    remediation: joinText([vulnerabilityRemediation(vulnerability), httpUrl(parts.advisoryUrl)]),
+    remediation: joinRemediation([vulnerabilityRemediation(vulnerability), seeUrl(httpUrl(parts.advisoryUrl))]),
   });
 }
 

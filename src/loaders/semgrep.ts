@@ -11,13 +11,14 @@
  * warning, note) read in Infracast; the newer CRITICAL/HIGH/MEDIUM/LOW are taken as written;
  * INVENTORY and EXPERIMENT results are INFORMATIONAL.
  */
+import { joinRemediation, seeUrl } from './remediation.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
 import { firstRecord, readJsonRecords } from './json-records.js';
 import { objectWithMember } from './json-shape.js';
 import { ControlSet, asObject, isObject, optObject, optString, reqString } from './normalise.js';
 import type { Json } from './normalise.js';
-import { httpUrl, joinText, labelledSeverity, lineNumber, recordObject, scannerFinding } from './scanner.js';
+import { httpUrl, labelledSeverity, lineNumber, recordObject, scannerFinding } from './scanner.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 
 const FORMAT = 'semgrep';
@@ -98,7 +99,7 @@ export function normaliseSemgrepResult(value: unknown, record: number, file: str
     resource: { id: path, type: 'File' },
     otherControls: weaknessReferences(metadata),
     tags,
-    remediation: joinText([fixAdvice(optString(extra, 'fix', 'extra.fix')), ruleUrl(metadata)]),
+    remediation: joinRemediation([fixAdvice(optString(extra, 'fix', 'extra.fix')), seeUrl(ruleUrl(metadata))]),
   });
 }
 

@@ -8,6 +8,7 @@
  * before `Results` in what Trivy writes (and in key-sorted copies), so each target is normalised
  * as it arrives.
  */
+import { joinRemediation, seeUrl } from './remediation.js';
 import type { Finding, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { objectWithMember } from './json-shape.js';
 import { asObject, isObject, optObject, optString, reqString } from './normalise.js';
@@ -17,6 +18,7 @@ import {
   arrayRecords,
   documentOutcomes,
   highestCvss,
+  httpUrl,
   joinText,
   labelledSeverity,
   lineNumber,
@@ -148,7 +150,7 @@ export function normaliseTrivyMisconfiguration(value: unknown, context: TargetCo
     severity,
     severitySource,
     description: modified?.note ?? optString(m, 'Message') ?? optString(m, 'Description'),
-    remediation: joinText([optString(m, 'Resolution'), optString(m, 'PrimaryURL')]),
+    remediation: joinRemediation([optString(m, 'Resolution'), seeUrl(httpUrl(optString(m, 'PrimaryURL')))]),
   });
 }
 

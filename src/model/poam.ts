@@ -163,15 +163,21 @@ export function assetOf(finding: Finding): string {
   return finding.resource?.id ?? finding.location?.uri ?? '(unspecified)';
 }
 
-/** Column F: the CVE when the finding names one as its rule or native id, else its rule id, else its native id. */
+/**
+ * Column F: the vulnerability a finding reports (its CVE when it has one), else the CVE the finding
+ * names as its rule or native id, else its rule id, else its native id.
+ */
 export function weaknessSourceIdOf(finding: Finding): string {
+  if (finding.vulnerability !== undefined) return CVE.test(finding.vulnerability.id) ? finding.vulnerability.id.toUpperCase() : finding.vulnerability.id;
   if (finding.ruleId !== undefined && CVE.test(finding.ruleId)) return finding.ruleId.toUpperCase();
   if (CVE.test(finding.nativeId)) return finding.nativeId.toUpperCase();
   return finding.ruleId ?? finding.nativeId;
 }
 
 function kindOf(finding: Finding, sourceId: string): WeaknessKind {
-  return CVE.test(sourceId) || /^GHSA-/i.test(sourceId) || finding.location?.package !== undefined ? 'vulnerability' : 'configuration';
+  return finding.vulnerability !== undefined || CVE.test(sourceId) || /^GHSA-/i.test(sourceId) || finding.location?.package !== undefined
+    ? 'vulnerability'
+    : 'configuration';
 }
 
 /** Which assets each detector reported anything about (any result): what its scan covered. */

@@ -1,8 +1,8 @@
 /**
  * Golden files pinning the normalised findings of one file per format (`findings inspect --json`).
- * Sources: ../shared/fixtures/findings (skipped without it, failing under CI) and the native
- * export of examples/acme (the scanner JSON formats: scanner-findings.test.ts). Regenerate on purpose
- * with UPDATE_GOLDEN=1 and review the diff.
+ * Sources: ../shared/fixtures/findings (skipped without it, failing under CI), the native
+ * export of examples/acme and a few of test/fixtures/findings (the scanner JSON formats:
+ * scanner-findings.test.ts). Regenerate on purpose with UPDATE_GOLDEN=1 and review the diff.
  */
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,6 +19,12 @@ const CASES: [string, string][] = [
   ['oscal-poam-xml', 'fixtures/findings/oscal-poam/fedramp-AwesomeCloudPOAM.xml'],
 ];
 
+const LOCAL_CASES: [string, string][] = [
+  ['inspector-asff', 'test/fixtures/findings/inspector/inspector-ec2-ghsa.asff.json'],
+  ['grype-sarif', 'test/fixtures/findings/cross-check/grype-TestSarifPresenter_image.sarif'],
+  ['njsscan-sarif', 'test/fixtures/findings/njsscan/njsscan.sarif'],
+];
+
 describe('golden: normalised findings, one file per format', () => {
   for (const [name, path] of CASES) {
     it(name, (t) => {
@@ -29,4 +35,6 @@ describe('golden: normalised findings, one file per format', () => {
   it('native', () => {
     checkFindingsGolden('native', 'examples/acme/findings/native/acme-collector-2026-11-27.json');
   });
+  // Vulnerability findings, a SARIF run's time (test/fixtures/findings/PROVENANCE.md).
+  for (const [name, path] of LOCAL_CASES) it(name, () => void checkFindingsGolden(name, path));
 });

@@ -53,7 +53,7 @@ describe('golden: scanner JSON formats, their real exports', () => {
       version: '2.0.5-1',
     });
     assert.deepEqual(libidn.resource, { id: 'testdata/fixtures/sbom/fluentd-multiple-lockfiles-cyclonedx.json', type: 'cyclonedx' });
-    assert.equal(libidn.remediation, 'Upgrade libidn2-0 from 2.0.5-1 to 2.0.5-1+deb10u1. https://avd.aquasec.com/nvd/cve-2019-18224');
+    assert.equal(libidn.remediation, 'Upgrade libidn2-0 from 2.0.5-1 to 2.0.5-1+deb10u1. See https://avd.aquasec.com/nvd/cve-2019-18224');
     assert.deepEqual([libidn.result, libidn.state, libidn.observedAt, libidn.observedAtSource], ['FAIL', 'open', '2021-08-25T12:20:30.000Z', 'run']);
 
     const bash = one(json, 'fluentd-multiple-lockfiles.json', 'CVE-2019-18276');
@@ -67,7 +67,7 @@ describe('golden: scanner JSON formats, their real exports', () => {
     const egress = one(json, 'terraform-remote-submodule.json', 'AWS-0104');
     assert.deepEqual([egress.ruleId, egress.result, egress.severity], ['AWS-0104', 'FAIL', 'CRITICAL']);
     assert.deepEqual(egress.location, { uri: 'terraform-aws-modules/vpc/aws/modules/vpc-endpoints/modules/vpc-endpoints/main.tf', startLine: 107 });
-    assert.equal(egress.remediation, 'Set a more restrictive cidr range https://avd.aquasec.com/misconfig/aws-0104');
+    assert.equal(egress.remediation, 'Set a more restrictive cidr range. See https://avd.aquasec.com/misconfig/aws-0104');
     assert.equal(egress.vulnerability, undefined);
 
     const key = one(json, 'secrets.json', 'aws-access-key-id');
@@ -96,7 +96,7 @@ describe('golden: scanner JSON formats, their real exports', () => {
       fixedVersion: '0.10.2',
       cvss: 7.5,
     });
-    assert.equal(ghsa.remediation, 'Upgrade uri from 0.10.1 to 0.10.2. https://github.com/advisories/GHSA-hv5j-3h9f-99c2');
+    assert.equal(ghsa.remediation, 'Upgrade uri from 0.10.1 to 0.10.2. See https://github.com/advisories/GHSA-hv5j-3h9f-99c2');
     assert.deepEqual(ghsa.resource, { id: 'cgr.dev/chainguard/ruby:latest-3.0', type: 'image' });
     assert.deepEqual([ghsa.severity, ghsa.severitySource], ['HIGH', { value: 'High', scale: 'grype' }]);
     // descriptor.timestamp "2023-05-17T21:00:56.783213-04:00", in UTC.
@@ -134,7 +134,7 @@ describe('golden: scanner JSON formats, their real exports', () => {
     assert.deepEqual([failed.resource!.id, failed.location!.startLine], ['aws_s3_bucket.no_skip', 8]);
     assert.equal(
       failed.remediation,
-      'https://docs.prismacloud.io/en/enterprise-edition/policy-reference/aws-policies/s3-policies/s3-13-enable-logging',
+      'See https://docs.prismacloud.io/en/enterprise-edition/policy-reference/aws-policies/s3-policies/s3-13-enable-logging',
     );
 
     const frameworks = json.files.find((f) => f.file.endsWith('example-output.json'))!;
@@ -144,7 +144,7 @@ describe('golden: scanner JSON formats, their real exports', () => {
     const express = one(json, 'example-output.json', 'CVE-2014-6393');
     assert.deepEqual(express.vulnerability, { id: 'CVE-2014-6393', package: 'express', installedVersion: '3.0.0', fixedVersion: '3.11.0', cvss: 4 });
     assert.deepEqual([express.ruleId, express.severity], ['CVE-2014-6393', 'MEDIUM']);
-    assert.equal(express.remediation, 'Upgrade express from 3.0.0 to 3.11.0. https://nvd.nist.gov/vuln/detail/CVE-2014-6393');
+    assert.equal(express.remediation, 'Upgrade express from 3.0.0 to 3.11.0. See https://nvd.nist.gov/vuln/detail/CVE-2014-6393');
     const vulnerabilities = json.findings!.filter((f) => f.vulnerability && f.sources[0]!.file.endsWith('example-output.json'));
     assert.equal(vulnerabilities.length, 13);
     // One licence check on two versions of one package: two findings.
@@ -167,16 +167,16 @@ describe('golden: scanner JSON formats, their real exports', () => {
     // A fix of several lines is announced, not quoted; then the rule's reference.
     assert.equal(
       django.remediation,
-      'Semgrep has an autofix for this result: semgrep scan --autofix. https://docs.djangoproject.com/en/3.0/ref/contrib/auth/#django.contrib.auth.models.User.set_password',
+      'Semgrep has an autofix for this result: semgrep scan --autofix. See https://docs.djangoproject.com/en/3.0/ref/contrib/auth/#django.contrib.auth.models.User.set_password',
     );
     const csv = json.findings!.filter((f) => f.sources[0]!.file.endsWith('autofix-csv-writer.results.json'))[0]!;
     assert.equal(
       csv.remediation,
-      `Suggested fix: csv.writer(csvfile, delimiter=',', quotechar='"', quoting=csv.QUOTE_ALL) https://affinity-it-security.com/how-to-prevent-csv-injection/`,
+      `Suggested fix: csv.writer(csvfile, delimiter=',', quotechar='"', quoting=csv.QUOTE_ALL) See https://affinity-it-security.com/how-to-prevent-csv-injection/`,
     );
     const info = one(json, 'cdn_ruleset_resolution.results.json', 'python.lang.correctness.useless-eqeq.useless-eqeq');
     assert.deepEqual([info.severity, info.location], ['LOW', { uri: 'targets/basic/stupid.py', startLine: 3 }]);
-    assert.equal(info.remediation, 'https://semgrep.dev/r/python.lang.correctness.useless-eqeq.useless-eqeq');
+    assert.equal(info.remediation, 'See https://semgrep.dev/r/python.lang.correctness.useless-eqeq.useless-eqeq');
     const nosem = json.findings!.filter((f) => f.nativeId === 'rules.test-nosem');
     assert.deepEqual(
       nosem.map((f) => [f.severity, f.location!.startLine]),

@@ -76,7 +76,7 @@ describe('detection by content', () => {
     assert.deepEqual(order, ['oscal-ar', 'oscal-poam', 'trivy', 'grype', 'checkov', 'semgrep', 'sarif', 'asff', 'ocsf', 'native', 'csv']);
   });
   it('the tools exports in formats already read stay those formats (Trivy ASFF, Grype and Semgrep SARIF)', () => {
-    assert.deepEqual(detected(join(FIXTURES, 'cross-check', 'trivy-alpine-310.asff.json')), { format: 'asff', tool: 'aquasecurity' });
+    assert.deepEqual(detected(join(FIXTURES, 'cross-check', 'trivy-alpine-310.asff.json')), { format: 'asff', tool: 'trivy' });
     assert.equal(detected(join(FIXTURES, 'cross-check', 'grype-TestSarifPresenter_image.sarif')).format, 'sarif');
     assert.equal(detected(join(FIXTURES, 'cross-check', 'semgrep-output_format.sarif')).format, 'sarif');
   });
