@@ -110,8 +110,10 @@ export function statusReason(facts: ReasonFacts): StatusReason {
     const passes = facts.supporting.filter((f) => f.result === 'PASS').length;
     const manual = facts.supporting.filter((f) => f.result === 'MANUAL' || f.result === 'ERROR').length;
     const parts = [
-      ...(passes > 0 ? [`${plural(passes, 'PASS finding')} support it, but no mapping marks them sufficient`] : []),
-      ...(manual > 0 ? [`${plural(manual, 'finding')} ask for a manual assessment (MANUAL or ERROR)`] : []),
+      ...(passes > 0
+        ? [`${plural(passes, 'PASS finding')} support${passes === 1 ? 's' : ''} it, but no mapping marks ${passes === 1 ? 'it' : 'them'} sufficient`]
+        : []),
+      ...(manual > 0 ? [`${plural(manual, 'finding')} ask${manual === 1 ? 's' : ''} for a manual assessment (MANUAL or ERROR)`] : []),
     ];
     return withTail('supporting-only', parts.length > 0 ? parts.join('; ') : `only ${plural(facts.supporting.length, 'finding')} that cannot decide it`);
   }
