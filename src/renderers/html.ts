@@ -223,7 +223,7 @@ function coverHtml(prepared: PreparedReport, ctx: RenderContext): string {
     ? [
         ['Controlled by', c.designation?.controlled_by],
         ['CUI category', c.categories?.join(', ')],
-        ['Dissemination', c.dissemination?.join(', ')],
+        ['Limited dissemination control', c.dissemination?.join(', ')],
         ['POC', c.designation?.poc],
       ]
     : [];
