@@ -297,6 +297,12 @@ export function buildPoam(run: RunContext, definition: OutputDefinition, previou
   const { workspace, at } = run;
   const store = previous === run.previousPoam ? poamOf(run) : poamOf({ ...run, previousPoam: previous });
   const generatedAt = formatInstant(at);
+  // The store spans every framework, but the report is read against the definition's: its
+  // provenance names their catalogs and coverage like every other report (evaluation.md section 8).
+  const evaluated = definition.frameworks.map((framework) => {
+    const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
+    return { framework, release: catalog.release, baseline: catalog.baseline, evaluation };
+  });
   const model = buildPoamReport({
     options: definition.options,
     frameworks: definition.frameworks,
@@ -304,7 +310,7 @@ export function buildPoam(run: RunContext, definition: OutputDefinition, previou
     store,
     today: generatedAt.slice(0, 10),
     generatedAt,
-    provenance: provenanceOf(run, generatedAt, []),
+    provenance: provenanceOf(run, generatedAt, evaluated),
   });
   return { model, store };
 }

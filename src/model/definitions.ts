@@ -37,9 +37,14 @@ export const KINDS = [
 export type Kind = (typeof KINDS)[number];
 
 export interface Classification {
+  /** The control marking (CUI) of the structured form, or a banner line printed as written. */
   banner: string;
+  /** CUI category markings, `SP-` before a Specified one (e.g. SP-CTI, PRVCY). */
   categories?: string[];
+  /** Limited dissemination controls (e.g. FEDCON, NOFORN, REL TO [USA, GBR]). */
   dissemination?: string[];
+  /** Basic categories in the banner too (Specified ones always are): model/cui-marking.ts. */
+  banner_categories?: boolean;
   designation?: { controlled_by?: string; poc?: string };
 }
 

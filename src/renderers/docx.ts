@@ -23,7 +23,7 @@ import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { normaliseZip, type Rewrite } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
-import { isAttachmentName, markdownParser } from './markdown-parser.js';
+import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
 import type { BrowserSession, RenderContext, Renderer } from './renderer.js';
 
 type D = typeof Docx;
@@ -93,18 +93,28 @@ const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
 const CHAR_TWIPS = 125;
 const CELL_PADDING = 220;
 
-/** Per column: the width of its longest word (at most 24 characters), and of its longest text (at most 60). */
-function columnNeeds(rows: string[][], charTwips: number): { min: number[]; preferred: number[] } {
+/**
+ * Per column: the narrowest width (its longest word, at most 24 characters; the whole text when
+ * every cell is short), the width that fits its longest text (at most 60), the width most of its
+ * cells need (the 90th percentile of their lengths, at most 120) and the width of its longest text.
+ */
+function columnNeeds(rows: string[][], charTwips: number): { min: number[]; preferred: number[]; most: number[]; full: number[] } {
   const columns = Math.max(...rows.map((r) => r.length));
-  const min: number[] = [];
-  const preferred: number[] = [];
+  const needs = { min: [] as number[], preferred: [] as number[], most: [] as number[], full: [] as number[] };
+  const width = (chars: number): number => chars * charTwips + CELL_PADDING;
   for (let c = 0; c < columns; c++) {
     const cells = rows.map((r) => r[c] ?? '');
+    const lengths = cells.map((t) => t.length).sort((a, b) => a - b);
+    const longest = lengths.at(-1) ?? 0;
     const longestWord = Math.max(3, ...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length)));
-    min.push(Math.min(longestWord, 24) * charTwips + CELL_PADDING);
-    preferred.push(Math.max(min[c]!, Math.min(60, Math.max(...cells.map((t) => t.length))) * charTwips + CELL_PADDING));
+    // A short column gets one character to spare: the reader's font may be wider than Calibri.
+    const min = width(longest <= SHORT_CELL ? Math.max(3, longest) + 1 : Math.min(longestWord, 24));
+    needs.min.push(min);
+    needs.preferred.push(Math.max(min, width(Math.min(60, longest))));
+    needs.most.push(Math.max(min, width(Math.min(120, lengths[Math.floor(0.9 * (lengths.length - 1))] ?? 0))));
+    needs.full.push(Math.max(min, width(longest)));
   }
-  return { min, preferred };
+  return needs;
 }
 
 /** Whether the columns' longest words fit the width side by side. */
@@ -114,18 +124,24 @@ function wordsFit(rows: string[][], total: number, charTwips: number): boolean {
 
 /**
  * Column widths in twips: no column narrower than its longest word (so "Control" or "3.14.1"
- * never breaks mid-word), the rest of the width shared in proportion to how much longer each
- * column's text is (capped, so one long cell cannot starve the others).
+ * never breaks mid-word) and short values ("Not assessed") kept on one line; the rest of the width
+ * shared in proportion to the room most of each column's cells want beyond that (a percentile, so
+ * one long cell cannot starve the others, and a column of sentences such as a reason gets more
+ * than a column of titles), no column wider than its longest text.
  */
 export function columnWidths(rows: string[][], total: number, charTwips = CHAR_TWIPS): number[] {
-  const { min, preferred } = columnNeeds(rows, charTwips);
+  const { min, preferred, most, full } = columnNeeds(rows, charTwips);
   let widths: number[];
   if (sum(preferred) <= total) widths = preferred.map((p) => (p / sum(preferred)) * total);
   else if (sum(min) >= total) widths = min.map((m) => (m / sum(min)) * total);
   else {
     const spare = total - sum(min);
-    const wanted = sum(preferred) - sum(min);
-    widths = min.map((m, c) => m + (spare * (preferred[c]! - m)) / wanted);
+    const wanted = most.map((m, c) => m - min[c]!);
+    const shared = min.map((m, c) => Math.min(full[c]!, m + (sum(wanted) > 0 ? (spare * wanted[c]!) / sum(wanted) : spare / min.length)));
+    // What a column cannot use goes to those whose text is longer than their width.
+    const room = shared.map((w, c) => full[c]! - w);
+    const left = total - sum(shared);
+    widths = shared.map((w, c) => w + (sum(room) > 0 ? (left * room[c]!) / sum(room) : left / shared.length));
   }
   const floored = widths.map(Math.floor);
   floored[floored.length - 1]! += total - sum(floored);

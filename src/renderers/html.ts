@@ -13,7 +13,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import type { ReportMeta, ReportModel } from '../model/report-model.js';
 import { fontFaceCss, headerFontFaceCss, MONO, SANS } from './fonts.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
-import { isAttachmentName, markdownParser } from './markdown-parser.js';
+import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
 import type { RenderContext } from './renderer.js';
 
 export interface Heading {
@@ -109,6 +109,31 @@ function breakableToken(child: Token): Token {
   return token;
 }
 
+/**
+ * Columns of short values (statuses, ids, dates: SHORT_CELL) get the no-wrap class on every cell,
+ * so the browser's table layout gives the room to the columns of sentences (a reason, a title)
+ * instead of breaking "Not assessed" over two lines.
+ */
+function keepShortColumnsOnOneLine(tokens: Token[], tableOpen: number): void {
+  const cells: Token[][] = [];
+  const longest: number[] = [];
+  let column = 0;
+  for (let j = tableOpen + 1; j < tokens.length && tokens[j]!.type !== 'table_close'; j++) {
+    const t = tokens[j]!;
+    if (t.type === 'tr_open') column = 0;
+    else if (t.type === 'th_open' || t.type === 'td_open') {
+      (cells[column] ??= []).push(t);
+      longest[column] = Math.max(longest[column] ?? 0, inlineText(tokens[j + 1]).length);
+      column++;
+    }
+  }
+  // A table of short columns only has nothing to give room to.
+  if (longest.every((n) => n <= SHORT_CELL)) return;
+  cells.forEach((list, c) => {
+    if ((longest[c] ?? 0) <= SHORT_CELL) for (const cell of list) cell.attrJoin('class', 'nw');
+  });
+}
+
 /** The TOC lists sections (H2) and, unless there are too many to be useful, their subsections (H3). */
 const MAX_TOC_SUBSECTIONS = 60;
 
@@ -144,6 +169,7 @@ export function prepareReport(model: ReportModel, ctx: RenderContext): PreparedR
       headings.push({ id, level: Number(token.tag.slice(1)), text });
     }
     if (token.type === 'table_open') {
+      keepShortColumnsOnOneLine(tokens, i);
       // A two-column table with an empty header row is a list of facts: no header, label column bold.
       const theadEnd = tokens.findIndex((t, j) => j > i && t.type === 'thead_close');
       const cells = tokens.slice(i, theadEnd).filter((t) => t.type === 'inline');
@@ -223,7 +249,7 @@ function coverHtml(prepared: PreparedReport, ctx: RenderContext): string {
     ? [
         ['Controlled by', c.designation?.controlled_by],
         ['CUI category', c.categories?.join(', ')],
-        ['Dissemination', c.dissemination?.join(', ')],
+        ['Limited dissemination control', c.dissemination?.join(', ')],
         ['POC', c.designation?.poc],
       ]
     : [];

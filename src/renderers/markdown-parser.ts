@@ -20,6 +20,13 @@ export function isAllowedLink(url: string): boolean {
   return isAttachmentName(trimmed);
 }
 
+/**
+ * A table column whose every cell is at most this many characters (a status, an id, a date) is
+ * kept on one line by the PDF and DOCX layouts: "Not assessed" never wraps while a reason beside
+ * it has room to spare.
+ */
+export const SHORT_CELL = 16;
+
 let parser: MarkdownIt | undefined;
 
 export function markdownParser(): MarkdownIt {

@@ -379,7 +379,7 @@ function summaryLines(model: ReportModel, sheetsOfTables: { name: string; table:
   if (classification) {
     lines.push({ label: 'Classification', value: classification.banner });
     if (classification.categories?.length) lines.push({ label: 'CUI categories', value: classification.categories.join(', ') });
-    if (classification.dissemination?.length) lines.push({ label: 'Dissemination', value: classification.dissemination.join(', ') });
+    if (classification.dissemination?.length) lines.push({ label: 'Limited dissemination controls', value: classification.dissemination.join(', ') });
     if (classification.designation?.controlled_by) lines.push({ label: 'Controlled by', value: classification.designation.controlled_by });
     if (classification.designation?.poc) lines.push({ label: 'CUI POC', value: classification.designation.poc });
   }

@@ -5,7 +5,8 @@
  * Human formats list at most `max_findings_per_control` finding groups per control, each group one
  * rule with its resource count (DESIGN.md "Large inputs"); the `findings` table carries every row.
  * `severity_filter` hides rows in finding lists only: statuses, counts and scores never change
- * (evaluation.md section 4), and the report states the filter in force.
+ * (evaluation.md section 4), the report states the filter in force, and each control what it hid.
+ * Every control says why it has its status (the evaluation's reason, model/status-reason.ts).
  */
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
@@ -13,6 +14,8 @@ import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
 import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
+import { applySeverityFilter, plural } from './severity-filter.js';
+import type { FilteredFindings } from './severity-filter.js';
 
 export const DEFAULT_MAX_FINDINGS_PER_CONTROL = 25;
 const SAMPLE_RESOURCES = 5;
@@ -79,25 +82,40 @@ export function formatPercent(value: number | null): string {
 
 const STATUS_LABEL: Record<string, string> = { passing: 'Passing', failing: 'Failing', 'not-assessed': 'Not assessed', 'not-applicable': 'Not applicable' };
 
-function controlView(result: EvaluatedControl, options: DefinitionOptions, input: FrameworkReportInput, cap: number) {
-  const filter = options.severity_filter;
-  const shown = filter ? result.findings.filter((f) => filter.includes(f.severity)) : result.findings;
-  const groups = groupFindings(shown);
+function controlView(result: EvaluatedControl, filtered: FilteredFindings, options: DefinitionOptions, input: FrameworkReportInput, cap: number) {
+  const groups = groupFindings(filtered.shown);
+  // A failing control whose open FAIL findings the filter hid all: its list would be rows with
+  // Open 0 only, which reads as "nothing is wrong". The report says what was hidden instead.
+  const failingHidden = result.status === 'failing' && (filtered.hiddenOpen ?? 0) > 0 && groups.every((g) => g.open === 0);
+  const listed = failingHidden ? [] : groups;
+  const open = filtered.hiddenOpen ?? 0;
+  const others = groups.length > 0 ? `, nor the ${plural(groups.length, 'rule')} of its other findings, none open FAIL` : '';
+  const listNote = failingHidden
+    ? `Not listed: the ${plural(open, 'open FAIL finding')} that make${open === 1 ? 's' : ''} it failing, hidden by the severity filter (${filtered.openSeverities ?? ''})${others} (every finding is in the JSON report).`
+    : filtered.note
+      ? `Not listed: ${filtered.note}.`
+      : undefined;
   const statement = input.statements.get(result.control.id);
   return {
     id: result.control.id,
     title: result.control.title,
     status: result.status,
     statusLabel: STATUS_LABEL[result.status] ?? result.status,
+    reason: result.notes.reason.text,
+    decidedBy: result.notes.reason.basis,
     derivedFrom: result.derivedFrom,
     conflict: result.notes.conflict === true,
     partialCondition: result.notes.partialCondition,
     deviations: (result.notes.deviations ?? []).map((e) => ({ id: e.id, type: e.type })),
     pending: (result.notes.pending ?? []).map((e) => ({ id: e.id, type: e.type })),
     attestations: result.attestations.map((a) => ({ id: a.id, result: a.result, attestedAt: a.attestedAt, expires: a.expires })),
-    findingGroups: groups.slice(0, cap).map((g) => (options.include_remediation ? g : { ...g, remediation: undefined })),
-    moreGroups: Math.max(0, groups.length - cap),
-    hiddenByFilter: result.findings.length - shown.length,
+    findingGroups: listed.slice(0, cap).map((g) => (options.include_remediation ? g : { ...g, remediation: undefined })),
+    moreGroups: Math.max(0, listed.length - cap),
+    hiddenByFilter: filtered.hidden,
+    openHiddenByFilter: filtered.hiddenOpen,
+    filterNote: filtered.note,
+    /** What the control's finding list leaves out, in one sentence. */
+    listNote,
     statement: statement?.statement,
     parts: statement?.parts,
     implementationStatus: statement?.status,
@@ -108,6 +126,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
   const { definition, evaluation, catalog } = input;
   const options = definition.options;
   const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
+  const filtered = new Map(evaluation.results.map((r) => [r, applySeverityFilter(r.findings, options.severity_filter)]));
   const families = new Map<string, EvaluatedControl[]>();
   for (const result of evaluation.results) families.set(result.control.family, [...(families.get(result.control.family) ?? []), result]);
   const familyViews = [...families].map(([id, results]) => ({
@@ -119,7 +138,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
       notAssessed: results.filter((r) => r.status === 'not-assessed').length,
       notApplicable: results.filter((r) => r.status === 'not-applicable').length,
     },
-    controls: results.map((r) => controlView(r, options, input, cap)),
+    controls: results.map((r) => controlView(r, filtered.get(r)!, options, input, cap)),
   }));
   const controlsTable: Table = {
     id: 'controls',
@@ -129,19 +148,30 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
       { key: 'title', label: 'Title', type: 'string' },
       { key: 'family', label: 'Family', type: 'string' },
       { key: 'status', label: 'Status', type: 'status' },
+      { key: 'reason', label: 'Why', type: 'string' },
+      { key: 'decided_by', label: 'Decided by', type: 'string' },
       { key: 'open_findings', label: 'Open findings', type: 'number' },
+      { key: 'hidden_by_filter', label: 'Findings hidden by the severity filter', type: 'number' },
+      { key: 'open_hidden_by_filter', label: 'Open FAIL findings hidden by the severity filter', type: 'number' },
       { key: 'attested', label: 'Attested', type: 'string' },
       { key: 'derived_from', label: 'Derived from', type: 'string' },
     ],
-    rows: evaluation.results.map((r) => ({
-      id: r.control.id,
-      title: r.control.title,
-      family: r.control.family,
-      status: r.status,
-      open_findings: r.findings.filter((f) => f.result === 'FAIL' && f.state === 'open').length,
-      attested: r.attestations.map((a) => `${a.id} (${a.result})`).join(', ') || null,
-      derived_from: r.derivedFrom ?? null,
-    })),
+    rows: evaluation.results.map((r) => {
+      const { hidden, hiddenOpen } = filtered.get(r)!;
+      return {
+        id: r.control.id,
+        title: r.control.title,
+        family: r.control.family,
+        status: r.status,
+        reason: r.notes.reason.text,
+        decided_by: r.notes.reason.basis,
+        open_findings: r.findings.filter((f) => f.result === 'FAIL' && f.state === 'open').length,
+        hidden_by_filter: hidden,
+        open_hidden_by_filter: hiddenOpen,
+        attested: r.attestations.map((a) => `${a.id} (${a.result})`).join(', ') || null,
+        derived_from: r.derivedFrom ?? null,
+      };
+    }),
   };
   const findingsTable: Table = {
     id: 'findings',
@@ -193,6 +223,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
           coverage: formatPercent(evaluation.coverage),
           assessed: c.total - c.notAssessed,
           unmapped: evaluation.unmapped,
+          outsideScope: evaluation.outsideScope,
           expiredAttestations: evaluation.expiredAttestations.map((a) => a.id),
           expiredExceptions: evaluation.expiredExceptions.map((e) => e.id),
         },

@@ -6,6 +6,10 @@
  * SPRS point value, highest first; then (SP 800-53) controls of the LOW baseline first; then catalog
  * order. For nist-800-171 each row carries its point value (negative, as the spec prints it) and
  * whether it may go on a CMMC POA&M (32 CFR 170.21), both from the SPRS computation (model/sprs.ts).
+ *
+ * Why a control is a gap is the evaluation's reason (model/status-reason.ts); the row adds only
+ * what the reason does not say: approved and pending deviations, the CMMC POA&M status, and what
+ * the severity filter hid from its finding list.
  */
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import type { OutputDefinition, Severity } from '../model/definitions.js';
@@ -14,6 +18,7 @@ import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import type { SprsResult } from '../model/sprs.js';
 import { DEFAULT_MAX_FINDINGS_PER_CONTROL, groupFindings } from './framework.js';
+import { applySeverityFilter } from './severity-filter.js';
 
 export interface GapReportInput {
   definition: OutputDefinition;
@@ -48,28 +53,6 @@ function worstOpenSeverity(result: EvaluatedControl): Severity | undefined {
     .filter(isOpenFail)
     .map((f) => f.severity)
     .sort((a, b) => rank(a) - rank(b))[0];
-}
-
-/** Why the control is in the gap list, one line each. */
-function reasonsOf(result: EvaluatedControl): string[] {
-  const reasons: string[] = [];
-  const open = result.findings.filter(isOpenFail);
-  if (open.length > 0) reasons.push(`${open.length} open FAIL finding${open.length === 1 ? '' : 's'}`);
-  const attestation = [...result.attestations].sort((a, b) => (a.attestedAt < b.attestedAt ? 1 : a.attestedAt > b.attestedAt ? -1 : 0))[0];
-  if (attestation && (attestation.result === 'not-met' || attestation.result === 'partial')) {
-    reasons.push(`attestation ${attestation.id}: ${attestation.result}${attestation.partialCondition ? ` (${attestation.partialCondition})` : ''}`);
-  }
-  if (result.notes.conflict) reasons.push('conflict: attested met, but open findings remain');
-  if (result.derivedFrom) reasons.push(`derived from ${result.derivedFrom}`);
-  if (result.status === 'not-assessed') {
-    const supporting = result.notes.supporting?.length ?? 0;
-    reasons.push(
-      supporting > 0
-        ? `only supporting evidence (${supporting} PASS finding${supporting === 1 ? '' : 's'} not marked sufficient)`
-        : 'no evidence: no attestation and no finding names it',
-    );
-  }
-  return reasons;
 }
 
 function remediationOf(result: EvaluatedControl, groups: { rule: string; remediation?: string }[]): string[] {
@@ -126,7 +109,8 @@ export function buildGapReport(input: GapReportInput): ReportModel {
     const id = result.control.id;
     const open = result.findings.filter(isOpenFail);
     const groups = groupFindings(open);
-    const shown = filter ? groupFindings(open.filter((f) => filter.includes(f.severity))) : groups;
+    const filtered = applySeverityFilter(result.findings, filter);
+    const shown = filter ? groupFindings(filtered.shown.filter(isOpenFail)) : groups;
     const points = pointsOf(id);
     const poam = poamOf(id);
     const p = practice.get(id);
@@ -139,10 +123,13 @@ export function buildGapReport(input: GapReportInput): ReportModel {
       statusLabel: STATUS_LABEL[result.status] ?? result.status,
       worstSeverity: worst ?? null,
       openFindings: open.length,
-      reasons: reasonsOf(result),
+      reason: result.notes.reason.text,
+      decidedBy: result.notes.reason.basis,
       findingGroups: shown.slice(0, cap),
       moreGroups: Math.max(0, shown.length - cap),
-      hiddenByFilter: groups.length - shown.length,
+      hiddenByFilter: filtered.hidden,
+      openHiddenByFilter: filtered.hiddenOpen,
+      filterNote: filtered.note,
       ...(points !== undefined ? { pointValue: points } : {}),
       partialCredit: p?.partial_credit === true,
       ...(poam ? { poam } : {}),
@@ -165,7 +152,10 @@ export function buildGapReport(input: GapReportInput): ReportModel {
       { key: 'worst_severity', label: 'Worst open severity', type: 'severity' },
       { key: 'open_findings', label: 'Open findings', type: 'number' },
       { key: 'rules', label: 'Rules', type: 'string' },
-      { key: 'why', label: 'Why', type: 'string' },
+      { key: 'reason', label: 'Why', type: 'string' },
+      { key: 'decided_by', label: 'Decided by', type: 'string' },
+      { key: 'hidden_by_filter', label: 'Findings hidden by the severity filter', type: 'number' },
+      { key: 'open_hidden_by_filter', label: 'Open FAIL findings hidden by the severity filter', type: 'number' },
       { key: 'point_value', label: 'Point value', type: 'number' },
       { key: 'poam_eligible', label: 'CMMC POA&M', type: 'string' },
       { key: 'poam_reason', label: 'POA&M reason', type: 'string' },
@@ -186,7 +176,10 @@ export function buildGapReport(input: GapReportInput): ReportModel {
         groupFindings(evaluation.results.find((r) => r.control.id === g.id)!.findings.filter(isOpenFail))
           .map((r) => `${r.rule} (${r.resources})`)
           .join(', ') || null,
-      why: g.reasons.join('; '),
+      reason: g.reason,
+      decided_by: g.decidedBy,
+      hidden_by_filter: g.hiddenByFilter,
+      open_hidden_by_filter: g.openHiddenByFilter,
       point_value: g.pointValue ?? null,
       poam_eligible: g.poam?.label ?? null,
       poam_reason: g.poam?.reason ?? null,
@@ -213,6 +206,8 @@ export function buildGapReport(input: GapReportInput): ReportModel {
         data: {
           ...catalogSummary(catalog),
           total: evaluation.counts.total,
+          unmapped: evaluation.unmapped,
+          outsideScope: evaluation.outsideScope,
           failing: gaps.filter((g) => g.status === 'failing').length,
           notAssessed: gaps.filter((g) => g.status === 'not-assessed').length,
           gaps: gaps.length,

@@ -1,6 +1,18 @@
 /** The cover facts every report type takes from its definition's options (spec: Professional Format Options). */
-import type { DefinitionOptions } from '../model/definitions.js';
+import { composeBanner } from '../model/cui-marking.js';
+import type { Classification, DefinitionOptions } from '../model/definitions.js';
 import type { ReportMeta } from '../model/report-model.js';
+
+/**
+ * The marking every renderer prints: the banner composed from the structured form (CUI Marking
+ * Handbook, model/cui-marking.ts), the categories, controls and designation for the cover's CUI
+ * designation indicator block; a string is the banner as written.
+ */
+export function markingOf(classification: string | Classification): Classification {
+  if (typeof classification === 'string') return { banner: classification };
+  const { banner_categories: _shown, ...rest } = classification;
+  return { ...rest, banner: composeBanner(classification) };
+}
 
 export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 'title' | 'tenant' | 'frameworks' | 'generatedAt'>): ReportMeta {
   const classification = options.classification;
@@ -10,7 +22,7 @@ export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 't
     tableOfContents: options.table_of_contents === true,
     ...(options.company_name ? { companyName: options.company_name } : {}),
     ...(options.watermark ? { watermark: options.watermark } : {}),
-    ...(classification ? { classification: typeof classification === 'string' ? { banner: classification } : classification } : {}),
+    ...(classification ? { classification: markingOf(classification) } : {}),
     ...(options.severity_filter ? { severityFilter: [...options.severity_filter] } : {}),
   };
 }

@@ -21,6 +21,7 @@ import type {
 import { BUILT_IN_FRAMEWORK_IDS, FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
 import { timeZones as buildTimeZones } from '../generated/build-info.js';
 import { didYouMean } from './suggest.js';
+import { disseminationProblem, isComposedCui, LIMITED_DISSEMINATION_CONTROLS } from '../model/cui-marking.js';
 
 /** A path written in a document that must resolve inside the workspace (and maybe exist, with a digest). */
 export interface Reference {
@@ -95,6 +96,29 @@ function checkClassification(out: Findings, path: PathSegment[], value: unknown)
       'obsolete-marking',
       `classification '${banner}' is an obsolete marking: FOUO and other legacy markings were replaced by CUI (32 CFR 2002)`,
       "Use 'CUI' (or the structured form with banner, categories, dissemination and designation).",
+    );
+  }
+  if (!isRecord(value)) return;
+  const dissemination = Array.isArray(value.dissemination) ? value.dissemination : [];
+  dissemination.forEach((control, index) => {
+    if (typeof control !== 'string') return;
+    const problem = disseminationProblem(control);
+    if (problem === undefined) return;
+    out.add(
+      [...path, 'dissemination', index],
+      'unknown-dissemination-control',
+      `${problem}${didYouMean(control, LIMITED_DISSEMINATION_CONTROLS)}`,
+      `Limited dissemination controls (CUI Registry): ${LIMITED_DISSEMINATION_CONTROLS.map((c) => (c === 'REL TO' ? 'REL TO [USA, ...]' : c)).join(', ')}.`,
+    );
+  });
+  const categories = Array.isArray(value.categories) ? value.categories : [];
+  if ((categories.length > 0 || dissemination.length > 0) && !isComposedCui({ banner })) {
+    out.add(
+      [...path, 'banner'],
+      'banner-not-composed',
+      `banner '${banner}' is printed as written: categories and dissemination are composed into the banner only when banner is CUI`,
+      'Write banner: CUI; Infracast composes the banner line (e.g. CUI//SP-CTI//NOFORN) from categories and dissemination.',
+      'warning',
     );
   }
 }

@@ -8,11 +8,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { buildFramework } from '../../src/app/build.js';
+import { buildFramework, evaluationOf, findingsOf } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
 import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
+import { controlsOfFinding } from '../../src/model/evaluation.js';
+import { mappingRules } from '../../src/app/evaluate.js';
 import type { ReportModel } from '../../src/model/report-model.js';
 import { jsonRenderer } from '../../src/renderers/json.js';
 import { markdownRenderer } from '../../src/renderers/markdown.js';
@@ -94,5 +96,54 @@ describe('framework report on examples/acme', () => {
     assert.match(parsed.provenance.catalogs[0].release, /800-171/);
     const failing = parsed.tables[0].rows.filter((r: { status: string }) => r.status === 'failing').map((r: { id: string }) => r.id);
     assert.deepEqual(failing, ['3.3.8', '3.4.6', '3.5.3', '3.5.6', '3.5.7', '3.5.10', '3.6.3', '3.11.3', '3.13.2', '3.14.1'], 'the ten failing requirements of the README');
+  });
+
+  it('every control row says why (Why column, reason and decided_by), and a failing control never lists only Open 0 rows', async () => {
+    const { model, md } = await render('nist-800-53');
+    const rows = model.tables.find((t) => t.id === 'controls')!.rows;
+    assert.equal(rows.length, 287);
+    for (const r of rows) {
+      assert.ok(typeof r.reason === 'string' && r.reason.length > 0, String(r.id));
+      assert.ok(typeof r.decided_by === 'string', String(r.id));
+    }
+    const ac12 = rows.find((r) => r.id === 'AC-12')!;
+    assert.deepEqual([ac12.status, ac12.decided_by], ['passing', 'sufficient-mapping']);
+    assert.match(String(ac12.reason), /^passes through mapping mappings\/acme-scanners\.yaml: acme\.okta\.session-timeout marked sufficient/);
+    assert.match(md, /^\| AC-12 \| Session Termination \| Passing \| passes through mapping mappings\/acme-scanners\.yaml: /m);
+    // AC-3 fails through LOW findings only; the definition lists CRITICAL, HIGH and MEDIUM.
+    const ac3 = rows.find((r) => r.id === 'AC-3')!;
+    assert.deepEqual([ac3.status, ac3.open_hidden_by_filter], ['failing', 4]);
+    const section = md.slice(md.indexOf('#### AC-3 '), md.indexOf('#### AC-4 '));
+    assert.match(section, /Not listed: the 4 open FAIL findings that make it failing, hidden by the severity filter \(LOW\)/);
+    // Every finding table of a failing control has a row with open findings.
+    for (const block of md.split(/^#### /m).filter((b) => /^\S+ [^\n]*: Failing\n/.test(b))) {
+      const opens = [...block.matchAll(/ \| (?:CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL) \| (\d+) \| \d+ \| \d+: /g)].map((m) => Number(m[1]));
+      if (opens.length > 0) assert.ok(opens.some((n) => n > 0), block.slice(0, 60));
+    }
+  });
+
+  it('counts the acme findings naming only controls outside the LOW baseline (nist-800-53 low: 30, fedramp-low: 26)', async () => {
+    const findings = findingsOf(run);
+    const mappings = mappingRules(run.workspace);
+    for (const [framework, baseline, expected] of [
+      ['nist-800-53', 'low', 30],
+      ['fedramp-low', undefined, 26],
+      ['nist-800-53', 'moderate', 3],
+    ] as const) {
+      const { evaluation } = evaluationOf(run, framework, baseline);
+      assert.equal(evaluation.outsideScope, expected, `${framework} ${baseline ?? ''}`);
+      // Counted, never lost: every finding is in scope, outside it, or names no control of the framework.
+      const inScope = new Set(evaluation.results.map((r) => r.control.id));
+      const named = findings.filter((f) => controlsOfFinding(f, framework, mappings).ids.size > 0);
+      const inside = named.filter((f) => [...controlsOfFinding(f, framework, mappings).ids].some((id) => inScope.has(id)));
+      assert.equal(evaluation.unmapped + evaluation.outsideScope + inside.length, findings.length);
+      assert.equal(named.length - inside.length, expected);
+    }
+    const low = buildFramework(run, { ...definition, baseline: 'low' }, 'nist-800-53');
+    assert.equal((low.sections[0]!.data as { outsideScope: number }).outsideScope, 30);
+    const ctx = { workspaceRoot: acme, templatesDir: join(acme, 'templates') };
+    const md = decode(await markdownRenderer.render(low, ctx));
+    assert.match(md, /^\| Findings naming only controls outside this baseline \| 30 \|$/m);
+    assert.equal(JSON.parse(decode(await jsonRenderer.render(low, ctx))).sections[0].data.outsideScope, 30);
   });
 });

@@ -89,11 +89,14 @@ describe('gap and remediation reports on examples/acme', () => {
     assert.equal(rows.get('3.5.6')!.poam_eligible, 'on the POA&M', 'its findings are open POA&M items');
     assert.equal(rows.get('3.6.3')!.poam_eligible, 'on the POA&M', 'its attestation records a plan of action');
     assert.equal(rows.get('3.1.21')!.poam_eligible, 'not eligible', 'not assessed: never POA&M-eligible (32 CFR 170.24(b))');
-    assert.match(String(rows.get('3.5.3')!.why), /att-2026-ia-02: partial \(mfa-remote-and-privileged-only\)/);
-    assert.match(String(rows.get('3.6.3')!.why), /att-2026-ir-02: not-met/);
-    assert.match(String(rows.get('3.13.14')!.why), /no evidence/);
+    assert.match(String(rows.get('3.5.3')!.reason), /att-2026-ia-02: partial \(mfa-remote-and-privileged-only\)/);
+    assert.match(String(rows.get('3.6.3')!.reason), /att-2026-ir-02: not-met/);
+    assert.equal(rows.get('3.6.3')!.decided_by, 'attestation');
+    assert.match(String(rows.get('3.13.14')!.reason), /no evidence/);
+    assert.equal(rows.get('3.13.14')!.decided_by, 'no-evidence');
     assert.match(String(rows.get('3.13.14')!.remediation), /Attest the control/);
-    assert.match(String(rows.get('3.3.8')!.why), /conflict/);
+    assert.match(String(rows.get('3.3.8')!.reason), /contradicts attestation att-2026-au-01: met/);
+    assert.equal(rows.get('3.3.8')!.decided_by, 'open-findings');
     assert.match(String(rows.get('3.13.2')!.rules), /rds_instance_multi_az \(1\)/);
     const { md } = await render(model);
     assert.match(md, /^# NIST SP 800-171 Rev\. 2 Gap Analysis/m);

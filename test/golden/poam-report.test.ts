@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { buildPoam } from '../../src/app/build.js';
+import { buildPoam, evaluationOf } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
 import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
@@ -61,5 +61,17 @@ describe('poam report on examples/acme', () => {
       writeFileSync(golden, md);
     }
     assert.equal(md, readFileSync(golden, 'utf8'));
+  });
+
+  it("its provenance lists the catalogs of the definition's frameworks and their coverage, like every other report", async () => {
+    const { model } = buildPoam(run, definition, undefined);
+    assert.deepEqual(definition.frameworks, ['fedramp-moderate']);
+    const { evaluation, catalog } = evaluationOf(run, 'fedramp-moderate');
+    assert.deepEqual(model.provenance.catalogs, [{ framework: 'fedramp-moderate', release: catalog.release }]);
+    const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
+    assert.deepEqual(model.provenance.coverage, [{ framework: 'fedramp-moderate', assessed, total: 323 }]);
+    const md = new TextDecoder().decode(await markdownRenderer.render(model, { workspaceRoot: acme, templatesDir: join(acme, 'templates') }));
+    assert.match(md, new RegExp(`^\\| Coverage \\| fedramp-moderate: ${assessed} of 323 controls assessed \\|$`, 'm'));
+    assert.match(md, /^\| Catalog \| fedramp-moderate: /m);
   });
 });

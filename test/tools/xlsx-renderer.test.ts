@@ -148,7 +148,7 @@ describe('XLSX renderer on examples/acme', () => {
     const bytes = await xlsxRenderer.render(model, ctx);
     const workbook = await load(bytes);
     const summary = workbook.getWorksheet('Summary')!;
-    assert.equal(summary.getCell('A1').value, 'CUI');
+    assert.equal(summary.getCell('A1').value, 'CUI//FEDCON');
     assert.equal(summary.getCell('A2').value, model.meta.title);
     const facts = new Map<string, unknown>();
     summary.eachRow((row) => {
@@ -161,10 +161,11 @@ describe('XLSX renderer on examples/acme', () => {
     assert.equal(facts.get('Controlled by'), 'Acme Corp, Security Compliance Office');
     assert.equal(facts.get('SPRS: score'), 80);
     assert.equal(facts.get('Gaps'), 12);
-    assert.equal(facts.get('SPRS: POA&M eligible'), 7);
+    // The gap golden's "May go on a CMMC POA&M | 5 of 12" (CMMC status with POA&M, model/cmmc.ts).
+    assert.equal(facts.get('SPRS: POA&M eligible'), 5);
     for (const sheet of workbook.worksheets) {
-      assert.match(sheet.headerFooter.oddHeader ?? '', /&C&"-,Bold"CUI&R/, `${sheet.name} header`);
-      assert.match(sheet.headerFooter.oddFooter ?? '', /&C&"-,Bold"CUI&RPage &P of &N/, `${sheet.name} footer`);
+      assert.match(sheet.headerFooter.oddHeader ?? '', /&C&"-,Bold"CUI\/\/FEDCON&R/, `${sheet.name} header`);
+      assert.match(sheet.headerFooter.oddFooter ?? '', /&C&"-,Bold"CUI\/\/FEDCON&RPage &P of &N/, `${sheet.name} footer`);
     }
     const provenance = workbook.getWorksheet('Provenance')!;
     const cells: string[] = [];
