@@ -19,6 +19,8 @@ import type { FilteredFindings } from './severity-filter.js';
 
 export const DEFAULT_MAX_FINDINGS_PER_CONTROL = 25;
 const SAMPLE_RESOURCES = 5;
+/** Distinct remediations shown per rule group (every finding's is in the JSON report). */
+const MAX_FIXES = 3;
 
 export interface FrameworkReportInput {
   definition: OutputDefinition;
@@ -57,10 +59,14 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
     .map(([rule, list]) => {
       const resources = [...new Set(list.map((f) => f.resource?.id).filter((r): r is string => r !== undefined))].sort(byCodeUnits);
       const worst = list.map((f) => f.severity).sort((a, b) => rank(a) - rank(b))[0] ?? 'INFORMATIONAL';
-      const remediation = list
-        .find((f) => f.remediation)
-        ?.remediation?.replace(/\s+/g, ' ')
-        .trim();
+      // One rule can need several fixes (a CVE in two packages: two upgrades): each distinct one, sorted.
+      // The fixes of what is open first: a PASS record's remediation ("No action.") says nothing to do.
+      const fixesOf = (of: readonly Finding[]): string[] =>
+        [...new Set(of.map((f) => f.remediation?.replace(/\s+/g, ' ').trim()).filter((r): r is string => !!r))].sort(byCodeUnits);
+      const tiers = [list.filter((f) => f.result === 'FAIL' && f.state === 'open'), list.filter((f) => f.result !== 'PASS'), list];
+      const fixes = tiers.map(fixesOf).find((t) => t.length > 0) ?? [];
+      const remediation =
+        fixes.length === 0 ? undefined : fixes.slice(0, MAX_FIXES).join(' ') + (fixes.length > MAX_FIXES ? ` (and ${fixes.length - MAX_FIXES} more)` : '');
       return {
         rule,
         title: list[0]?.title ?? rule,
