@@ -29,11 +29,11 @@ import {
   setOptional,
   severityFromLabel,
   tagsOf,
-  vulnerabilityLocation,
 } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { vulnerabilityLocation } from './vulnerability.js';
 
 const FORMAT = 'asff';
 

@@ -15,7 +15,7 @@ import { joinRemediation, seeUrl } from './remediation.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource } from '../model/finding.js';
 import { jsonHeadShape } from './json-shape.js';
-import { ControlSet, isObject, isVulnerabilityId, optArray, optObject, optString, reqString, tagsOf } from './normalise.js';
+import { ControlSet, isObject, optArray, optObject, optString, reqString, tagsOf } from './normalise.js';
 import type { Json } from './normalise.js';
 import {
   arrayRecords,
@@ -33,6 +33,7 @@ import type { DocumentRecord } from './scanner.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
 import { readWhole } from './whole.js';
+import { isVulnerabilityId } from './vulnerability.js';
 
 const FORMAT = 'checkov';
 const TOOL = 'checkov';

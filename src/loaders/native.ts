@@ -15,13 +15,11 @@ import {
   recordTime,
   reqString,
   setOptional,
-  vulnerabilityLocation,
-  vulnerabilityOf,
-  vulnerabilityRemediation,
 } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { vulnerabilityLocation, vulnerabilityOf, vulnerabilityRemediation } from './vulnerability.js';
 
 const RESULTS: readonly FindingResult[] = ['FAIL', 'PASS', 'MANUAL', 'NOT_APPLICABLE', 'ERROR', 'INFO'];
 const STATES: readonly FindingState[] = ['open', 'resolved', 'suppressed'];

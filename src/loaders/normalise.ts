@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalControlId } from '../model/control-ids.js';
 import type { Severity } from '../model/definitions.js';
-import type { Finding, FindingLocation, FindingResult, Vulnerability } from '../model/finding.js';
+import type { Finding, FindingLocation, FindingResult } from '../model/finding.js';
 import { RecordError } from './types.js';
 
 /** CVSS base score -> severity: >= 9.0 CRITICAL, 7.0-8.9 HIGH, 4.0-6.9 MEDIUM, 0.1-3.9 LOW, 0 INFORMATIONAL. */
@@ -131,71 +131,6 @@ export function identityOf(parts: IdentityParts): string {
   ];
   // NUL separates the fields: no field can forge another's boundary.
   return createHash('sha256').update(fields.join('\u0000')).digest('hex');
-}
-
-/** Vulnerability ids a finding's rule id can be: CVE, GHSA and the other OSV-style advisory ids. */
-const VULNERABILITY_ID =
-  /^(?:CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3}|(?:PYSEC|RUSTSEC|GO|OSV|DLA|DSA|RHSA|ALAS|ALAS2|ELSA|SUSE-SU|USN|GMS|MAL)-[A-Za-z0-9:.-]+)$/i;
-
-/** Whether an id names a vulnerability (CVE-2024-1234, GHSA-xxxx-xxxx-xxxx...). */
-export function isVulnerabilityId(id: string | undefined): boolean {
-  return id !== undefined && VULNERABILITY_ID.test(id.trim());
-}
-
-/**
- * The preferred id among a vulnerability's ids: a CVE when there is one (mappings and CVE-*
- * globs are written against CVEs), else the first as given.
- */
-export function preferredVulnerabilityId(ids: readonly string[]): string | undefined {
-  const clean = ids.map((id) => id.trim()).filter((id) => id !== '');
-  return clean.find((id) => /^CVE-/i.test(id)) ?? clean[0];
-}
-
-/** A vulnerability without empty parts, aliases de-duplicated and sorted (never the id itself). */
-export function vulnerabilityOf(parts: {
-  ids: readonly (string | undefined)[];
-  package?: string | undefined;
-  installedVersion?: string | undefined;
-  fixedVersion?: string | undefined;
-  cvss?: number | undefined;
-}): Vulnerability | undefined {
-  const ids = parts.ids.filter((id): id is string => typeof id === 'string' && id.trim() !== '').map((id) => id.trim());
-  const id = preferredVulnerabilityId(ids);
-  if (id === undefined) return undefined;
-  const vulnerability: Vulnerability = { id };
-  const aliases = [...new Set(ids.filter((a) => a !== id))].sort();
-  if (aliases.length > 0) vulnerability.aliases = aliases;
-  const clean = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v.trim());
-  const pkg = clean(parts.package);
-  const installed = clean(parts.installedVersion);
-  const fixed = clean(parts.fixedVersion);
-  if (pkg) vulnerability.package = pkg;
-  if (installed) vulnerability.installedVersion = installed;
-  if (fixed) vulnerability.fixedVersion = fixed;
-  if (parts.cvss !== undefined && Number.isFinite(parts.cvss)) vulnerability.cvss = parts.cvss;
-  return vulnerability;
-}
-
-/** The package and installed version of a vulnerability: what tells two findings of one CVE apart (identity). */
-export function vulnerabilityLocation(vulnerability: Vulnerability | undefined, base: FindingLocation = {}): FindingLocation {
-  const location: FindingLocation = { ...base };
-  if (vulnerability?.package && location.package === undefined) location.package = vulnerability.package;
-  if (vulnerability?.installedVersion && location.version === undefined) location.version = vulnerability.installedVersion;
-  return location;
-}
-
-/**
- * What closes a vulnerability, in one sentence: "Upgrade openssl from 1.1.1k to 1.1.1l." or, with no
- * fixed version known, says so; undefined without a package. Scanners list the fixed version of
- * each release line ("1.21.11, 1.22.4", Grype "1.2.1,2.1.3"): any of them closes it.
- */
-export function vulnerabilityRemediation(vulnerability: Vulnerability | undefined): string | undefined {
-  if (!vulnerability?.package) return undefined;
-  const from = vulnerability.installedVersion ? ` from ${vulnerability.installedVersion}` : '';
-  const fixed = (vulnerability.fixedVersion ?? '').split(/\s*,\s*/).filter((v) => v !== '');
-  if (fixed.length > 1) return `Upgrade ${vulnerability.package}${from} to one of ${fixed.join(', ')}.`;
-  if (vulnerability.fixedVersion) return `Upgrade ${vulnerability.package}${from} to ${vulnerability.fixedVersion}.`;
-  return `No fixed version of ${vulnerability.package}${vulnerability.installedVersion ? ` ${vulnerability.installedVersion}` : ''} is known yet: mitigate, or remove the package.`;
 }
 
 /** Framework ids of the control references exports carry (Security Hub, Prowler keys). */

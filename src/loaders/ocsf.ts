@@ -26,12 +26,12 @@ import {
   setOptional,
   severityFromLabel,
   tagsOf,
-  vulnerabilityLocation,
 } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { Severity } from '../model/definitions.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { vulnerabilityLocation } from './vulnerability.js';
 
 const FORMAT = 'ocsf';
 

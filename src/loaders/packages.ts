@@ -11,9 +11,10 @@
  * distinct package and version.
  */
 import type { Vulnerability } from '../model/finding.js';
-import { optString, vulnerabilityOf } from './normalise.js';
+import { optString } from './normalise.js';
 import type { Json } from './normalise.js';
 import { joinRemediation, packagesRemediation, remediationTextOf, sourceAdvice } from './remediation.js';
+import { vulnerabilityOf } from './vulnerability.js';
 
 export interface VulnerablePackage {
   name?: string | undefined;

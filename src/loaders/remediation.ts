@@ -4,7 +4,7 @@
  * never a bare URL: a URL alone becomes "See <url>".
  */
 import type { Vulnerability } from '../model/finding.js';
-import { vulnerabilityRemediation } from './normalise.js';
+import { vulnerabilityRemediation } from './vulnerability.js';
 
 /**
  * Texts scanners write in the remediation field that advise nothing beyond the upgrade sentence:

@@ -19,7 +19,6 @@ import {
   asObject,
   identityOf,
   isObject,
-  isVulnerabilityId,
   normaliseTime,
   optArray,
   optObject,
@@ -28,14 +27,13 @@ import {
   setOptional,
   severityFromCvss,
   severityFromSarifLevel,
-  vulnerabilityOf,
-  vulnerabilityRemediation,
 } from './normalise.js';
 import type { Json } from './normalise.js';
 import { joinRemediation, seeUrl } from './remediation.js';
 import { RunTaxonomies, taxonReferences } from './sarif-taxonomies.js';
 import type { Detection, FormatLoader, LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { isVulnerabilityId, vulnerabilityOf, vulnerabilityRemediation } from './vulnerability.js';
 
 const FORMAT = 'sarif';
 

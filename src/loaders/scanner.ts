@@ -6,20 +6,11 @@
 import { joinRemediation, seeUrl } from './remediation.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingLocation, FindingResult, FindingState, Resource, Vulnerability } from '../model/finding.js';
-import {
-  describe,
-  identityOf,
-  isObject,
-  normaliseTime,
-  setOptional,
-  severityFromLabel,
-  vulnerabilityLocation,
-  vulnerabilityOf,
-  vulnerabilityRemediation,
-} from './normalise.js';
+import { describe, identityOf, isObject, normaliseTime, setOptional, severityFromLabel } from './normalise.js';
 import type { Json } from './normalise.js';
 import type { RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { vulnerabilityLocation, vulnerabilityOf, vulnerabilityRemediation } from './vulnerability.js';
 
 /** One finding as a scanner reports it, before identity and key order are applied. */
 export interface ScannerFindingParts {
