@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { digest } from '../io/cache.js';
 import type { ContentCache } from '../io/cache.js';
-import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
+import { readDecodedHead } from '../io/decoded-file.js';
 import { expandPaths } from '../io/glob.js';
 import type * as Registry from '../loaders/registry.js';
 import { HEAD_BYTES } from '../loaders/types.js';
@@ -66,10 +66,11 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
     let gzip = false;
     let head: Buffer;
     try {
-      gzip = await isGzip(file);
-      head = await readHead(openDecoded(file, gzip, HEAD_BYTES), HEAD_BYTES);
+      ({ gzip, head } = await readDecodedHead(file, HEAD_BYTES));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) mean the file is gzip but its data is broken.
+      gzip ||= code?.startsWith('Z_') === true || /unexpected end of file|incorrect header check/i.test((error as Error).message);
       diagnostics.push(
         gzip
           ? atFile(

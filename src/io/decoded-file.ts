@@ -46,3 +46,22 @@ export async function readHead(stream: AsyncIterable<Buffer>, limit: number): Pr
   }
   return Buffer.concat(parts).subarray(0, limit);
 }
+
+/**
+ * Whether a file is gzip and its first `limit` decoded bytes, with one open for a plain file (the
+ * common case: validate sniffs every findings file of a workspace, and streams cost start-up time).
+ */
+export async function readDecodedHead(file: string, limit: number): Promise<{ gzip: boolean; head: Buffer }> {
+  const handle = await openFile(file, 'r');
+  let bytes: Buffer;
+  try {
+    const buffer = Buffer.alloc(limit);
+    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
+    bytes = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const gzip = bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+  if (!gzip) return { gzip, head: bytes };
+  return { gzip, head: await readHead(openDecoded(file, true, limit), limit) };
+}
