@@ -157,6 +157,60 @@ function setMetadata(doc: PDFDocument, model: ReportModel): void {
   }
 }
 
+/**
+ * Chromium names the tagged structure's elements after its DOM nodes (`/ID (node00000018)` and the
+ * /IDTree that indexes them), and the DOM node numbers depend on timing inside the browser: the
+ * same report printed twice got other numbers about once in fourteen prints. Everything else it
+ * writes follows from the content, object numbers included, so each element is named after its
+ * object number instead and the /IDTree is rebuilt as one sorted node: the bytes are reproducible.
+ */
+export function normaliseStructureIds(lib: PdfLib, doc: PDFDocument): void {
+  const { PDFArray: Arr, PDFDict: Dict, PDFHexString, PDFName, PDFRef: Ref, PDFString } = lib;
+  const renamed = new Map<string, string>();
+  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof Dict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue;
+    const id = object.get(PDFName.of('ID'));
+    if (!(id instanceof PDFString || id instanceof PDFHexString)) continue;
+    const name = `node${String(ref.objectNumber).padStart(8, '0')}`;
+    renamed.set(id.decodeText(), name);
+    object.set(PDFName.of('ID'), PDFString.of(name));
+  }
+  // Table cells name their header cells by id (/Headers in their attributes, /A).
+  const rename = (value: PdfLibModule.PDFObject | undefined): PdfLibModule.PDFObject | undefined =>
+    value instanceof PDFString || value instanceof PDFHexString ? PDFString.of(renamed.get(value.decodeText()) ?? value.decodeText()) : value;
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof Dict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue;
+    const attributes = object.lookup(PDFName.of('A'));
+    for (const attribute of attributes instanceof Arr ? attributes.asArray().map((a) => doc.context.lookup(a)) : [attributes]) {
+      const headers = attribute instanceof Dict ? attribute.lookupMaybe(PDFName.of('Headers'), Arr) : undefined;
+      for (let i = 0; headers && i < headers.size(); i++) headers.set(i, rename(headers.get(i))!);
+    }
+  }
+  const root = doc.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), Dict);
+  const treeRef = root?.get(PDFName.of('IDTree'));
+  if (!root || treeRef === undefined || renamed.size === 0) return;
+  // Every (key, element) pair of the name tree; its nodes are dropped, to be replaced by one.
+  const pairs: [string, PdfLibModule.PDFObject][] = [];
+  const visit = (node: PdfLibModule.PDFObject | undefined, depth: number): void => {
+    const dict = node instanceof Ref ? doc.context.lookup(node) : node;
+    if (node instanceof Ref) doc.context.delete(node);
+    if (!(dict instanceof Dict) || depth > 32) return;
+    const names = dict.lookupMaybe(PDFName.of('Names'), Arr);
+    for (let i = 0; names && i + 1 < names.size(); i += 2) {
+      const key = names.get(i);
+      const text = key instanceof PDFString || key instanceof PDFHexString ? key.decodeText() : undefined;
+      if (text !== undefined) pairs.push([renamed.get(text) ?? text, names.get(i + 1)]);
+    }
+    const kids = dict.lookupMaybe(PDFName.of('Kids'), Arr);
+    for (let i = 0; kids && i < kids.size(); i++) visit(kids.get(i), depth + 1);
+  };
+  visit(treeRef, 0);
+  pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const tree = doc.context.obj({});
+  tree.set(PDFName.of('Names'), doc.context.obj(pairs.flatMap(([key, value]) => [PDFString.of(key), value])));
+  root.set(PDFName.of('IDTree'), treeRef instanceof Ref ? doc.context.register(tree) : tree);
+}
+
 export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise<PdfResult> {
   if (!ctx.browser) throw noBrowser();
   const session = await ctx.browser();
@@ -191,6 +245,7 @@ export async function renderPdf(model: ReportModel, ctx: RenderContext): Promise
     pages = found;
   }
   fixOutlineTitles(lib, doc!, prepared.headings);
+  normaliseStructureIds(lib, doc!);
   setMetadata(doc!, model);
   const pdf = await doc!.save({ useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity });
   for (const url of blocked) ctx.warn?.(`the PDF page tried to load ${url}: refused (a report loads nothing)`);

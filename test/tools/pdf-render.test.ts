@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { openBrowserSession } from '../../src/io/browser.js';
 import type { BrowserSession } from '../../src/io/browser.js';
 import { prepareReport } from '../../src/renderers/html.js';
-import { outlineEntries, renderPdf } from '../../src/renderers/pdf.js';
+import { normaliseStructureIds, outlineEntries, renderPdf } from '../../src/renderers/pdf.js';
 import type { PdfResult } from '../../src/renderers/pdf.js';
 import { acmeReport, noBrowserReason, tool } from '../support/pdf.js';
 import type { AcmeReport } from '../support/pdf.js';
@@ -226,6 +226,26 @@ describe('PDF renderer (Chromium) on examples/acme', { skip: noBrowserReason() }
         assert.ok(pageText(file, page).includes(text), `${kind}: "${text}" is not on page ${page}`);
       }
     }
+  });
+
+  it('names the tagged structure after its objects, not after Chromium’s DOM node numbers (which vary with timing)', async () => {
+    const lib = await import('@cantoo/pdf-lib');
+    const printed = get('gap').result.pdf;
+    const text = Buffer.from(printed).toString('latin1');
+    const ids = [...new Set([...text.matchAll(/\((node\d{8})\)/g)].map((m) => m[1]!))];
+    assert.ok(ids.length > 10, `structure ids in the PDF: ${ids.length}`);
+    // The same PDF as another print could name it: every id shifted (the byte lengths stay).
+    const shifted = Buffer.from(
+      text.replace(/\(node(\d{8})\)/g, (_, n: string) => `(node${String(Number(n) + 7).padStart(8, '0')})`),
+      'latin1',
+    );
+    assert.ok(!shifted.equals(Buffer.from(printed)));
+    const load = (bytes: Uint8Array) => lib.PDFDocument.load(bytes, { updateMetadata: false });
+    const [a, b] = await Promise.all([load(printed), load(shifted)]);
+    normaliseStructureIds(lib, a);
+    normaliseStructureIds(lib, b);
+    const save = (doc: typeof a) => doc.save({ useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Infinity });
+    assert.ok(Buffer.from(await save(a)).equals(Buffer.from(await save(b))), 'the same bytes whatever Chromium numbered');
   });
 
   it('gives the same text and page count for the same inputs', async () => {
