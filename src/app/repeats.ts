@@ -13,18 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding } from '../model/finding.js';
-
-/** JSON with object keys sorted at every level: equal content gives equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+import { canonicalJson } from '../model/order.js';
 
 /** What a finding says, without where it was read (its file and record number) or its identity. */
 export function contentHash(finding: Finding): string {
