@@ -13,10 +13,12 @@ import type { RunContext, SprsView } from './build.js';
 import { SPRS_FRAMEWORKS } from './evaluate.js';
 import { formatInstant, resolveInstant } from './instant.js';
 import { inputDigests, toolVersion } from './provenance.js';
+import { observationProvenance } from './observation-dates.js';
 import { readPoam } from './state.js';
 import { ingestWorkspace } from './workspace-findings.js';
 import { validate } from './validate.js';
 import type { WorkspaceConfig } from '../model/config.js';
+import type { ObservationProvenance } from '../model/report-model.js';
 
 export interface SummaryOptions {
   framework: string;
@@ -37,6 +39,8 @@ export interface Provenance {
   generated_at: string;
   inputs: { path: string; sha256: string }[];
   coverage: { assessed: number; total: number };
+  /** Per findings file, where its findings' observation times come from (evaluation.md section 1). */
+  observed_at: ObservationProvenance[];
 }
 
 /** The spec's summary fields first, in its order; ours after (evaluation.md section 5). */
@@ -149,6 +153,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     generated_at: formatInstant(at),
     inputs,
     coverage: { assessed, total: evaluation.counts.total },
+    observed_at: observationProvenance(ingested.observation, workspace.root),
   };
   const common = {
     practices_not_applicable: evaluation.counts.notApplicable,
