@@ -36,11 +36,11 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
   const diagnostics: Diagnostic[] = [];
   const findings = config.raw.findings as { sources?: unknown[] } | undefined;
   const configured = Array.isArray(findings?.sources) ? findings.sources : undefined;
-  const files: string[] = [];
-  const seen = new Set<string>();
+  // One walk for every source, and the heads read concurrently: validate's start-up time is a bound.
+  const expanded = await expandPaths(config.findingsSources, config.root);
+  const unmatched = new Set(expanded.unmatched);
   for (const [i, source] of config.findingsSources.entries()) {
-    const { files: matched } = await expandPaths([source], config.root);
-    if (matched.length === 0 && configured) {
+    if (unmatched.has(source) && configured) {
       const path = typeof configured[i] === 'string' ? ['findings', 'sources', i] : ['findings', 'sources', i, 'path'];
       const { line, col } = configDoc.locate(path);
       diagnostics.push({
@@ -53,20 +53,20 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
         hint: 'Render judges controls without it. Check the path or glob (relative to the workspace root), or remove the source until its scanner exports.',
       });
     }
-    for (const file of matched) {
-      if (seen.has(file)) continue;
-      seen.add(file);
-      files.push(file);
-    }
   }
+  // Each file once, in source order: what render would import.
+  const files = expanded.files;
   if (files.length === 0) return { files, diagnostics };
   const csv = config.findingsCsv ? { csv: config.findingsCsv } : {};
   let registry: typeof Registry | undefined;
-  for (const file of files) {
+  const heads = await Promise.all(files.map((file) => readDecodedHead(file, HEAD_BYTES).catch((error: unknown) => ({ error }))));
+  for (const [index, file] of files.entries()) {
     let gzip = false;
     let head: Buffer;
     try {
-      ({ gzip, head } = await readDecodedHead(file, HEAD_BYTES));
+      const read = heads[index]!;
+      if ('error' in read) throw read.error;
+      ({ gzip, head } = read);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) mean the file is gzip but its data is broken.
@@ -85,7 +85,7 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
     }
     // A head recognised before (same bytes, same CSV settings) is recognised again: warm runs
     // need not load the loaders at all.
-    const key = cache ? digest('sniff', JSON.stringify(csv), head.toString('base64')) : '';
+    const key = cache ? digest('sniff', JSON.stringify(csv), head) : '';
     if (cache?.has('sniff', key)) continue;
     registry ??= await import('../loaders/registry.js');
     const detected = registry.detectFormat(head, csv);

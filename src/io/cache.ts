@@ -15,10 +15,11 @@ import { join } from 'node:path';
 /** Bumped whenever what is cached changes shape. */
 const CACHE_FORMAT = 1;
 
-export function digest(...parts: string[]): string {
+export function digest(...parts: (string | Uint8Array)[]): string {
   const hash = createHash('sha256');
   hash.update(`infracast-cache-${CACHE_FORMAT}`);
-  for (const part of parts) hash.update(`\0${part}`);
+  // Bytes are hashed as they are (a findings file's head: no text encoding on the hot path).
+  for (const part of parts) hash.update('\0').update(part);
   return hash.digest('hex');
 }
 

@@ -30,6 +30,13 @@ export interface Expanded {
 }
 
 export async function expandPaths(patterns: readonly string[], cwd: string): Promise<Expanded> {
+  // Globs under one folder (findings/**/*.json, findings/**/*.csv) walk it once.
+  const walks = new Map<string, Promise<string[]>>();
+  const walkOnce = (dir: string): Promise<string[]> => {
+    let found = walks.get(dir);
+    if (!found) walks.set(dir, (found = walk(dir)));
+    return found;
+  };
   const files: string[] = [];
   const seen = new Set<string>();
   const unmatched: string[] = [];
@@ -64,7 +71,7 @@ export async function expandPaths(patterns: readonly string[], cwd: string): Pro
     const matcher = picomatch(parts.slice(firstGlob).join('/'), { dot: false });
     let found: string[] = [];
     try {
-      found = (await walk(base)).filter((f) => matcher(relative(base, f).split(sep).join('/'))).sort(compareCodeUnits);
+      found = (await walkOnce(base)).filter((f) => matcher(relative(base, f).split(sep).join('/'))).sort(compareCodeUnits);
     } catch {
       found = [];
     }
