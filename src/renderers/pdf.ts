@@ -167,8 +167,13 @@ function setMetadata(doc: PDFDocument, model: ReportModel): void {
 export function normaliseStructureIds(lib: PdfLib, doc: PDFDocument): void {
   const { PDFArray: Arr, PDFDict: Dict, PDFHexString, PDFName, PDFRef: Ref, PDFString } = lib;
   const renamed = new Map<string, string>();
-  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof Dict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue;
+  const TYPE = PDFName.of('Type');
+  const STRUCT_ELEM = PDFName.of('StructElem');
+  const elements = doc.context.enumerateIndirectObjects().filter(([, object]) => object instanceof Dict && object.get(TYPE) === STRUCT_ELEM) as [
+    PdfLibModule.PDFRef,
+    PDFDict,
+  ][];
+  for (const [ref, object] of elements) {
     const id = object.get(PDFName.of('ID'));
     if (!(id instanceof PDFString || id instanceof PDFHexString)) continue;
     const name = `node${String(ref.objectNumber).padStart(8, '0')}`;
@@ -178,8 +183,7 @@ export function normaliseStructureIds(lib: PdfLib, doc: PDFDocument): void {
   // Table cells name their header cells by id (/Headers in their attributes, /A).
   const rename = (value: PdfLibModule.PDFObject | undefined): PdfLibModule.PDFObject | undefined =>
     value instanceof PDFString || value instanceof PDFHexString ? PDFString.of(renamed.get(value.decodeText()) ?? value.decodeText()) : value;
-  for (const [, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof Dict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue;
+  for (const [, object] of elements) {
     const attributes = object.lookup(PDFName.of('A'));
     for (const attribute of attributes instanceof Arr ? attributes.asArray().map((a) => doc.context.lookup(a)) : [attributes]) {
       const headers = attribute instanceof Dict ? attribute.lookupMaybe(PDFName.of('Headers'), Arr) : undefined;
