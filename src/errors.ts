@@ -44,6 +44,18 @@ export type ErrorCode =
   | 'STATE_INVALID'
   /** The state folder was written by a newer Infracast. */
   | 'STATE_VERSION_UNSUPPORTED'
+  /** Another run holds the workspace's lock (exit 3; --wait queues). */
+  | 'WORKSPACE_LOCKED'
+  /** No space left (or the quota is exceeded) where Infracast writes (exit 3). */
+  | 'DISK_FULL'
+  /** The output or state folder is on a read-only file system (exit 3). */
+  | 'READ_ONLY'
+  /** Infracast may not write (or read) a file or folder it needs (exit 3). */
+  | 'PERMISSION_DENIED'
+  /** The process or the system ran out of file descriptors (exit 3). */
+  | 'TOO_MANY_FILES'
+  /** An output folder holds something Infracast did not publish: it is never replaced or deleted. */
+  | 'OUTPUT_NOT_OURS'
   /** A report or document type this version of Infracast does not build yet. */
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */
