@@ -1,17 +1,21 @@
 /**
- * The publish stage's file side (issue: render): each definition's artifacts are written to a
- * staging folder and swapped in together, so that a failed or killed run leaves the previous
- * artifacts intact and never a partial file; out/index.json lists every artifact as the Reports
- * API's "List reports" does.
+ * The publish stage's file side: each definition's artifacts are staged in the run's transaction
+ * (app/transaction.ts) and swapped in together when the run commits, so that a failed or killed run
+ * leaves the previous artifacts intact and never a partial file; out/index.json lists every
+ * artifact as the Reports API's "List reports" does, and each published folder carries a marker
+ * naming its items (what lets the index be rebuilt, and proves the folder is Infracast's).
  *
  *   out/<definition>/<definition>.<ext>
+ *   out/<definition>/.infracast-published.json
  *   out/index.json
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { InfracastError } from '../errors.js';
 import type { OutputFormat } from '../model/definitions.js';
+import { MARKER, readMarker, writeDurably } from './transaction.js';
+import type { RunTransaction } from './transaction.js';
 
 export interface Artifact {
   /** A report format, or the type of a supporting file (a chart, the logo: svg, png, jpg). */
@@ -46,114 +50,142 @@ export interface RunIndex {
   total: number;
 }
 
+/** One artifact as staged: its path under the output folder, digest and size. */
+export interface Staged {
+  path: string;
+  sha256: string;
+  size: number;
+  artifact: Artifact;
+}
+
+/** What a published folder's marker holds: the definition's index items (out/index.json is rebuilt from these). */
+export interface PublishedMarker {
+  infracast_published: 1;
+  definition: string;
+  items: IndexItem[];
+}
+
 /**
- * Writes a definition's artifacts to out/.staging-<name>-<pid>, then swaps the folder in place of
- * out/<name>. If writing fails, the staging folder is removed and out/<name> is untouched.
+ * Stages a definition's artifacts in the run's transaction: written and flushed in a staging
+ * folder, swapped in place of out/<name> only when the run commits. Refuses to stage over a
+ * folder Infracast did not publish (no marker, not in the index): publishing never deletes
+ * anything it did not create.
  */
-export function publishDefinition(
-  outDir: string,
+export async function stageDefinition(
+  tx: RunTransaction,
+  index: RunIndex,
   name: string,
   artifacts: readonly Artifact[],
-): { path: string; sha256: string; size: number; artifact: Artifact }[] {
-  mkdirSync(outDir, { recursive: true });
-  const staging = join(outDir, `.staging-${name}-${process.pid}`);
-  const previous = join(outDir, `.previous-${name}-${process.pid}`);
-  const target = join(outDir, name);
-  rmSync(staging, { recursive: true, force: true });
+): Promise<{ folder: string; staged: Staged[] }> {
+  assertOurs(tx.outDir, name, index);
+  const folder = await tx.stagingFolder(name);
+  const staged: Staged[] = [];
   try {
-    mkdirSync(staging, { recursive: true });
     for (const artifact of artifacts) {
       if (artifact.fileName.includes('/') || artifact.fileName.includes('\\') || artifact.fileName.startsWith('.')) {
         throw new Error(`artifact file name ${artifact.fileName} must be a plain file name`);
       }
-      writeFileSync(join(staging, artifact.fileName), artifact.bytes);
+      await writeDurably(join(folder, artifact.fileName), artifact.bytes);
+      staged.push({
+        artifact,
+        path: join(name, artifact.fileName),
+        sha256: createHash('sha256').update(artifact.bytes).digest('hex'),
+        size: artifact.bytes.byteLength,
+      });
     }
-    // The swap: two renames in the same folder. A crash between them leaves the previous
-    // artifacts under .previous-* and the new ones under .staging-*, never a half-written file.
-    let hadPrevious = true;
-    try {
-      renameSync(target, previous);
-    } catch {
-      hadPrevious = false;
-    }
-    renameSync(staging, target);
-    if (hadPrevious) rmSync(previous, { recursive: true, force: true });
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    await tx.dropFolder(folder);
     throw error;
   }
-  return artifacts.map((artifact) => ({
-    artifact,
-    path: join(name, artifact.fileName),
-    sha256: createHash('sha256').update(artifact.bytes).digest('hex'),
-    size: artifact.bytes.byteLength,
-  }));
+  return { folder, staged };
 }
 
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Writes the marker into a staged folder and registers it for the commit. */
+export async function sealDefinition(tx: RunTransaction, folder: string, name: string, definition: string, items: IndexItem[]): Promise<void> {
+  const marker: PublishedMarker = { infracast_published: 1, definition, items };
+  await writeDurably(join(folder, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+  tx.publishFolder(folder, name);
 }
 
 /**
- * Repairs what a killed run left in `outDir` (publishDefinition's two renames, or a staging folder
- * half written): a definition folder moved aside but not replaced is moved back; staging folders
- * and superseded previous folders are removed. Folders of runs still alive are left alone.
- * Returns the names of the definitions restored.
+ * A folder may be replaced when Infracast published it: it has the marker, or (published by a
+ * version before markers) every file in it is an artifact the index lists for that folder.
  */
-export function recoverInterrupted(outDir: string): string[] {
-  const restored: string[] = [];
-  let names: string[];
+function assertOurs(outDir: string, name: string, index: RunIndex): void {
+  const folder = join(outDir, name);
+  let entries: string[];
+  try {
+    if (!statSync(folder).isDirectory()) throw notOurs(folder, 'is a file');
+    entries = readdirSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (readMarker<PublishedMarker>(folder)?.infracast_published === 1) return;
+  const listed = new Set(index.items.filter((i) => i.path !== null).map((i) => i.path!));
+  const sidecar = (entry: string): boolean => /\.(sigstore\.json|p7s)$/.test(entry) && listed.has(join(name, entry.replace(/\.(sigstore\.json|p7s)$/, '')));
+  const foreign = entries.filter((entry) => !listed.has(join(name, entry)) && !sidecar(entry));
+  if (entries.length > 0 && foreign.length > 0)
+    throw notOurs(folder, `holds files Infracast did not publish (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`);
+}
+
+function notOurs(folder: string, why: string): InfracastError {
+  return new InfracastError('OUTPUT_NOT_OURS', `${folder} ${why}: Infracast never replaces or deletes what it did not publish`, {
+    location: { file: folder },
+    hints: ['Move it out of the output folder, or give the definition another name (name:), or render to another folder (--out DIR).'],
+  });
+}
+
+/**
+ * out/index.json as it is; when it is missing or is not an index (a truncated write, a bad merge),
+ * rebuilt from the markers of the published folders rather than reset (`rebuilt` says so).
+ */
+export function readIndex(outDir: string): RunIndex & { rebuilt?: string } {
+  const file = join(outDir, 'index.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return rebuildIndex(outDir);
+  }
+  try {
+    const parsed = JSON.parse(text) as RunIndex;
+    if (!Array.isArray(parsed.items)) throw new Error('it has no "items" list');
+    return parsed;
+  } catch (error) {
+    return { ...rebuildIndex(outDir), rebuilt: `${file} is not an index (${(error as Error).message}): rebuilt from the published folders` };
+  }
+}
+
+/** The index the published folders' markers describe. */
+export function rebuildIndex(outDir: string): RunIndex {
+  let names: string[] = [];
   try {
     names = readdirSync(outDir);
   } catch {
-    return restored;
+    // no output yet
   }
-  for (const entry of names) {
-    const match = /^\.(staging|previous)-(.+)-(\d+)$/.exec(entry);
-    if (!match || isRunning(Number(match[3]))) continue;
-    const [, kind, name] = match as unknown as [string, string, string];
-    const path = join(outDir, entry);
-    if (kind === 'previous' && !existsSync(join(outDir, name))) {
-      renameSync(path, join(outDir, name));
-      restored.push(name);
-    } else rmSync(path, { recursive: true, force: true });
-  }
-  return restored;
+  const items = names.flatMap((name) => (name.startsWith('.') ? [] : (readMarker<PublishedMarker>(join(outDir, name))?.items ?? [])));
+  return sortedIndex(items);
 }
 
-/** out/index.json as it is (an empty index when there is none yet). */
-export function readIndex(outDir: string): RunIndex {
-  try {
-    const parsed = JSON.parse(readFileSync(join(outDir, 'index.json'), 'utf8')) as RunIndex;
-    return Array.isArray(parsed.items) ? parsed : { items: [], total: 0 };
-  } catch {
-    return { items: [], total: 0 };
-  }
+function sortedIndex(items: IndexItem[]): RunIndex {
+  const all = [...items].sort((a, b) =>
+    a.completed_at !== b.completed_at ? (a.completed_at < b.completed_at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+  return { items: all, total: all.length };
 }
 
 /**
- * Writes the index atomically with the run's items: the items of the definitions published by the
- * run (definition files) are replaced; for the others (failed ones, whose previous artifacts are
- * still on disk) the new items are added, replacing only items of the same id. Newest first (then
- * by id), so that `list` reads it as it is.
+ * The index after the run: the items of the definitions published by the run (definition files)
+ * are replaced; for the others (failed ones, whose previous artifacts are still on disk) the new
+ * items are added, replacing only items of the same id. Newest first (then by id), so that `list`
+ * reads it as it is.
  */
-export async function updateIndex(outDir: string, published: readonly string[], items: readonly IndexItem[]): Promise<RunIndex> {
+export function nextIndex(previous: RunIndex, published: readonly string[], items: readonly IndexItem[]): RunIndex {
   const replaced = new Set(published);
   const ids = new Set(items.map((item) => item.id));
-  const kept = readIndex(outDir).items.filter((item) => !replaced.has(item.definition) && !ids.has(item.id));
-  const all = [...kept, ...items].sort((a, b) =>
-    a.completed_at !== b.completed_at ? (a.completed_at < b.completed_at ? 1 : -1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
-  const index: RunIndex = { items: all, total: all.length };
-  await writeFileAtomic(join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
-  return index;
+  return sortedIndex([...previous.items.filter((item) => !replaced.has(item.definition) && !ids.has(item.id)), ...items]);
 }
 
 /** A stable artifact id: the same definition, format and instant always give the same id. */

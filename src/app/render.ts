@@ -34,12 +34,18 @@ import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import type { LoadedWorkspace } from './load-workspace.js';
-import { artifactId, publishDefinition, recoverInterrupted, updateIndex } from './publish.js';
-import type { Artifact, IndexItem } from './publish.js';
+import { environmentError, isEnvironmentalError } from '../io/fs-errors.js';
+import { isInside } from '../io/workspace.js';
+import { acquireWorkspaceLock } from '../io/workspace-lock.js';
+import type { LockOwner } from '../io/workspace-lock.js';
+import { artifactId, nextIndex, readIndex, sealDefinition, stageDefinition } from './publish.js';
+import type { Artifact, IndexItem, RunIndex } from './publish.js';
 import { bundleName, loadSigningPlan, p7sName, sha256Hex, signArtifact } from './sign.js';
 import type { SigningPlan } from './sign.js';
-import { readPoam, readSignatureState, readSnapshots, writePoam, writeSignatureState, writeSnapshot } from './state.js';
+import { prepareState, readPoam, readSignatureState, readSnapshots, stagePoam, stageSignatureState, stageSnapshot } from './state.js';
 import type { SignatureState } from './state.js';
+import { recoverWrites, RunTransaction } from './transaction.js';
+import { cleanBrowserProfiles } from '../io/browser.js';
 import { formatInstant } from './instant.js';
 import { validate } from './validate.js';
 
@@ -64,9 +70,12 @@ export interface RenderOptions {
    */
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
+  /** Wait up to this many seconds for another run holding the workspace to finish (default: refuse at once). */
+  waitSeconds?: number;
 }
 
 export type RenderEvent =
+  | { kind: 'waiting'; owner: LockOwner }
   | { kind: 'ingest'; progress: IngestProgress }
   | { kind: 'report-start'; definition: string; type: string; index: number; total: number }
   | { kind: 'report-done'; report: ReportOutcome; index: number; total: number };
@@ -249,9 +258,6 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
   Object.assign(result, { workspace: workspace.root, outDir });
 
-  // A run killed mid-publish left its folders aside: put the previous artifacts back first.
-  for (const name of recoverInterrupted(outDir)) result.warnings.push(`out/${name}: restored the artifacts an interrupted run had moved aside`);
-
   const selected = selectDefinitions(workspace, checked.checkedFiles, options.only);
   if (selected.length === 0) {
     throw new InfracastError(
@@ -268,56 +274,87 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   const { definitions, warnings: formatWarnings } = planFormats(selected, options.formats);
   result.warnings.push(...formatWarnings);
 
-  // Findings are imported once and shared by every report of the run.
-  const ingested = await ingestWorkspace(workspace, { onProgress: (progress) => emit({ kind: 'ingest', progress }) });
-  result.findings = ingested.findings.length;
-  // Findings no source dates are dated by this run: once per file, say so and how to fix it.
-  result.warnings.push(...observationWarnings(ingested.observation ?? [], workspace.root));
-  if (ingested.files.length === 0) {
-    result.warnings.push(
-      `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,
-    );
-  }
-  const previousPoam = await readPoam(config.stateDir);
-  const run: RunContext = { workspace, ingested, at, previousPoam };
-  const session: RunSession = {
-    run,
-    options,
-    outDir,
-    generatedAt,
-    pinned,
-    poam: { store: previousPoam, used: false },
-    history: new Map(),
-    browser: undefined,
-    signing: { plans: new Map(), state: await readSignatureState(config.stateDir), counts: result.signatures, changed: false },
-  };
-  const items: IndexItem[] = [];
-  const published: string[] = [];
-  const onAbort = (): void => void session.browser?.close();
-  options.signal?.addEventListener('abort', onAbort);
+  // One writer at a time: the state is read, and everything written, under the workspace's lock.
+  const lock = await acquireWorkspaceLock(config.stateDir, {
+    command: 'infracast render',
+    waitSeconds: options.waitSeconds ?? 0,
+    onWait: (owner) => emit({ kind: 'waiting', owner }),
+  });
+  let tx: RunTransaction | undefined;
   try {
-    for (const [index, definition] of definitions.entries()) {
-      if (options.signal?.aborted) {
-        result.interrupted = true;
-        break;
-      }
-      emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index, total: definitions.length });
-      const { outcome, snapshots, publishedFile } = await renderDefinition(session, definition);
-      for (const snapshot of snapshots) result.history[await writeSnapshot(config.stateDir, snapshot)]++;
-      if (publishedFile) published.push(publishedFile);
-      items.push(...outcome.artifacts);
-      result.reports.push(outcome);
-      emit({ kind: 'report-done', report: outcome, index, total: definitions.length });
-    }
-  } finally {
-    // The browser is closed whatever happened (a failed report, an exception, Ctrl-C).
-    options.signal?.removeEventListener('abort', onAbort);
-    await session.browser?.close();
-  }
+    // What a killed or failed run left: its commit finished, or its staged files dropped.
+    const recovery = await recoverWrites(outDir, config.stateDir, { sharedOutput: !isInside(workspace.root, outDir) });
+    if (recovery.finished)
+      result.warnings.push(`finished the commit of an interrupted run (${recovery.published.map((n) => `out/${n}`).join(', ') || 'state only'})`);
+    cleanBrowserProfiles();
+    await prepareState(config.stateDir);
 
-  if (session.poam.used) result.poam = await writePoam(config.stateDir, session.poam.store);
-  if (session.signing.changed) await writeSignatureState(config.stateDir, session.signing.state);
-  await updateIndex(outDir, published, items);
+    // Findings are imported once and shared by every report of the run.
+    const ingested = await ingestWorkspace(workspace, { onProgress: (progress) => emit({ kind: 'ingest', progress }) });
+    result.findings = ingested.findings.length;
+    // Findings no source dates are dated by this run: once per file, say so and how to fix it.
+    result.warnings.push(...observationWarnings(ingested.observation ?? [], workspace.root));
+    if (ingested.files.length === 0) {
+      result.warnings.push(
+        `no findings file matched findings.sources (${config.findingsSources.join(', ')}): controls are judged on attestations and exceptions alone`,
+      );
+    }
+    const previousPoam = await readPoam(config.stateDir);
+    const index = readIndex(outDir);
+    if (index.rebuilt) result.warnings.push(index.rebuilt);
+    tx = new RunTransaction(outDir, config.stateDir);
+    const run: RunContext = { workspace, ingested, at, previousPoam };
+    const session: RunSession = {
+      run,
+      options,
+      outDir,
+      generatedAt,
+      pinned,
+      tx,
+      index,
+      poam: { store: previousPoam, used: false },
+      history: new Map(),
+      browser: undefined,
+      signing: { plans: new Map(), state: await readSignatureState(config.stateDir), counts: result.signatures, changed: false },
+    };
+    const items: IndexItem[] = [];
+    const published: string[] = [];
+    const snapshots: HistorySnapshot[] = [];
+    const onAbort = (): void => void session.browser?.close();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      for (const [i, definition] of definitions.entries()) {
+        if (options.signal?.aborted) {
+          result.interrupted = true;
+          break;
+        }
+        emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index: i, total: definitions.length });
+        const { outcome, snapshots: made, publishedFile } = await renderDefinition(session, definition);
+        snapshots.push(...made);
+        if (publishedFile) published.push(publishedFile);
+        items.push(...outcome.artifacts);
+        result.reports.push(outcome);
+        emit({ kind: 'report-done', report: outcome, index: i, total: definitions.length });
+      }
+    } finally {
+      // The browser is closed whatever happened (a failed report, an exception, Ctrl-C).
+      options.signal?.removeEventListener('abort', onAbort);
+      await session.browser?.close();
+    }
+
+    // The state and the index go with the outputs, in one commit: the POA&M ids the reports
+    // print are the store's, whatever happens to this process from here on.
+    for (const snapshot of snapshots) result.history[await stageSnapshot(tx, config.stateDir, snapshot)]++;
+    if (session.poam.used) result.poam = await stagePoam(tx, config.stateDir, session.poam.store);
+    if (session.signing.changed) await stageSignatureState(tx, config.stateDir, session.signing.state);
+    await tx.stageFile(join(outDir, 'index.json'), `${JSON.stringify(nextIndex(index, published, items), null, 2)}\n`);
+    await tx.commit();
+  } catch (error) {
+    await tx?.abort();
+    throw error;
+  } finally {
+    lock.release();
+  }
   result.failed = result.reports.filter((r) => r.status === 'failed').length;
   result.ok = result.failed === 0 && !result.interrupted;
   // A missing browser or key is the environment's fault, not the report's: exit 3, as documented.
@@ -334,6 +371,10 @@ interface RunSession {
   generatedAt: string;
   /** The instant was given (--at, SOURCE_DATE_EPOCH): index times are that instant, not the clock. */
   pinned: boolean;
+  /** Where the run's outputs and state are staged until it commits. */
+  tx: RunTransaction;
+  /** out/index.json as the run found it (what says which folders Infracast published). */
+  index: RunIndex;
   poam: { store: PoamStore; used: boolean };
   history: Map<string, HistorySnapshot[]>;
   /** The run's browser once a format needed it (closed by render()). */
@@ -355,7 +396,7 @@ async function renderDefinition(
   session: RunSession,
   definition: OutputDefinition,
 ): Promise<{ outcome: ReportOutcome; snapshots: HistorySnapshot[]; publishedFile?: string }> {
-  const { run, options, outDir, generatedAt, pinned } = session;
+  const { run, options, generatedAt, pinned } = session;
   const { workspace } = run;
   const config = workspace.config!;
   const definitionFile = workspaceRelative(workspace.root, definition.source.file);
@@ -441,7 +482,8 @@ async function renderDefinition(
     // Signing is the last step before publishing: the bytes hashed are the bytes written.
     const signed = definition.options.signed === true || options.sign === true ? await signDefinition(session, definition, artifacts, reportData) : undefined;
     // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
-    const written = artifacts.some((a) => !a.supporting) ? publishDefinition(outDir, definition.outputName, artifacts) : [];
+    const stage = artifacts.some((a) => !a.supporting) ? await stageDefinition(session.tx, session.index, definition.outputName, artifacts) : undefined;
+    const written = stage?.staged ?? [];
     if (signed) signed.commit();
     const paths = new Map(written.map((w) => [w.artifact.fileName, w.path]));
     for (const w of written) {
@@ -466,6 +508,7 @@ async function renderDefinition(
         }),
       );
     }
+    if (stage) await sealDefinition(session.tx, stage.folder, definition.outputName, definitionFile, outcome.artifacts);
     outcome.artifacts.push(...failures);
     if (failures.length > 0) {
       outcome.status = 'failed';
@@ -473,6 +516,8 @@ async function renderDefinition(
     }
     return { outcome, snapshots: built.snapshots, ...(written.length > 0 ? { publishedFile: definitionFile } : {}) };
   } catch (error) {
+    // A full disk, a read-only folder: nothing of the run can be published; it stops here (exit 3).
+    if (isEnvironmentalError(error)) throw environmentError(error, session.outDir);
     outcome.status = 'failed';
     outcome.error = errorOf(error);
     outcome.artifacts = formatsOf(definition, options.formats).map((format) =>

@@ -19,8 +19,18 @@ import type { HistorySnapshot } from '../model/history.js';
 import { canonicalJson, compareCodeUnits } from '../model/order.js';
 import { emptyPoamStore, poamIdNumber } from '../model/poam.js';
 import type { PoamItem, PoamStore } from '../model/poam.js';
+import type { RunTransaction } from './transaction.js';
 
 export const STATE_VERSION = 1;
+
+/** What a run may leave in the state folder that is never part of the record (its lock, a journal, temporary files). */
+export const STATE_GITIGNORE = `# Written by Infracast: run-time files, never part of the compliance record.
+.lock
+.lock.*
+.journal.json
+.journal.json.*
+*.tmp
+`;
 
 /** Upgrades a state folder from version `from` to `from + 1`, in place. */
 export type StateMigration = (stateDir: string) => Promise<void>;
@@ -37,6 +47,13 @@ async function readIfExists(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new InfracastError('FILE_UNREADABLE', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Stages `text` for `path` in the run's transaction unless the file already holds exactly these bytes. */
+async function stageIfChanged(tx: RunTransaction, path: string, text: string): Promise<WriteOutcome> {
+  if ((await readIfExists(path)) === text) return 'unchanged';
+  await tx.stageFile(path, text);
+  return 'written';
 }
 
 /** Writes `text` atomically unless the file already holds exactly these bytes. */
@@ -118,6 +135,7 @@ export async function prepareState(
     }
   }
   await writeIfChanged(join(stateDir, 'version.json'), `${canonicalJson({ state_version: current })}\n`);
+  await writeIfChanged(join(stateDir, '.gitignore'), STATE_GITIGNORE);
   return found;
 }
 
@@ -134,9 +152,12 @@ export function serialisePoam(store: PoamStore): string {
 }
 
 export function parsePoam(text: string, file: string): PoamStore {
+  // A store is never taken as new unless it is absent: an empty or cut-off file is a damaged record
+  // (an interrupted copy, a bad merge), and renumbering its items would give ids to other weaknesses.
+  if (text.trim() === '') throw invalid(file, 'is empty: a POA&M store always starts with its header line {"kind":"header","next_id":<n>}');
   const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  if (lines.length === 0) return emptyPoamStore();
+  if (lines.at(-1) !== '') throw invalid(file, 'is cut off: its last line has no line ending (Infracast ends every line)', lines.length);
+  lines.pop();
   const parse = (line: string, n: number): Record<string, unknown> => {
     if (/^(<{7}|={7}|>{7})/.test(line)) throw invalid(file, 'has an unresolved merge conflict', n);
     try {
@@ -175,6 +196,11 @@ export async function readPoam(stateDir: string): Promise<PoamStore> {
   return text === undefined ? emptyPoamStore() : parsePoam(text, file);
 }
 
+/** Stages the store in the run's transaction, unless its bytes would not change. */
+export async function stagePoam(tx: RunTransaction, stateDir: string, store: PoamStore): Promise<WriteOutcome> {
+  return stageIfChanged(tx, poamPath(stateDir), serialisePoam(store));
+}
+
 export async function writePoam(stateDir: string, store: PoamStore): Promise<WriteOutcome> {
   await prepareState(stateDir);
   return writeIfChanged(poamPath(stateDir), serialisePoam(store));
@@ -198,6 +224,11 @@ export function snapshotPath(stateDir: string, snapshot: Pick<HistorySnapshot, '
 
 export function serialiseSnapshot(snapshot: HistorySnapshot): string {
   return `${canonicalJson(snapshot, 2)}\n`;
+}
+
+/** Stages one snapshot in the run's transaction; the same snapshot again leaves the file untouched. */
+export async function stageSnapshot(tx: RunTransaction, stateDir: string, snapshot: HistorySnapshot): Promise<WriteOutcome> {
+  return stageIfChanged(tx, snapshotPath(stateDir, snapshot), serialiseSnapshot(snapshot));
 }
 
 /** Writes one snapshot; the same snapshot again (same generated_at, same content) leaves the file untouched. */
@@ -263,12 +294,30 @@ export async function readSignatureState(stateDir: string): Promise<SignatureSta
   const text = await readIfExists(file);
   if (text === undefined) return {};
   try {
-    const parsed = JSON.parse(text) as { artifacts?: SignatureState };
-    if (typeof parsed !== 'object' || parsed === null || typeof parsed.artifacts !== 'object') throw new Error('no "artifacts" object');
-    return parsed.artifacts;
+    const parsed = JSON.parse(text) as { artifacts?: unknown };
+    const artifacts = typeof parsed === 'object' && parsed !== null ? parsed.artifacts : undefined;
+    if (typeof artifacts !== 'object' || artifacts === null || Array.isArray(artifacts)) throw new Error('no "artifacts" object');
+    for (const [key, record] of Object.entries(artifacts as Record<string, unknown>)) {
+      const r = record as Partial<SignatureRecord> | null;
+      if (
+        typeof r !== 'object' ||
+        r === null ||
+        typeof r.source_sha256 !== 'string' ||
+        typeof r.signed_sha256 !== 'string' ||
+        typeof r.setup !== 'string' ||
+        typeof r.sidecars !== 'object' ||
+        r.sidecars === null
+      )
+        throw new Error(`the record of ${key} lacks source_sha256, signed_sha256, sidecars or setup`);
+    }
+    return artifacts as SignatureState;
   } catch (cause) {
     throw invalid(file, `not the signature state Infracast writes (${(cause as Error).message})`, undefined, cause);
   }
+}
+
+export async function stageSignatureState(tx: RunTransaction, stateDir: string, state: SignatureState): Promise<WriteOutcome> {
+  return stageIfChanged(tx, signaturesPath(stateDir), `${canonicalJson({ artifacts: state }, 2)}\n`);
 }
 
 export async function writeSignatureState(stateDir: string, state: SignatureState): Promise<WriteOutcome> {

@@ -6,6 +6,7 @@
 
 /** The render events this writer draws (app/render.ts RenderEvent; declared here because cli/ does not import app/). */
 export type ProgressEvent =
+  | { kind: 'waiting'; owner: { command: string; pid: number; host: string; since: string } }
   | { kind: 'ingest'; progress: { file: string; fileIndex: number; files: number; records: number; fileDone: boolean } }
   | { kind: 'report-start'; definition: string; type: string; index: number; total: number }
   | {
@@ -59,7 +60,10 @@ export function progressWriter(stream: NodeJS.WriteStream, quiet: boolean): Prog
   };
   return {
     event(event) {
-      if (event.kind === 'ingest') {
+      if (event.kind === 'waiting') {
+        const o = event.owner;
+        line(`waiting: the workspace is being written by ${o.command} (pid ${o.pid} on ${o.host}, since ${o.since})`);
+      } else if (event.kind === 'ingest') {
         const p = event.progress;
         if (live) draw(`importing findings ${bar((p.fileIndex + (p.fileDone ? 1 : 0.5)) / p.files)} file ${p.fileIndex + 1}/${p.files}, ${p.records} records`);
         else if (p.fileDone) line(`imported ${displayPath(p.file)} (${p.records} records)`);

@@ -10,13 +10,15 @@ import type { OutputFormat } from '../model/definitions.js';
 
 export default class Render extends InfracastCommand {
   static override summary = 'Render report and document definitions: build each report, write its formats to out/, update out/index.json.';
-  static override description = `The main job. Validates the workspace, imports its findings once, and for each definition builds the report and writes every requested format to out/<definition>/ (the workspace's output: folder, or --out). Each definition's files are staged and swapped in together: a failed or interrupted run leaves the previous files intact. out/index.json lists every artifact (infracast list prints it). History snapshots and the POA&M store are updated in the state folder (.infracast/); rendering again with the same instant changes nothing.
+  static override description = `The main job. Validates the workspace, imports its findings once, and for each definition builds the report and writes every requested format to out/<definition>/ (the workspace's output: folder, or --out). Each definition's files are staged and swapped in together: a failed definition keeps its previous files. out/index.json lists every artifact (infracast list prints it). History snapshots and the POA&M store are updated in the state folder (.infracast/); rendering again with the same instant changes nothing.
 
 The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set SOURCE_DATE_EPOCH for byte-identical Markdown and JSON.
 
 Signing (options.signed: true in a definition, or --sign): each PDF gets an embedded PAdES signature, every artifact a Sigstore bundle <file>.sigstore.json (and <file>.p7s with signing.p7s: true), made just before publishing. An artifact whose bytes did not change since it was last signed keeps its published signature. infracast verify checks them.
 
-Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage (including --format that no selected definition's type has), 3 environment (e.g. no Chrome or Chromium for PDF, no signing key; the reports that need none are still rendered).`;
+One run writes a workspace at a time: a render holds the state folder's lock (.infracast/.lock, naming its owner) while it works; another one stops with exit 3 naming the holder, or waits with --wait. Everything a run writes (the definitions' folders, history, POA&M store, signature state, out/index.json) is committed together at the end: a run that is killed, or meets a full disk or a read-only folder, leaves the previous reports and state, or (killed after its commit began) the next run finishes it.
+
+Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage (including --format that no selected definition's type has), 3 environment (e.g. no Chrome or Chromium for PDF, no signing key, a full disk, a read-only output folder, another run holding the workspace; the reports that need none are still rendered).`;
 
   static override strict = false;
   static override args = {};
@@ -47,6 +49,12 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
     sign: Flags.boolean({
       description: "Sign every artifact (as options.signed: true does for one definition) with the workspace's signing: set-up.",
     }),
+    wait: Flags.integer({
+      description:
+        'When another run is writing the workspace (it holds .infracast/.lock), wait up to this many seconds for it instead of stopping with exit 3.',
+      min: 0,
+      helpValue: 'SECONDS',
+    }),
   };
 
   async run(): Promise<RenderResult> {
@@ -69,6 +77,7 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
         ...(flags.only ? { only: flags.only } : {}),
         ...(flags.at ? { at: flags.at } : {}),
         ...(flags.sign ? { sign: true } : {}),
+        ...(flags.wait !== undefined ? { waitSeconds: flags.wait } : {}),
         signal: interrupt.signal,
         onEvent: (event) => progress.event(event),
       });

@@ -8,10 +8,11 @@
  * aborted and recorded, so a report can never fetch, or leak to, anything (DESIGN.md "Rendering":
  * "The PDF page loads nothing from the network").
  */
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
+import { pidAlive } from './workspace-lock.js';
 
 /** Where Chrome or Chromium usually is, in the order tried after CHROME_PATH / PUPPETEER_EXECUTABLE_PATH. */
 export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
@@ -142,9 +143,50 @@ const TIMEOUT_MS = 120_000;
  * One browser for a run. Nothing starts until the first print or rasterisation; `close()` is
  * idempotent and must be called (withBrowserSession does it, also on SIGINT/SIGTERM).
  */
+/** The browser profile folders of Infracast runs: `<tmp>/infracast-chromium-<pid>-<random>`. */
+const PROFILE_PREFIX = 'infracast-chromium-';
+/** A profile whose run is gone (its pid does not run) is removed once this old (its browser has surely exited). */
+const PROFILE_DEAD_AFTER_MS = 60_000;
+/** ... and any profile this old, whatever its pid says (a pid can be reused, often in containers). */
+const PROFILE_STALE_AFTER_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * Removes the browser profiles runs killed before they could (kill -9 skips every `finally`): only
+ * folders named like ours, only when their run is gone or they are old. Profiles of other runs of
+ * other workspaces on the machine are live ones: young, with a live pid, they are left alone.
+ */
+export function cleanBrowserProfiles(dir: string = tmpdir(), now: number = Date.now()): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const match = new RegExp(`^${PROFILE_PREFIX}(\\d+)-`).exec(entry);
+    if (!match) continue;
+    const path = join(dir, entry);
+    try {
+      const age = now - statSync(path).mtimeMs;
+      const pid = Number(match[1]);
+      const gone = pid !== process.pid && !pidAlive(pid);
+      if (age > PROFILE_STALE_AFTER_MS || (gone && age > PROFILE_DEAD_AFTER_MS)) {
+        rmSync(path, { recursive: true, force: true });
+        removed.push(path);
+      }
+    } catch {
+      // removed meanwhile, or not ours to remove
+    }
+  }
+  return removed;
+}
+
 export class BrowserSession {
   private launching: Promise<Browser> | undefined;
   private browser: Browser | undefined;
+  /** Our own profile folder (puppeteer's default one is named like every other tool's: ours can be cleaned up). */
+  private profile: string | undefined;
   private closed = false;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -163,9 +205,11 @@ export class BrowserSession {
     this.launching ??= (async () => {
       const executablePath = findBrowser(this.discovery);
       const puppeteer = await loadPuppeteer();
+      this.profile = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
       const browser = await puppeteer.launch({
         executablePath,
         headless: true,
+        userDataDir: this.profile,
         // A pipe, not a debugging port: nothing listens on the machine, and the browser exits with us.
         pipe: true,
         // Our own handlers close the browser and let the render use case finish its clean-up.
@@ -266,11 +310,20 @@ export class BrowserSession {
     this.closed = true;
     const browser = this.browser ?? (await this.launching?.catch(() => undefined));
     this.browser = undefined;
-    if (!browser) return;
+    if (!browser) {
+      this.removeProfile();
+      return;
+    }
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => undefined);
     // A browser that did not close in time (or at all) is killed: a run never leaves Chromium behind.
     const child = browser.process();
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    this.removeProfile();
+  }
+
+  private removeProfile(): void {
+    if (this.profile) rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
+    this.profile = undefined;
   }
 
   /** Synchronous last resort for signal handlers: kills the browser process at once. */
@@ -278,6 +331,11 @@ export class BrowserSession {
     this.closed = true;
     const child = this.browser?.process();
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    try {
+      this.removeProfile();
+    } catch {
+      // the killed browser may still hold files: the next run's clean-up removes the folder
+    }
   }
 }
 

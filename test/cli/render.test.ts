@@ -224,7 +224,7 @@ options:
     const root = makeWorkspace({ 'reports/status.yaml': 'type: framework\nframeworks: [nist-800-171, far-52204-21]\nformat: json\n' });
     const result = runCli(['render'], { cwd: root, env });
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(readdirSync(join(root, 'out', 'status')).sort(), ['status-far-52204-21.json', 'status-nist-800-171.json']);
+    assert.deepEqual(readdirSync(join(root, 'out', 'status')).sort(), ['.infracast-published.json', 'status-far-52204-21.json', 'status-nist-800-171.json']);
     const far = JSON.parse(readFileSync(join(root, 'out', 'status', 'status-far-52204-21.json'), 'utf8'));
     assert.deepEqual(far.meta.frameworks, ['far-52204-21']);
     assert.deepEqual(readdirSync(join(root, '.infracast', 'history', 'status')).sort(), ['far-52204-21', 'nist-800-171']);

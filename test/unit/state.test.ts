@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { prepareState, readPoam, readSnapshots, readStateVersion, snapshotPath, writePoam, writeSnapshot } from '../../src/app/state.js';
+import { prepareState, readPoam, readSignatureState, readSnapshots, readStateVersion, snapshotPath, writePoam, writeSnapshot } from '../../src/app/state.js';
 import { InfracastError } from '../../src/errors.js';
 import { diffSnapshots, previousSnapshot } from '../../src/model/history.js';
 import type { HistorySnapshot } from '../../src/model/history.js';
@@ -87,7 +87,7 @@ describe('the state folder', () => {
       ['2026-02-01T00:00:00Z', '2026-03-01T10:20:30Z'],
     );
     assert.equal(previousSnapshot(all, 'monthly', 'nist-800-53', s.generated_at)?.generated_at, '2026-02-01T00:00:00Z');
-    assert.deepEqual(readdirSync(dir).sort(), ['history', 'version.json']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.gitignore', 'history', 'version.json']);
     assert.equal(readFileSync(join(dir, 'version.json'), 'utf8'), '{"state_version":1}\n');
   });
 
@@ -161,5 +161,25 @@ describe('the state folder', () => {
     const fresh = tmp();
     assert.equal(await prepareState(fresh), undefined);
     assert.equal(await readStateVersion(fresh), 1);
+  });
+
+  it('never takes a damaged state file as new: an empty or cut-off poam.jsonl, a signature state without artifacts are refused with the file, the line and the fix', async () => {
+    const dir = tmp();
+    const refused = (pattern: RegExp) => (e: unknown) =>
+      e instanceof InfracastError && e.code === 'STATE_INVALID' && pattern.test(e.message) && /git checkout -- <file>/.test(e.hints.join(' '));
+    writeFileSync(join(dir, 'poam.jsonl'), '');
+    await assert.rejects(readPoam(dir), refused(/poam\.jsonl: is empty/));
+    writeFileSync(join(dir, 'poam.jsonl'), '\n\n');
+    await assert.rejects(readPoam(dir), refused(/poam\.jsonl: is empty/));
+    // An interrupted copy: the last line cut off.
+    writeFileSync(join(dir, 'poam.jsonl'), '{"kind":"header","next_id":3}\n{"id":"POAM-1","status":"open"}\n{"id":"POAM-2","sta');
+    await assert.rejects(readPoam(dir), refused(/poam\.jsonl:3: is cut off/));
+    for (const text of ['{"artifacts": null}', '{"artifacts": []}', '{}', '{"artifacts": {"gap/gap.md": {"source_sha256": "x"}}}', '{"artif']) {
+      writeFileSync(join(dir, 'signatures.json'), text);
+      await assert.rejects(readSignatureState(dir), refused(/signatures\.json: not the signature state Infracast writes/), text);
+    }
+    // Absent is new.
+    assert.deepEqual(await readSignatureState(tmp()), {});
+    assert.deepEqual((await readPoam(tmp())).items, []);
   });
 });
