@@ -11,7 +11,7 @@ import { compareDiagnostics } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { YamlDocument } from '../io/yaml-source.js';
 import { readYamlFile } from '../io/yaml-source.js';
-import { CONFIG_FILE, fileStem, folderOf, listWorkspaceFiles, resolveReference } from '../io/workspace.js';
+import { CONFIG_FILE, escapeRoute, fileStem, folderOf, listWorkspaceFiles, resolveReference } from '../io/workspace.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { KINDS } from '../model/definitions.js';
 import type { DefinitionOptions, DefinitionSource, ImpactLevel, Kind, OutputDefinition, OutputFormat, ScheduleDefinition } from '../model/definitions.js';
@@ -23,6 +23,7 @@ import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
 import { attestationConflictRules, controlIdRules, crossFileRules, diagnosticAt } from './workspace-rules.js';
 import { checkFindingsSources } from './findings-check.js';
+import { outputFolderDiagnostics } from './output-folder.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -170,6 +171,8 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
         ctx.config = buildConfig(root, configDoc.value);
         const result = checkConfig(configDoc, configDoc.value, ctx);
         collect(result);
+        // An unsafe output folder fails validation (so render never starts) but leaves the rest checkable.
+        diagnostics.push(...(await outputFolderDiagnostics(root, configDoc, ctx.config)));
         if (result.diagnostics.some((d) => d.severity === 'error')) ctx.config = undefined;
       }
     }
@@ -324,15 +327,9 @@ async function checkReferences(root: string, references: Reference[]): Promise<D
       diagnostics.push(diagnosticAt(ref.doc, ref.path, code, message, hint));
     };
     if (resolved.escapes) {
-      const how =
-        resolved.escapes === 'symlink'
-          ? `through a symlink (to ${resolved.realPath ?? '?'})`
-          : resolved.escapes === 'dotdot'
-            ? 'through ..'
-            : 'as an absolute path';
       at(
         'outside-workspace',
-        `'${ref.value}' resolves outside the workspace ${how}`,
+        `'${ref.value}' resolves outside the workspace ${escapeRoute(resolved)}`,
         'Keep referenced files inside the workspace (e.g. under assets/), and refer to them by a relative path.',
       );
       continue;

@@ -42,6 +42,7 @@ import { readPoam, readSignatureState, readSnapshots, writePoam, writeSignatureS
 import type { SignatureState } from './state.js';
 import { formatInstant } from './instant.js';
 import { validate } from './validate.js';
+import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
 
 export interface RenderOptions {
   /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
@@ -247,6 +248,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   const workspace = checked.workspaces[0]!;
   const config = workspace.config!;
   const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
+  if (options.out) assertOutFlag(options.out, outDir, workspace.root, config); // issue 12 (eng/safety): --out keeps clear of the workspace's folders, before anything is written
   Object.assign(result, { workspace: workspace.root, outDir });
 
   // A run killed mid-publish left its folders aside: put the previous artifacts back first.

@@ -46,6 +46,12 @@ export interface ResolvedReference {
   realPath?: string;
 }
 
+/** How a reference leaves the workspace, in words that follow "resolves outside the workspace". */
+export function escapeRoute(resolved: ResolvedReference): string {
+  if (resolved.escapes === 'symlink') return `through a symlink (to ${resolved.realPath ?? '?'})`;
+  return resolved.escapes === 'dotdot' ? 'through ..' : 'as an absolute path';
+}
+
 /**
  * Resolves a workspace-relative reference and says whether it stays inside the workspace,
  * through `..`, an absolute path, or a symlink anywhere on the way.

@@ -26,14 +26,14 @@ writeFileSync(join(root, 'reports', 'outside-symlink.yaml'), 'type: framework\nf
 symlinkSync(join(outside, 'definition.yaml'), join(root, 'reports', 'linked-definition.yaml'));
 
 /** Output with the machine-specific temp folders replaced, so the golden files are stable. */
-function normalise(text: string): string {
-  return text.split(outside).join('<outside>').split(root).join('<workspace>');
+function normalise(text: string, workspace = root): string {
+  return text.split(outside).join('<outside>').split(workspace).join('<workspace>');
 }
 
-function check(name: string, args: string[], expectedExit: number): void {
+function check(name: string, args: string[], expectedExit: number, workspace = root): void {
   it(`${name} -> exit ${expectedExit}`, () => {
-    const result = runCli(['validate', ...args, '--at', '2026-11-29'], { cwd: root });
-    const actual = normalise(`$ infracast validate ${args.join(' ')} --at 2026-11-29\nexit ${result.status}\n${result.stdout}${result.stderr}`);
+    const result = runCli(['validate', ...args, '--at', '2026-11-29'], { cwd: workspace });
+    const actual = normalise(`$ infracast validate ${args.join(' ')} --at 2026-11-29\nexit ${result.status}\n${result.stdout}${result.stderr}`, workspace);
     assert.doesNotMatch(actual, /^\s+at .*\(.*:\d+:\d+\)$/m, 'no stack trace');
     const golden = join(goldenDir, 'validate', `${name}.txt`);
     if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
@@ -77,4 +77,36 @@ describe('validate: every bad input gives file:line:col, a hint and exit 1', () 
   check('expired-attestation-warns', ['attestations/expired.yaml'], 0);
   check('expired-attestation-strict', ['attestations/expired.yaml', '--strict'], 1);
   check('whole-workspace', ['.'], 1);
+});
+
+/**
+ * The output folders of issue 12 ("Nothing lost, ever"): with `output: .` a definition named
+ * Controls replaced controls/. Each case is the fixture's infracast.yaml with one `output:` line,
+ * a control statement and that definition.
+ */
+function outputWorkspace(output: string | undefined): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'infracast-output-'));
+  const config = readFileSync(join(fixturesDir, 'bad-inputs', 'infracast.yaml'), 'utf8');
+  writeFileSync(join(workspace, 'infracast.yaml'), output === undefined ? config : `${config}output: ${output}\n`);
+  mkdirSync(join(workspace, 'controls'));
+  writeFileSync(join(workspace, 'controls', 'ac-2.yaml'), 'framework: nist-800-53\ncontrol: AC-2\nstatement: Accounts are managed centrally.\n');
+  mkdirSync(join(workspace, 'reports'));
+  writeFileSync(join(workspace, 'reports', 'controls.yaml'), 'name: Controls\ntype: gap\nformat: md\n');
+  return workspace;
+}
+
+describe('validate: the output folder is never the workspace, around it, or one of its folders', () => {
+  const cases: [string, string][] = [
+    ['output-is-the-root', '.'],
+    ['output-contains-the-workspace', '..'],
+    ['output-is-controls', 'controls'],
+    ['output-dotdot-into-controls', 'out/../controls'],
+    ['output-windows-separators-into-controls', "'out\\..\\controls'"],
+    ['output-inside-the-state-folder', '.infracast/x'],
+    ['output-outside-the-workspace', '../elsewhere'],
+  ];
+  for (const [name, output] of cases) check(name, ['.'], 1, outputWorkspace(output));
+  const linked = outputWorkspace(undefined);
+  symlinkSync(join(linked, 'controls'), join(linked, 'out'));
+  check('output-symlink-into-controls', ['.'], 1, linked);
 });
