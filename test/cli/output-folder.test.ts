@@ -5,7 +5,7 @@
  * written: the whole workspace is byte for byte as it was.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -100,5 +100,27 @@ describe('render: the output folder never swallows the workspace', () => {
     assert.equal(inside.status, 0, inside.stdout + inside.stderr);
     assert.deepEqual(readdirSync(join(root, 'out', 'controls')), ['controls.md']);
     assert.deepEqual(readdirSync(join(root, 'controls')).sort(), ['ac-2.yaml', 'ac-3.yaml']);
+  });
+});
+
+describe('render: names that cannot be published are refused before anything is written', () => {
+  it('a Windows device name, a 241-byte name and two names that differ only by case', () => {
+    const root = makeWorkspace({ 'reports/a.yaml': 'name: NUL\ntype: gap\nformat: md\n' });
+    refused(root, [], 1, /reports\/a\.yaml:1:7: error: output name 'nul' is a Windows device name \(NUL\)/);
+    const long = makeWorkspace({ [`reports/${'l'.repeat(241)}.yaml`]: 'type: gap\nformat: md\n' });
+    refused(long, [], 1, /gives file names too long to publish: l{241}\.docx\.sigstore\.json is 260 bytes, over the 240-byte limit/);
+    // Case twins that can be checked out on a case-insensitive file system: one named by its file, one by name:.
+    const twins = makeWorkspace({ 'reports/Gap.yaml': 'type: gap\nformat: md\n', 'reports/other.yaml': 'name: gap\ntype: gap\nformat: md\n' });
+    refused(twins, [], 1, /output name 'Gap' differs only by case from 'gap'/);
+    assert.equal(existsSync(join(twins, 'out')), false);
+  });
+  it('a dot-file definition is reported, not rendered', () => {
+    const root = makeWorkspace({ 'reports/gap.yaml': 'type: gap\nformat: md\n', 'reports/.draft.yaml': 'type: gap\nformat: md\n' });
+    mkdirSync(join(root, 'out'));
+    writeFileSync(join(root, 'out', 'keep.txt'), 'x');
+    const result = runCli(['render', root], { cwd: root, env });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout + result.stderr, /reports\/\.draft\.yaml:1:1: warning: ignored: dot-files are not read/);
+    assert.deepEqual(readdirSync(join(root, 'out')).sort(), ['gap', 'index.json', 'keep.txt']);
   });
 });

@@ -72,6 +72,10 @@ describe('validate: every bad input gives file:line:col, a hint and exit 1', () 
     ['obsolete-fouo-marking', 'reports/obsolete-marking.yaml'],
     ['unknown-severity-in-list', 'reports/unknown-severity.yaml'],
     ['unterminated-quote', 'reports/unterminated-quote.yaml'],
+    ['windows-reserved-name', 'reports/reserved-name.yaml'],
+    ['output-name-differs-by-case', 'reports/Case-Twin.yaml'],
+    ['empty-output-name', 'reports/empty-output-name.yaml'],
+    ['publisher-output-name', 'reports/index.json.yaml'],
   ];
   for (const [name, file] of cases) check(name, [file], 1);
   check('expired-attestation-warns', ['attestations/expired.yaml'], 0);
@@ -95,7 +99,7 @@ function outputWorkspace(output: string | undefined): string {
   return workspace;
 }
 
-describe('validate: the output folder is never the workspace, around it, or one of its folders', () => {
+describe('validate: the output folder is never the workspace, around it, or one of its folders; names too long to publish', () => {
   const cases: [string, string][] = [
     ['output-is-the-root', '.'],
     ['output-contains-the-workspace', '..'],
@@ -106,6 +110,12 @@ describe('validate: the output folder is never the workspace, around it, or one 
     ['output-outside-the-workspace', '../elsewhere'],
   ];
   for (const [name, output] of cases) check(name, ['.'], 1, outputWorkspace(output));
+  // A 241-byte output name (the file name; name: is limited to 200 characters): a file some
+  // checkouts (Windows, 260-character paths) could not hold, so it is made here, in a workspace of
+  // its own so that the other cases' lists of definitions stay readable.
+  const long = outputWorkspace(undefined);
+  writeFileSync(join(long, 'reports', `${'l'.repeat(241)}.yaml`), 'type: gap\n');
+  check('output-name-241-bytes', ['.'], 1, long);
   const linked = outputWorkspace(undefined);
   symlinkSync(join(linked, 'controls'), join(linked, 'out'));
   check('output-symlink-into-controls', ['.'], 1, linked);
