@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { compareDiagnostics } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { YamlDocument } from '../io/yaml-source.js';
 import { readYamlFile } from '../io/yaml-source.js';
-import { CONFIG_FILE, fileStem, folderOf, listWorkspaceFiles, resolveReference } from '../io/workspace.js';
+import { CONFIG_FILE, escapeRoute, fileStem, folderOf, listWorkspaceFiles, resolveReference } from '../io/workspace.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { KINDS } from '../model/definitions.js';
 import type { DefinitionOptions, DefinitionSource, ImpactLevel, Kind, OutputDefinition, OutputFormat, ScheduleDefinition } from '../model/definitions.js';
@@ -23,6 +23,8 @@ import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
 import { attestationConflictRules, controlIdRules, crossFileRules, diagnosticAt } from './workspace-rules.js';
 import { checkFindingsSources } from './findings-check.js';
+import { outputFolderDiagnostics } from './output-folder.js';
+import { outputNameRules } from './output-names.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -126,9 +128,21 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   const ctx: RuleContext = { frameworks, config: undefined, at: options.at, strict: options.strict ?? false };
   const cache = options.cache ?? ContentCache.fromEnvironment();
 
-  const listed = await listWorkspaceFiles(root, DEFINITION_FOLDERS);
+  const { files: listed, dotFiles } = await listWorkspaceFiles(root, DEFINITION_FOLDERS);
   const known = new Set(listed.map((f) => f.path));
+  // A file named on the command line is read even when it is a dot-file; the others are reported, not read.
   for (const extra of options.extraFiles ?? []) if (!known.has(extra)) listed.push({ path: extra, folder: folderOf(root, extra) });
+  for (const file of dotFiles.filter((f) => !options.extraFiles?.includes(f))) {
+    diagnostics.push({
+      file,
+      line: 1,
+      col: 1,
+      severity: 'warning',
+      code: 'ignored-file',
+      message: 'ignored: dot-files are not read',
+      hint: `Rename it without the leading '.' (${basename(file).replace(/^\.+/, '')}) to have it read, or move it out of the workspace's definition folders.`,
+    });
+  }
   // Custom catalogs declare frameworks that every other file (infracast.yaml included) may name:
   // collect their ids first; the files themselves are validated with the rest below.
   // Catalogs imported from OSCAL (`infracast catalog import`) are catalogs/<id>.json.
@@ -170,6 +184,8 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
         ctx.config = buildConfig(root, configDoc.value);
         const result = checkConfig(configDoc, configDoc.value, ctx);
         collect(result);
+        // An unsafe output folder fails validation (so render never starts) but leaves the rest checkable.
+        diagnostics.push(...(await outputFolderDiagnostics(root, configDoc, ctx.config)));
         if (result.diagnostics.some((d) => d.severity === 'error')) ctx.config = undefined;
       }
     }
@@ -281,6 +297,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   const findings = ctx.config && configDoc ? await checkFindingsSources(ctx.config, configDoc, cache) : { files: [], diagnostics: [] };
   diagnostics.push(...findings.diagnostics);
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
+  diagnostics.push(...outputNameRules(root, outputs, outputDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
   diagnostics.push(...attestationConflictRules(root, records, recordDocs, ctx.strict));
   diagnostics.push(...(await checkReferences(root, references)));
@@ -324,15 +341,9 @@ async function checkReferences(root: string, references: Reference[]): Promise<D
       diagnostics.push(diagnosticAt(ref.doc, ref.path, code, message, hint));
     };
     if (resolved.escapes) {
-      const how =
-        resolved.escapes === 'symlink'
-          ? `through a symlink (to ${resolved.realPath ?? '?'})`
-          : resolved.escapes === 'dotdot'
-            ? 'through ..'
-            : 'as an absolute path';
       at(
         'outside-workspace',
-        `'${ref.value}' resolves outside the workspace ${how}`,
+        `'${ref.value}' resolves outside the workspace ${escapeRoute(resolved)}`,
         'Keep referenced files inside the workspace (e.g. under assets/), and refer to them by a relative path.',
       );
       continue;

@@ -48,6 +48,7 @@ import { recoverWrites, RunTransaction } from './transaction.js';
 import { cleanBrowserProfiles } from '../io/browser.js';
 import { formatInstant } from './instant.js';
 import { validate } from './validate.js';
+import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
 
 export interface RenderOptions {
   /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
@@ -256,6 +257,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   const workspace = checked.workspaces[0]!;
   const config = workspace.config!;
   const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
+  if (options.out) assertOutFlag(options.out, outDir, workspace.root, config); // issue 12 (eng/safety): --out keeps clear of the workspace's folders, before anything is written
   Object.assign(result, { workspace: workspace.root, outDir });
 
   const selected = selectDefinitions(workspace, checked.checkedFiles, options.only);

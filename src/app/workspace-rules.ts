@@ -26,7 +26,8 @@ export function diagnosticAt(
   return { file: doc.file, line, col, severity: 'error', code, message, ...(hint ? { hint } : {}) };
 }
 
-function place(doc: YamlDocument | undefined, root?: string): string {
+/** file:line of a document, for messages that point at another place. */
+export function place(doc: YamlDocument | undefined, root?: string): string {
   if (!doc) return '?';
   const { line } = doc.locate([]);
   return `${root ? relative(root, doc.file) : doc.file}:${line}`;

@@ -6,6 +6,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { compareCodeUnits } from '../model/order.js';
 
 export const CONFIG_FILE = 'infracast.yaml';
 const YAML_FILE = /\.ya?ml$/i;
@@ -46,6 +47,12 @@ export interface ResolvedReference {
   realPath?: string;
 }
 
+/** How a reference leaves the workspace, in words that follow "resolves outside the workspace". */
+export function escapeRoute(resolved: ResolvedReference): string {
+  if (resolved.escapes === 'symlink') return `through a symlink (to ${resolved.realPath ?? '?'})`;
+  return resolved.escapes === 'dotdot' ? 'through ..' : 'as an absolute path';
+}
+
 /**
  * Resolves a workspace-relative reference and says whether it stays inside the workspace,
  * through `..`, an absolute path, or a symlink anywhere on the way.
@@ -82,9 +89,17 @@ export interface WorkspaceFile {
   escapesTo?: string;
 }
 
+export interface WorkspaceListing {
+  /** infracast.yaml first, then the YAML files to read. */
+  files: WorkspaceFile[];
+  /** YAML files whose name starts with '.', which are not read: reported so that nobody wonders why a definition is ignored. */
+  dotFiles: string[];
+}
+
 /** infracast.yaml plus every YAML file under the given definition folders, sorted by path (synchronous: small trees, fewer round trips). */
-export async function listWorkspaceFiles(root: string, folders: readonly string[]): Promise<WorkspaceFile[]> {
+export async function listWorkspaceFiles(root: string, folders: readonly string[]): Promise<WorkspaceListing> {
   const files: WorkspaceFile[] = [{ path: join(root, CONFIG_FILE), folder: '' }];
+  const dotFiles: string[] = [];
   const realRoot = realpathSync(root);
   function walk(dir: string, folder: string, depth: number): void {
     let entries: Dirent[];
@@ -95,7 +110,11 @@ export async function listWorkspaceFiles(root: string, folders: readonly string[
     }
     for (const entry of entries) {
       const full = join(dir, entry.name);
-      if (entry.name.startsWith('.')) continue;
+      // Dot-folders and non-YAML dot-files (.gitkeep, an editor's .x.yaml.swp) are nobody's definitions.
+      if (entry.name.startsWith('.')) {
+        if (YAML_FILE.test(entry.name) && !entry.isDirectory()) dotFiles.push(full);
+        continue;
+      }
       if (entry.isSymbolicLink()) {
         let real: string;
         try {
@@ -118,7 +137,7 @@ export async function listWorkspaceFiles(root: string, folders: readonly string[
     }
   }
   for (const folder of folders) walk(join(root, folder), folder, 0);
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: files.sort((a, b) => compareCodeUnits(a.path, b.path)), dotFiles: dotFiles.sort(compareCodeUnits) };
 }
 
 /** The top-level workspace folder of a path inside the workspace ('' at the root). */

@@ -542,7 +542,8 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
   const out = new Findings(doc);
   if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkFramework(out, ctx, ['frameworks', i], f));
   checkTimeZone(out, ['timezone'], body.timezone);
-  for (const key of ['output', 'templates', 'state'] as const) out.reference([key], body[key], false);
+  // output: has rules of its own (app/output-folder.ts): it must also keep clear of the workspace's folders.
+  for (const key of ['templates', 'state'] as const) out.reference([key], body[key], false);
   const findings = isRecord(body.findings) ? body.findings : {};
   if (Array.isArray(findings.sources))
     findings.sources.forEach((s, i) =>

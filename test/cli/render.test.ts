@@ -12,12 +12,12 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { runCli } from '../support/cli.js';
 import { binPath, examplesDir } from '../support/paths.js';
-import { makeWorkspace } from '../support/workspace.js';
+import { makeWorkspace, snapshotTree } from '../support/workspace.js';
 
 const EPOCH = String(Date.parse('2026-11-29T12:00:00Z') / 1000);
 const env = { SOURCE_DATE_EPOCH: EPOCH };
@@ -29,20 +29,6 @@ const REPORT_FILES = [
   'poam-status.yaml',
   'evidence-oct-nov-2026.yaml',
 ];
-
-/** Every file below `dir` with its bytes and mtime, by relative path. */
-function snapshotTree(dir: string): Map<string, { bytes: string; mtime: number }> {
-  const files = new Map<string, { bytes: string; mtime: number }>();
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), { bytes: readFileSync(path).toString('base64'), mtime: statSync(path).mtimeMs });
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return files;
-}
 
 /** A loopback HTTP server that counts the requests it gets (none are expected). */
 async function countingServer(): Promise<{ server: Server; port: number; requests: () => number }> {

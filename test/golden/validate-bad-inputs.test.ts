@@ -26,14 +26,14 @@ writeFileSync(join(root, 'reports', 'outside-symlink.yaml'), 'type: framework\nf
 symlinkSync(join(outside, 'definition.yaml'), join(root, 'reports', 'linked-definition.yaml'));
 
 /** Output with the machine-specific temp folders replaced, so the golden files are stable. */
-function normalise(text: string): string {
-  return text.split(outside).join('<outside>').split(root).join('<workspace>');
+function normalise(text: string, workspace = root): string {
+  return text.split(outside).join('<outside>').split(workspace).join('<workspace>');
 }
 
-function check(name: string, args: string[], expectedExit: number): void {
+function check(name: string, args: string[], expectedExit: number, workspace = root): void {
   it(`${name} -> exit ${expectedExit}`, () => {
-    const result = runCli(['validate', ...args, '--at', '2026-11-29'], { cwd: root });
-    const actual = normalise(`$ infracast validate ${args.join(' ')} --at 2026-11-29\nexit ${result.status}\n${result.stdout}${result.stderr}`);
+    const result = runCli(['validate', ...args, '--at', '2026-11-29'], { cwd: workspace });
+    const actual = normalise(`$ infracast validate ${args.join(' ')} --at 2026-11-29\nexit ${result.status}\n${result.stdout}${result.stderr}`, workspace);
     assert.doesNotMatch(actual, /^\s+at .*\(.*:\d+:\d+\)$/m, 'no stack trace');
     const golden = join(goldenDir, 'validate', `${name}.txt`);
     if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
@@ -72,9 +72,51 @@ describe('validate: every bad input gives file:line:col, a hint and exit 1', () 
     ['obsolete-fouo-marking', 'reports/obsolete-marking.yaml'],
     ['unknown-severity-in-list', 'reports/unknown-severity.yaml'],
     ['unterminated-quote', 'reports/unterminated-quote.yaml'],
+    ['windows-reserved-name', 'reports/reserved-name.yaml'],
+    ['output-name-differs-by-case', 'reports/Case-Twin.yaml'],
+    ['empty-output-name', 'reports/empty-output-name.yaml'],
+    ['publisher-output-name', 'reports/index.json.yaml'],
   ];
   for (const [name, file] of cases) check(name, [file], 1);
   check('expired-attestation-warns', ['attestations/expired.yaml'], 0);
   check('expired-attestation-strict', ['attestations/expired.yaml', '--strict'], 1);
   check('whole-workspace', ['.'], 1);
+});
+
+/**
+ * The output folders of issue 12 ("Nothing lost, ever"): with `output: .` a definition named
+ * Controls replaced controls/. Each case is the fixture's infracast.yaml with one `output:` line,
+ * a control statement and that definition.
+ */
+function outputWorkspace(output: string | undefined): string {
+  const workspace = mkdtempSync(join(tmpdir(), 'infracast-output-'));
+  const config = readFileSync(join(fixturesDir, 'bad-inputs', 'infracast.yaml'), 'utf8');
+  writeFileSync(join(workspace, 'infracast.yaml'), output === undefined ? config : `${config}output: ${output}\n`);
+  mkdirSync(join(workspace, 'controls'));
+  writeFileSync(join(workspace, 'controls', 'ac-2.yaml'), 'framework: nist-800-53\ncontrol: AC-2\nstatement: Accounts are managed centrally.\n');
+  mkdirSync(join(workspace, 'reports'));
+  writeFileSync(join(workspace, 'reports', 'controls.yaml'), 'name: Controls\ntype: gap\nformat: md\n');
+  return workspace;
+}
+
+describe('validate: the output folder is never the workspace, around it, or one of its folders; names too long to publish', () => {
+  const cases: [string, string][] = [
+    ['output-is-the-root', '.'],
+    ['output-contains-the-workspace', '..'],
+    ['output-is-controls', 'controls'],
+    ['output-dotdot-into-controls', 'out/../controls'],
+    ['output-windows-separators-into-controls', "'out\\..\\controls'"],
+    ['output-inside-the-state-folder', '.infracast/x'],
+    ['output-outside-the-workspace', '../elsewhere'],
+  ];
+  for (const [name, output] of cases) check(name, ['.'], 1, outputWorkspace(output));
+  // A 241-byte output name (the file name; name: is limited to 200 characters): a file some
+  // checkouts (Windows, 260-character paths) could not hold, so it is made here, in a workspace of
+  // its own so that the other cases' lists of definitions stay readable.
+  const long = outputWorkspace(undefined);
+  writeFileSync(join(long, 'reports', `${'l'.repeat(241)}.yaml`), 'type: gap\n');
+  check('output-name-241-bytes', ['.'], 1, long);
+  const linked = outputWorkspace(undefined);
+  symlinkSync(join(linked, 'controls'), join(linked, 'out'));
+  check('output-symlink-into-controls', ['.'], 1, linked);
 });

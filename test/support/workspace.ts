@@ -1,7 +1,7 @@
 /** Throwaway workspaces for tests, in the system temp folder. */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export const MINIMAL_CONFIG = `tenant:
   id: acme-corp
@@ -28,4 +28,19 @@ export function copyWorkspace(source: string): string {
   const root = mkdtempSync(join(tmpdir(), 'infracast-ws-'));
   cpSync(source, root, { recursive: true });
   return root;
+}
+
+/** Every file below `dir` with its bytes and mtime (a symlink: where it points), by relative path. */
+export function snapshotTree(dir: string): Map<string, { bytes: string; mtime: number }> {
+  const files = new Map<string, { bytes: string; mtime: number }>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isSymbolicLink()) files.set(relative(dir, path), { bytes: `-> ${readlinkSync(path)}`, mtime: 0 });
+      else if (entry.isDirectory()) walk(path);
+      else files.set(relative(dir, path), { bytes: readFileSync(path).toString('base64'), mtime: statSync(path).mtimeMs });
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return files;
 }
