@@ -9,8 +9,9 @@
  * - a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with or without an extension, any
  *   case), a character Windows forbids in names, or a trailing dot or space (Windows drops it);
  * - a name the publisher keeps for itself: any name starting with '.' (its staging and previous
- *   folders, `.staging-<name>-<pid>`, `.previous-<name>-<pid>`, and whatever else it hides in the
- *   output folder) and `index.json` with the temporary names of its atomic writes (`index.json.*`);
+ *   folders, `.staging-<run>-<name>`, `.previous-<run>-<name>`, the marker file
+ *   `.infracast-published.json`, and whatever else it hides in the output folder) and `index.json`
+ *   with the temporary names of its transactional writes (`index.json.*`);
  * - two names that differ only by case or Unicode normalisation: one folder on macOS and Windows.
  */
 import type { Diagnostic } from '../diagnostics.js';
@@ -24,9 +25,9 @@ import { diagnosticAt, place } from './workspace-rules.js';
 /**
  * The longest file name, in UTF-8 bytes, that an output name may give. File systems limit one name
  * to 255 (ext4, XFS, APFS in bytes; NTFS in UTF-16 units, never more than the UTF-8 bytes); the 15
- * bytes left are for the names the publisher builds around the output name for a moment: its
- * `.previous-<name>-<pid>` folder is the name plus 18 bytes, at most 1 more than the shortest suffix
- * counted here (`.md.sigstore.json`), and the atomic writes' temporary names stay beside it.
+ * bytes left are for the names the publisher builds around the output name for a moment
+ * (app/transaction.ts): its `.previous-<run>-<name>` folder is the name plus 19 bytes (the run id is
+ * 8), at most 2 more than the shortest suffix counted here (`.md.sigstore.json`).
  */
 export const MAX_FILE_NAME_BYTES = 240;
 

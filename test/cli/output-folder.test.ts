@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { MARKER } from '../../src/app/transaction.js';
 import { runCli } from '../support/cli.js';
 import { MINIMAL_CONFIG, makeWorkspace, snapshotTree } from '../support/workspace.js';
 
@@ -94,11 +95,11 @@ describe('render: the output folder never swallows the workspace', () => {
     const elsewhere = join(mkdtempSync(join(tmpdir(), 'infracast-elsewhere-')), 'reports');
     const result = runCli(['render', root, '--out', elsewhere], { cwd: root, env });
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.deepEqual(readdirSync(join(elsewhere, 'controls')), ['controls.md']);
+    assert.deepEqual(readdirSync(join(elsewhere, 'controls')).sort(), [MARKER, 'controls.md']);
     assert.deepEqual(readdirSync(join(root, 'controls')).sort(), ['ac-2.yaml', 'ac-3.yaml']);
     const inside = runCli(['render', root], { cwd: root, env });
     assert.equal(inside.status, 0, inside.stdout + inside.stderr);
-    assert.deepEqual(readdirSync(join(root, 'out', 'controls')), ['controls.md']);
+    assert.deepEqual(readdirSync(join(root, 'out', 'controls')).sort(), [MARKER, 'controls.md']);
     assert.deepEqual(readdirSync(join(root, 'controls')).sort(), ['ac-2.yaml', 'ac-3.yaml']);
   });
 });
