@@ -1,4 +1,5 @@
 /** Throwaway workspaces for tests, in the system temp folder. */
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -43,4 +44,24 @@ export function snapshotTree(dir: string): Map<string, { bytes: string; mtime: n
   };
   if (existsSync(dir)) walk(dir);
   return files;
+}
+
+/** What a run leaves, byte for byte: every file of out/ and .infracast/ with its sha256, by path. */
+export function recordSnapshot(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const top of ['out', '.infracast'])
+    for (const [path, { bytes }] of snapshotTree(join(root, top))) files[join(top, path)] = createHash('sha256').update(bytes).digest('hex');
+  return files;
+}
+
+/** The POA&M store as id -> its weakness (detector and source id): what must never change meaning. */
+export function poamWeaknesses(root: string): Record<string, string> {
+  const lines = readFileSync(join(root, '.infracast', 'poam.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const items = lines.map((l) => JSON.parse(l) as { id: string; weakness_detector: string; weakness_source_id: string });
+  const ids = items.map((i) => i.id);
+  if (new Set(ids).size !== ids.length) throw new Error(`${root}: a POA&M id appears twice in poam.jsonl`);
+  return Object.fromEntries(items.map((i) => [i.id, `${i.weakness_detector} ${i.weakness_source_id}`]));
 }

@@ -7,15 +7,14 @@
  * weakness. A faulted run exits 3 (the environment) with the path and never a stack trace.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
-import { binPath, repoRoot } from '../support/paths.js';
+import { runCli, startCli, type CliProcess } from '../support/cli.js';
+import { repoRoot } from '../support/paths.js';
 import { noBrowserReason } from '../support/pdf.js';
+import { poamWeaknesses, recordSnapshot } from '../support/workspace.js';
 
 const T1 = '2026-11-28T12:00:00Z';
 const T2 = '2026-11-29T12:00:00Z';
@@ -27,63 +26,19 @@ const ALLOCATING = /^(writeFileSync|writeFile|mkdirSync|mkdir|open|openSync|mkdt
 const scratch = mkdtempSync(join(tmpdir(), 'infracast-faults-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI in a child process; `fault` loads the shim; `killOn` kills it (SIGKILL) when its output first matches. */
-function render(dir: string, args: string[], options: { fault?: { mode: string; at?: number; log?: string }; killOn?: RegExp } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: '', NO_COLOR: '1', INFRACAST_CACHE: 'off' };
-  if (options.fault) {
+/** The CLI with the fault shim loaded (FAULT_MODE count|enospc|erofs|kill, at the FAULT_AT-th call). */
+function render(dir: string, args: string[], fault?: { mode: string; at?: number; log?: string }): CliProcess {
+  const env: NodeJS.ProcessEnv = { INFRACAST_CACHE: 'off' };
+  if (fault) {
     Object.assign(env, {
       NODE_OPTIONS: `--import=${preload}`,
       FAULT_ROOT: dir,
-      FAULT_MODE: options.fault.mode,
-      FAULT_AT: String(options.fault.at ?? 0),
-      ...(options.fault.log ? { FAULT_LOG: options.fault.log } : {}),
+      FAULT_MODE: fault.mode,
+      FAULT_AT: String(fault.at ?? 0),
+      ...(fault.log ? { FAULT_LOG: fault.log } : {}),
     });
   }
-  const child = spawn(process.execPath, [binPath, 'render', ...args], { cwd: dir, env });
-  let stdout = '';
-  let stderr = '';
-  const watch = (chunk: string, sink: 'out' | 'err'): void => {
-    if (sink === 'out') stdout += chunk;
-    else stderr += chunk;
-    if (options.killOn && options.killOn.test(stdout + stderr) && child.exitCode === null) child.kill('SIGKILL');
-  };
-  child.stdout.setEncoding('utf8').on('data', (c: string) => watch(c, 'out'));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => watch(c, 'err'));
-  return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
-}
-
-/** Every file of out/ and .infracast/ with its sha256 (what a run leaves, byte for byte). */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const top of ['out', '.infracast']) {
-    const base = join(dir, top);
-    if (!existsSync(base)) continue;
-    for (const entry of readdirSync(base, { recursive: true })) {
-      const path = join(base, String(entry));
-      if (statSync(path).isFile()) files[relative(dir, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
-    }
-  }
-  return files;
-}
-
-/** POA&M id -> its weakness (detector and source id). */
-function poamIds(dir: string): Record<string, string> {
-  const lines = readFileSync(join(dir, '.infracast', 'poam.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  return Object.fromEntries(
-    lines
-      .map((l) => JSON.parse(l) as { id: string; weakness_detector: string; weakness_source_id: string })
-      .map((i) => [i.id, `${i.weakness_detector} ${i.weakness_source_id}`]),
-  );
+  return startCli(['render', ...args], { cwd: dir, env });
 }
 
 let base = '';
@@ -109,7 +64,7 @@ async function pool<T>(items: readonly T[], width: number, work: (item: T) => Pr
 /** One fault, then a normal run; the normal run must leave exactly the reference. */
 async function faultThenRecover(mode: 'enospc' | 'erofs' | 'kill', at: number): Promise<void> {
   const dir = copy();
-  const faulted = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2], { fault: { mode, at } });
+  const faulted = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2], { mode, at }).done;
   const what = `${mode} at call ${at}`;
   if (mode === 'kill') assert.equal(faulted.signal, 'SIGKILL', `${what}: killed\n${faulted.stderr}`);
   else {
@@ -117,10 +72,10 @@ async function faultThenRecover(mode: 'enospc' | 'erofs' | 'kill', at: number): 
     assert.doesNotMatch(faulted.stderr, /INTERNAL|this is a bug|\n\s+at /, `${what}: no stack trace`);
     if (faulted.status === 3) assert.match(faulted.stderr, /\[(DISK_FULL|READ_ONLY)\]/, what);
   }
-  const normal = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2]);
+  const normal = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2]).done;
   assert.equal(normal.status, 0, `${what}: the next run\n${normal.stderr}`);
-  assert.deepEqual(snapshot(dir), reference, `${what}: the next run's outputs and state are a clean run's`);
-  assert.deepEqual(poamIds(dir), referencePoam, `${what}: every POA&M id names the same weakness`);
+  assert.deepEqual(recordSnapshot(dir), reference, `${what}: the next run's outputs and state are a clean run's`);
+  assert.deepEqual(poamWeaknesses(dir), referencePoam, `${what}: every POA&M id names the same weakness`);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -134,15 +89,15 @@ describe('fault injection: every write fails or kills, and the next run repairs 
     // A smaller estate keeps a run under a second (it is run some 250 times): the collector's and
     // Trivy's findings (104) are plenty for the POA&M, the gap and the remediation report.
     for (const gone of ['reports/evidence-oct-nov-2026.yaml', 'findings/prowler', 'findings/securityhub']) rmSync(join(base, gone), { recursive: true });
-    const first = await render(base, [...DEFINITIONS, ...FORMATS, '--at', T1]);
+    const first = await render(base, [...DEFINITIONS, ...FORMATS, '--at', T1]).done;
     assert.equal(first.status, 0, first.stderr);
     const clean = copy();
-    assert.equal((await render(clean, [...DEFINITIONS, ...FORMATS, '--at', T2])).status, 0);
-    reference = snapshot(clean);
-    referencePoam = poamIds(clean);
+    assert.equal((await render(clean, [...DEFINITIONS, ...FORMATS, '--at', T2]).done).status, 0);
+    reference = recordSnapshot(clean);
+    referencePoam = poamWeaknesses(clean);
     // One counting run: every call under the workspace that changes the disk, in order.
     const log = join(scratch, 'count.json');
-    const counted = await render(copy(), [...DEFINITIONS, ...FORMATS, '--at', T2], { fault: { mode: 'count', log } });
+    const counted = await render(copy(), [...DEFINITIONS, ...FORMATS, '--at', T2], { mode: 'count', log }).done;
     assert.equal(counted.status, 0, counted.stderr);
     const entries = (JSON.parse(readFileSync(log, 'utf8')) as { log: string[] }).log;
     allocating = entries.filter((e) => ALLOCATING.test(e));
@@ -167,16 +122,16 @@ describe('fault injection: every write fails or kills, and the next run repairs 
 
   it('a disk-full run names the path and the fix, commits nothing, and leaves no temporary file', async () => {
     const dir = copy();
-    const before = snapshot(dir);
+    const before = recordSnapshot(dir);
     // The first write of a staged artifact.
     const at = allocating.findIndex((e) => /^open \/out\/\.staging-/.test(e)) + 1;
     assert.ok(at > 0, allocating.join('\n'));
-    const run = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2], { fault: { mode: 'enospc', at } });
+    const run = await render(dir, [...DEFINITIONS, ...FORMATS, '--at', T2], { mode: 'enospc', at }).done;
     assert.equal(run.status, 3, run.stderr);
     assert.match(run.stderr, /out\/\.staging-[^ ]*: cannot write: no space left on the device \(ENOSPC\) \[DISK_FULL\]/);
     assert.match(run.stderr, /hint: Free space on the disk/);
     assert.match(run.stderr, /the previous reports and state are as they were/);
-    assert.deepEqual(snapshot(dir), before, 'nothing changed');
+    assert.deepEqual(recordSnapshot(dir), before, 'nothing changed');
     assert.deepEqual(
       readdirSync(join(dir, 'out')).filter((e) => e.startsWith('.')),
       [],
@@ -190,9 +145,9 @@ describe('kill -9 at the stages that write nothing: import, build, print', { ski
   let pdfReference: Record<string, string> = {};
   before(async () => {
     const clean = copy();
-    const run = await render(clean, PDF);
+    const run = await render(clean, PDF).done;
     assert.equal(run.status, 0, run.stderr);
-    pdfReference = snapshot(clean);
+    pdfReference = recordSnapshot(clean);
   });
   for (const [stage, killOn] of [
     ['import', /imported /],
@@ -201,11 +156,14 @@ describe('kill -9 at the stages that write nothing: import, build, print', { ski
   ] as const) {
     it(`killed during ${stage}: the next run is a clean run`, async () => {
       const dir = copy();
-      const killed = await render(dir, PDF, { killOn });
+      const run = render(dir, PDF);
+      await run.waitFor(killOn);
+      run.kill();
+      const killed = await run.done;
       assert.equal(killed.signal, 'SIGKILL', killed.stderr);
-      const normal = await render(dir, PDF);
+      const normal = await render(dir, PDF).done;
       assert.equal(normal.status, 0, normal.stderr);
-      assert.deepEqual(snapshot(dir), pdfReference);
+      assert.deepEqual(recordSnapshot(dir), pdfReference);
     });
   }
 });
