@@ -8,14 +8,12 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { runCli } from '../support/cli.js';
+import { countingServer } from '../support/counting-server.js';
 import { binPath, examplesDir } from '../support/paths.js';
 import { workspaceWithFindingText } from '../support/hostile-text.js';
 import { makeWorkspace } from '../support/workspace.js';
@@ -46,16 +44,6 @@ function snapshotTree(dir: string): Map<string, { bytes: string; mtime: number }
 }
 
 /** A loopback HTTP server that counts the requests it gets (none are expected). */
-async function countingServer(): Promise<{ server: Server; port: number; requests: () => number }> {
-  let count = 0;
-  const server = createServer((_req, res) => {
-    count++;
-    res.end('x');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, requests: () => count };
-}
-
 function copyOfAcme(): string {
   const root = mkdtempSync(join(tmpdir(), 'infracast-render-'));
   cpSync(join(examplesDir, 'acme'), root, { recursive: true });
