@@ -2,7 +2,8 @@
 # Installs the system packages Infracast and its tests use, from Debian's archive:
 #   chromium (PDF), poppler-utils (pdftotext, pdfinfo, pdfsig, pdftoppm), qpdf, libnss3-tools
 #   (certutil: the NSS trust store pdfsig reads), LibreOffice
-#   (proves DOCX/XLSX open), pandoc, openssl, fonts, git.
+#   (proves DOCX/XLSX open), pandoc and cmark-gfm (GitHub's Markdown: reports link nothing their
+#   findings say), openssl, fonts, git.
 # Nothing is downloaded from anywhere else. Packages already present are skipped, so a second
 # run takes a second. As root it uses apt-get; otherwise it prints the command to run.
 set -euo pipefail
@@ -15,6 +16,7 @@ packages=(
   libreoffice-writer-nogui
   libreoffice-calc-nogui
   pandoc
+  cmark-gfm
   openssl
   fonts-dejavu-core
   git
@@ -64,7 +66,7 @@ fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "setup: not a Debian/Ubuntu system; install these yourself: ${missing[*]}" >&2
-  echo "setup: (macOS: brew install --cask chromium libreoffice; brew install poppler qpdf pandoc)" >&2
+  echo "setup: (macOS: brew install --cask chromium libreoffice; brew install poppler qpdf pandoc cmark-gfm)" >&2
   exit 0
 fi
 

@@ -2,13 +2,16 @@
  * The organisation logo of a report (spec option `organization_logo`, alias `logo_url`): a
  * workspace asset, or a URL fetched only when the workspace's network policy allows that host.
  * Anything else renders the report without the logo and says why (a warning, never a failure):
- * a missing logo must not cost a scheduled run its report.
+ * a missing logo must not cost a scheduled run its report. An SVG is made inert first
+ * (renderers/svg-sanitise.ts): what was removed is named in a warning; one that cannot be made
+ * safe (a DTD with entities, not well-formed) is not used.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { networkRefusal } from '../model/config.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { resolveReference } from '../io/workspace.js';
+import { sanitiseSvg } from '../renderers/svg-sanitise.js';
 
 export interface Logo {
   /** File name written next to the report (the Markdown links to it). */
@@ -17,16 +20,34 @@ export interface Logo {
   bytes: Uint8Array;
 }
 
-export type LogoResult = { logo: Logo } | { warning: string } | Record<string, never>;
+export type LogoResult = { logo: Logo } | { logo: Logo; warning: string } | { warning: string } | Record<string, never>;
 
 /** Image types a report may embed, by extension and by Content-Type. */
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml' };
 const MAX_LOGO_BYTES = 2 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 
-function logoFile(extension: string, bytes: Uint8Array): Logo {
+/** Removals named in a warning; all are counted. */
+const MAX_REMOVALS_NAMED = 10;
+
+/** The logo of `reference` from its bytes: an SVG sanitised (or refused), other images as they are. */
+function logoFile(reference: string, extension: string, bytes: Uint8Array): LogoResult {
   const format = extension === '.jpeg' || extension === '.jpg' ? 'jpg' : extension === '.png' ? 'png' : 'svg';
-  return { fileName: `logo.${format}`, format, bytes };
+  if (format !== 'svg') return { logo: { fileName: `logo.${format}`, format, bytes } };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { warning: `organization_logo ${reference}: the SVG is not UTF-8 text; the report is rendered without a logo` };
+  }
+  const sanitised = sanitiseSvg(text);
+  if ('refused' in sanitised) return { warning: `organization_logo ${reference}: not used: ${sanitised.refused}; the report is rendered without a logo` };
+  const logo: Logo = { fileName: 'logo.svg', format, bytes: sanitised.svg === text ? bytes : new TextEncoder().encode(sanitised.svg) };
+  const { removed } = sanitised;
+  if (removed.length === 0) return { logo };
+  const named = removed.slice(0, MAX_REMOVALS_NAMED).join(', ');
+  const more = removed.length > MAX_REMOVALS_NAMED ? ` and ${removed.length - MAX_REMOVALS_NAMED} more` : '';
+  return { logo, warning: `organization_logo ${reference}: removed from the SVG before it is copied or embedded: ${named}${more}` };
 }
 
 const isUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
@@ -49,7 +70,7 @@ async function readLogo(reference: string, config: WorkspaceConfig): Promise<Log
   }
   const bytes = await readFile(resolved.path);
   if (bytes.byteLength > MAX_LOGO_BYTES) return { warning: `organization_logo ${reference}: larger than 2 MB; the report is rendered without a logo` };
-  return { logo: logoFile(extension, bytes) };
+  return logoFile(reference, extension, bytes);
 }
 
 async function fetchLogo(url: string, config: WorkspaceConfig): Promise<LogoResult> {
@@ -77,7 +98,7 @@ async function fetchLogo(url: string, config: WorkspaceConfig): Promise<LogoResu
     }
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes.byteLength > MAX_LOGO_BYTES) return { warning: `organization_logo ${url}: larger than 2 MB; the report is rendered without a logo` };
-    return { logo: logoFile(extension, bytes) };
+    return logoFile(url, extension, bytes);
   } catch (error) {
     return { warning: `organization_logo ${url}: ${(error as Error).message}; the report is rendered without a logo` };
   }

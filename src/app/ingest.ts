@@ -21,7 +21,8 @@ import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState } from '../model/finding.js';
 import { completeObservationDates } from './observation-dates.js';
 import type { FileObservation, ObservationOptions } from './observation-dates.js';
-import { RepeatedIdentities, settleIdentities } from './repeats.js';
+import { DuplicateIdCollector, NativeIdCounts, RepeatedIdentities, duplicateIdsOf, noDuplicateIds, settleIdentities } from './repeats.js';
+import type { DuplicateIds } from './repeats.js';
 
 export interface IngestOptions {
   /** Files, folders and globs. */
@@ -93,6 +94,8 @@ export interface IngestedFile {
   invalid: number;
   problems: RecordProblem[];
   counts: FindingCounts;
+  /** Native ids several records of the file carry: with differing content (listed), and exact repeats. */
+  duplicateIds: DuplicateIds;
 }
 
 export interface IngestResult {
@@ -277,6 +280,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         invalid: 0,
         problems: [],
         counts: new Tally().counts(),
+        duplicateIds: noDuplicateIds(),
       };
       try {
         options.onProgress?.({ file, fileIndex, files: files.length, records: 0, fileDone: false });
@@ -313,6 +317,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         tally.add(finding);
         fileFindings.push(finding);
       });
+      report.duplicateIds = duplicateIdsOf(fileFindings);
       settleIdentities(fileFindings);
       for (const finding of fileFindings) {
         const existing = byIdentity.get(finding.identity);
@@ -325,41 +330,50 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         findings.push(finding);
         totals.add(finding);
       }
-    } else if (files.length === 1) {
-      // One file alone: nothing can merge, so identities are not needed.
-      report = await pass((finding) => {
-        tally.add(finding);
-        totals.add(finding);
-      });
     } else {
-      // Summary mode keeps identities, not findings. The first pass counts them; a file whose
-      // records repeat an identity is read once more, knowing which identities repeat (repeats.ts).
-      const counts = new Map<string, number>();
+      // Summary mode keeps no findings. Identities are kept while a later file could merge into
+      // them (not when one file is read: nothing can merge), and native ids are counted for the
+      // duplicate-id report. The first pass counts both; a file whose records repeat an identity or
+      // a native id is read once more, knowing which repeat (repeats.ts).
+      const merging = files.length > 1;
+      const identityCounts = new Map<string, number>();
+      const nativeIds = new NativeIdCounts();
       let fileTotals = new Tally();
       let identities: string[] = [];
       const summarise =
-        (identityOf: (finding: Finding) => string) =>
+        (identityOf: (finding: Finding) => string, each: (finding: Finding) => void) =>
         (finding: Finding, fileReport: IngestedFile): void => {
-          const identity = identityOf(finding);
+          each(finding);
           tally.add(finding);
-          if (seen.has(identity)) fileReport.merged++;
+          const identity = merging ? identityOf(finding) : '';
+          if (merging && seen.has(identity)) fileReport.merged++;
           else {
             fileTotals.add(finding);
-            if (!isLast) identities.push(identity);
+            if (merging && !isLast) identities.push(identity);
           }
         };
       report = await pass(
-        summarise((finding) => {
-          counts.set(finding.identity, (counts.get(finding.identity) ?? 0) + 1);
-          return finding.identity;
-        }),
+        summarise(
+          (finding) => finding.identity,
+          (finding) => {
+            nativeIds.add(finding);
+            if (merging) identityCounts.set(finding.identity, (identityCounts.get(finding.identity) ?? 0) + 1);
+          },
+        ),
       );
-      if ([...counts.values()].some((n) => n > 1)) {
-        const repeats = new RepeatedIdentities((identity) => (counts.get(identity) ?? 0) > 1);
+      if (nativeIds.anyRepeated || [...identityCounts.values()].some((n) => n > 1)) {
+        const repeats = new RepeatedIdentities((identity) => (identityCounts.get(identity) ?? 0) > 1);
+        const duplicates = new DuplicateIdCollector(nativeIds);
         tally = new Tally();
         fileTotals = new Tally();
         identities = [];
-        report = await pass(summarise((finding) => repeats.identityOf(finding)));
+        report = await pass(
+          summarise(
+            (finding) => repeats.identityOf(finding),
+            (finding) => duplicates.add(finding),
+          ),
+        );
+        report.duplicateIds = duplicates.result();
       }
       totals.addAll(fileTotals);
       for (const identity of identities) seen.add(identity);

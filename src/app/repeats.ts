@@ -47,3 +47,102 @@ export function settleIdentities(findings: readonly Finding[]): void {
   const repeats = new RepeatedIdentities((identity) => (counts.get(identity) ?? 0) > 1);
   for (const finding of findings) finding.identity = repeats.identityOf(finding);
 }
+
+/** Native ids listed per file in a report; all are counted. */
+const MAX_IDS_LISTED = 20;
+/** Record numbers listed per id; all are counted. */
+const MAX_RECORDS_LISTED = 10;
+
+/**
+ * The native ids of one file that several records carry (spec/evaluation.md section 1: a native id
+ * alone is never trusted). `differing` ids are on records whose content differs: a scanner reusing
+ * an id for two packages or resources, a sample export's `<finding_uid>` placeholder; identity
+ * keeps those records apart. `identicalRecords` counts records that repeat an earlier record of the
+ * file exactly (the same id and content): a repeated result, kept as a finding of its own.
+ *
+ * Only ids that name a finding count: where a format has no finding id and the loader's native id
+ * is the rule or vulnerability id (SARIF results without a guid, Checkov, Semgrep, Trivy and Grype
+ * JSON), a rule firing on many resources is what the format says, not an id reused; a record
+ * without an id has none to repeat.
+ */
+export interface DuplicateIds {
+  /** Native ids whose records differ in content. */
+  differing: number;
+  /** Records that repeat an earlier record of the file exactly. */
+  identicalRecords: number;
+  /** The first differing ids in record order, with how many records carry each and the first record numbers. */
+  ids: { nativeId: string; records: number; first: number[] }[];
+}
+
+export const noDuplicateIds = (): DuplicateIds => ({ differing: 0, identicalRecords: 0, ids: [] });
+
+/** The finding's native id when it names the finding (not its rule or vulnerability id, not empty). */
+function findingIdOf(finding: Finding): string | undefined {
+  const id = finding.nativeId;
+  return id === '' || id === finding.ruleId || id === finding.vulnerability?.id ? undefined : id;
+}
+
+/** Counts the native ids of a file's records: which repeat is known once the file is read. */
+export class NativeIdCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(finding: Finding): void {
+    const id = findingIdOf(finding);
+    if (id !== undefined) this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+  }
+
+  /** Whether an id is on several records (false for all when none repeats). */
+  get anyRepeated(): boolean {
+    for (const n of this.counts.values()) if (n > 1) return true;
+    return false;
+  }
+
+  repeated(nativeId: string): boolean {
+    return (this.counts.get(nativeId) ?? 0) > 1;
+  }
+}
+
+/**
+ * Collects the DuplicateIds of one file, record by record in file order. Only the records of a
+ * repeated id are hashed (their content decides), so a file without repeats costs a map look-up
+ * per record.
+ */
+export class DuplicateIdCollector {
+  /** Per repeated id: content hashes seen, records, first record numbers. */
+  private readonly groups = new Map<string, { contents: Set<string>; records: number; first: number[] }>();
+  private identicalRecords = 0;
+
+  constructor(private readonly counts: NativeIdCounts) {}
+
+  add(finding: Finding): void {
+    const id = findingIdOf(finding);
+    if (id === undefined || !this.counts.repeated(id)) return;
+    let group = this.groups.get(id);
+    if (!group) this.groups.set(id, (group = { contents: new Set(), records: 0, first: [] }));
+    const content = contentHash(finding);
+    if (group.contents.has(content)) this.identicalRecords++;
+    else group.contents.add(content);
+    group.records++;
+    if (group.first.length < MAX_RECORDS_LISTED) group.first.push(finding.sources[0]?.record ?? 0);
+  }
+
+  result(): DuplicateIds {
+    // Map order is the order of each id's first record.
+    const differing = [...this.groups].filter(([, group]) => group.contents.size > 1);
+    return {
+      differing: differing.length,
+      identicalRecords: this.identicalRecords,
+      ids: differing.slice(0, MAX_IDS_LISTED).map(([nativeId, group]) => ({ nativeId, records: group.records, first: group.first })),
+    };
+  }
+}
+
+/** The DuplicateIds of one file's findings (all kept in memory), in record order. */
+export function duplicateIdsOf(findings: readonly Finding[]): DuplicateIds {
+  const counts = new NativeIdCounts();
+  for (const finding of findings) counts.add(finding);
+  if (!counts.anyRepeated) return noDuplicateIds();
+  const collector = new DuplicateIdCollector(counts);
+  for (const finding of findings) collector.add(finding);
+  return collector.result();
+}

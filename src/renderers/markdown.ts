@@ -8,7 +8,7 @@ import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { packageRoot } from '../io/package-root.js';
 import { createEnvironment } from '../templating/environment.js';
-import { escapeMarkdown } from '../templating/markdown-escape.js';
+import { codeSpan, escapeMarkdown } from '../templating/markdown-escape.js';
 import type { RenderContext, Renderer } from './renderer.js';
 
 /** What templates see: sections by id, plus meta, provenance and tables. */
@@ -26,6 +26,11 @@ const helpers = {
   /** True when any argument is truthy (Handlebars passes its options object last). */
   or: (...args: unknown[]) => args.slice(0, -1).some((a) => Boolean(a)),
   eq: (a: unknown, b: unknown) => a === b,
+  /** `{{{code x}}}`: x as a code span, built here (so the raw guard admits it). */
+  code: (value: unknown) => {
+    const span = codeSpan(value);
+    return { toHTML: () => span, toString: () => span };
+  },
 };
 
 /** Blank-line runs collapsed, one final newline: diffs in pull requests stay about content. */

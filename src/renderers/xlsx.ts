@@ -17,10 +17,19 @@
  * io/deterministic-zip.ts (sorted entries, generated_at as mtime, fflate deflate), so the same model gives
  * the same bytes. Workbook created/modified are meta.generatedAt.
  *
+ * Text that a spreadsheet could take for a formula (OWASP's CSV injection: a leading `=`, `+`, `-`,
+ * `@`, TAB or CR) is stored as text twice over: the cell has the Text number format (`@`), and its
+ * style `quotePrefix="1"`, as Excel writes a cell typed with a leading apostrophe. A text cell is
+ * never a formula when the file is opened; these keep it text when the cell is edited or the sheet
+ * is saved as CSV and opened again. exceljs 4.4 has no API for quotePrefix: the Text format marks
+ * those cells' styles, and styles.xml is given the attribute on every Text-formatted style while
+ * the zip is re-packed.
+ *
  * exceljs is imported on first use so that CLI start-up does not load it.
  */
 import { Writable } from 'node:stream';
-import type { Borders, DataValidation, Fill, Font, Style, Workbook, Worksheet } from 'exceljs';
+import { strFromU8, strToU8 } from 'fflate';
+import type { Borders, Cell, DataValidation, Fill, Font, Row, Style, Workbook, Worksheet } from 'exceljs';
 import type { OutputFormat } from '../model/definitions.js';
 import type { ObservationProvenance, ReportModel, Table } from '../model/report-model.js';
 import type { Renderer } from './renderer.js';
@@ -81,6 +90,37 @@ export function isoToDate(value: string): Date | null {
   // Date.parse rolls impossible days over (2026-02-30 -> March 2): such text is not a date.
   if (!match?.[3] && new Date(ms).toISOString().slice(0, 10) !== value.slice(0, 10)) return null;
   return new Date(ms);
+}
+
+/** Excel's built-in Text number format (numFmtId 49): the mark of the cells given quotePrefix. */
+const TEXT_FORMAT = '@';
+const TEXT_FORMAT_ID = '49';
+
+/** Whether a value is text a spreadsheet could read as a formula: = + - @ TAB CR first (OWASP). */
+export function isFormulaLike(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const c = value.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
+
+/** Gives a formula-like text cell the Text format (and so quotePrefix), keeping the rest of its style. */
+function guardText(cell: Cell): void {
+  if (isFormulaLike(cell.value)) cell.style = { ...cell.style, numFmt: TEXT_FORMAT };
+}
+
+/** Commits a row of the sheets written cell by cell (not the table rows: writeTableSheet guards those as it builds them). */
+function commitRow(row: Row): void {
+  row.eachCell(guardText);
+  row.commit();
+}
+
+/** styles.xml with quotePrefix="1" on every cell style of the Text format (see the module comment). */
+export function quotePrefixTextStyles(styles: Uint8Array): Uint8Array {
+  const xml = strFromU8(styles);
+  const marked = xml.replace(/<cellXfs\b[^>]*>[\s\S]*?<\/cellXfs>/, (cellXfs) =>
+    cellXfs.replace(new RegExp(`<xf (?=[^>]*\\bnumFmtId="${TEXT_FORMAT_ID}")(?![^>]*\\bquotePrefix=)`, 'g'), '<xf quotePrefix="1" '),
+  );
+  return marked === xml ? styles : strToU8(marked);
 }
 
 function truncate(text: string): string {
@@ -314,16 +354,16 @@ function writeKeyValueSheet(sheet: Worksheet, lines: KeyValueLine[], valueWidth:
     } else if ('banner' in line) {
       const row = sheet.addRow([line.banner]);
       row.getCell(1).style = { font: { bold: true, size: 12, color: { argb: 'FF9C0006' } }, alignment: { vertical: 'top' } };
-      row.commit();
+      commitRow(row);
     } else if ('title' in line) {
       const row = sheet.addRow([line.title]);
       row.getCell(1).style = { font: { bold: true, size: 16, color: { argb: 'FF1F3864' } }, alignment: { vertical: 'top' } };
       row.height = 24;
-      row.commit();
+      commitRow(row);
     } else if ('heading' in line) {
       const row = sheet.addRow([line.heading]);
       row.getCell(1).style = { font: { bold: true, size: 12, color: { argb: 'FF1F3864' } }, border: HEADER_BORDER };
-      row.commit();
+      commitRow(row);
     } else {
       const row = sheet.addRow([line.label, line.value]);
       if (typeof line.value === 'string' && line.value.length >= valueWidth) row.height = linesOf(line.value, valueWidth) * LINE_HEIGHT;
@@ -332,7 +372,7 @@ function writeKeyValueSheet(sheet: Worksheet, lines: KeyValueLine[], valueWidth:
       if (line.numFmt) value.numFmt = line.numFmt;
       else if (line.value instanceof Date) value.numFmt = 'yyyy-mm-dd hh:mm:ss';
       row.getCell(2).style = value;
-      row.commit();
+      commitRow(row);
     }
   }
 }
@@ -343,7 +383,7 @@ function writeSubTable(sheet: Worksheet, header: string[], rows: CellValue[][], 
   head.eachCell((cell) => {
     cell.style = { font: HEADER_FONT, fill: HEADER_FILL, border: HEADER_BORDER, alignment: { vertical: 'top', wrapText: true } };
   });
-  head.commit();
+  commitRow(head);
   for (const values of rows) {
     const row = sheet.addRow(values);
     const lines = Math.max(1, ...values.map((v, i) => (typeof v === 'string' && v.includes(' ') ? linesOf(v, widths[i] ?? MIN_WIDTH) : 1)));
@@ -359,7 +399,7 @@ function writeSubTable(sheet: Worksheet, header: string[], rows: CellValue[][], 
         ...(typeof cell.value === 'number' && !Number.isInteger(cell.value) ? { numFmt: '0.0' } : {}),
       };
     });
-    row.commit();
+    commitRow(row);
   }
 }
 
@@ -428,7 +468,7 @@ async function writeTableSheet(workbook: Workbook, name: string, table: Table, h
   header.eachCell((cell) => {
     cell.style = { font: HEADER_FONT, fill: HEADER_FILL, border: HEADER_BORDER, alignment: { vertical: 'middle', wrapText: true } };
   });
-  header.commit();
+  commitRow(header);
 
   for (const [i, plan] of plans.entries()) {
     if (table.rows.length === 0) break;
@@ -467,13 +507,17 @@ async function writeTableSheet(workbook: Workbook, name: string, table: Table, h
   const values: CellValue[] = new Array<CellValue>(plans.length);
   for (const [n, row] of table.rows.entries()) {
     let lines = 1;
+    let formulaLike = false;
     for (const [i, plan] of plans.entries()) {
       const value = cellValue(plan.type, row[plan.key]);
       values[i] = value;
       if (plan.wrap && typeof value === 'string' && value.length >= plan.width) lines = Math.max(lines, linesOf(value, plan.width));
+      if (isFormulaLike(value)) formulaLike = true;
     }
     const added = sheet.addRow(values);
     if (lines > 1) added.height = lines * LINE_HEIGHT;
+    // Rows without such text (nearly all) are committed without a second walk over their cells.
+    if (formulaLike) added.eachCell(guardText);
     added.commit();
     if ((n + 1) % ROWS_PER_YIELD === 0) await yieldToEventLoop();
   }
@@ -509,7 +553,7 @@ async function writeProvenanceSheet(workbook: Workbook, name: string, model: Rep
     sheet.addRow([]).commit();
     const row = sheet.addRow([text]);
     row.getCell(1).style = { font: { bold: true, size: 12, color: { argb: 'FF1F3864' } } };
-    row.commit();
+    commitRow(row);
   };
   heading('Catalogs');
   writeSubTable(
@@ -605,7 +649,7 @@ export async function renderXlsx(model: ReportModel): Promise<Uint8Array> {
   const zipped = Buffer.concat(output.chunks);
   output.chunks.length = 0;
   // Level 2: half the time of level 6 on 100,000 rows for a workbook about 8% larger.
-  return normaliseZip(zipped, model.meta.generatedAt, 2);
+  return normaliseZip(zipped, model.meta.generatedAt, 2, { 'xl/styles.xml': quotePrefixTextStyles });
 }
 
 export const xlsxRenderer: Renderer = {

@@ -91,7 +91,7 @@ describe('render: observation dates of an export without times, and the POA&M', 
     const md = poamMd(root);
     assert.match(md, /\| 2026-12-01 \(first seen by Infracast\) \|/);
     assert.match(md, /Detection dates first seen by Infracast:\*\* \d+ open item\(s\)/);
-    assert.match(md, /- `findings\/trivy\/scan\.sarif`: 57 with none \(not in a git repository: declare the scan time in infracast\.yaml/);
+    assert.match(md, /- `findings\/trivy\/scan\.sarif`: 57 with none \(not in a git repository: declare the scan time in infracast\\\.yaml/);
 
     render(root, '2026-12-05');
     assert.deepEqual(assertDetected(items(root), '2026-12-01'), dated);

@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { runCli } from '../support/cli.js';
+import { countingServer } from '../support/counting-server.js';
 import { binPath, examplesDir } from '../support/paths.js';
+import { workspaceWithFindingText } from '../support/hostile-text.js';
 import { makeWorkspace, snapshotTree } from '../support/workspace.js';
 
 const EPOCH = String(Date.parse('2026-11-29T12:00:00Z') / 1000);
@@ -29,17 +28,6 @@ const REPORT_FILES = [
   'poam-status.yaml',
   'evidence-oct-nov-2026.yaml',
 ];
-
-/** A loopback HTTP server that counts the requests it gets (none are expected). */
-async function countingServer(): Promise<{ server: Server; port: number; requests: () => number }> {
-  let count = 0;
-  const server = createServer((_req, res) => {
-    count++;
-    res.end('x');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, requests: () => count };
-}
 
 function copyOfAcme(): string {
   const root = mkdtempSync(join(tmpdir(), 'infracast-render-'));
@@ -323,27 +311,8 @@ options:
     ]
       .join(' ')
       .replaceAll('PORT', String(port));
-    const finding = {
-      id: 'evil-1',
-      title: `Title ${hostile}`,
-      description: `Description ${hostile}`,
-      remediation: `Remediation ${hostile}`,
-      result: 'FAIL',
-      severity: 'HIGH',
-      rule_id: 'evil.rule',
-      resource: { id: 'arn:aws:s3:::evil', type: 'AwsS3Bucket' },
-      controls: { 'nist-800-53': ['AC-2'] },
-      tool: { name: 'evil-scanner', version: '1' },
-      observed_at: '2026-11-20T00:00:00Z',
-    };
     try {
-      const root = makeWorkspace({
-        'findings/evil.json': JSON.stringify({ findings: [finding] }),
-        'reports/framework.yaml': 'type: framework\nframework: nist-800-53\nbaseline: low\nformats: [md, json]\noptions: {include_remediation: true}\n',
-        'reports/gap.yaml': 'type: gap\nframework: nist-800-53\nbaseline: low\nformats: [md, json]\noptions: {include_remediation: true}\n',
-        'reports/remediation.yaml': 'type: remediation\nformats: [md, json]\noptions: {include_remediation: true}\n',
-        'reports/poam.yaml': 'type: poam\nformats: [md, json]\n',
-      });
+      const root = workspaceWithFindingText(hostile, 'md, json');
       const result = runCli(['render'], { cwd: root, env });
       assert.equal(result.status, 0, result.stderr);
       for (const name of ['framework', 'gap', 'remediation', 'poam']) {

@@ -235,7 +235,7 @@ describe('evidence report on examples/acme', () => {
     assert.equal(decode(files['index.md']!), md);
     assert.equal(decode(await jsonRenderer.render(buildEvidence(run, definition).model, ctx)), decode(await jsonRenderer.render(model, ctx)));
     assert.match(md, /^# AGC Evidence Bundle, October-November 2026/m);
-    assert.match(md, /\| evidence\/assets\/evidence\/maintenance-log-2026-q3\.csv|maintenance-log-2026-q3\.csv \| att-2026-ma-01 \| 1 \| observed 2026-09-30, outside the window \|/);
+    assert.match(md, /\| evidence\/assets\/evidence\/maintenance-log-2026-q3\\\.csv|maintenance-log-2026-q3\\\.csv \| att-2026-ma-01 \| 1 \| observed 2026-09-30, outside the window \|/);
     const golden = join(goldenDir, 'reports', 'acme-evidence.md');
     if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
       mkdirSync(join(goldenDir, 'reports'), { recursive: true });

@@ -274,7 +274,8 @@ describe('executive report on examples/acme', () => {
       assert.ok(typeof root.title === 'string' || typeof root.title === 'object', `${chart.fileName}: <title>`);
       assert.ok(root.desc, `${chart.fileName}: <desc>`);
       assert.doesNotMatch(chart.svg, /<script|href=|url\(|@import|<foreignObject|<image/i, chart.fileName);
-      assert.ok(md.includes(`](${chart.fileName})`), `${chart.fileName} is referenced from the Markdown`);
+      // The file name is escaped as any text in a template is (a dot in a name is a host to linkify).
+      assert.ok(md.includes(`](${chart.fileName.replaceAll('.', '\\.')})`), `${chart.fileName} is referenced from the Markdown`);
       assert.ok(!json.includes('<svg'), 'the JSON model carries chart data, not SVG');
     }
     const trend = charts[0]!.svg;
@@ -295,9 +296,10 @@ describe('executive report on examples/acme', () => {
   it('renders hostile finding text inert (Markdown and HTML through markdown-it)', async () => {
     const { model } = buildExecutive(run, { ...definition, options: { ...definition.options, top_risks: 100 } }, history());
     const { md } = await render(model);
-    assert.match(md, /\| zap\.40014 \| Stored XSS in project name: \\\[click\\\]\(http:\/\/evil\.example\) \\<script\\>/);
+    // The URL escaped as well (issue 12): no autolinker sees its scheme or its host.
+    assert.match(md, /\| zap\.40014 \| Stored XSS in project name: \\\[click\\\]\(http\\:\/\/evil\\\.example\) \\<script\\>/);
     assert.doesNotMatch(md, /(^|[^\\])(<script|\]\(http:\/\/evil|!\[img|\[click)/m);
-    const html = new MarkdownIt({ html: false, linkify: false }).render(md);
+    const html = new MarkdownIt({ html: false, linkify: true }).render(md);
     assert.doesNotMatch(html, /<script|<a href="http:\/\/evil|<img src="http/);
   });
 

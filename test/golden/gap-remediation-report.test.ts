@@ -146,7 +146,7 @@ describe('gap and remediation reports on examples/acme', () => {
     const { md } = await render(buildRemediation(run, remediationDefinition));
     assert.match(md, /zap\.40014/);
     assert.doesNotMatch(md, /(^|[^\\])(<script|\]\(http:\/\/evil|!\[img|\[click)/m);
-    const html = new MarkdownIt({ html: false, linkify: false }).render(md);
+    const html = new MarkdownIt({ html: false, linkify: true }).render(md);
     assert.doesNotMatch(html, /<script|<a href="http:\/\/evil|<img /);
   });
 

@@ -22,6 +22,7 @@ it("the remediation report of examples/acme carries neither its fake AWS key nor
     assert.doesNotMatch(text, /AKIAIOSFODNN7EXAMPLE/, renderer.format);
     // Finding text only: the CUI designation's point of contact (workspace configuration) is printed on purpose.
     assert.doesNotMatch(text, /j\.alvarez@acme\.com|secops@acme\.com/, renderer.format);
-    assert.match(text, /REDACTED:email/, renderer.format);
+    // Markdown escapes the colon (a scheme to pandoc's autolinker), JSON does not.
+    assert.match(text, /REDACTED\\?:email/, renderer.format);
   }
 });

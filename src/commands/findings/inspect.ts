@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import type { FindingCounts, IngestedFile, IngestResult } from '../../app/ingest.js';
 import { inspectFindings } from '../../app/inspect.js';
 import type { MappingsApplied } from '../../app/inspect.js';
+import type { DuplicateIds } from '../../app/repeats.js';
 import { InfracastCommand } from '../../cli/base-command.js';
 import { displayPath } from '../../cli/print-diagnostics.js';
 import type { Finding } from '../../model/finding.js';
@@ -32,7 +33,7 @@ Formats: the native Infracast export (JSON array, {"findings": [...]}, or JSON L
 
 Inside a workspace (the one holding every file, or -w PATH) the import is the workspace's: findings without a time take the observation date its sources declare, else their file's git commit time (shown per file), and the findings are mapped as summary and render map them, with the workspace's mappings/ and the built-in ones: "unmapped after mappings" per framework (-f, default the workspace's frameworks) is summary -f's unmapped_findings. Outside a workspace the counts are what the records name (-f then applies the built-in mappings).
 
-Identity (spec/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).
+Identity (spec/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A native id alone is never trusted: the ids that several records of a file carry are reported, those on records with differing content (a scanner reusing an id for two packages, a sample export's <finding_uid> placeholder) listed with their record numbers (the first 20), and the records that repeat another exactly counted. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).
 
 Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
 
@@ -109,6 +110,7 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
       const tool = file.tool ? ` (${file.tool})` : '';
       this.log(`${file.file}: ${file.format}${tool}${file.gzip ? ', gzip' : ''}`);
       this.log(`  records read: ${file.records}, merged: ${file.merged}${file.invalid > 0 ? `, invalid (skipped): ${file.invalid}` : ''}`);
+      this.printDuplicateIds(file.duplicateIds);
       this.printCounts(file.counts, '  ', file.unmappedByFramework);
       if (file.observationTimes) this.log(`  observation times: ${line(file.observationTimes)}`);
       for (const p of file.problems)
@@ -120,6 +122,21 @@ Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
       `total: ${t.findings} finding${t.findings === 1 ? '' : 's'} from ${t.records} record${t.records === 1 ? '' : 's'} in ${t.files} file${t.files === 1 ? '' : 's'} (${t.merged} merged${t.invalid > 0 ? `, ${t.invalid} invalid skipped` : ''})`,
     );
     if (json.files.length > 1) this.printCounts(t.counts, '  ', t.unmappedByFramework);
+  }
+
+  private printDuplicateIds(duplicates: DuplicateIds): void {
+    const { differing, identicalRecords, ids } = duplicates;
+    if (differing === 0 && identicalRecords === 0) return;
+    this.log(
+      `  repeated native ids: ${differing} on records with differing content (kept apart by identity)` +
+        `, ${identicalRecords} record${identicalRecords === 1 ? '' : 's'} repeating another exactly`,
+    );
+    for (const id of ids) {
+      const more = id.records - id.first.length;
+      // Quoted: an id is the export's text, control characters and all.
+      this.log(`    ${JSON.stringify(id.nativeId)}: ${id.records} records (${id.first.join(', ')}${more > 0 ? `, and ${more} more` : ''})`);
+    }
+    if (differing > ids.length) this.log(`    ... and ${differing - ids.length} more`);
   }
 
   private printCounts(counts: FindingCounts, indent: string, unmappedByFramework?: Record<string, number>): void {
