@@ -29,3 +29,14 @@ export function copyWorkspace(source: string): string {
   cpSync(source, root, { recursive: true });
   return root;
 }
+
+/** A writer of throwaway files in one temp folder, each name made unique (`<n>-<name>`); returns the path. */
+export function tempFileWriter(prefix: string): (name: string, content: string | Buffer) => string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let counter = 0;
+  return (name, content) => {
+    const path = join(dir, `${++counter}-${name}`);
+    writeFileSync(path, content);
+    return path;
+  };
+}
