@@ -16,7 +16,8 @@ export async function* readJsonRecords(
   normalise: Normaliser,
   options: SplitOptions & { lines?: boolean } = {},
 ): AsyncGenerator<RecordOutcome> {
-  const records = options.lines ? splitLines(input.open()) : splitJsonArray(input.open(), options);
+  const maxRecordBytes = input.maxRecordBytes;
+  const records = options.lines ? splitLines(input.open(), { maxRecordBytes }) : splitJsonArray(input.open(), { ...options, maxRecordBytes });
   for await (const { bytes, record, line } of records) {
     const at = line === undefined ? {} : { line };
     let value: unknown;

@@ -83,7 +83,7 @@ export function unrecognisedExplanation(attempts: readonly DetectAttempt[], othe
   };
 }
 
-export { SplitError } from './splitter.js';
+export { MAX_RECORD_BYTES, RecordTooLargeError, SplitError } from './splitter.js';
 export { RecordError } from './types.js';
 export { TooLargeError } from './whole.js';
 export type { OtherExport } from './other-exports.js';

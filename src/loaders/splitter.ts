@@ -27,6 +27,14 @@ export interface SplitRecord {
   line?: number;
 }
 
+/**
+ * The default of `findings.max_record_size_mb`: 64 MiB. The largest real records are far smaller
+ * (an ASFF finding is capped at 240 KB by Security Hub; a Trivy result holding every vulnerability
+ * of an image is a few MB); a record past this is a broken file (a missing newline or closing
+ * quote), and buffering it whole is what exhausts memory.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
 /** Why the bytes are not a JSON array of records (a truncated file, a wrong shape). */
 export class SplitError extends Error {
   readonly record: number | undefined;
@@ -37,7 +45,24 @@ export class SplitError extends Error {
   }
 }
 
+/** A record (or a key of the top-level object, or a line) larger than the limit: reading stops there. */
+export class RecordTooLargeError extends Error {
+  constructor(
+    /** What is too large: `record 2`, `line 7`, `a key of the top-level object`. */
+    readonly what: string,
+    /** 0-based offset of its first byte in the (decoded) content. */
+    readonly offset: number,
+    readonly limit: number,
+    readonly record?: number,
+  ) {
+    super(`${what} (from byte offset ${offset}) is larger than ${limit / 1024 / 1024} MB`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
 export interface SplitOptions {
+  /** Largest record accepted, in bytes (default MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   /** Keys of a top-level object whose array holds the records (e.g. `Findings`). Without, only a top-level array is accepted. */
   keys?: readonly string[];
   /** Receives each other top-level member of the object, parsed, when it is small (< 1 MiB). */
@@ -56,6 +81,9 @@ export class JsonArraySplitter {
   private readonly keys: Set<string>;
   private readonly onMember: SplitOptions['onMember'];
   private readonly optional: boolean;
+  private readonly maxRecordBytes: number;
+  /** Bytes pushed before the current chunk: offsets in messages. */
+  private consumed = 0;
   private phase: Phase = 'start';
   private started = false;
   // String state, carried across chunks.
@@ -65,6 +93,8 @@ export class JsonArraySplitter {
   private objectDepth = 0;
   private expect: Expect = 'key';
   private keyParts: Buffer[] | undefined;
+  private keyBytes = 0;
+  private keyOffset = 0;
   private pendingKey: string | undefined;
   private memberKey: string | undefined;
   private memberParts: Buffer[] | undefined;
@@ -76,12 +106,15 @@ export class JsonArraySplitter {
   private scalar = false;
   private afterValue = false;
   private parts: Buffer[] = [];
+  private partsBytes = 0;
+  private recordOffset = 0;
   private record = 0;
 
   constructor(options: SplitOptions = {}) {
     this.keys = new Set(options.keys ?? []);
     this.onMember = options.onMember;
     this.optional = options.optional ?? false;
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   }
 
   /** The records completed by this chunk. */
@@ -122,6 +155,7 @@ export class JsonArraySplitter {
           const parts = [...(this.keyParts ?? []), chunk.subarray(keyStart, i)];
           this.pendingKey = JSON.parse(Buffer.concat(parts).toString('utf8')) as string;
           this.keyParts = undefined;
+          this.keyBytes = 0;
           keyStart = -1;
           this.expect = 'colon';
         }
@@ -151,6 +185,7 @@ export class JsonArraySplitter {
           this.record++;
           this.inRecord = true;
           recordStart = i;
+          this.recordOffset = this.consumed + i;
           if (b === OPEN_BRACE || b === OPEN_BRACKET) {
             this.depth = 1;
             this.scalar = false;
@@ -214,6 +249,7 @@ export class JsonArraySplitter {
           if (b === QUOTE) {
             this.inString = true;
             keyStart = i;
+            this.keyOffset = this.consumed + i;
             i++;
             continue;
           }
@@ -269,13 +305,23 @@ export class JsonArraySplitter {
       i++;
     }
 
-    if (recordStart >= 0) this.parts.push(chunk.subarray(recordStart));
-    if (keyStart >= 0) (this.keyParts ??= []).push(chunk.subarray(keyStart));
+    // What waits for the next chunk is held to the record limit: a record that never ends must not fill memory.
+    if (recordStart >= 0) {
+      this.parts.push(chunk.subarray(recordStart));
+      this.partsBytes += n - recordStart;
+      if (this.partsBytes > this.maxRecordBytes) throw new RecordTooLargeError(`record ${this.record}`, this.recordOffset, this.maxRecordBytes, this.record);
+    }
+    if (keyStart >= 0) {
+      (this.keyParts ??= []).push(chunk.subarray(keyStart));
+      this.keyBytes += n - keyStart;
+      if (this.keyBytes > this.maxRecordBytes) throw new RecordTooLargeError('a key of the top-level object', this.keyOffset, this.maxRecordBytes);
+    }
     if (memberStart >= 0 && this.memberParts) {
       this.memberBytes += n - memberStart;
       if (this.memberBytes > MAX_MEMBER_BYTES) this.memberParts = undefined;
       else this.memberParts.push(chunk.subarray(memberStart));
     }
+    this.consumed += n;
     return out;
   }
 
@@ -290,9 +336,12 @@ export class JsonArraySplitter {
   }
 
   private finishRecord(chunk: Buffer, start: number, end: number): SplitRecord {
+    if (this.partsBytes + end - start > this.maxRecordBytes)
+      throw new RecordTooLargeError(`record ${this.record}`, this.recordOffset, this.maxRecordBytes, this.record);
     this.parts.push(chunk.subarray(start, end));
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
+    this.partsBytes = 0;
     this.inRecord = false;
     this.depth = 0;
     this.scalar = false;
@@ -329,24 +378,41 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, options: Sp
   splitter.end();
 }
 
-/** Yields the non-blank lines of JSON Lines input with their 1-based line numbers. */
-export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<SplitRecord & { line: number }> {
+/** Yields the non-blank lines of JSON Lines input with their 1-based line numbers; a line is held to the record limit. */
+export async function* splitLines(
+  chunks: AsyncIterable<Buffer>,
+  options: Pick<SplitOptions, 'maxRecordBytes'> = {},
+): AsyncGenerator<SplitRecord & { line: number }> {
+  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   let carry: Buffer[] = [];
+  let carryBytes = 0;
   let line = 0;
   let record = 0;
+  // Offsets: of the current chunk, and of the current line's first byte.
+  let consumed = 0;
+  let lineOffset = 0;
+  const tooLarge = (): RecordTooLargeError => new RecordTooLargeError(`line ${line + 1}`, lineOffset, maxRecordBytes, record + 1);
   for await (const chunk of chunks) {
     let start = 0;
     let nl = chunk.indexOf(NEWLINE, start);
     while (nl !== -1) {
+      if (carryBytes + nl - start > maxRecordBytes) throw tooLarge();
       line++;
       const piece = chunk.subarray(start, nl);
       const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : Buffer.from(piece);
       carry = [];
+      carryBytes = 0;
       if (!isBlank(bytes)) yield { bytes, record: ++record, line };
       start = nl + 1;
+      lineOffset = consumed + start;
       nl = chunk.indexOf(NEWLINE, start);
     }
-    if (start < chunk.length) carry.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      carry.push(chunk.subarray(start));
+      carryBytes += chunk.length - start;
+      if (carryBytes > maxRecordBytes) throw tooLarge();
+    }
+    consumed += chunk.length;
   }
   if (carry.length > 0) {
     line++;
@@ -358,4 +424,42 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator
 function isBlank(bytes: Buffer): boolean {
   for (const b of bytes) if (!isWhitespace(b)) return false;
   return true;
+}
+
+/**
+ * Passes the content on unchanged, but a line only once it has ended: a line longer than the limit
+ * is refused (RecordTooLargeError) before a slower parser downstream spends time on it (csv-parse
+ * reads about 25 MB/s one character at a time; this check runs at indexOf speed). A CSV row holds
+ * at least its longest line, so the limit means the same for rows.
+ */
+export async function* boundedLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number = MAX_RECORD_BYTES): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  let line = 1;
+  let consumed = 0;
+  let lineOffset = 0;
+  const tooLarge = (): RecordTooLargeError => new RecordTooLargeError(`line ${line}`, lineOffset, maxLineBytes);
+  for await (const chunk of chunks) {
+    let start = 0;
+    let lastEnd = -1;
+    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      if (heldBytes + nl - start > maxLineBytes) throw tooLarge();
+      heldBytes = 0;
+      line++;
+      start = nl + 1;
+      lineOffset = consumed + start;
+      lastEnd = start;
+    }
+    if (heldBytes + chunk.length - start > maxLineBytes) throw tooLarge();
+    if (lastEnd === -1) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+    } else {
+      yield held.length > 0 ? Buffer.concat([...held, chunk.subarray(0, lastEnd)]) : chunk.subarray(0, lastEnd);
+      held = lastEnd < chunk.length ? [chunk.subarray(lastEnd)] : [];
+      heldBytes = chunk.length - lastEnd;
+    }
+    consumed += chunk.length;
+  }
+  if (held.length > 0) yield Buffer.concat(held);
 }
