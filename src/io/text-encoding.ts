@@ -178,6 +178,25 @@ export async function* checkUtf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Whole UTF-16 code units as text, checked: an unpaired surrogate is an EncodingError at its offset (`base`: the offset of `bytes` in the content). */
+function utf16Units(bytes: Buffer, encoding: 'utf-16le' | 'utf-16be', base: number): string {
+  const text = (encoding === 'utf-16be' ? Buffer.from(bytes).swap16() : bytes).toString('utf16le');
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) {
+    const at = base + 2 * lone.index;
+    throw new EncodingError(at, `not valid ${encoding.toUpperCase()}: an unpaired surrogate at byte offset ${at}`);
+  }
+  return text;
+}
+
+/** A whole UTF-16 document (a YAML file) as text, its BOM dropped; EncodingError as for a stream. */
+export function decodeUtf16(bytes: Buffer, encoding: 'utf-16le' | 'utf-16be'): string {
+  if (bytes.length % 2 === 1) {
+    throw new EncodingError(bytes.length - 1, `not valid ${encoding.toUpperCase()}: the content ends inside a character (byte offset ${bytes.length - 1})`);
+  }
+  return utf16Units(bytes, encoding, 0).replace(/^\uFEFF/, '');
+}
+
 /**
  * UTF-16 content (either byte order, its BOM dropped) as UTF-8; throws EncodingError at an odd
  * length or an unpaired surrogate, with the offset in the UTF-16 bytes.
@@ -187,7 +206,7 @@ export async function* utf16ToUtf8(chunks: AsyncIterable<Buffer>, encoding: 'utf
   let carry: Buffer | undefined;
   let first = true;
   for await (const chunk of chunks) {
-    let bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const bytes = carry ? Buffer.concat([carry, chunk]) : chunk;
     const base = offset - (carry?.length ?? 0);
     offset += chunk.length;
     // Whole code units only, and a high surrogate waits for its low half.
@@ -197,14 +216,7 @@ export async function* utf16ToUtf8(chunks: AsyncIterable<Buffer>, encoding: 'utf
       if (last >= 0xd800 && last <= 0xdbff) usable -= 2;
     }
     carry = usable < bytes.length ? Buffer.from(bytes.subarray(usable)) : undefined;
-    bytes = bytes.subarray(0, usable);
-    if (encoding === 'utf-16be') bytes = Buffer.from(bytes).swap16();
-    let text = bytes.toString('utf16le');
-    const lone = LONE_SURROGATE.exec(text);
-    if (lone) {
-      const at = base + 2 * lone.index;
-      throw new EncodingError(at, `not valid ${encoding.toUpperCase()}: an unpaired surrogate at byte offset ${at}`);
-    }
+    let text = utf16Units(bytes.subarray(0, usable), encoding, base);
     if (first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
