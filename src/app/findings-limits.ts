@@ -6,13 +6,13 @@
  *
  * - file size: on disk and once gunzipped (io/decoded-file.ts), FINDINGS_TOO_LARGE;
  * - gzip ratio: more than 200 times over a 16 MiB window (io/decoded-file.ts), FINDINGS_DECOMPRESSION_BOMB;
- * - record size: one JSON record, CSV row or JSON Lines line (loaders/splitter.ts), FINDINGS_RECORD_TOO_LARGE;
+ * - record size: one JSON record, CSV row or JSON Lines line (loaders/record-limit.ts: the JSON splitter, the line readers, the CSV reader), FINDINGS_RECORD_TOO_LARGE;
  * - documents read whole (SARIF, OSCAL, Grype, Checkov: loaders/whole.ts), FINDINGS_TOO_LARGE.
  */
 import { InfracastError } from '../errors.js';
 import { DEFAULT_MAX_FILE_MB } from '../io/decoded-file.js';
-// The splitter and whole-document modules, not the registry: validate reads the limits without loading any loader.
-import { MAX_RECORD_BYTES, RecordTooLargeError } from '../loaders/splitter.js';
+// The limit and whole-document modules, not the registry: validate reads the limits without loading any loader.
+import { MAX_RECORD_BYTES, RecordTooLargeError } from '../loaders/record-limit.js';
 import { TooLargeError } from '../loaders/whole.js';
 import type { WorkspaceConfig } from '../model/config.js';
 

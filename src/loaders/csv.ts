@@ -8,7 +8,8 @@ import type { Finding, FindingState, Resource } from '../model/finding.js';
 import { ControlSet, identityOf, isPlaceholder, normaliseTime, recordTime, resultFromStatus, setOptional, severityFromLabel, tagsOf } from './normalise.js';
 import type { CsvColumnMapping, Detection, FormatLoader, LoaderInput, LoaderOptions, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
-import { MAX_RECORD_BYTES, RecordTooLargeError, boundedLines } from './splitter.js';
+import { boundedLines } from './lines.js';
+import { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
 
 const FORMAT = 'csv';
 const DELIMITERS = [',', ';', '\t'] as const;

@@ -4,7 +4,8 @@
  * record's problem; a broken document (truncated, wrong shape) throws SplitError.
  */
 import type { Finding } from '../model/finding.js';
-import { JsonArraySplitter, splitJsonArray, splitLines } from './splitter.js';
+import { splitLines } from './lines.js';
+import { JsonArraySplitter, splitJsonArray } from './splitter.js';
 import type { SplitOptions } from './splitter.js';
 import type { LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';

@@ -83,7 +83,8 @@ export function unrecognisedExplanation(attempts: readonly DetectAttempt[], othe
   };
 }
 
-export { MAX_RECORD_BYTES, RecordTooLargeError, SplitError } from './splitter.js';
+export { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
+export { SplitError } from './splitter.js';
 export { RecordError } from './types.js';
 export { TooLargeError } from './whole.js';
 export type { OtherExport } from './other-exports.js';

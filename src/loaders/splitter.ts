@@ -6,6 +6,8 @@
  * only structure bytes are looked at one by one. Values are not parsed here.
  */
 
+import { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -14,11 +16,10 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const NEWLINE = 0x0a;
 /** The UTF-8 byte order mark's bytes, skipped before the document starts (perhaps split across chunks). */
 const BOM = new Set([0xef, 0xbb, 0xbf]);
 
-const isWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+export const isWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** A record's bytes and its 1-based number in the array (or line, for JSON Lines). */
 export interface SplitRecord {
@@ -27,14 +28,6 @@ export interface SplitRecord {
   line?: number;
 }
 
-/**
- * The default of `findings.max_record_size_mb`: 64 MiB. The largest real records are far smaller
- * (an ASFF finding is capped at 240 KB by Security Hub; a Trivy result holding every vulnerability
- * of an image is a few MB); a record past this is a broken file (a missing newline or closing
- * quote), and buffering it whole is what exhausts memory.
- */
-export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-
 /** Why the bytes are not a JSON array of records (a truncated file, a wrong shape). */
 export class SplitError extends Error {
   readonly record: number | undefined;
@@ -42,21 +35,6 @@ export class SplitError extends Error {
     super(message);
     this.name = 'SplitError';
     this.record = record;
-  }
-}
-
-/** A record (or a key of the top-level object, or a line) larger than the limit: reading stops there. */
-export class RecordTooLargeError extends Error {
-  constructor(
-    /** What is too large: `record 2`, `line 7`, `a key of the top-level object`. */
-    readonly what: string,
-    /** 0-based offset of its first byte in the (decoded) content. */
-    readonly offset: number,
-    readonly limit: number,
-    readonly record?: number,
-  ) {
-    super(`${what} (from byte offset ${offset}) is larger than ${limit / 1024 / 1024} MB`);
-    this.name = 'RecordTooLargeError';
   }
 }
 
@@ -376,90 +354,4 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, options: Sp
   const splitter = new JsonArraySplitter(options);
   for await (const chunk of chunks) yield* splitter.push(chunk);
   splitter.end();
-}
-
-/** Yields the non-blank lines of JSON Lines input with their 1-based line numbers; a line is held to the record limit. */
-export async function* splitLines(
-  chunks: AsyncIterable<Buffer>,
-  options: Pick<SplitOptions, 'maxRecordBytes'> = {},
-): AsyncGenerator<SplitRecord & { line: number }> {
-  const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let line = 0;
-  let record = 0;
-  // Offsets: of the current chunk, and of the current line's first byte.
-  let consumed = 0;
-  let lineOffset = 0;
-  const tooLarge = (): RecordTooLargeError => new RecordTooLargeError(`line ${line + 1}`, lineOffset, maxRecordBytes, record + 1);
-  for await (const chunk of chunks) {
-    let start = 0;
-    let nl = chunk.indexOf(NEWLINE, start);
-    while (nl !== -1) {
-      if (carryBytes + nl - start > maxRecordBytes) throw tooLarge();
-      line++;
-      const piece = chunk.subarray(start, nl);
-      const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : Buffer.from(piece);
-      carry = [];
-      carryBytes = 0;
-      if (!isBlank(bytes)) yield { bytes, record: ++record, line };
-      start = nl + 1;
-      lineOffset = consumed + start;
-      nl = chunk.indexOf(NEWLINE, start);
-    }
-    if (start < chunk.length) {
-      carry.push(chunk.subarray(start));
-      carryBytes += chunk.length - start;
-      if (carryBytes > maxRecordBytes) throw tooLarge();
-    }
-    consumed += chunk.length;
-  }
-  if (carry.length > 0) {
-    line++;
-    const bytes = Buffer.concat(carry);
-    if (!isBlank(bytes)) yield { bytes, record: ++record, line };
-  }
-}
-
-function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (!isWhitespace(b)) return false;
-  return true;
-}
-
-/**
- * Passes the content on unchanged, but a line only once it has ended: a line longer than the limit
- * is refused (RecordTooLargeError) before a slower parser downstream spends time on it (csv-parse
- * reads about 25 MB/s one character at a time; this check runs at indexOf speed). A CSV row holds
- * at least its longest line, so the limit means the same for rows.
- */
-export async function* boundedLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number = MAX_RECORD_BYTES): AsyncGenerator<Buffer> {
-  let held: Buffer[] = [];
-  let heldBytes = 0;
-  let line = 1;
-  let consumed = 0;
-  let lineOffset = 0;
-  const tooLarge = (): RecordTooLargeError => new RecordTooLargeError(`line ${line}`, lineOffset, maxLineBytes);
-  for await (const chunk of chunks) {
-    let start = 0;
-    let lastEnd = -1;
-    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      if (heldBytes + nl - start > maxLineBytes) throw tooLarge();
-      heldBytes = 0;
-      line++;
-      start = nl + 1;
-      lineOffset = consumed + start;
-      lastEnd = start;
-    }
-    if (heldBytes + chunk.length - start > maxLineBytes) throw tooLarge();
-    if (lastEnd === -1) {
-      held.push(chunk);
-      heldBytes += chunk.length;
-    } else {
-      yield held.length > 0 ? Buffer.concat([...held, chunk.subarray(0, lastEnd)]) : chunk.subarray(0, lastEnd);
-      held = lastEnd < chunk.length ? [chunk.subarray(lastEnd)] : [];
-      heldBytes = chunk.length - lastEnd;
-    }
-    consumed += chunk.length;
-  }
-  if (held.length > 0) yield Buffer.concat(held);
 }

@@ -143,6 +143,10 @@ describe('findings encodings: invalid UTF-8 is located, UTF-16 is read', () => {
     assert.equal(expected.length, 96);
     assert.deepEqual(findingsOf('le.json'), expected);
     assert.deepEqual(findingsOf('be.json'), expected);
+    // validate sniffs the decoded head: a UTF-16 export in a workspace is recognised.
+    const root = makeWorkspace({ 'findings/hub.json': readFileSync(join(dir, 'le.json')) });
+    const validate = runCli(['validate', ...at], { cwd: root });
+    assert.equal(validate.status, 0, validate.stderr);
   });
 
   it('UTF-32 is named and refused', () => {

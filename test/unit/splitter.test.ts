@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonArraySplitter, RecordTooLargeError, SplitError, boundedLines, splitLines } from '../../src/loaders/splitter.js';
+import { boundedLines, splitLines } from '../../src/loaders/lines.js';
+import { RecordTooLargeError } from '../../src/loaders/record-limit.js';
+import { JsonArraySplitter, SplitError } from '../../src/loaders/splitter.js';
 
 /** Splits `text` fed in chunks of `size` bytes; returns the parsed records. */
 function split(text: string, size: number, keys: string[] = []): unknown[] {
