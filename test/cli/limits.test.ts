@@ -9,9 +9,10 @@
  * - `{{#each}}` nested six deep ran until killed; a partial including itself overflowed the stack
  *   and was reported as INTERNAL.
  *
- * Measured on the development machine (Node 20, 2 cores, other jobs running): gzip bomb 0.5 s and
- * 80 MiB; 2 GiB line 1.4 s / 128 MiB (JSON), 0.4 s / 130 MiB (CSV); template bomb 1.1 s / 125 MiB;
- * self-including partial 0.7 s / 90 MiB.
+ * Measured on the development machine (Node 20, 2 cores, other jobs running; wall time of the whole
+ * CLI run over several runs, peak RSS): gzip bomb 0.2-0.6 s, 78 MiB; 2 GiB single-line JSON
+ * 0.3-1.0 s, 126 MiB; 2 GiB single-line CSV 0.3-1.1 s, 127 MiB; six-deep {{#each}} 0.7-1.7 s,
+ * 121 MiB; self-including partial 0.5-0.9 s, 81 MiB. `infracast --version` alone peaks at 50 MiB.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
