@@ -15,10 +15,10 @@
  * 121 MiB; self-including partial 0.5-0.9 s, 81 MiB. `infracast --version` alone peaks at 50 MiB.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.js';
 import { measured, runCliMeasured, writeGzipBomb, writeSparseFile } from '../support/measure.js';
@@ -41,7 +41,16 @@ function assertFailsFast(run: ReturnType<typeof runCliMeasured>, code: string, m
   assert.ok(run.peakRssMiB < maxRssMiB, `bounded memory: ${measured(run)}, bound ${maxRssMiB} MiB`);
 }
 
-const tempDir = (): string => mkdtempSync(join(tmpdir(), 'infracast-limits-'));
+/** Temp folders of this file, removed at the end (they hold 2 GiB sparse files and 3 MB bombs). */
+const made: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'infracast-limits-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('findings limits: hostile files fail fast with bounded memory', () => {
   it('a gzip bomb (3 MB inflating to 3 GiB) is FINDINGS_DECOMPRESSION_BOMB within its first 16 MiB', (t) => {

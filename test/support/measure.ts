@@ -4,7 +4,7 @@
  * as scripts/bench.js does), and the hostile inputs themselves, generated in a temp folder.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,13 +18,15 @@ export interface MeasuredRun extends CliResult {
 }
 
 export function runCliMeasured(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): MeasuredRun {
-  const rssFile = join(mkdtempSync(join(tmpdir(), 'infracast-rss-')), 'rss');
+  const rssDir = mkdtempSync(join(tmpdir(), 'infracast-rss-'));
+  const rssFile = join(rssDir, 'rss');
   const preload = `data:text/javascript,import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS)))`;
   const env = { ...process.env, GITHUB_ACTIONS: '', NO_COLOR: '1', ...options.env };
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [`--import=${preload}`, binPath, ...args], { cwd: options.cwd ?? process.cwd(), env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const peakKiB = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number.NaN;
+  rmSync(rssDir, { recursive: true, force: true });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, ms, peakRssMiB: peakKiB / 1024 };
 }
 
