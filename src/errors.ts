@@ -34,12 +34,27 @@ export type ErrorCode =
   | 'TARGET_EXISTS'
   | 'POLICY_FAILED'
   | 'TEMPLATE_INVALID'
+  /** A template's render ran past its time or output budget (a loop nested too deep: a template bomb). */
+  | 'TEMPLATE_BUDGET_EXCEEDED'
+  /** Partials include each other (or themselves) deeper than the recursion limit. */
+  | 'TEMPLATE_RECURSION'
   | 'CATALOG_INVALID'
   | 'CATALOG_HREF_UNRESOLVED'
   /** A findings file matches no known format (the message names each format tried and why it failed). */
   | 'FINDINGS_UNRECOGNISED'
   /** A findings file of a known format is malformed: a bad record, a truncated or corrupt file. */
   | 'FINDINGS_INVALID'
+  /**
+   * A findings file is larger than `findings.max_file_size_mb` (on disk, or once gunzipped), or a
+   * document read whole (SARIF, OSCAL, Grype, Checkov) is larger than the limit for those.
+   */
+  | 'FINDINGS_TOO_LARGE'
+  /** A gzip findings file inflates far beyond what real exports compress to (a decompression bomb). */
+  | 'FINDINGS_DECOMPRESSION_BOMB'
+  /** One record (JSON record, CSV row, JSON Lines line) of a findings file is larger than `findings.max_record_size_mb`. */
+  | 'FINDINGS_RECORD_TOO_LARGE'
+  /** A findings file is not valid UTF-8 (the message gives the byte offset), or is in an encoding Infracast does not read (UTF-32). */
+  | 'FINDINGS_ENCODING'
   /** A file of the state folder (.infracast/) is malformed, conflicted, or needs migrating. */
   | 'STATE_INVALID'
   /** The state folder was written by a newer Infracast. */

@@ -9,12 +9,15 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { digest } from '../io/cache.js';
 import type { ContentCache } from '../io/cache.js';
-import { readDecodedHead } from '../io/decoded-file.js';
+import { ENCODING_HINT, describeEncodingError, isGzipDataError, readDecodedHead } from '../io/decoded-file.js';
 import { expandPaths } from '../io/glob.js';
+import { invalidUtf8In } from '../io/text-encoding.js';
+import { isInfracastError } from '../errors.js';
 import type * as Registry from '../loaders/registry.js';
 import { HEAD_BYTES } from '../loaders/types.js';
 import type { YamlDocument } from '../io/yaml-source.js';
 import type { WorkspaceConfig } from '../model/config.js';
+import { findingsLimitsOf } from './findings-limits.js';
 
 export interface FindingsCheck {
   /** The findings files of the sources, each once, in source order (what render would import). */
@@ -59,18 +62,27 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
   if (files.length === 0) return { files, diagnostics };
   const csv = config.findingsCsv ? { csv: config.findingsCsv } : {};
   let registry: typeof Registry | undefined;
-  const heads = await Promise.all(files.map((file) => readDecodedHead(file, HEAD_BYTES).catch((error: unknown) => ({ error }))));
+  // A file over findings.max_file_size_mb on disk, or in UTF-32, is an error here as in render.
+  const { maxFileBytes } = findingsLimitsOf(config);
+  const heads = await Promise.all(files.map((file) => readDecodedHead(file, HEAD_BYTES, maxFileBytes).catch((error: unknown) => ({ error }))));
   for (const [index, file] of files.entries()) {
     let gzip = false;
     let head: Buffer;
+    let encoding: string;
     try {
       const read = heads[index]!;
       if ('error' in read) throw read.error;
-      ({ gzip, head } = read);
+      ({ gzip, head, encoding } = read);
     } catch (error) {
+      if (isInfracastError(error)) {
+        // The message names the file; the diagnostic names it apart.
+        const message = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+        diagnostics.push(atFile(file, error.code.toLowerCase().replaceAll('_', '-'), message, error.hints.join('\n')));
+        continue;
+      }
       const code = (error as NodeJS.ErrnoException).code;
       // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) mean the file is gzip but its data is broken.
-      gzip ||= code?.startsWith('Z_') === true || /unexpected end of file|incorrect header check/i.test((error as Error).message);
+      gzip ||= isGzipDataError(error);
       diagnostics.push(
         gzip
           ? atFile(
@@ -81,6 +93,12 @@ export async function checkFindingsSources(config: WorkspaceConfig, configDoc: Y
             )
           : atFile(file, 'findings-unreadable', `cannot be read (${code ?? (error as Error).message})`),
       );
+      continue;
+    }
+    // Invalid UTF-8 in the head fails the import at that offset (a cut character at the head's end is not judged).
+    const invalid = encoding === 'utf-8' ? invalidUtf8In(head, head.length < HEAD_BYTES) : undefined;
+    if (invalid) {
+      diagnostics.push(atFile(file, 'findings-encoding', describeEncodingError(invalid, gzip), ENCODING_HINT));
       continue;
     }
     // A head recognised before (same bytes, same CSV settings) is recognised again: warm runs

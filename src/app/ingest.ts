@@ -1,8 +1,9 @@
 /**
  * The ingest stage (DESIGN.md "One pipeline"): findings exports -> normalised findings. This is
  * the only place that opens findings files: each file is read as a stream (gunzipped when its
- * first bytes are the gzip magic), its format detected from its content, and its records
- * normalised one at a time by the format's loader (src/loaders/).
+ * first bytes are the gzip magic, UTF-16 decoded, UTF-8 checked) within the limits of
+ * findings-limits.ts, its format detected from its content, and its records normalised one at a
+ * time by the format's loader (src/loaders/).
  *
  * Identity and merging follow spec/evaluation.md section 1: records inside one file are never
  * merged (the records of a repeated identity inside a file get identities of their own, from
@@ -13,12 +14,15 @@ import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { lookupControl } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
-import { isGzip, openDecoded, readHead } from '../io/decoded-file.js';
-import { HEAD_BYTES, RecordError, SplitError, TooLargeError, detectFormat, unrecognisedExplanation } from '../loaders/registry.js';
+import { isGzipDataError, openDecoded, readDecodedHead } from '../io/decoded-file.js';
+import type { DecodedHead } from '../io/decoded-file.js';
+import { HEAD_BYTES, RecordError, SplitError, detectFormat, unrecognisedExplanation } from '../loaders/registry.js';
 import type { CsvColumnMapping, LoaderInput, RecordProblem } from '../loaders/registry.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingResult, FindingState } from '../model/finding.js';
+import { DEFAULT_FINDINGS_LIMITS, limitError } from './findings-limits.js';
+import type { FindingsLimits } from './findings-limits.js';
 import { completeObservationDates } from './observation-dates.js';
 import type { FileObservation, ObservationOptions } from './observation-dates.js';
 import { DuplicateIdCollector, NativeIdCounts, RepeatedIdentities, duplicateIdsOf, noDuplicateIds, settleIdentities } from './repeats.js';
@@ -39,6 +43,8 @@ export interface IngestOptions {
    * exported yet); by default each given path must match something.
    */
   allowUnmatched?: boolean;
+  /** File and record size limits (a workspace's infracast.yaml: findings-limits.ts); the defaults otherwise. */
+  limits?: FindingsLimits;
   /** Called as the import advances (render draws its progress bar from this). */
   onProgress?: (progress: IngestProgress) => void;
   /**
@@ -183,8 +189,10 @@ function fileError(file: string, format: string, error: unknown, gzip: boolean):
       cause: error,
     });
   }
+  const limit = limitError(file, format, error);
+  if (limit) return limit;
   const code = (error as { code?: string }).code;
-  if (gzip && (code?.startsWith('Z_') || /unexpected end of file|incorrect header check|invalid/i.test((error as Error).message ?? ''))) {
+  if (gzip && isGzipDataError(error)) {
     return new InfracastError('FINDINGS_INVALID', `${file}: the gzip data is corrupt or truncated (${(error as Error).message})`, {
       ...where,
       hints: ['Check the file with `gzip -t`; download or compress it again.'],
@@ -200,13 +208,6 @@ function fileError(file: string, format: string, error: unknown, gzip: boolean):
   }
   if (error instanceof RecordError) {
     return new InfracastError('FINDINGS_INVALID', `${file}: not a valid ${format} document: ${error.message}`, { ...where, cause: error });
-  }
-  if (error instanceof TooLargeError) {
-    return new InfracastError('FINDINGS_INVALID', `${file}: ${error.message}`, {
-      ...where,
-      hints: ['Split the document, or export the findings as ASFF, OCSF, native JSON or CSV, which are streamed.'],
-      cause: error,
-    });
   }
   if (code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT') {
     return new InfracastError('FILE_UNREADABLE', `${file}: cannot be read (${code})`, { ...where, cause: error });
@@ -234,6 +235,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     });
   }
   const summary = options.summary ?? false;
+  const limits = options.limits ?? DEFAULT_FINDINGS_LIMITS;
   const findings: Finding[] = [];
   const byIdentity = new Map<string, Finding>();
   // Summary mode keeps identities only while a later file could merge into them.
@@ -246,19 +248,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
   for (const [fileIndex, file] of files.entries()) {
     const isLast = fileIndex === files.length - 1;
-    let gzip = false;
     let format = 'findings';
+    let sniffed: DecodedHead;
     try {
-      gzip = await isGzip(file);
+      // Its size on disk is checked before anything is read.
+      sniffed = await readDecodedHead(file, HEAD_BYTES, limits.maxFileBytes);
     } catch (error) {
-      throw fileError(file, format, error, false);
+      throw fileError(file, format, error, isGzipDataError(error));
     }
-    let head: Buffer;
-    try {
-      head = await readHead(openDecoded(file, gzip), HEAD_BYTES);
-    } catch (error) {
-      throw fileError(file, format, error, gzip);
-    }
+    const { gzip, encoding, head } = sniffed;
     const loaderOptions = options.csv ? { csv: options.csv } : {};
     const detected = detectFormat(head, loaderOptions);
     if (!detected.loader) {
@@ -267,7 +265,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     const loader = detected.loader;
     format = loader.format;
-    const input: LoaderInput = { file, head, open: () => openDecoded(file, gzip) };
+    const input: LoaderInput = {
+      file,
+      head,
+      maxRecordBytes: limits.maxRecordBytes,
+      open: () => openDecoded(file, { gzip, encoding, maxBytes: limits.maxFileBytes }),
+    };
     /** One pass over the file's records, `each` called with every finding; a pass reports afresh (summary mode may read a file twice). */
     const pass = async (each: (finding: Finding, report: IngestedFile) => void): Promise<IngestedFile> => {
       const report: IngestedFile = {

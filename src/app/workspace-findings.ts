@@ -1,8 +1,9 @@
 /**
  * A workspace's findings, imported the way every run does it (render, summary, findings inspect
  * inside a workspace): its configured sources (a source that matches nothing is fine), its CSV
- * settings, and the observation times its sources declare or git gives (app/observation-dates.ts).
+ * settings, its file and record size limits, and the observation times its sources declare or git gives (app/observation-dates.ts).
  */
+import { findingsLimitsOf } from './findings-limits.js';
 import { ingest } from './ingest.js';
 import type { IngestOptions, IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -17,6 +18,7 @@ export function ingestWorkspace(
     paths: extra.paths ?? config?.findingsSources ?? [],
     cwd: extra.cwd ?? workspace.root,
     ...(csv ? { csv } : {}),
+    limits: findingsLimitsOf(config),
     allowUnmatched: extra.paths === undefined,
     observation: { root: workspace.root, declared: config?.findingsObservedAt ?? [] },
     ...(extra.onProgress ? { onProgress: extra.onProgress } : {}),

@@ -18,6 +18,7 @@ import type * as Yaml from 'yaml';
 import type { Document, Node as YamlNode, ParsedNode } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import { digest } from './cache.js';
+import { decodeUtf16, invalidUtf8In, sniffEncoding } from './text-encoding.js';
 import type { ContentCache } from './cache.js';
 
 type YamlModule = typeof Yaml;
@@ -92,17 +93,41 @@ export function readYamlFileSync(file: string, cache?: ContentCache): YamlFile {
     );
   }
   const bytes = readFileSync(file);
+  const decoded = decodeYamlBytes(file, bytes);
+  return 'text' in decoded ? parseYamlText(file, decoded.text, cache) : { file, documents: [], diagnostics: [decoded.diagnostic] };
+}
+
+/**
+ * The text of a definition file, decoded as findings files are (io/text-encoding.ts): UTF-8 checked
+ * (an invalid sequence is located, never replaced), UTF-16 decoded (YAML 1.2 allows it; Windows
+ * editors write it), UTF-32 named; a NUL byte in UTF-8 means a binary file.
+ */
+function decodeYamlBytes(file: string, bytes: Buffer): { text: string } | { diagnostic: Diagnostic } {
+  const hint = 'Definition files are UTF-8 YAML text (UTF-16 is read too); save the file as UTF-8.';
+  const sniffed = sniffEncoding(bytes);
+  if ('unsupported' in sniffed) return { diagnostic: fileDiagnostic(file, 'not-utf8', `${sniffed.unsupported}, not UTF-8 text`, hint) };
+  if (sniffed.encoding !== 'utf-8') {
+    try {
+      return { text: decodeUtf16(bytes, sniffed.encoding) };
+    } catch (error) {
+      return { diagnostic: fileDiagnostic(file, 'not-utf8', (error as Error).message, hint) };
+    }
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    return fail('binary-file', `binary file (NUL byte at offset ${nul}), not YAML text`, 'Definition files are UTF-8 YAML text.');
+    return {
+      diagnostic: fileDiagnostic(file, 'binary-file', `binary file (NUL byte at offset ${nul}), not YAML text`, 'Definition files are UTF-8 YAML text.'),
+    };
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return fail('not-utf8', 'file is not valid UTF-8 text', 'Save the file as UTF-8.');
+  const invalid = invalidUtf8In(bytes, true);
+  if (invalid) {
+    // Pointed at in the editor's terms: the line, and the column in characters.
+    const lineStart = bytes.lastIndexOf(0x0a, invalid.offset - 1) + 1;
+    const line = bytes.subarray(0, lineStart).reduce((n, b) => (b === 0x0a ? n + 1 : n), 1);
+    const col = bytes.subarray(lineStart, invalid.offset).toString('utf8').length + 1;
+    return { diagnostic: fileDiagnostic(file, 'not-utf8', invalid.message, hint, line, col) };
   }
-  return parseYamlText(file, text, cache);
+  return { text: bytes.toString('utf8') };
 }
 
 /** What the fast path learns from a well-formed file; cached by the file's digest. */

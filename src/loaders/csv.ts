@@ -2,12 +2,14 @@
  * CSV with a header row (Prowler's CSV works as is; other tools through a column mapping). The
  * delimiter is sniffed from the header (comma, semicolon, tab); rows stream through csv-parse.
  */
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { Severity } from '../model/definitions.js';
 import type { Finding, FindingState, Resource } from '../model/finding.js';
 import { ControlSet, identityOf, isPlaceholder, normaliseTime, recordTime, resultFromStatus, setOptional, severityFromLabel, tagsOf } from './normalise.js';
 import type { CsvColumnMapping, Detection, FormatLoader, LoaderInput, LoaderOptions, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
+import { boundedLines } from './lines.js';
+import { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
 
 const FORMAT = 'csv';
 const DELIMITERS = [',', ';', '\t'] as const;
@@ -202,14 +204,34 @@ export const csvLoader: FormatLoader = {
     const { parse } = await import('csv-parse');
     const headText = input.head.toString('utf8');
     const delimiter = options.csv?.delimiter ?? sniffDelimiter(headerLineOf(headText));
-    const parser = Readable.from(input.open()).pipe(
-      parse({ delimiter, bom: true, relax_column_count: true, info: true, skip_empty_lines: true, relax_quotes: false }),
-    );
+    const maxRecordBytes = input.maxRecordBytes ?? MAX_RECORD_BYTES;
+    const parser = parse({
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_quotes: false,
+      max_record_size: maxRecordBytes,
+    });
+    // pipeline, not pipe: an error of the input (a limit, the encoding, broken gzip) reaches the parser's reader instead of crashing the process.
+    pipeline(Readable.from(boundedLines(input.open(), maxRecordBytes)), parser, () => {});
     let header: string[] | undefined;
     let columns: ColumnIndex = {};
     let tool = 'csv';
     let record = 0;
-    for await (const row of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // A line past the limit stops the read before csv-parse parses it; csv-parse's own limit stops a
+    // row of many lines (quoted newlines), and its error becomes the splitters' (one code for every format).
+    const rows = (async function* () {
+      try {
+        yield* parser as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+      } catch (error) {
+        const csvError = error as { code?: string; lines?: number; bytes_records?: number };
+        if (csvError.code !== 'CSV_MAX_RECORD_SIZE') throw error;
+        throw new RecordTooLargeError(`the row at line ${csvError.lines ?? '?'}`, csvError.bytes_records ?? 0, maxRecordBytes, record + 1);
+      }
+    })();
+    for await (const row of rows) {
       const cells = row.record;
       const line = row.info.lines;
       if (!header) {

@@ -4,7 +4,8 @@
  * record's problem; a broken document (truncated, wrong shape) throws SplitError.
  */
 import type { Finding } from '../model/finding.js';
-import { JsonArraySplitter, splitJsonArray, splitLines } from './splitter.js';
+import { splitLines } from './lines.js';
+import { JsonArraySplitter, splitJsonArray } from './splitter.js';
 import type { SplitOptions } from './splitter.js';
 import type { LoaderInput, RecordOutcome } from './types.js';
 import { RecordError } from './types.js';
@@ -16,7 +17,8 @@ export async function* readJsonRecords(
   normalise: Normaliser,
   options: SplitOptions & { lines?: boolean } = {},
 ): AsyncGenerator<RecordOutcome> {
-  const records = options.lines ? splitLines(input.open()) : splitJsonArray(input.open(), options);
+  const maxRecordBytes = input.maxRecordBytes;
+  const records = options.lines ? splitLines(input.open(), { maxRecordBytes }) : splitJsonArray(input.open(), { ...options, maxRecordBytes });
   for await (const { bytes, record, line } of records) {
     const at = line === undefined ? {} : { line };
     let value: unknown;

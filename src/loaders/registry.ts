@@ -83,6 +83,7 @@ export function unrecognisedExplanation(attempts: readonly DetectAttempt[], othe
   };
 }
 
+export { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
 export { SplitError } from './splitter.js';
 export { RecordError } from './types.js';
 export { TooLargeError } from './whole.js';

@@ -6,6 +6,8 @@
  * only structure bytes are looked at one by one. Values are not parsed here.
  */
 
+import { MAX_RECORD_BYTES, RecordTooLargeError } from './record-limit.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -14,11 +16,10 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const NEWLINE = 0x0a;
 /** The UTF-8 byte order mark's bytes, skipped before the document starts (perhaps split across chunks). */
 const BOM = new Set([0xef, 0xbb, 0xbf]);
 
-const isWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+export const isWhitespace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /** A record's bytes and its 1-based number in the array (or line, for JSON Lines). */
 export interface SplitRecord {
@@ -38,6 +39,8 @@ export class SplitError extends Error {
 }
 
 export interface SplitOptions {
+  /** Largest record accepted, in bytes (default MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   /** Keys of a top-level object whose array holds the records (e.g. `Findings`). Without, only a top-level array is accepted. */
   keys?: readonly string[];
   /** Receives each other top-level member of the object, parsed, when it is small (< 1 MiB). */
@@ -56,6 +59,9 @@ export class JsonArraySplitter {
   private readonly keys: Set<string>;
   private readonly onMember: SplitOptions['onMember'];
   private readonly optional: boolean;
+  private readonly maxRecordBytes: number;
+  /** Bytes pushed before the current chunk: offsets in messages. */
+  private consumed = 0;
   private phase: Phase = 'start';
   private started = false;
   // String state, carried across chunks.
@@ -65,6 +71,8 @@ export class JsonArraySplitter {
   private objectDepth = 0;
   private expect: Expect = 'key';
   private keyParts: Buffer[] | undefined;
+  private keyBytes = 0;
+  private keyOffset = 0;
   private pendingKey: string | undefined;
   private memberKey: string | undefined;
   private memberParts: Buffer[] | undefined;
@@ -76,12 +84,15 @@ export class JsonArraySplitter {
   private scalar = false;
   private afterValue = false;
   private parts: Buffer[] = [];
+  private partsBytes = 0;
+  private recordOffset = 0;
   private record = 0;
 
   constructor(options: SplitOptions = {}) {
     this.keys = new Set(options.keys ?? []);
     this.onMember = options.onMember;
     this.optional = options.optional ?? false;
+    this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   }
 
   /** The records completed by this chunk. */
@@ -122,6 +133,7 @@ export class JsonArraySplitter {
           const parts = [...(this.keyParts ?? []), chunk.subarray(keyStart, i)];
           this.pendingKey = JSON.parse(Buffer.concat(parts).toString('utf8')) as string;
           this.keyParts = undefined;
+          this.keyBytes = 0;
           keyStart = -1;
           this.expect = 'colon';
         }
@@ -151,6 +163,7 @@ export class JsonArraySplitter {
           this.record++;
           this.inRecord = true;
           recordStart = i;
+          this.recordOffset = this.consumed + i;
           if (b === OPEN_BRACE || b === OPEN_BRACKET) {
             this.depth = 1;
             this.scalar = false;
@@ -214,6 +227,7 @@ export class JsonArraySplitter {
           if (b === QUOTE) {
             this.inString = true;
             keyStart = i;
+            this.keyOffset = this.consumed + i;
             i++;
             continue;
           }
@@ -269,13 +283,23 @@ export class JsonArraySplitter {
       i++;
     }
 
-    if (recordStart >= 0) this.parts.push(chunk.subarray(recordStart));
-    if (keyStart >= 0) (this.keyParts ??= []).push(chunk.subarray(keyStart));
+    // What waits for the next chunk is held to the record limit: a record that never ends must not fill memory.
+    if (recordStart >= 0) {
+      this.parts.push(chunk.subarray(recordStart));
+      this.partsBytes += n - recordStart;
+      if (this.partsBytes > this.maxRecordBytes) throw new RecordTooLargeError(`record ${this.record}`, this.recordOffset, this.maxRecordBytes, this.record);
+    }
+    if (keyStart >= 0) {
+      (this.keyParts ??= []).push(chunk.subarray(keyStart));
+      this.keyBytes += n - keyStart;
+      if (this.keyBytes > this.maxRecordBytes) throw new RecordTooLargeError('a key of the top-level object', this.keyOffset, this.maxRecordBytes);
+    }
     if (memberStart >= 0 && this.memberParts) {
       this.memberBytes += n - memberStart;
       if (this.memberBytes > MAX_MEMBER_BYTES) this.memberParts = undefined;
       else this.memberParts.push(chunk.subarray(memberStart));
     }
+    this.consumed += n;
     return out;
   }
 
@@ -290,9 +314,12 @@ export class JsonArraySplitter {
   }
 
   private finishRecord(chunk: Buffer, start: number, end: number): SplitRecord {
+    if (this.partsBytes + end - start > this.maxRecordBytes)
+      throw new RecordTooLargeError(`record ${this.record}`, this.recordOffset, this.maxRecordBytes, this.record);
     this.parts.push(chunk.subarray(start, end));
     const bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
     this.parts = [];
+    this.partsBytes = 0;
     this.inRecord = false;
     this.depth = 0;
     this.scalar = false;
@@ -327,35 +354,4 @@ export async function* splitJsonArray(chunks: AsyncIterable<Buffer>, options: Sp
   const splitter = new JsonArraySplitter(options);
   for await (const chunk of chunks) yield* splitter.push(chunk);
   splitter.end();
-}
-
-/** Yields the non-blank lines of JSON Lines input with their 1-based line numbers. */
-export async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<SplitRecord & { line: number }> {
-  let carry: Buffer[] = [];
-  let line = 0;
-  let record = 0;
-  for await (const chunk of chunks) {
-    let start = 0;
-    let nl = chunk.indexOf(NEWLINE, start);
-    while (nl !== -1) {
-      line++;
-      const piece = chunk.subarray(start, nl);
-      const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : Buffer.from(piece);
-      carry = [];
-      if (!isBlank(bytes)) yield { bytes, record: ++record, line };
-      start = nl + 1;
-      nl = chunk.indexOf(NEWLINE, start);
-    }
-    if (start < chunk.length) carry.push(chunk.subarray(start));
-  }
-  if (carry.length > 0) {
-    line++;
-    const bytes = Buffer.concat(carry);
-    if (!isBlank(bytes)) yield { bytes, record: ++record, line };
-  }
-}
-
-function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (!isWhitespace(b)) return false;
-  return true;
 }

@@ -229,7 +229,12 @@ export const trivyLoader: FormatLoader = {
     const counter = { count: 0 };
     let index = 0;
     let report: ReportContext | undefined;
-    for await (const { bytes } of splitJsonArray(input.open(), { keys: ['Results'], optional: true, onMember: (key, value) => (members[key] = value) })) {
+    for await (const { bytes } of splitJsonArray(input.open(), {
+      keys: ['Results'],
+      optional: true,
+      onMember: (key, value) => (members[key] = value),
+      maxRecordBytes: input.maxRecordBytes,
+    })) {
       if (!report) {
         checkSchema(members.SchemaVersion, false);
         report = reportContext(input.file, members);

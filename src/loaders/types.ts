@@ -9,6 +9,8 @@ export interface LoaderInput {
   head: Buffer;
   /** A fresh stream of the decoded content from its first byte. */
   open(): AsyncIterable<Buffer>;
+  /** Largest record (JSON record, CSV row, JSON Lines line) accepted, in bytes; default MAX_RECORD_BYTES (record-limit.ts). */
+  maxRecordBytes?: number;
 }
 
 export const HEAD_BYTES = 64 * 1024;

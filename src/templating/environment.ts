@@ -9,12 +9,16 @@
  *   its `template:line:col` (Handlebars also blocks prototype access at run time).
  * - Templates and partials come from the workspace's templates folder when a file of the same
  *   name is there, else from the built-in templates/ folder.
+ * - Each render runs within a budget of time, output and partial depth (templating/budget.ts),
+ *   metered at every `{{#each}}` iteration and partial invocation.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { TemplateDelegate } from 'handlebars';
 import { InfracastError } from '../errors.js';
+import { DEFAULT_TEMPLATE_BUDGET, RenderMeter } from './budget.js';
+import type { TemplateBudget, TemplateFile } from './budget.js';
 import { escapeMarkdown } from './markdown-escape.js';
 
 type HbsNode = { type: string; loc?: { start: { line: number; column: number } } } & Record<string, unknown>;
@@ -108,12 +112,55 @@ export interface TemplateEnvironment {
   render(name: string, data: unknown): string;
 }
 
+/** The file of a template and the line of the first `{{> name}}` of each partial it includes (for recursion errors). */
+function templateFile(source: TemplateSource, ast: hbs.AST.Program): TemplateFile {
+  const partialLines = new Map<string, number>();
+  walk(ast, (node) => {
+    if (node.type !== 'PartialStatement' && node.type !== 'PartialBlockStatement') return;
+    const name = (node.name as HbsNode | undefined)?.original;
+    if (typeof name === 'string' && !partialLines.has(name)) partialLines.set(name, node.loc?.start.line ?? 1);
+  });
+  return { path: source.path, partialLines };
+}
+
+type PartialInvoker = (this: unknown, partial: unknown, context: unknown, options: { name?: string }) => string | undefined;
+
 /**
  * An isolated Handlebars environment with the Markdown escape, the `raw` guard, Infracast's
- * helpers, and every partial of partials/ (workspace copies first).
+ * helpers, every partial of partials/ (workspace copies first), and a budget per render.
  */
-export function createEnvironment(folders: TemplateFolders, helpers: Record<string, Handlebars.HelperDelegate> = {}): TemplateEnvironment {
+export function createEnvironment(
+  folders: TemplateFolders,
+  helpers: Record<string, Handlebars.HelperDelegate> = {},
+  budget: TemplateBudget = DEFAULT_TEMPLATE_BUDGET,
+): TemplateEnvironment {
   const env = Handlebars.create();
+  // The meter of the render in progress (renders do not nest).
+  let meter: RenderMeter | undefined;
+  // Every iteration of {{#each}} (and of {{#list}} sections, which call it) is metered.
+  const each = env.helpers.each!;
+  env.registerHelper('each', function (this: unknown, context: unknown, options: Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation }) {
+    const active = meter;
+    if (!active || typeof options?.fn !== 'function') return each.call(this, context, options);
+    const fn = options.fn;
+    const metered = Object.assign((value: unknown, frame?: Handlebars.RuntimeOptions) => active.block(() => fn(value, frame), options.loc, '{{#each}}'), fn);
+    return each.call(this, context, { ...options, fn: metered });
+  });
+  // So is every partial, whatever its kind (a file, {{#*inline}}, @partial-block): env.VM is the
+  // runtime Handlebars documents for overriding, and this environment's own.
+  const vm = (env as unknown as { VM: { invokePartial: PartialInvoker } }).VM;
+  const invokePartial = vm.invokePartial;
+  const partialFiles = new Map<string, TemplateFile>();
+  (env as unknown as { VM: unknown }).VM = {
+    ...vm,
+    invokePartial(this: unknown, partial: unknown, context: unknown, options: { name?: string }) {
+      const active = meter;
+      const call = (): string | undefined => invokePartial.call(this, partial, context, options);
+      if (!active) return call();
+      const name = options.name ?? '(dynamic partial)';
+      return active.partial(name, partialFiles.get(name), call);
+    },
+  };
   env.registerHelper('md', (value: unknown) => new env.SafeString(escapeMarkdown(value)));
   env.registerHelper('raw', (value: unknown) => {
     if (value instanceof env.SafeString || (value !== null && typeof value === 'object' && 'toHTML' in value)) return value;
@@ -130,17 +177,31 @@ export function createEnvironment(folders: TemplateFolders, helpers: Record<stri
   }
   for (const name of [...partialNames].sort()) {
     const source = resolveTemplate(folders, join('partials', `${name}.hbs`));
-    env.registerPartial(name, env.compile(prepareTemplate(source), { strict: false }));
+    const ast = prepareTemplate(source);
+    partialFiles.set(name, templateFile(source, ast));
+    env.registerPartial(name, env.compile(ast, { strict: false }));
   }
-  const compiled = new Map<string, TemplateDelegate>();
+  const compiled = new Map<string, { template: TemplateDelegate; file: TemplateFile }>();
   return {
     render(name, data) {
-      let template = compiled.get(name);
-      if (!template) {
-        template = env.compile(prepareTemplate(resolveTemplate(folders, name)));
-        compiled.set(name, template);
+      let entry = compiled.get(name);
+      if (!entry) {
+        const source = resolveTemplate(folders, name);
+        const ast = prepareTemplate(source);
+        entry = { template: env.compile(ast), file: templateFile(source, ast) };
+        compiled.set(name, entry);
       }
-      return template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+      const { template, file } = entry;
+      const active = new RenderMeter(budget, file);
+      meter = active;
+      try {
+        return active.block(() => template(data, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }), undefined, 'the template');
+      } catch (error) {
+        if (error instanceof RangeError && /call stack/i.test(error.message)) throw active.stackExhausted(error);
+        throw error;
+      } finally {
+        meter = undefined;
+      }
     },
   };
 }

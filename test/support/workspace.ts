@@ -65,3 +65,14 @@ export function poamWeaknesses(root: string): Record<string, string> {
   if (new Set(ids).size !== ids.length) throw new Error(`${root}: a POA&M id appears twice in poam.jsonl`);
   return Object.fromEntries(items.map((i) => [i.id, `${i.weakness_detector} ${i.weakness_source_id}`]));
 }
+
+/** A writer of throwaway files in one temp folder, each name made unique (`<n>-<name>`); returns the path. */
+export function tempFileWriter(prefix: string): (name: string, content: string | Buffer) => string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let counter = 0;
+  return (name, content) => {
+    const path = join(dir, `${++counter}-${name}`);
+    writeFileSync(path, content);
+    return path;
+  };
+}

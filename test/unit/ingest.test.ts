@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -10,14 +9,9 @@ import { canonicalOrParent, severityFromCvss, severityFromLabel, severityFromSar
 import { InfracastError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { examplesDir } from '../support/paths.js';
+import { tempFileWriter } from '../support/workspace.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'infracast-ingest-'));
-let counter = 0;
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, `${++counter}-${name}`);
-  writeFileSync(path, content);
-  return path;
-}
+const file = tempFileWriter('infracast-ingest-');
 
 const asffRecord = (id: string, resource: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   SchemaVersion: '2018-10-08',

@@ -6,8 +6,7 @@
  * from a real export, and says so.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { ingest } from '../../src/app/ingest.js';
@@ -19,16 +18,11 @@ import { highestCvss } from '../../src/loaders/scanner.js';
 import type { Finding } from '../../src/model/finding.js';
 import { runCli } from '../support/cli.js';
 import { examplesDir, fixturesDir, repoRoot, sharedDir } from '../support/paths.js';
+import { tempFileWriter } from '../support/workspace.js';
 import { requireShared } from '../support/shared.js';
 
 const FIXTURES = join(fixturesDir, 'findings');
-const dir = mkdtempSync(join(tmpdir(), 'infracast-scanners-'));
-let counter = 0;
-function file(name: string, content: string): string {
-  const path = join(dir, `${++counter}-${name}`);
-  writeFileSync(path, content);
-  return path;
-}
+const file = tempFileWriter('infracast-scanners-');
 
 function filesUnder(root: string): string[] {
   return readdirSync(root)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JsonArraySplitter, SplitError, splitLines } from '../../src/loaders/splitter.js';
+import { boundedLines, splitLines } from '../../src/loaders/lines.js';
+import { RecordTooLargeError } from '../../src/loaders/record-limit.js';
+import { JsonArraySplitter, SplitError } from '../../src/loaders/splitter.js';
 
 /** Splits `text` fed in chunks of `size` bytes; returns the parsed records. */
 function split(text: string, size: number, keys: string[] = []): unknown[] {
@@ -78,5 +80,81 @@ describe('splitter: JSON Lines', () => {
       { line: 3, record: 2, value: { b: 'x\ny' } },
       { line: 4, record: 3, value: { c: 3 } },
     ]);
+  });
+});
+
+describe('splitter: a record past the limit stops the read (FINDINGS_RECORD_TOO_LARGE), named with its byte offset', () => {
+  /** Feeds `text` in chunks of `size` to a splitter limited to `max` bytes per record; returns what it threw. */
+  const thrown = (text: string, size: number, max: number, keys: string[] = []): unknown => {
+    const bytes = Buffer.from(text, 'utf8');
+    const splitter = new JsonArraySplitter({ keys, maxRecordBytes: max });
+    try {
+      for (let i = 0; i < bytes.length; i += size) splitter.push(bytes.subarray(i, i + size));
+      splitter.end();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const big = `{"id":"${'x'.repeat(100)}"}`;
+  for (const size of [1, 7, 64, 4096]) {
+    it(`record 2 of an array, in chunks of ${size}`, () => {
+      const error = thrown(`[{"a":1}, ${big}, {"b":2}]`, size, 64);
+      assert.ok(error instanceof RecordTooLargeError, String(error));
+      assert.equal(error.what, 'record 2');
+      assert.equal(error.record, 2);
+      assert.equal(error.offset, 10);
+    });
+  }
+  it('a record of exactly the limit is fine; one byte more is not', () => {
+    const record = `{"id":"${'x'.repeat(55)}"}`;
+    assert.equal(Buffer.byteLength(record), 64);
+    assert.equal(thrown(`[${record}]`, 5, 64), undefined);
+    assert.ok(thrown(`[${record} ]`, 5, 63) instanceof RecordTooLargeError);
+  });
+  it('under a key of a top-level object (ASFF Findings)', () => {
+    const error = thrown(`{"Findings": [${big}]}`, 3, 64, ['Findings']);
+    assert.ok(error instanceof RecordTooLargeError && error.record === 1 && error.offset === 14);
+  });
+  it('a key of the top-level object that never ends', () => {
+    const error = thrown(`{"${'k'.repeat(200)}": 1, "Findings": []}`, 16, 64, ['Findings']);
+    assert.ok(error instanceof RecordTooLargeError && error.what === 'a key of the top-level object' && error.offset === 1);
+  });
+  it('a large member that is not a record is skipped, not held (Trivy metadata, an ASFF wrapper)', () => {
+    assert.equal(thrown(`{"meta": "${'m'.repeat(5000)}", "Findings": [{"a":1}]}`, 7, 64, ['Findings']), undefined);
+  });
+  it('JSON Lines: a line past the limit, with its line number', async () => {
+    async function* chunks(): AsyncGenerator<Buffer> {
+      const text = Buffer.from(`{"a":1}\n\n${big}\n{"c":3}\n`);
+      for (let i = 0; i < text.length; i += 5) yield text.subarray(i, i + 5);
+    }
+    const read: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const r of splitLines(chunks(), { maxRecordBytes: 64 })) read.push(r.record);
+      })(),
+      (error: unknown) => error instanceof RecordTooLargeError && error.what === 'line 3' && error.offset === 9 && error.record === 2,
+    );
+    assert.deepEqual(read, [1]);
+  });
+  it('boundedLines passes content on whole lines at a time, and refuses a line past the limit before passing it', async () => {
+    async function* chunks(text: string, size: number): AsyncGenerator<Buffer> {
+      const bytes = Buffer.from(text);
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    }
+    const text = 'id,title\nf-1,"a, b"\n\nf-2,c';
+    for (const size of [1, 4, 100]) {
+      const passed: Buffer[] = [];
+      for await (const piece of boundedLines(chunks(text, size), 64)) passed.push(piece);
+      assert.equal(Buffer.concat(passed).toString(), text);
+    }
+    const passed: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const piece of boundedLines(chunks(`a,b\nc,d\n${'x'.repeat(100)}\n`, 8), 64)) passed.push(piece.toString());
+      })(),
+      (error: unknown) => error instanceof RecordTooLargeError && error.what === 'line 3' && error.offset === 8,
+    );
+    assert.equal(passed.join(''), 'a,b\nc,d\n', 'nothing of the long line was passed on');
   });
 });

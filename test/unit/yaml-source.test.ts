@@ -90,6 +90,29 @@ describe('reading YAML definition files safely', () => {
     assert.deepEqual(codes(await readYamlFile(file('bin.yaml', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01])))), ['binary-file']);
     assert.deepEqual(codes(await readYamlFile(file('latin1.yaml', Buffer.from('title: caf\xe9\n', 'latin1')))), ['not-utf8']);
   });
+  it('locates invalid UTF-8 as findings files do: byte offset, line and column, never replaced', async () => {
+    const r = await readYamlFile(file('latin1-2.yaml', Buffer.from('type: gap\nname: Caf\xe9 report\n', 'latin1')));
+    assert.deepEqual(codes(r), ['not-utf8']);
+    assert.deepEqual([r.diagnostics[0]?.line, r.diagnostics[0]?.col], [2, 10]);
+    assert.equal(r.diagnostics[0]?.message, 'not valid UTF-8 at byte offset 19 (bytes E9 20 72 65 after "type: gap\\nname: Caf")');
+  });
+  it('reads UTF-16 (with a BOM or without one, either byte order) as YAML 1.2 allows; names UTF-32', async () => {
+    const text = 'type: gap\nname: Café ✓\n';
+    const le = Buffer.from(text, 'utf16le');
+    for (const bytes of [
+      Buffer.concat([Buffer.from([0xff, 0xfe]), le]),
+      le,
+      Buffer.from(le).swap16(),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]),
+    ]) {
+      const r = await readYamlFile(file('utf16.yaml', bytes));
+      assert.deepEqual(r.diagnostics, []);
+      assert.deepEqual(r.documents[0]?.value, { type: 'gap', name: 'Café ✓' });
+    }
+    const utf32 = await readYamlFile(file('utf32.yaml', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0])));
+    assert.deepEqual(codes(utf32), ['not-utf8']);
+    assert.match(utf32.diagnostics[0]!.message, /^UTF-32LE \(byte order mark FF FE 00 00\), not UTF-8 text$/);
+  });
   it('refuses a 50 MB file without reading it into memory', async () => {
     const path = join(dir, 'huge.yaml');
     const fd = openSync(path, 'w');
