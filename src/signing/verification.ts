@@ -34,8 +34,22 @@ export interface SignedMetadata {
   format?: string;
 }
 
+/**
+ * Which signature profile a signature meets, beside its cryptographic status (issue 13): a foreign but
+ * standards-conforming signature (adbe.pkcs7.detached, a CMS with signingTime and no
+ * signingCertificateV2, BER) is `valid` or `untrusted` like ours, and this says it is not PAdES baseline.
+ */
+export interface SignatureProfile {
+  /** The baseline level met, e.g. `PAdES-B-T`, `PAdES-B-LTA`, `CAdES-B-B`; null when none is. */
+  baseline: string | null;
+  /** Why not (or why not a higher level), in words: "SubFilter adbe.pkcs7.detached", "no signingCertificateV2 attribute". */
+  deviations: string[];
+}
+
 export interface Verification extends SignedMetadata {
   status: VerificationStatus;
+  /** The profile the signature meets, when it could be read. */
+  profile?: SignatureProfile;
   /** The signer: the certificate's e-mail (subject or SAN), else its common name; a key id for a bare key; the workflow identity for keyless. */
   signed_by?: string;
   signed_at?: string;
