@@ -148,6 +148,9 @@ export async function validatePkijsPath(
   return validateDecodedPath(decodedLeaf, decodeAll(intermediates.map(der)), decodeAll(roots.map(der)), time);
 }
 
+/** A failure in one line: `rule: detail (certificate)`. */
+export const describePathFailure = (f: PathFailure): string => `${f.rule}: ${f.detail}${f.certificate ? ` (${f.certificate})` : ''}`;
+
 /** Failures ranked by how far the attempt got: the most informative one is reported. */
 const RANK: Partial<Record<PathRule, number>> = { 'no-path': 0, 'max-depth': 1, 'name-chaining': 2, signature: 3 };
 const rank = (f: PathFailure): number => RANK[f.rule] ?? 4;

@@ -16,6 +16,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { validateCertificatePath } from '../../src/index.js';
 import { validatePath } from '../../src/signing/path-validation.js';
 import { requireShared } from '../support/shared.js';
 
@@ -160,4 +161,17 @@ test('x509-limbo: rfc5280 and pathlen cases through the path validator', async (
   t.diagnostic(`x509-limbo: ${counts.run} run, ${counts.pass} pass, ${counts.skipped} skipped (${Object.keys(SKIPPED).length} listed with reasons)`);
   assert.deepEqual(mismatches, []);
   assert.equal(counts.run + counts.skipped, cases.length);
+});
+
+test('x509-limbo: the library API (validateCertificatePath) gives the validator’s answer', async (t) => {
+  const path = requireShared(t, FIXTURE);
+  if (!path) return;
+  const cases = (JSON.parse(readFileSync(path, 'utf8')) as { testcases: LimboCase[] }).testcases;
+  for (const id of ['pathlen::ee-with-intermediate-pathlen-0', 'pathlen::intermediate-violates-pathlen-0']) {
+    const c = cases.find((x) => x.id === id)!;
+    const input = { leaf: c.peer_certificate, intermediates: c.untrusted_intermediates, roots: c.trusted_certs, time: new Date() };
+    const result = await validateCertificatePath(input);
+    assert.deepEqual(result, await validatePath(input));
+    assert.equal(result.valid, c.expected_result === 'SUCCESS', id);
+  }
 });
