@@ -127,7 +127,9 @@ export async function validatePath(input: PathValidationInput): Promise<PathVali
   } catch (cause) {
     return fail('malformed', `the leaf is not an X.509 certificate (${cause instanceof Error ? cause.message : String(cause)})`, null);
   }
-  const result = await validateDecodedPath(leaf, decodeAll(input.intermediates ?? []), decodeAll(input.roots), input.time, input.maxIntermediates);
+  const result = await guarded(() =>
+    validateDecodedPath(leaf, decodeAll(input.intermediates ?? []), decodeAll(input.roots), input.time, input.maxIntermediates),
+  );
   return result.valid ? { valid: true, chain: result.chain.map((c) => c.der) } : result;
 }
 
@@ -145,7 +147,16 @@ export async function validatePkijsPath(
   } catch (cause) {
     return fail('malformed', `the signer certificate is not an X.509 certificate (${cause instanceof Error ? cause.message : String(cause)})`, null);
   }
-  return validateDecodedPath(decodedLeaf, decodeAll(intermediates.map(der)), decodeAll(roots.map(der)), time);
+  return guarded(() => validateDecodedPath(decodedLeaf, decodeAll(intermediates.map(der)), decodeAll(roots.map(der)), time));
+}
+
+/** An input no rule foresaw is a failure, never a throw and never valid. */
+async function guarded(run: () => Promise<DecodedPathResult>): Promise<DecodedPathResult> {
+  try {
+    return await run();
+  } catch (cause) {
+    return fail('malformed', `validation stopped: ${cause instanceof Error ? cause.message : String(cause)}`, null);
+  }
 }
 
 /** A failure in one line: `rule: detail (certificate)`. */

@@ -653,7 +653,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
             checks.push({
               name: 'dsse-signature',
               result: 'pass',
-              detail: `signed by ${signedBy} (issuer ${signer.identity?.extensions?.issuer ?? 'unknown'}), ${bundle.verificationMaterial.tlogEntries.length} transparency log entries`,
+              detail: `signed by ${signedBy} (issuer ${signer.identity?.extensions?.issuer ?? 'unknown'}), ${bundle.verificationMaterial.tlogEntries.length} transparency log entries; the Fulcio certificate path is valid (RFC 5280) at ${isoSecond(at)}`,
             });
         } catch (error) {
           const code = verifyCode(error);

@@ -13,10 +13,11 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { signDetached } from '../../src/signing/cms.js';
 import { verifyDetachedCms } from '../../src/signing/cms-verify.js';
 import { signPdf, verifyPdf } from '../../src/signing/pdf.js';
-import { bundleSerialize, inTotoStatement, PREDICATE_TYPE, signWithKey, verifyBundle } from '../../src/signing/sigstore.js';
+import { bundleSerialize, inTotoStatement, PREDICATE_TYPE, signKeyless, signWithKey, verifyBundle } from '../../src/signing/sigstore.js';
 import type { TrustAnchors, Verification } from '../../src/signing/verification.js';
 import { runCli } from '../support/cli.js';
 import { chainMatrix, opensslVerify, type ChainMatrix, type MatrixCell } from '../support/pki-matrix.js';
+import { startSigstoreMock } from '../support/sigstore-mock.js';
 import { requireTool } from '../support/tools.js';
 import { createHash, createPublicKey } from 'node:crypto';
 
@@ -49,8 +50,8 @@ async function signedPdf(m: ChainMatrix, cell: MatrixCell): Promise<Uint8Array> 
   });
 }
 
-async function signedBundle(m: ChainMatrix, cell: MatrixCell, name = 'report.json'): Promise<unknown> {
-  const statement = inTotoStatement(
+const reportStatement = (name: string) =>
+  inTotoStatement(
     { name, sha256: createHash('sha256').update(DATA).digest('hex') },
     {
       tenant: 'acme',
@@ -63,6 +64,9 @@ async function signedBundle(m: ChainMatrix, cell: MatrixCell, name = 'report.jso
       generator: { name: 'infracast', version: '0.0.0' },
     },
   );
+
+async function signedBundle(m: ChainMatrix, cell: MatrixCell, name = 'report.json'): Promise<unknown> {
+  const statement = reportStatement(name);
   assert.equal(statement.predicateType, PREDICATE_TYPE);
   return signWithKey({ statement, ...signer(m, cell) });
 }
@@ -141,6 +145,25 @@ describe('signers that must be rejected (issue 13)', () => {
     const bare = await verifyBundle({ bundle, artifact: DATA, trust: { publicKeyPem, identity: 'other@acme.com' } });
     expectUntrusted(bare, 'identity', /bare public key, which names no identity/);
     assert.equal((await verifyBundle({ bundle, artifact: DATA, trust: { publicKeyPem } })).status, 'valid', 'without a pin the key alone is trusted');
+  });
+});
+
+describe('keyless bundles: codeSigning Fulcio certificates pass the same validator and policy', () => {
+  it('a keyless bundle from the loopback Fulcio is valid, its certificate path validated at the log time', async () => {
+    const mock = await startSigstoreMock();
+    const saved = { ...process.env };
+    try {
+      delete process.env.SIGSTORE_ID_TOKEN;
+      Object.assign(process.env, mock.env);
+      const bundle = await signKeyless({ statement: reportStatement('report.json'), fulcioURL: mock.url, rekorURL: mock.url, tlog: true });
+      const v = await verifyBundle({ bundle, artifact: DATA, trust: { trustedRootJson: mock.trustedRoot, identity: mock.identity, issuer: mock.issuer } });
+      assert.equal(v.status, 'valid', failing(v).join('; '));
+      assert.match(v.checks.find((c) => c.name === 'dsse-signature')?.detail ?? '', /the Fulcio certificate path is valid \(RFC 5280\)/);
+    } finally {
+      for (const name of Object.keys(mock.env)) if (saved[name] === undefined) delete process.env[name];
+      Object.assign(process.env, saved);
+      await mock.close();
+    }
   });
 });
 
