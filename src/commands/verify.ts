@@ -35,8 +35,15 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
     ca: Flags.string({ description: 'A trusted root CA certificate, PEM (repeatable).', multiple: true, helpValue: 'ROOT.pem' }),
     key: Flags.string({ description: 'The signing public key, PEM, for bundles signed with a local key.', helpValue: 'PUB.pem' }),
     'trusted-root': Flags.string({ description: 'A Sigstore trusted_root.json, for keyless bundles.', helpValue: 'FILE' }),
-    identity: Flags.string({ description: 'Keyless: the certificate identity (SAN) to require, e.g. the workflow ref.', helpValue: 'SAN' }),
-    issuer: Flags.string({ description: 'Keyless: the OIDC issuer to require.', helpValue: 'URL' }),
+    identity: Flags.string({
+      description:
+        'The signer to require: an e-mail (SAN rfc822Name, else subject emailAddress) or a subject CN/DN for X.509 signers; the SAN (e.g. the workflow ref) for keyless bundles. A bare public key names no identity, so it is then untrusted.',
+      helpValue: 'IDENTITY',
+    }),
+    issuer: Flags.string({
+      description: "The issuer to require: the issuing CA's subject (CN or DN) for X.509 signers; the OIDC issuer for keyless bundles.",
+      helpValue: 'ISSUER',
+    }),
     verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
   };
 
@@ -65,6 +72,8 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
 function hint(report: VerifyReport): string {
   switch (report.status) {
     case 'untrusted':
+      if (report.checks.performed.some((c) => c.result === 'fail' && (c.name === 'identity' || c.name === 'key-usage')))
+        return ' (the signature is intact, but the signer is not the one --identity/--issuer pins, or its certificate is not for signing documents)';
       return ' (the signature is intact; pass the root CA that issued the signer with --ca, or --key / --trusted-root for bundles)';
     case 'unsigned':
       return ' (no embedded signature and no .sigstore.json or .p7s beside the file)';
