@@ -11,11 +11,8 @@
  * signature widgets in /Annots; a signature field gets its value. Anything else is named, with the
  * object and what it is, so the report says which revision was altered and how.
  */
-import type * as PdfLibModule from '@cantoo/pdf-lib';
+import { PdfDict, PdfRef, PdfStream, sameValue, show, type PdfValue } from './pdf-objects.js';
 import type { PdfFile, Revision } from './pdf-revisions.js';
-
-type PDFObject = PdfLibModule.PDFObject;
-type PDFDict = PdfLibModule.PDFDict;
 
 export interface UpdateFindings {
   /** What the update adds that signing allows, in words ("signature field Countersignature", "DSS"). */
@@ -32,78 +29,72 @@ const SIGNATURE_FIELD_KEYS = new Set(['V', 'AP']);
 
 /** Compares the revision `after` with `before` (the earlier revision whose chain it extends). */
 export function classifyUpdate(file: PdfFile, before: Revision, after: Revision): UpdateFindings {
-  const { lib } = file;
-  const { PDFDict, PDFArray, PDFRef, PDFName, PDFRawStream } = lib;
   const findings: UpdateFindings = { added: [], disallowed: [], dss: false };
   const old = (num: number) => file.object(before.chain, num);
   const now = (num: number) => file.object(after.chain, num);
-  const resolveNew = (value: PDFObject | undefined) => file.resolve(after.chain, value);
-  const resolveOld = (value: PDFObject | undefined) => file.resolve(before.chain, value);
-  const name = (dict: PDFObject | undefined, key: string): string | undefined => {
-    const value = dict instanceof PDFDict ? dict.get(PDFName.of(key)) : dict instanceof PDFRawStream ? dict.dict.get(PDFName.of(key)) : undefined;
-    return value instanceof PDFName ? value.decodeText() : undefined;
-  };
-  const dictOf = (value: PDFObject | undefined): PDFDict | undefined =>
-    value instanceof PDFDict ? value : value instanceof PDFRawStream ? value.dict : undefined;
-  const text = (dict: PDFDict | undefined, key: string): string | undefined => {
-    const value = dict?.get(PDFName.of(key));
-    return value instanceof lib.PDFString || value instanceof lib.PDFHexString ? value.decodeText() : undefined;
-  };
+  const resolveNew = (value: PdfValue | undefined) => file.resolve(after.chain, value);
+  const resolveOld = (value: PdfValue | undefined) => file.resolve(before.chain, value);
+  const dictOf = (value: PdfValue | undefined): PdfDict | undefined => (value instanceof PdfDict ? value : value instanceof PdfStream ? value.dict : undefined);
+  const name = (value: PdfValue | undefined, key: string): string | undefined => dictOf(value)?.name(key);
+  const text = (dict: PdfDict | undefined, key: string): string | undefined => dict?.text(key);
   /** A signature field or widget: /FT /Sig on itself or its parent field. */
-  const isSignatureField = (value: PDFObject | undefined, chainResolve = resolveNew): boolean => {
+  const isSignatureField = (value: PdfValue | undefined, chainResolve = resolveNew): boolean => {
     const dict = dictOf(value);
     if (!dict) return false;
     if (name(dict, 'FT') === 'Sig') return true;
-    const parent = chainResolve(dict.get(PDFName.of('Parent')));
+    const parent = chainResolve(dict.get('Parent'));
     return name(parent, 'FT') === 'Sig';
   };
 
   // The trailer: same catalog, same Info dictionary, no encryption added.
-  const trailerKey = (revision: Revision, key: string) => revision.chain[0]!.trailer.get(PDFName.of(key))?.toString();
+  const trailerKey = (revision: Revision, key: string): string => {
+    const value = revision.chain[0]!.trailer.get(key);
+    return value === undefined ? 'none' : show(value);
+  };
   for (const key of ['Root', 'Info', 'Encrypt'])
-    if (trailerKey(before, key) !== trailerKey(after, key))
-      findings.disallowed.push(`the trailer's /${key} changes (${trailerKey(before, key) ?? 'none'} -> ${trailerKey(after, key) ?? 'none'})`);
-  const catalogNum = file.trailerRef(before.chain, 'Root')?.objectNumber;
-  const infoNum = file.trailerRef(before.chain, 'Info')?.objectNumber;
+    if (!sameValue(before.chain[0]!.trailer.get(key), after.chain[0]!.trailer.get(key)))
+      findings.disallowed.push(`the trailer's /${key} changes (${trailerKey(before, key)} -> ${trailerKey(after, key)})`);
+  const catalogNum = file.trailerRef(before.chain, 'Root')?.num;
+  const infoNum = file.trailerRef(before.chain, 'Info')?.num;
   const oldCatalog = catalogNum === undefined ? undefined : dictOf(old(catalogNum));
-  const refIn = (dict: PDFDict | undefined, key: string): number | undefined => {
-    const value = dict?.get(PDFName.of(key));
-    return value instanceof PDFRef ? value.objectNumber : undefined;
+  const refIn = (dict: PdfDict | undefined, key: string): number | undefined => {
+    const value = dict?.get(key);
+    return value instanceof PdfRef ? value.num : undefined;
   };
   const acroFormNum = refIn(oldCatalog, 'AcroForm');
   // The DSS's own arrays and VRI dictionaries may be extended by a later DSS update.
   const dssOwned = new Set<number>();
-  const dssQueue: [PDFObject | undefined, number][] = [[oldCatalog?.get(PDFName.of('DSS')), 0]];
+  const dssQueue: [PdfValue | undefined, number][] = [[oldCatalog?.get('DSS'), 0]];
   while (dssQueue.length > 0) {
     const [value, depth] = dssQueue.pop()!;
-    if (value instanceof PDFRef) {
-      if (dssOwned.has(value.objectNumber) || depth > 4) continue;
-      dssOwned.add(value.objectNumber);
-      const target = old(value.objectNumber);
-      if (!(target instanceof PDFRawStream)) dssQueue.push([target, depth + 1]);
-    } else if (value instanceof PDFArray) for (const item of value.asArray()) dssQueue.push([item, depth + 1]);
-    else if (value instanceof PDFDict) for (const item of value.values()) dssQueue.push([item, depth + 1]);
+    if (value instanceof PdfRef) {
+      if (dssOwned.has(value.num) || depth > 4) continue;
+      dssOwned.add(value.num);
+      const target = old(value.num);
+      if (!(target instanceof PdfStream)) dssQueue.push([target, depth + 1]);
+    } else if (Array.isArray(value)) for (const item of value) dssQueue.push([item, depth + 1]);
+    else if (value instanceof PdfDict) for (const item of value.map.values()) dssQueue.push([item, depth + 1]);
   }
 
   // Objects the update may add, found from the allowed changes; checked against the new objects at the end.
-  const roots: PDFObject[] = [];
+  const roots: PdfValue[] = [];
   const newObjects: number[] = [];
-  const refsOf = (value: PDFObject | undefined): number[] => {
-    if (value instanceof PDFRef) return [value.objectNumber];
-    if (value instanceof PDFArray) return value.asArray().flatMap(refsOf);
+  const refsOf = (value: PdfValue | undefined): number[] => {
+    if (value instanceof PdfRef) return [value.num];
+    if (Array.isArray(value)) return value.flatMap(refsOf);
     const dict = dictOf(value);
-    return dict ? dict.values().flatMap(refsOf) : [];
+    return dict ? [...dict.map.values()].flatMap(refsOf) : [];
   };
   /** An array (direct or referenced) that only gains entries, each a signature field: the new ones become roots. */
-  const onlyGainsSignatureFields = (was: PDFObject | undefined, is: PDFObject | undefined, what: string, annotations = false): boolean => {
+  const onlyGainsSignatureFields = (was: PdfValue | undefined, is: PdfValue | undefined, what: string, annotations = false): boolean => {
     const [a, b] = [resolveOld(was), resolveNew(is)];
-    const before = a instanceof PDFArray ? a.asArray().map((x) => x.toString()) : [];
-    if (!(b instanceof PDFArray)) {
+    const before = Array.isArray(a) ? a.map(show) : [];
+    if (!Array.isArray(b)) {
       findings.disallowed.push(`${what} is no longer an array`);
       return false;
     }
-    const after = b.asArray();
-    const kept = new Set(after.map((x) => x.toString()));
+    const after = b;
+    const kept = new Set(after.map(show));
     const lost = before.filter((x) => !kept.has(x));
     if (lost.length > 0) {
       findings.disallowed.push(`${what} loses ${lost.join(', ')}`);
@@ -111,27 +102,27 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     }
     const known = new Set(before);
     for (const item of after) {
-      if (known.has(item.toString())) continue;
+      if (known.has(show(item))) continue;
       if (!isSignatureField(resolveNew(item)) || (annotations && name(resolveNew(item), 'Subtype') !== 'Widget')) {
         const target = dictOf(resolveNew(item));
-        findings.disallowed.push(`${what} gains ${item.toString()}, ${target ? describe(target) : 'not a dictionary'}, which is not a signature field`);
+        findings.disallowed.push(`${what} gains ${show(item)}, ${target ? describe(target) : 'not a dictionary'}, which is not a signature field`);
         return false;
       }
       roots.push(item);
-      findings.added.push(`signature field ${text(dictOf(resolveNew(item)), 'T') ?? item.toString()}`);
+      findings.added.push(`signature field ${text(dictOf(resolveNew(item)), 'T') ?? show(item)}`);
     }
     return true;
   };
-  const describe = (dict: PDFDict): string => {
+  const describe = (dict: PdfDict): string => {
     const type = name(dict, 'Type');
     const subtype = name(dict, 'Subtype');
-    if (type === 'Annot' || (subtype && dict.has(PDFName.of('Rect')))) return `an annotation (/Subtype /${subtype ?? '?'})`;
+    if (type === 'Annot' || (subtype && dict.get('Rect') !== undefined)) return `an annotation (/Subtype /${subtype ?? '?'})`;
     if (type) return `a /${type} dictionary${subtype ? ` (/Subtype /${subtype})` : ''}`;
     return subtype ? `a /Subtype /${subtype} object` : 'an object';
   };
-  const changedKeys = (a: PDFDict, b: PDFDict): string[] => {
-    const keys = new Set([...a.keys(), ...b.keys()].map((k) => k.decodeText()));
-    return [...keys].filter((k) => !file.same(a.get(PDFName.of(k)), b.get(PDFName.of(k)))).sort();
+  const changedKeys = (a: PdfDict, b: PdfDict): string[] => {
+    const keys = new Set([...a.map.keys(), ...b.map.keys()]);
+    return [...keys].filter((k) => !sameValue(a.get(k), b.get(k))).sort();
   };
 
   for (const num of [...file.definedSince(after.chain, before.chain)].sort((x, y) => x - y)) {
@@ -144,7 +135,7 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
       newObjects.push(num);
       continue;
     }
-    if (file.same(was, is)) continue;
+    if (sameValue(was, is)) continue;
     const [a, b] = [dictOf(was), dictOf(is)];
     const label = num === catalogNum ? 'the catalog' : num === infoNum ? 'the Info dictionary' : a ? `object ${num} (${describe(a)})` : `object ${num}`;
     if (num === infoNum) {
@@ -164,13 +155,13 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
       roots.push(is);
       continue;
     }
-    if (was instanceof PDFArray) {
+    if (Array.isArray(was)) {
       // An indirect /Fields or /Annots array: the owner's rule applies, checked here on the array itself.
       onlyGainsSignatureFields(was, is, label);
       continue;
     }
-    if (!a || !b || was instanceof PDFRawStream || is instanceof PDFRawStream) {
-      findings.disallowed.push(`${label} changes${was instanceof PDFRawStream ? ' (its stream data or dictionary)' : ''}`);
+    if (!a || !b || was instanceof PdfStream || is instanceof PdfStream) {
+      findings.disallowed.push(`${label} changes${was instanceof PdfStream ? ' (its stream data or dictionary)' : ''}`);
       continue;
     }
     const keys = changedKeys(a, b);
@@ -180,16 +171,15 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
       if (keys.includes('DSS')) {
         findings.dss = true;
         findings.added.push('DSS');
-        roots.push(b.get(PDFName.of('DSS'))!);
+        roots.push(b.get('DSS')!);
       }
-      if (keys.includes('AcroForm'))
-        checkAcroForm(resolveOld(a.get(PDFName.of('AcroForm'))), resolveNew(b.get(PDFName.of('AcroForm'))), b.get(PDFName.of('AcroForm')));
+      if (keys.includes('AcroForm')) checkAcroForm(resolveOld(a.get('AcroForm')), resolveNew(b.get('AcroForm')), b.get('AcroForm'));
       continue;
     }
     if (name(a, 'Type') === 'Page') {
       const other = keys.filter((k) => k !== 'Annots');
       if (other.length > 0) findings.disallowed.push(`${label} changes ${other.map((k) => `/${k}`).join(', ')}`);
-      else onlyGainsSignatureFields(a.get(PDFName.of('Annots')), b.get(PDFName.of('Annots')), `${label} /Annots`, true);
+      else onlyGainsSignatureFields(a.get('Annots'), b.get('Annots'), `${label} /Annots`, true);
       continue;
     }
     if (isSignatureField(a, resolveOld)) {
@@ -205,24 +195,24 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     findings.disallowed.push(`${label} changes ${keys.map((k) => `/${k}`).join(', ')}`);
   }
 
-  function checkAcroForm(a: PDFObject | undefined, b: PDFObject | undefined, root: PDFObject | undefined): void {
+  function checkAcroForm(a: PdfValue | undefined, b: PdfValue | undefined, root: PdfValue | undefined): void {
     const [was, is] = [dictOf(a), dictOf(b)];
     if (!is) {
       findings.disallowed.push('the AcroForm is removed or not a dictionary');
       return;
     }
     if (root) roots.push(root);
-    const keys = was ? changedKeys(was, is) : is.keys().map((k) => k.decodeText());
+    const keys = was ? changedKeys(was, is) : [...is.map.keys()];
     const other = keys.filter((k) => !ACROFORM_KEYS.has(k));
     if (other.length > 0) findings.disallowed.push(`the AcroForm changes ${other.map((k) => `/${k}`).join(', ')}`);
-    if (keys.includes('Fields')) onlyGainsSignatureFields(was?.get(PDFName.of('Fields')), is.get(PDFName.of('Fields')), 'the AcroForm /Fields');
+    if (keys.includes('Fields')) onlyGainsSignatureFields(was?.get('Fields'), is.get('Fields'), 'the AcroForm /Fields');
   }
 
   // New objects: each reached from an allowed root through new objects, or a structure-only object.
   const fresh = new Set(newObjects);
   const reached = new Set<number>();
   const queue = roots.flatMap(refsOf);
-  for (const root of roots) if (dictOf(root) && !(root instanceof PDFRef)) queue.push(...refsOf(root));
+  for (const root of roots) if (dictOf(root) && !(root instanceof PdfRef)) queue.push(...refsOf(root));
   while (queue.length > 0) {
     const num = queue.pop()!;
     if (!fresh.has(num) || reached.has(num)) continue;
@@ -234,7 +224,7 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     const value = now(num);
     const type = name(value, 'Type');
     // Cross-reference and object streams are the update's own structure; their objects are checked one by one.
-    if (value instanceof PDFRawStream && (type === 'XRef' || type === 'ObjStm')) continue;
+    if (value instanceof PdfStream && (type === 'XRef' || type === 'ObjStm')) continue;
     const dict = dictOf(value);
     findings.disallowed.push(`object ${num} (${dict ? describe(dict) : 'an object'}) is new and not part of a signature, a document timestamp or the DSS`);
   }

@@ -24,6 +24,7 @@ import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
 import { OID, parseCertificates } from './cms.js';
 import { INFO_KEYS } from './pdf.js';
 import { classifyUpdate } from './pdf-updates.js';
+import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
 import { exactArrayBuffer } from './bytes.js';
 import {
@@ -145,8 +146,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
-    const lib = await import('@cantoo/pdf-lib');
-    const file = new PdfFile(lib, bytes);
+    const file = new PdfFile(bytes);
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
       const dict = signatureDictionary(file, sig);
@@ -280,59 +280,57 @@ interface SignatureDictionary {
 
 /** The dictionary holding the /ByteRange at `sig.at` (its object starts before both the range and /Contents). */
 function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | string {
-  const { lib, text } = file;
   const from = Math.min(sig.at, sig.a);
-  const window = text.slice(Math.max(0, from - 4096), from);
-  const headers = [...window.matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
-  const header = headers[headers.length - 1];
-  if (!header) return `no object holds the /ByteRange at byte ${sig.at}`;
-  const num = Number(header[1]);
+  const located = enclosingObject(file, from);
+  if (!located) return `no object holds the /ByteRange at byte ${sig.at}`;
+  const [num, offset] = located;
   let dict;
   try {
-    dict = file.indirectAt(Math.max(0, from - 4096) + header.index, num);
+    dict = file.indirectAt(offset, num);
   } catch (cause) {
     return `the signature dictionary (object ${num}) does not parse: ${cause instanceof Error ? cause.message : String(cause)}`;
   }
-  if (!(dict instanceof lib.PDFDict)) return `object ${num}, which holds a /ByteRange, is not a dictionary`;
-  const get = (key: string) => dict.get(lib.PDFName.of(key));
-  const range = get('ByteRange');
-  const contents = get('Contents');
+  if (!(dict instanceof PdfDict)) return `object ${num}, which holds a /ByteRange, is not a dictionary`;
+  const range = dict.get('ByteRange');
   // The dictionary read must be the one whose range and value were checked (not an earlier object's).
-  if (!(range instanceof lib.PDFArray) || range.asArray().map(String).join(' ') !== `0 ${sig.a} ${sig.b} ${sig.end - sig.b}`)
+  if (!Array.isArray(range) || range.join(' ') !== `0 ${sig.a} ${sig.b} ${sig.end - sig.b}`)
     return `object ${num}'s /ByteRange is not the one at byte ${sig.at}`;
-  if (!(contents instanceof lib.PDFHexString)) return `object ${num}'s /Contents is not a hexadecimal string`;
-  const type = get('Type');
-  const subFilter = get('SubFilter');
-  if (!(subFilter instanceof lib.PDFName)) return `object ${num} has no /SubFilter`;
-  const out: SignatureDictionary = { subFilter: subFilter.decodeText() };
-  if (out.subFilter === TIMESTAMP_SUBFILTER ? type?.toString() !== '/DocTimeStamp' : type !== undefined && type.toString() !== '/Sig')
-    return `object ${num} is a ${type?.toString() ?? 'dictionary without /Type'} with /SubFilter /${out.subFilter}`;
-  const m = get('M');
-  if (m instanceof lib.PDFString || m instanceof lib.PDFHexString) {
-    try {
-      out.m = isoSeconds(m.decodeDate());
-    } catch {
-      // An unreadable /M claims nothing.
-    }
-  }
+  const contents = dict.get('Contents');
+  if (!(contents instanceof PdfString) || !contents.hex) return `object ${num}'s /Contents is not a hexadecimal string`;
+  const subFilter = dict.name('SubFilter');
+  if (subFilter === undefined) return `object ${num} has no /SubFilter`;
+  const type = dict.get('Type');
+  const typeName = type instanceof PdfName ? type.name : undefined;
+  if (subFilter === TIMESTAMP_SUBFILTER ? typeName !== 'DocTimeStamp' : type !== undefined && typeName !== 'Sig')
+    return `object ${num} is a ${typeName ? `/${typeName}` : 'dictionary without /Type'} with /SubFilter /${subFilter}`;
+  const out: SignatureDictionary = { subFilter };
+  const m = dict.text('M');
+  const date = m === undefined ? undefined : pdfDate(m);
+  // An unreadable /M claims nothing.
+  if (date) out.m = isoSeconds(date);
   const field = fieldName(file, num);
   if (field !== undefined) out.field = field;
   return out;
 }
 
+/** The number and offset of the last `N G obj` that starts within 4 KB before `position`. */
+function enclosingObject(file: PdfFile, position: number): [number, number] | undefined {
+  const start = Math.max(0, position - 4096);
+  const headers = [...file.text.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
+  const header = headers[headers.length - 1];
+  return header ? [Number(header[1]), start + header.index] : undefined;
+}
+
 /** The /T of the field whose /V is object `num` (found by its reference, then read as an object). */
 function fieldName(file: PdfFile, num: number): string | undefined {
-  const { lib, text } = file;
   const reference = new RegExp(`/V[ \\t\\r\\n\\f\\0]*${num}[ \\t\\r\\n\\f\\0]+\\d{1,5}[ \\t\\r\\n\\f\\0]+R\\b`, 'g');
-  for (const match of text.matchAll(reference)) {
-    const window = text.slice(Math.max(0, match.index - 4096), match.index);
-    const header = [...window.matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)].pop();
-    if (!header) continue;
+  for (const match of file.text.matchAll(reference)) {
+    const located = enclosingObject(file, match.index);
+    if (!located) continue;
     try {
-      const field = file.indirectAt(Math.max(0, match.index - 4096) + header.index, Number(header[1]));
-      if (!(field instanceof lib.PDFDict)) continue;
-      const t = field.get(lib.PDFName.of('T'));
-      if (t instanceof lib.PDFString || t instanceof lib.PDFHexString) return t.decodeText();
+      const field = file.indirectAt(located[1], located[0]);
+      const t = field instanceof PdfDict ? field.text('T') : undefined;
+      if (t !== undefined) return t;
     } catch {
       // Not a field after all; keep looking.
     }
@@ -421,13 +419,12 @@ function profileOf(
  * unsigned update).
  */
 function withMetadata(file: PdfFile, revision: Revision, result: Verification): Verification {
-  const { lib } = file;
-  const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get(lib.PDFName.of('Info')));
+  const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get('Info'));
   const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
-  if (info instanceof lib.PDFDict)
+  if (info instanceof PdfDict)
     for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = info.get(lib.PDFName.of(INFO_KEYS[field]));
-      if (value instanceof lib.PDFString || value instanceof lib.PDFHexString) metadata[field] = value.decodeText();
+      const value = info.text(INFO_KEYS[field]);
+      if (value !== undefined) metadata[field] = value;
     }
   result.checks.push({
     name: 'metadata',
