@@ -120,6 +120,13 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     if (type) return `a /${type} dictionary${subtype ? ` (/Subtype /${subtype})` : ''}`;
     return subtype ? `a /Subtype /${subtype} object` : 'an object';
   };
+  /** What a value is, in words: a dictionary by its type, a stream without type as a stream (page content or data). */
+  const what = (value: PdfValue | undefined): string => {
+    const dict = dictOf(value);
+    if (value instanceof PdfStream && !dict!.name('Type') && !dict!.name('Subtype')) return 'a stream';
+    if (dict) return describe(dict);
+    return Array.isArray(value) ? 'an array' : 'an object';
+  };
   const changedKeys = (a: PdfDict, b: PdfDict): string[] => {
     const keys = new Set([...a.map.keys(), ...b.map.keys()]);
     return [...keys].filter((k) => !sameValue(a.get(k), b.get(k))).sort();
@@ -128,7 +135,7 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
   for (const num of [...file.definedSince(after.chain, before.chain)].sort((x, y) => x - y)) {
     const [was, is] = [old(num), now(num)];
     if (is === undefined) {
-      if (was !== undefined) findings.disallowed.push(`object ${num} (${dictOf(was) ? describe(dictOf(was)!) : 'an object'}) is deleted`);
+      if (was !== undefined) findings.disallowed.push(`object ${num} (${what(was)}) is deleted`);
       continue;
     }
     if (was === undefined) {
@@ -137,7 +144,7 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     }
     if (sameValue(was, is)) continue;
     const [a, b] = [dictOf(was), dictOf(is)];
-    const label = num === catalogNum ? 'the catalog' : num === infoNum ? 'the Info dictionary' : a ? `object ${num} (${describe(a)})` : `object ${num}`;
+    const label = num === catalogNum ? 'the catalog' : num === infoNum ? 'the Info dictionary' : `object ${num} (${what(was)})`;
     if (num === infoNum) {
       findings.disallowed.push(
         `the Info dictionary changes (${
@@ -225,8 +232,7 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     const type = name(value, 'Type');
     // Cross-reference and object streams are the update's own structure; their objects are checked one by one.
     if (value instanceof PdfStream && (type === 'XRef' || type === 'ObjStm')) continue;
-    const dict = dictOf(value);
-    findings.disallowed.push(`object ${num} (${dict ? describe(dict) : 'an object'}) is new and not part of a signature, a document timestamp or the DSS`);
+    findings.disallowed.push(`object ${num} (${what(value)}) is new and not part of a signature, a document timestamp or the DSS`);
   }
   return findings;
 }

@@ -16,6 +16,7 @@ import { addDocumentTimestamp, countersignPdf } from '../../src/signing/pdf-upda
 import { signPdf, verifyPdf } from '../../src/signing/pdf.js';
 import type { Verification } from '../../src/signing/verification.js';
 import { CLAIMED, METADATA, setUpSigning } from '../support/pdf-signing.js';
+import { runCli } from '../support/cli.js';
 import { loopbackTsa, nssDb, type Pki } from '../support/pki.js';
 
 const setUp = (t: TestContext, ...tools: ('pdfsig' | 'qpdf')[]): Pki | undefined =>
@@ -63,7 +64,7 @@ async function pdfLibUpdate(pdf: Uint8Array, edit: (lib: typeof PdfLibModule, do
  * save also rewrites page 1's content on the way (it wraps it in q/Q streams), so a pure annotation
  * or a pure object edit needs this.
  */
-function rawUpdate(pdf: Uint8Array, objects: Record<number, string>): Uint8Array {
+function rawUpdate(pdf: Uint8Array, objects: Record<number, string | null>, trailerExtra = ''): Uint8Array {
   const text = Buffer.from(pdf).toString('latin1');
   const prev = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)![1];
   const trailer = text.slice(text.lastIndexOf('trailer'));
@@ -71,13 +72,16 @@ function rawUpdate(pdf: Uint8Array, objects: Record<number, string>): Uint8Array
   let update = '\n';
   const offsets: [number, number][] = [];
   for (const [num, body] of Object.entries(objects)) {
-    offsets.push([Number(num), pdf.length + update.length]);
-    update += `${num} 0 obj\n${body}\nendobj\n`;
+    // null: a free entry (the object deleted).
+    offsets.push([Number(num), body === null ? -1 : pdf.length + update.length]);
+    if (body !== null) update += `${num} 0 obj\n${body}\nendobj\n`;
   }
   const xref = pdf.length + update.length;
-  update += 'xref\n0 1\n0000000000 65535 f \n' + offsets.map(([n, o]) => `${n} 1\n${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  update +=
+    'xref\n0 1\n0000000000 65535 f \n' +
+    offsets.map(([n, o]) => (o < 0 ? `${n} 1\n0000000000 00001 f \n` : `${n} 1\n${String(o).padStart(10, '0')} 00000 n \n`)).join('');
   const size = Math.max(Number(entry('Size')), ...offsets.map(([n]) => n + 1));
-  update += `trailer\n<< /Size ${size} /Root ${entry('Root')} /Info ${entry('Info')} /Prev ${prev} >>\nstartxref\n${xref}\n%%EOF\n`;
+  update += `trailer\n<< /Size ${size} /Root ${entry('Root')} /Info ${entry('Info')} /Prev ${prev} ${trailerExtra}>>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.concat([pdf, Buffer.from(update, 'latin1')]);
 }
 
@@ -209,6 +213,24 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
       ],
     );
     assert.match(mixed.signatures![0]!.checks.find((c) => c.name === 'incremental-update')!.detail!, /revision 2 alters revision 1/);
+
+    // The CLI: pdf_signatures lists both, the exit code is 1 and stderr names the altering revision.
+    writeFileSync(join(p.dir, 'edited-then-countersigned.pdf'), after);
+    const cli = runCli(['verify', 'edited-then-countersigned.pdf', '--ca', 'root.crt'], { cwd: p.dir });
+    assert.equal(cli.status, 1, cli.stderr);
+    const report = JSON.parse(cli.stdout) as { status: string; pdf_signatures: { field: string; status: string; revision: number; checks?: unknown }[] };
+    assert.equal(report.status, 'tampered');
+    assert.deepEqual(
+      report.pdf_signatures.map((s) => [s.field, s.status, s.revision, s.checks]),
+      [
+        ['InfracastSignature', 'tampered', 1, undefined],
+        ['Approval', 'valid', 3, undefined],
+      ],
+    );
+    assert.match(
+      cli.stderr,
+      /tampered \(revision 2 \(bytes \d+ to \d+\) changes what signature InfracastSignature signed: object \d+ \(a \/Page dictionary\) changes \/Contents/,
+    );
   });
 
   it('a DSS-only update is accepted; a document timestamp after it makes the signature B-LTA (pdfsig lists it, openssl ts verifies its token)', async (t) => {
@@ -272,6 +294,80 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
     const otherTrust = await verifyPdf(stamped, { caPem: p.pem('other-root.crt') });
     assert.equal(otherTrust.status, 'untrusted');
     assert.equal(otherTrust.signatures![1]!.status, 'untrusted');
+  });
+
+  it('hand-written updates: a replaced content stream, a redirected or deleted object, a new catalog, another /Prev, junk after a countersignature: all tampered', async (t) => {
+    const p = setUp(t);
+    if (!p) return;
+    const trust = { caPem: p.pem('root.crt') };
+    const signed = await signSample(p);
+    const lib = await import('@cantoo/pdf-lib');
+    const doc = await lib.PDFDocument.load(signed, { updateMetadata: false });
+    const page = doc.getPage(0);
+    const contents = page.node.get(lib.PDFName.of('Contents'));
+    const contentNum = (contents instanceof lib.PDFRef ? contents : (page.node.lookup(lib.PDFName.of('Contents'), lib.PDFArray).get(0) as PdfLibModule.PDFRef))
+      .objectNumber;
+    const next = doc.context.largestObjectNumber + 1;
+    const text = Buffer.from(signed).toString('latin1');
+    const expectTampered = async (name: string, bytes: Uint8Array, detail: RegExp): Promise<void> => {
+      const v = await verifyPdf(bytes, trust);
+      assert.equal(v.status, 'tampered', `${name}: ${JSON.stringify(v.checks)}`);
+      const reason = v.checks
+        .filter((c) => c.result === 'fail')
+        .map((c) => `${c.name}: ${c.detail}`)
+        .join(' | ');
+      assert.match(reason, detail, name);
+    };
+
+    const shadow = 'BT /F1 14 Tf 54 720 Td (ALL CONTROLS PASSED) Tj ET';
+    await expectTampered(
+      'replaced content stream (shadow "replace")',
+      rawUpdate(signed, { [contentNum]: `<< /Length ${shadow.length} >>\nstream\n${shadow}\nendstream` }),
+      new RegExp(`incremental-update: .*object ${contentNum} \\(a stream\\) changes \\(its stream data or dictionary\\)`),
+    );
+    // The update's entry for the content stream points at another object of the signed revision.
+    const redirected = Buffer.from(rawUpdate(signed, { [contentNum]: '<< /Length 0 >>\nstream\n\nendstream' }));
+    const otherAt = text.indexOf('\n1 0 obj') + 1;
+    const redirectedText = redirected.toString('latin1');
+    const entryAt = redirectedText.lastIndexOf(`${contentNum} 1\n`) + `${contentNum} 1\n`.length;
+    redirected.write(String(otherAt).padStart(10, '0'), entryAt, 'latin1');
+    await expectTampered(
+      'xref entry redirected to another object',
+      redirected,
+      new RegExp(`revisions: the cross-reference entry of object ${contentNum} points at object 1`),
+    );
+    await expectTampered('content stream deleted', rawUpdate(signed, { [contentNum]: null }), new RegExp(`object ${contentNum} .* is deleted`));
+    const catalog = doc.context.trailerInfo.Root as PdfLibModule.PDFRef;
+    const newCatalog = rawUpdate(signed, { [next]: objectText(signed, catalog.objectNumber) });
+    const swapped = Buffer.from(
+      Buffer.from(newCatalog)
+        .toString('latin1')
+        .replace(/\/Root \d+ 0 R \/Info (\d+ 0 R) \/Prev/, `/Root ${next} 0 R /Info $1 /Prev`),
+      'latin1',
+    );
+    await expectTampered('a new catalog in the trailer', swapped, /the trailer's \/Root changes/);
+    const otherPrev = Buffer.from(
+      Buffer.from(rawUpdate(signed, { [next]: '<< >>' }))
+        .toString('latin1')
+        .replace(/\/Prev \d+/, '/Prev 9'),
+      'latin1',
+    );
+    await expectTampered('an update whose /Prev is not the signed revision', otherPrev, /revisions: /);
+    const countersigned = await countersignPdf({ pdf: signed, key: p.pem('leaf-ec.key'), chain: p.ecChain, claimedAt: CLAIMED });
+    assert.equal((await verifyPdf(countersigned, trust)).status, 'valid');
+    await expectTampered(
+      'junk after the countersignature',
+      Buffer.concat([countersigned, Buffer.from('\n% appended\n')]),
+      /byte-range: .*not an incremental update/,
+    );
+    await expectTampered(
+      'a second page added',
+      rawUpdate(signed, {
+        [next]: '<< /Type /Page /MediaBox [0 0 612 792] >>',
+        [doc.catalog.get(lib.PDFName.of('Pages'))!.toString().split(' ')[0]!]: '<< /Type /Pages /Kids [] /Count 0 >>',
+      }),
+      /\/Pages dictionary\) changes \/Count, \/Kids/,
+    );
   });
 
   it('uppercase hex in /Contents is valid (pdfsig agrees); a mixed-case edit of the hex is tampered', async (t) => {
