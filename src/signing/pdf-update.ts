@@ -198,6 +198,31 @@ export async function countersignPdf(input: CountersignInput): Promise<Uint8Arra
   });
 }
 
+export interface ExternalSignatureInput {
+  pdf: Uint8Array;
+  subFilter: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  fieldName: string;
+  /** Hex characters to reserve in /Contents (twice the largest CMS expected). */
+  contentsHex: number;
+  claimedAt: Date;
+  /** Any CMS signer (an HSM, OpenSSL): returns the detached CMS over the bytes of the ranges. */
+  sign: (ranges: Uint8Array) => Promise<Uint8Array> | Uint8Array;
+}
+
+/** Adds a signature made by another signer, as an incremental update (also the first signature of an unsigned PDF). */
+export async function appendExternalSignature(input: ExternalSignatureInput): Promise<Uint8Array> {
+  return appendSigned(input.pdf, {
+    fieldName: input.fieldName,
+    contentsHex: input.contentsHex,
+    dictionary: (lib, context) => {
+      const dict = context.obj({ Type: 'Sig', Filter: 'Adobe.PPKLite', SubFilter: input.subFilter });
+      dict.set(lib.PDFName.of('M'), lib.PDFString.fromDate(input.claimedAt));
+      return dict;
+    },
+    sign: async (ranges) => input.sign(ranges),
+  });
+}
+
 /**
  * Adds a document timestamp (PAdES B-LTA): an RFC 3161 token over sha256 of the byte ranges of the
  * whole file so far, DSS included, so the validation data is itself time-stamped.

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import type * as PdfLibModule from '@cantoo/pdf-lib';
-import { addDocumentTimestamp, countersignPdf } from '../../src/signing/pdf-update.js';
+import { addDocumentTimestamp, appendExternalSignature, countersignPdf } from '../../src/signing/pdf-update.js';
 import { signPdf, verifyPdf } from '../../src/signing/pdf.js';
 import type { Verification } from '../../src/signing/verification.js';
 import { CLAIMED, METADATA, setUpSigning } from '../support/pdf-signing.js';
@@ -368,6 +368,56 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
       }),
       /\/Pages dictionary\) changes \/Count, \/Kids/,
     );
+  });
+
+  it('adbe.pkcs7.detached by OpenSSL as the first signature of an unsigned PDF, uppercase hex: valid, not PAdES baseline; pdfsig agrees', async (t) => {
+    const p = setUp(t, 'pdfsig');
+    if (!p) return;
+    const unsigned = await samplePdf();
+    const opensslCms = (ranges: Uint8Array): Uint8Array => {
+      writeFileSync(join(p.dir, 'adbe-ranges.bin'), ranges);
+      // -cades adds signingCertificateV2; OpenSSL also writes signingTime and S/MIME capabilities.
+      const signed = [...['-signer', 'leaf-rsa.crt', '-inkey', 'leaf-rsa.key', '-certfile', 'chain.pem'], ...['-outform', 'DER', '-out', 'adbe.p7s', '-cades']];
+      const result = run(p, 'openssl', ['cms', '-sign', '-binary', '-in', 'adbe-ranges.bin', ...signed]);
+      assert.equal(result.status, 0, result.out);
+      return readFileSync(join(p.dir, 'adbe.p7s'));
+    };
+    const signed = await appendExternalSignature({
+      pdf: unsigned,
+      subFilter: 'adbe.pkcs7.detached',
+      fieldName: 'Acrobat',
+      contentsHex: 16_384,
+      claimedAt: CLAIMED,
+      sign: opensslCms,
+    });
+    const text = Buffer.from(signed).toString('latin1');
+    const m = [...text.matchAll(/\/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)/g)].pop()!;
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    const upper = Buffer.from(text.slice(0, a + 1) + text.slice(a + 1, b - 1).toUpperCase() + text.slice(b - 1), 'latin1');
+    for (const [name, pdf] of [
+      ['adbe-lower.pdf', signed],
+      ['adbe-upper.pdf', upper],
+    ] as const) {
+      const sig = pdfsig(p, name, pdf);
+      assert.match(sig, /Signature Type: adbe\.pkcs7\.detached/, sig);
+      assert.match(sig, /Signature is Valid\./, sig);
+      const v = await verifyPdf(pdf, { caPem: p.pem('root.crt') });
+      assert.equal(v.status, 'valid', `${name}: ${JSON.stringify(v.checks)}`);
+      assert.deepEqual(
+        v.signatures!.map((s) => [s.field, s.subfilter, s.revision]),
+        [['Acrobat', 'adbe.pkcs7.detached', 2]],
+      );
+      assert.equal(v.profile?.baseline, null);
+      assert.ok(
+        v.profile!.deviations.some((d) => d.startsWith('SubFilter adbe.pkcs7.detached')),
+        JSON.stringify(v.profile),
+      );
+      assert.ok(
+        v.profile!.deviations.some((d) => d.startsWith('a signingTime attribute')),
+        JSON.stringify(v.profile),
+      );
+      assert.equal((await verifyPdf(pdf, { caPem: p.pem('other-root.crt') })).status, 'untrusted');
+    }
   });
 
   it('uppercase hex in /Contents is valid (pdfsig agrees); a mixed-case edit of the hex is tampered', async (t) => {
