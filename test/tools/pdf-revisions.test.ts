@@ -420,6 +420,38 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
     }
   });
 
+  it('a PDF with object streams and a cross-reference stream (qpdf) signed and countersigned as updates: valid; pdfsig agrees; a content edit is still caught', async (t) => {
+    const p = setUp(t, 'pdfsig', 'qpdf');
+    if (!p) return;
+    const trust = { caPem: p.pem('root.crt') };
+    writeFileSync(join(p.dir, 'plain.pdf'), await samplePdf());
+    const qpdf = run(p, 'qpdf', ['--object-streams=generate', '--compress-streams=y', 'plain.pdf', 'objstm.pdf']);
+    assert.equal(qpdf.status, 0, qpdf.out);
+    const compressed = readFileSync(join(p.dir, 'objstm.pdf'));
+    assert.match(compressed.toString('latin1'), /\/Type\s*\/XRef/, 'a cross-reference stream');
+    assert.match(compressed.toString('latin1'), /\/Type\s*\/ObjStm/, 'object streams');
+    const first = await countersignPdf({ pdf: compressed, key: p.pem('leaf-rsa.key'), chain: p.rsaChain, claimedAt: CLAIMED, fieldName: 'Author' });
+    const both = await countersignPdf({ pdf: first, key: p.pem('leaf-ec.key'), chain: p.ecChain, claimedAt: CLAIMED, fieldName: 'Approval' });
+    const sig = pdfsig(p, 'objstm-signed.pdf', both);
+    assert.equal(blocks(sig).length, 2, sig);
+    for (const block of blocks(sig)) assert.match(block, /Signature is Valid\./, sig);
+    const v = await verifyPdf(both, trust);
+    assert.equal(v.status, 'valid', JSON.stringify(v.checks));
+    assert.deepEqual(
+      v.signatures!.map((s) => [s.field, s.status, s.revision]),
+      [
+        ['Author', 'valid', 2],
+        ['Approval', 'valid', 3],
+      ],
+    );
+    const edited = await pdfLibUpdate(first, async (lib, doc) => {
+      doc.getPage(0).drawText('ALL CONTROLS PASSED', { x: 54, y: 720, size: 14, font: await doc.embedFont(lib.StandardFonts.Helvetica) });
+    });
+    const tampered = await verifyPdf(edited, trust);
+    assert.equal(tampered.status, 'tampered', JSON.stringify(tampered.checks));
+    assert.match(tampered.checks.find((c) => c.name === 'incremental-update')!.detail!, /revision 3 .*\/Page dictionary\) changes .*\/Contents/);
+  });
+
   it('uppercase hex in /Contents is valid (pdfsig agrees); a mixed-case edit of the hex is tampered', async (t) => {
     const p = setUp(t, 'pdfsig');
     if (!p) return;
