@@ -54,6 +54,8 @@ interface Found {
   a: number;
   b: number;
   end: number;
+  /** /Contents decoded, padding included; `der` is the CMS or token at its start. */
+  raw: Buffer;
   der: Buffer;
 }
 
@@ -115,7 +117,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       const length = berLength(raw);
       if (length === undefined || length > raw.length) return tampered('contents-encoding', '/Contents does not start with an ASN.1 SEQUENCE that fits it');
       if (!/^0*$/.test(hex.slice(2 * length))) return tampered('contents-encoding', '/Contents has something other than 0 after the CMS');
-      found.push({ at, a, b, end: b + tail, der: raw.subarray(0, length) });
+      found.push({ at, a, b, end: b + tail, raw, der: raw.subarray(0, length) });
     }
     found.sort((x, y) => x.end - y.end);
     for (const [i, sig] of found.entries()) {
@@ -296,7 +298,9 @@ function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | s
   if (!Array.isArray(range) || range.join(' ') !== `0 ${sig.a} ${sig.b} ${sig.end - sig.b}`)
     return `object ${num}'s /ByteRange is not the one at byte ${sig.at}`;
   const contents = dict.get('Contents');
-  if (!(contents instanceof PdfString) || !contents.hex) return `object ${num}'s /Contents is not a hexadecimal string`;
+  // And its /Contents the string in the gap (not another one elsewhere).
+  if (!(contents instanceof PdfString) || !contents.hex || !Buffer.from(contents.bytes).equals(sig.raw))
+    return `object ${num}'s /Contents is not the hexadecimal string between its byte ranges`;
   const subFilter = dict.name('SubFilter');
   if (subFilter === undefined) return `object ${num} has no /SubFilter`;
   const type = dict.get('Type');
@@ -313,9 +317,9 @@ function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | s
   return out;
 }
 
-/** The number and offset of the last `N G obj` that starts within 4 KB before `position`. */
+/** The number and offset of the last `N G obj` that starts within 64 KB before `position` (a signature dictionary's entries before /ByteRange and /Contents). */
 function enclosingObject(file: PdfFile, position: number): [number, number] | undefined {
-  const start = Math.max(0, position - 4096);
+  const start = Math.max(0, position - 65_536);
   const headers = [...file.text.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
   const header = headers[headers.length - 1];
   return header ? [Number(header[1]), start + header.index] : undefined;
