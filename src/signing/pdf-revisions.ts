@@ -58,17 +58,24 @@ export class PdfFile {
 
   /**
    * The revisions from `first` to `last`, oldest first: one per cross-reference section of `last`'s
-   * chain that `first`'s does not have, each ending after its own "%%EOF" (and end-of-line).
+   * chain that `first`'s does not have, each ending after the "startxref N %%EOF" (and end-of-line)
+   * whose N is that section (not merely the next "%%EOF", which a stream's data may contain).
    */
   updates(last: Revision, first: Revision): Revision[] {
     const out: Revision[] = [first];
     for (let k = last.chain.length - first.chain.length - 1; k >= 0; k--) {
       const chain = last.chain.slice(k);
-      const eof = this.text.indexOf('%%EOF', chain[0]!.offset);
-      const end = k === 0 || eof < 0 ? last.end : eof + 5 + (/^(\r\n|\r|\n)/.exec(this.text.slice(eof + 5, eof + 7))?.[0].length ?? 0);
-      out.push({ end, startxref: chain[0]!.offset, chain });
+      out.push({ end: k === 0 ? last.end : this.endOf(chain[0]!.offset, last.end), startxref: chain[0]!.offset, chain });
     }
     return out;
+  }
+
+  /** Where the revision whose cross-reference section is at `offset` ends (at most `limit`). */
+  private endOf(offset: number, limit: number): number {
+    const tail = new RegExp(`startxref${SPACE}+${offset}${SPACE}+%%EOF(\\r\\n|\\r|\\n)?`, 'g');
+    tail.lastIndex = offset;
+    const match = tail.exec(this.text);
+    return match ? Math.min(limit, match.index + match[0].length) : limit;
   }
 
   /** The /Prev chain from `offset`, every section before `end`. */

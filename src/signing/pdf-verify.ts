@@ -112,7 +112,10 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       const hex = source.slice(a + 1, b - 1);
       const digits = /^[0-9a-f]*$/.test(hex) || /^[0-9A-F]*$/.test(hex);
       if (!digits)
-        return tampered('contents-encoding', '/Contents is not hexadecimal digits of one case (no signer writes mixed case or spaces: the hex was edited)');
+        return tampered(
+          'contents-encoding',
+          '/Contents is not hexadecimal digits in one case: a space, another character or a case change where no signature covers the bytes (a reader may decode some of these to the same value, but signers write the hex in one go: it was edited)',
+        );
       const raw = Buffer.from(hex.length % 2 === 0 ? hex : `${hex}0`, 'hex');
       const length = berLength(raw);
       if (length === undefined || length > raw.length) return tampered('contents-encoding', '/Contents does not start with an ASN.1 SEQUENCE that fits it');
