@@ -9,7 +9,9 @@
  * certificate streams). An object that existed may change only as the signing workflow changes it:
  * the catalog gains /AcroForm, /DSS or /Extensions; the AcroForm gains fields; a page gains
  * signature widgets in /Annots; a signature field gets its value. Anything else is named, with the
- * object and what it is, so the report says which revision was altered and how.
+ * object and what it is, so the report says which revision was altered and how. A signature widget
+ * that draws on the page is allowed only in an update that a signature covers (the signer's own
+ * visible signature): in an unsigned update it could hide what was signed.
  */
 import { PdfDict, PdfRef, PdfStream, sameValue, show, type PdfValue } from './pdf-objects.js';
 import type { PdfFile, Revision } from './pdf-revisions.js';
@@ -28,7 +30,7 @@ const ACROFORM_KEYS = new Set(['Fields', 'SigFlags', 'DR', 'DA']);
 const SIGNATURE_FIELD_KEYS = new Set(['V', 'AP']);
 
 /** Compares the revision `after` with `before` (the earlier revision whose chain it extends). */
-export function classifyUpdate(file: PdfFile, before: Revision, after: Revision): UpdateFindings {
+export function classifyUpdate(file: PdfFile, before: Revision, after: Revision, signed: boolean): UpdateFindings {
   const findings: UpdateFindings = { added: [], disallowed: [], dss: false };
   const old = (num: number) => file.object(before.chain, num);
   const now = (num: number) => file.object(after.chain, num);
@@ -108,10 +110,30 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
         findings.disallowed.push(`${what} gains ${show(item)}, ${target ? describe(target) : 'not a dictionary'}, which is not a signature field`);
         return false;
       }
+      const field = text(dictOf(resolveNew(item)), 'T') ?? show(item);
+      if (annotations && visible(resolveNew(item)) && !signed) {
+        findings.disallowed.push(`${what} gains ${field}, a signature widget with an appearance over the page, in an update no signature covers`);
+        return false;
+      }
       roots.push(item);
-      findings.added.push(`signature field ${text(dictOf(resolveNew(item)), 'T') ?? show(item)}`);
+      findings.added.push(`signature field ${field}`);
     }
     return true;
+  };
+  /**
+   * A widget that draws: an appearance (/AP), a rectangle of some area, not hidden (/F bits 2 Hidden,
+   * 6 NoView). A signer's own visible signature is theirs to sign; in an update no signature covers,
+   * the same widget is a way to draw over the signed page (a "hide" shadow attack).
+   */
+  const visible = (value: PdfValue | undefined): boolean => {
+    const dict = dictOf(value);
+    if (!dict || dict.get('AP') === undefined) return false;
+    const flags = dict.get('F');
+    if (typeof flags === 'number' && (flags & (2 | 32)) !== 0) return false;
+    const rect = dict.get('Rect');
+    if (!Array.isArray(rect) || rect.length !== 4 || rect.some((n) => typeof n !== 'number')) return true;
+    const [x1, y1, x2, y2] = rect as number[];
+    return Math.abs(x2! - x1!) > 0 && Math.abs(y2! - y1!) > 0;
   };
   const describe = (dict: PdfDict): string => {
     const type = name(dict, 'Type');
@@ -192,6 +214,8 @@ export function classifyUpdate(file: PdfFile, before: Revision, after: Revision)
     if (isSignatureField(a, resolveOld)) {
       const other = keys.filter((k) => !SIGNATURE_FIELD_KEYS.has(k));
       if (other.length > 0) findings.disallowed.push(`${label}, a signature field, changes ${other.map((k) => `/${k}`).join(', ')}`);
+      else if (keys.includes('AP') && visible(b) && !signed)
+        findings.disallowed.push(`${label}, a signature widget, gets an appearance over the page in an update no signature covers`);
       else roots.push(b);
       continue;
     }

@@ -218,7 +218,12 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       const where = `revision ${after.chain.length} (bytes ${before.end} to ${after.end})`;
       const findings =
         after.chain[0]!.offset >= before.end
-          ? classifyUpdate(file, before, after)
+          ? classifyUpdate(
+              file,
+              before,
+              after,
+              found.some((f) => f.end > before.end && f.end <= after.end),
+            )
           : { added: [], disallowed: [`its cross-reference section lies before byte ${before.end}`], dss: false };
       if (findings.dss) dssAfter = Math.min(dssAfter, after.end);
       if (findings.disallowed.length === 0) {

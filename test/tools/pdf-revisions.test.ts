@@ -360,6 +360,18 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
       Buffer.concat([countersigned, Buffer.from('\n% appended\n')]),
       /byte-range: .*not an incremental update/,
     );
+    // A "signature field" whose widget draws a white box over the page, in an update nobody signs (a hide shadow).
+    const box = '1 1 1 rg 0 0 540 110 re f';
+    const pageDict = objectText(signed, page.ref.objectNumber).replace(/\/Annots \[/, `/Annots [ ${next} 0 R`);
+    await expectTampered(
+      'a visible signature widget in an unsigned update',
+      rawUpdate(signed, {
+        [page.ref.objectNumber]: pageDict,
+        [next]: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Cover) /Rect [40 650 580 760] /P ${page.ref.objectNumber} 0 R /AP << /N ${next + 1} 0 R >> >>`,
+        [next + 1]: `<< /Type /XObject /Subtype /Form /BBox [0 0 540 110] /Length ${box.length} >>\nstream\n${box}\nendstream`,
+      }),
+      /gains Cover, a signature widget with an appearance over the page, in an update no signature covers/,
+    );
     await expectTampered(
       'a second page added',
       rawUpdate(signed, {
