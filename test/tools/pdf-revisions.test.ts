@@ -291,6 +291,10 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
     const broken = await verifyPdf(copy, trust);
     assert.equal(broken.status, 'tampered', JSON.stringify(broken.checks));
     assert.ok(failed(broken).includes('document-timestamp') || failed(broken).includes('contents-encoding'), failed(broken).join(', '));
+    // A document timestamp alone, on an unsigned PDF: valid, the time from the token, the TSA as signer.
+    const stampOnly = await verifyPdf(await addDocumentTimestamp(await samplePdf(), { url: tsa.url }), trust);
+    assert.equal(stampOnly.status, 'valid', JSON.stringify(stampOnly.checks));
+    assert.deepEqual([stampOnly.signed_by, stampOnly.signed_at_source, stampOnly.signatures!.length], ['Infracast Test TSA', 'rfc3161', 1]);
     const otherTrust = await verifyPdf(stamped, { caPem: p.pem('other-root.crt') });
     assert.equal(otherTrust.status, 'untrusted');
     assert.equal(otherTrust.signatures![1]!.status, 'untrusted');
