@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import * as Flags from '@oclif/core/flags';
 import { verifyFile } from '../app/verify.js';
-import type { VerifyReport } from '../app/verify.js';
+import type { PdfSignatureReport, VerifyReport } from '../app/verify.js';
 import { InfracastCommand } from '../cli/base-command.js';
 import { ExitCode } from '../errors.js';
 
@@ -9,7 +9,7 @@ export default class Verify extends InfracastCommand {
   static override summary = 'Verify a signed report: embedded PDF signature, Sigstore bundle, .p7s. No account, no network.';
   static override description = `Prints the Reports API's verification result as JSON: valid, signed_by, signed_at, tenant, framework, generated_at, tampered, plus status (valid | tampered | untrusted | unsigned | malformed), signed_at_source (rfc3161: a verified time-stamp authority token; transparency-log; claimed-by-signer: the signer's own clock), and checks. --verbose adds every check made.
 
-What is checked: a PDF's one signature covers the whole file (byte range from 0 to the end, /Contents exactly the DER signature plus zero padding), the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint); for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
+What is checked: each signature embedded in a PDF covers its revision (byte range from 0 to the end of that revision, /Contents exactly the signature in hex plus zero padding), and every incremental update after the first signed revision only adds signatures, document timestamps or DSS data (anything else, such as page content, annotations or the Info dictionary, makes the signatures before it "tampered", naming the revision); the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint), a document timestamp's token over its byte range; pdf_signatures lists each signature with its field, signer, status, revision and PAdES profile; for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
 
 An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.
 
@@ -47,7 +47,12 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
     verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
   };
 
-  async run(): Promise<Omit<VerifyReport, 'checks'> & { checks: Partial<VerifyReport['checks']> }> {
+  async run(): Promise<
+    Omit<VerifyReport, 'checks' | 'pdf_signatures'> & {
+      checks: Partial<VerifyReport['checks']>;
+      pdf_signatures: (Omit<PdfSignatureReport, 'checks'> & Partial<Pick<PdfSignatureReport, 'checks'>>)[] | null;
+    }
+  > {
     const { args, flags } = await this.parse(Verify);
     const report = await verifyFile({
       file: args.file,
@@ -58,7 +63,12 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
       ...(flags.identity ? { identity: flags.identity } : {}),
       ...(flags.issuer ? { issuer: flags.issuer } : {}),
     });
-    const shown = { ...report, checks: flags.verbose ? report.checks : { revocation: report.checks.revocation } };
+    const shown = {
+      ...report,
+      // Each signature's own checks are part of the performed list; without --verbose neither is shown.
+      pdf_signatures: flags.verbose ? report.pdf_signatures : (report.pdf_signatures?.map(({ checks: _checks, ...entry }) => entry) ?? null),
+      checks: flags.verbose ? report.checks : { revocation: report.checks.revocation },
+    };
     // The result is JSON either way (the spec's response); --json only changes how errors print.
     if (!this.jsonEnabled()) this.log(JSON.stringify(shown, null, 2));
     if (!report.valid) {
@@ -77,8 +87,11 @@ function hint(report: VerifyReport): string {
       return ' (the signature is intact; pass the root CA that issued the signer with --ca, or --key / --trusted-root for bundles)';
     case 'unsigned':
       return ' (no embedded signature and no .sigstore.json or .p7s beside the file)';
-    case 'tampered':
+    case 'tampered': {
+      const update = report.checks.performed.find((c) => c.name === 'incremental-update' && c.result === 'fail');
+      if (update?.detail) return ` (${update.detail})`;
       return ' (the file or its signature changed after signing: do not rely on it)';
+    }
     default:
       return '';
   }
