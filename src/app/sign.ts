@@ -48,6 +48,8 @@ export interface SigningPlan {
   tsa?: { url: string; timeoutMs: number };
   /** signing.pades_level; absent means the default (padesLevelOf). Every level above B-B needs `tsa`. */
   padesLevel?: PadesLevel;
+  /** The workspace's network policy: B-LT fetches CRLs and OCSP responses only from hosts it allows (absent: none). */
+  network?: WorkspaceConfig['network'];
   sigstore: { mode: SigstoreMode; tlog: boolean; fulcioURL: string; rekorURL: string; tsaURL?: string };
   p7s: boolean;
   /** Changes whenever anything above that shapes a signature changes: a new set-up re-signs everything. */
@@ -181,6 +183,7 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
     ...(claimed !== undefined ? { signer: claimed } : {}),
     ...(tsa ? { tsa } : {}),
     padesLevel,
+    network: config.network,
     sigstore,
     p7s,
     fingerprint,
@@ -245,6 +248,13 @@ export async function signArtifact(
       reason: `${facts.report_type} report${facts.framework ? ` (${facts.framework})` : ''} generated ${facts.generated_at}`,
       ...(plan.tsa ? { timestamp: plan.tsa } : {}),
     });
+    const level = padesLevelOf(plan);
+    if (level === 'B-LT' || level === 'B-LTA') {
+      // The validation data of the signer's and the TSA's certificates, fetched now, kept in the PDF (pdf-dss.ts).
+      const { addValidationData } = await import('../signing/pdf-dss.js');
+      const { revocationFetcher } = await import('./revocation-fetch.js');
+      published = await addValidationData(published, revocationFetcher(plan.network ?? { allow: false, allowedHosts: [] }));
+    }
     embedded = true;
   }
   const sidecars: Sidecar[] = [];

@@ -454,5 +454,14 @@ async function verifyChecked(
   const usage = keyUsageProblem(signer);
   if (usage) return fail('key-usage', usage, 'untrusted');
   pass('key-usage');
-  return verification;
+  if (!trust.revocation) return verification;
+  const { revocationCheck } = await import('./revocation.js');
+  return revocationCheck(
+    verification,
+    signer,
+    certificates,
+    anchors,
+    { at: checkDate, trusted: verification.signed_at_source === 'rfc3161' },
+    trust.revocation,
+  );
 }
