@@ -5,10 +5,10 @@
  * points and AIA OCSP URL when the caller allows the network (it passes `fetch`). revocation-data.ts
  * reads and authenticates the data; this module decides.
  *
- * The rule (ETSI EN 319 102-1 section 5.2.6 X.509 certificate validation and 5.6.2 past signature
- * validation: a certificate revoked after the proven existence time of the signature does not
- * invalidate it, because the trusted time proves the signature was made while the certificate was
- * in good standing):
+ * The rule follows ETSI EN 319 102-1 (V1.1.1) past signature validation: a signature whose certificate
+ * was revoked is not failed when a proof of existence (here the RFC 3161 genTime) shows it was made
+ * before the revocation time; without one the sub-indication is REVOKED_NO_POE. (The section numbers
+ * of the standard were not checked against its text here.)
  * - with a trusted signing time T (a verified RFC 3161 genTime): revoked at or before T is `untrusted`;
  *   revoked after T for keyCompromise, cACompromise or aACompromise is `untrusted` too (the key may
  *   have been in other hands before the CA learnt of it; this is this product's policy on top of
@@ -21,8 +21,8 @@
  * now): data issued at or after T, or data that was current at T (thisUpdate <= T <= nextUpdate), and
  * issued while the certificate was still within its validity (a CA may drop expired certificates from
  * its CRLs, RFC 5280 section 3.3), and not dated in the future. A "revoked" answer counts whenever it
- * was issued (a revocation is permanent). Nothing usable: `not-checked`, with why, and the status is
- * left as it was.
+ * was issued (a revocation is permanent; certificateHold, which a CA may lift, is treated alike).
+ * Nothing usable: `not-checked`, with why, and the status is left as it was.
  */
 import { randomBytes } from 'node:crypto';
 import * as pkijs from 'pkijs';
