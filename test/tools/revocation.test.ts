@@ -10,7 +10,7 @@
  * no service reachable leaves the status as it was with `not-checked` and the reason.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import { readDss, signatureContents, vriKey } from '../../src/signing/pdf-dss.js
 import type { RevocationSources } from '../../src/signing/revocation.js';
 import { requestTimestamp } from '../../src/signing/tsa.js';
 import type { Verification } from '../../src/signing/verification.js';
+import { binPath } from '../support/paths.js';
 import { loopbackTsa, type LoopbackTsa } from '../support/pki.js';
 import { revocationPki, type RevocationPki } from '../support/revocation-pki.js';
 import { findTool, requireTool } from '../support/tools.js';
@@ -46,6 +47,18 @@ async function signWith(pki: RevocationPki, tsa: LoopbackTsa, name: string, time
   let cms = await signDetached({ data, key: pki.pem(`${name}.key`), chain: pki.pem(`${name}.crt`) + pki.pem('chain.pem') });
   if (timestamped) cms = addTimestampToken(cms, (await requestTimestamp(signatureValue(cms), { url: tsa.url })).token);
   return { cms, data };
+}
+
+/** The CLI as a child process, without blocking this process (it serves the CRLs). */
+function cli(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binPath, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 const online = (): RevocationSources => ({ fetch: revocationFetcher() });
@@ -145,6 +158,15 @@ describe('revocation: CRL and OCSP from real responders on 127.0.0.1', { concurr
         ['p7s', 'good', 'ocsp', 'file'],
       ],
     );
+
+    // The command: offline by default (not-checked, and why), --online asks the responders.
+    const offline = await cli(['verify', 'good.txt', '--ca', 'root.crt'], pki.dir);
+    assert.equal(offline.status, 0, offline.stderr);
+    assert.deepEqual(Object.keys(JSON.parse(offline.stdout).checks), ['revocation', 'revocation_detail']);
+    assert.equal(JSON.parse(offline.stdout).checks.revocation, 'not-checked');
+    const fetched = await cli(['verify', 'good.txt', '--ca', 'root.crt', '--online'], pki.dir);
+    assert.equal(fetched.status, 0, fetched.stderr);
+    assert.equal(JSON.parse(fetched.stdout).checks.revocation, 'good', fetched.stdout);
   });
 
   it('a good signer, by CRL: valid, the leaf good from the CRL; openssl verify -crl_check agrees', async (t) => {
