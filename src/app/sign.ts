@@ -176,7 +176,17 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
   }
   const p7s = raw.p7s === true && identity !== undefined;
   const fingerprint = createHash('sha256')
-    .update(canonicalJson({ certificate: identity?.certificateSha256 ?? null, signer: claimed ?? null, tsa: tsa?.url ?? null, padesLevel, sigstore, p7s }))
+    .update(
+      canonicalJson({
+        certificate: identity?.certificateSha256 ?? null,
+        signer: claimed ?? null,
+        tsa: tsa?.url ?? null,
+        // Only a level other than the default changes the set-up: existing signatures stay as they are.
+        ...(padesLevel !== padesLevelOf(tsa ? { tsa } : {}) ? { padesLevel } : {}),
+        sigstore,
+        p7s,
+      }),
+    )
     .digest('hex');
   return {
     ...(identity ? { identity } : {}),
@@ -246,7 +256,8 @@ export async function signArtifact(
       },
       claimedAt: signedAt,
       reason: `${facts.report_type} report${facts.framework ? ` (${facts.framework})` : ''} generated ${facts.generated_at}`,
-      ...(plan.tsa ? { timestamp: plan.tsa } : {}),
+      // B-B asks for no signature timestamp, even with a TSA configured (it still stamps bundles and .p7s).
+      ...(plan.tsa && padesLevelOf(plan) !== 'B-B' ? { timestamp: plan.tsa } : {}),
     });
     const level = padesLevelOf(plan);
     if (level === 'B-LT' || level === 'B-LTA') {

@@ -263,7 +263,7 @@ describe('revocation: CRL and OCSP from real responders on 127.0.0.1', { concurr
     assert.match(leafOf(offline)!.detail, /network is not allowed/);
   });
 
-  it('B-LT signing fails with exit 3 when the data cannot be had (host not allowed, responder unreachable)', async (t) => {
+  it('B-LT signing fails with exit 3 when the data cannot be had (host not allowed, responder unreachable); B-B has no timestamp', async (t) => {
     if (!ready(t)) return;
     const pdf = await blankPdf();
     await assert.rejects(signArtifact(ltvPlan(pki, tsa, 'good-ocsp', ['tsa.example.com']), 'r.pdf', pdf, FACTS, new Date()), (error: unknown) => {
@@ -274,6 +274,12 @@ describe('revocation: CRL and OCSP from real responders on 127.0.0.1', { concurr
       return true;
     });
     await assert.rejects(signArtifact(ltvPlan(pki, tsa, 'lonely'), 'r.pdf', pdf, FACTS, new Date()), /Acme Compliance lonely .*no usable revocation data/);
+    // B-B with a TSA configured: the PDF signature carries no timestamp (the TSA still serves bundles and .p7s).
+    const plain = (await signArtifact({ ...ltvPlan(pki, tsa, 'good-ocsp'), padesLevel: 'B-B' }, 'b.pdf', pdf, FACTS, new Date())).bytes;
+    const v = await verify(pki, firstSignature(plain), {});
+    assert.equal(v.status, 'valid', failures(v));
+    assert.equal(v.checks.find((c) => c.name === 'timestamp')?.result, 'skipped');
+    assert.equal(await readDss(plain), undefined);
   });
 
   it('a B-LT PDF: DSS with chains, CRLs, OCSPs and VRI; pdfsig and qpdf accept it; verified offline later, also after the signer expired', async (t) => {
