@@ -101,6 +101,8 @@ export type ErrorCode =
   | 'TSA_UNREACHABLE'
   /** The time-stamp authority answered, but not with a granted token for this request. */
   | 'TSA_RESPONSE_INVALID'
+  /** PAdES B-LT/B-LTA needs CRL or OCSP data for every certificate and some could not be fetched or is unusable (exit 3). */
+  | 'SIGNING_VALIDATION_DATA_UNAVAILABLE'
   /** Keyless signing needs an OIDC token and none is available (CI without `id-token: write`; exit 3). */
   | 'OIDC_TOKEN_UNAVAILABLE'
   /** A Sigstore service (Fulcio, Rekor, TSA) failed or could not be reached during keyless signing (exit 3). */

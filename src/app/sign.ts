@@ -26,6 +26,19 @@ import { readIndex } from './publish.js';
 
 export type SigstoreMode = 'key' | 'keyless' | 'off';
 
+/**
+ * PAdES baseline levels (ETSI EN 319 142-1 section 6): B-B the signature; B-T plus an RFC 3161
+ * signature timestamp; B-LT plus a DSS dictionary with the validation data (chains, CRLs, OCSP
+ * responses); B-LTA plus a document timestamp over all of it.
+ */
+export const PADES_LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+export type PadesLevel = (typeof PADES_LEVELS)[number];
+
+/** signing.pades_level, or its default: B-T when a TSA is configured (the timestamp is free then), else B-B. */
+export function padesLevelOf(plan: Pick<SigningPlan, 'padesLevel' | 'tsa'>): PadesLevel {
+  return plan.padesLevel ?? (plan.tsa ? 'B-T' : 'B-B');
+}
+
 /** The workspace's signing set-up, read once per run. */
 export interface SigningPlan {
   /** The X.509 identity: PAdES PDF signatures, key-mode bundles, .p7s. Absent in keyless-only set-ups. */
@@ -33,6 +46,10 @@ export interface SigningPlan {
   /** The e-mail the reports name as signer (checked against the certificate). */
   signer?: string;
   tsa?: { url: string; timeoutMs: number };
+  /** signing.pades_level; absent means the default (padesLevelOf). Every level above B-B needs `tsa`. */
+  padesLevel?: PadesLevel;
+  /** The workspace's network policy: B-LT fetches CRLs and OCSP responses only from hosts it allows (absent: none). */
+  network?: WorkspaceConfig['network'];
   sigstore: { mode: SigstoreMode; tlog: boolean; fulcioURL: string; rekorURL: string; tsaURL?: string };
   p7s: boolean;
   /** Changes whenever anything above that shapes a signature changes: a new set-up re-signs everything. */
@@ -47,6 +64,7 @@ interface SigningConfig {
   passphrase_env?: string;
   signer?: string;
   tsa_url?: string;
+  pades_level?: PadesLevel;
   p7s?: boolean;
   sigstore?: { mode?: SigstoreMode; tlog?: boolean; fulcio_url?: string; rekor_url?: string; tsa_url?: string };
 }
@@ -127,6 +145,13 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
 
   const tsa = raw.tsa_url !== undefined ? { url: raw.tsa_url, timeoutMs: 15_000 } : undefined;
   if (tsa) checkAllowed(config, tsa.url, 'signing.tsa_url');
+  const padesLevel = padesLevelOf({ ...(raw.pades_level !== undefined ? { padesLevel: raw.pades_level } : {}), ...(tsa ? { tsa } : {}) });
+  // The schema and validate (rules.ts) say the same; a plan read without validate must not sign weaker than asked.
+  if (padesLevel !== 'B-B' && !tsa)
+    throw new InfracastError('CONFIG_INVALID', `signing.pades_level: ${padesLevel} needs a signature timestamp, and signing.tsa_url is not set.`, {
+      location: { file: join(config.root, 'infracast.yaml') },
+      hints: ['Add signing.tsa_url (an RFC 3161 time-stamping authority) and allow its host in network.allowed_hosts, or set signing.pades_level: B-B.'],
+    });
   const sigstore = {
     mode,
     tlog: raw.sigstore?.tlog ?? true,
@@ -151,9 +176,28 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
   }
   const p7s = raw.p7s === true && identity !== undefined;
   const fingerprint = createHash('sha256')
-    .update(canonicalJson({ certificate: identity?.certificateSha256 ?? null, signer: claimed ?? null, tsa: tsa?.url ?? null, sigstore, p7s }))
+    .update(
+      canonicalJson({
+        certificate: identity?.certificateSha256 ?? null,
+        signer: claimed ?? null,
+        tsa: tsa?.url ?? null,
+        // Only a level other than the default changes the set-up: existing signatures stay as they are.
+        ...(padesLevel !== padesLevelOf(tsa ? { tsa } : {}) ? { padesLevel } : {}),
+        sigstore,
+        p7s,
+      }),
+    )
     .digest('hex');
-  return { ...(identity ? { identity } : {}), ...(claimed !== undefined ? { signer: claimed } : {}), ...(tsa ? { tsa } : {}), sigstore, p7s, fingerprint };
+  return {
+    ...(identity ? { identity } : {}),
+    ...(claimed !== undefined ? { signer: claimed } : {}),
+    ...(tsa ? { tsa } : {}),
+    padesLevel,
+    network: config.network,
+    sigstore,
+    p7s,
+    fingerprint,
+  };
 }
 
 /**
@@ -212,8 +256,21 @@ export async function signArtifact(
       },
       claimedAt: signedAt,
       reason: `${facts.report_type} report${facts.framework ? ` (${facts.framework})` : ''} generated ${facts.generated_at}`,
-      ...(plan.tsa ? { timestamp: plan.tsa } : {}),
+      // B-B asks for no signature timestamp, even with a TSA configured (it still stamps bundles and .p7s).
+      ...(plan.tsa && padesLevelOf(plan) !== 'B-B' ? { timestamp: plan.tsa } : {}),
     });
+    const level = padesLevelOf(plan);
+    if (level === 'B-LT' || level === 'B-LTA') {
+      // The validation data of the signer's and the TSA's certificates, fetched now, kept in the PDF (pdf-dss.ts).
+      const { addValidationData } = await import('../signing/pdf-dss.js');
+      const { revocationFetcher } = await import('./revocation-fetch.js');
+      published = await addValidationData(published, revocationFetcher(plan.network ?? { allow: false, allowedHosts: [] }));
+    }
+    if (level === 'B-LTA') {
+      // A document timestamp over everything before it, the validation data included (pdf-update.ts).
+      const { addDocumentTimestamp } = await import('../signing/pdf-update.js');
+      published = await addDocumentTimestamp(published, plan.tsa!);
+    }
     embedded = true;
   }
   const sidecars: Sidecar[] = [];

@@ -5,11 +5,16 @@
  * present is valid, and one signature that does not match makes it `tampered`. A PDF may embed several
  * signatures and document timestamps (incremental updates): each is listed in `pdf_signatures`.
  *
- * Revocation (OCSP, CRL) is not checked, and the output says so (`checks.revocation`).
+ * Revocation (revocation.ts): each certificate of an X.509 signer's path (PDF, .p7s) is checked
+ * against the CRLs and OCSP responses at hand: a PDF's DSS (PAdES B-LT) and files given with --crl /
+ * --ocsp; with --online also against the distribution points and OCSP responders the certificates
+ * name. Offline is the default: `verify` makes no network request unless asked. `checks.revocation`
+ * sums it up (good, revoked, not-checked and why), `checks.revocation_certificates` per certificate.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
+import type { CertificateRevocation, RevocationSources } from '../signing/revocation.js';
 import type { PdfSignatureReport, SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
 import { bundleName, p7sName } from './sign.js';
 
@@ -27,6 +32,12 @@ export interface VerifyOptions {
   trustedRoot?: string;
   identity?: string;
   issuer?: string;
+  /** Fetch revocation data from the certificates' CRL distribution points and OCSP responders. */
+  online?: boolean;
+  /** CRL files (DER or PEM) to use for revocation. */
+  crl?: string[];
+  /** OCSP response files (DER) to use for revocation. */
+  ocsp?: string[];
   cwd?: string;
 }
 
@@ -53,7 +64,14 @@ export interface VerifyReport {
    * signature `tampered`; null when the file is not a signed PDF.
    */
   pdf_signatures: PdfSignatureReport[] | null;
-  checks: { revocation: 'not-checked'; performed: (VerificationCheck & { signature: string })[] };
+  checks: {
+    /** good: every certificate of every X.509 signer's path is known good; revoked: one is; else not-checked. */
+    revocation: 'good' | 'revoked' | 'not-checked';
+    /** What decided, or why nothing could be checked. */
+    revocation_detail: string;
+    revocation_certificates: (CertificateRevocation & { signature: string })[];
+    performed: (VerificationCheck & { signature: string })[];
+  };
 }
 
 /** tampered outranks everything: one signature that does not match the file decides. */
@@ -102,6 +120,57 @@ async function trustOf(options: VerifyOptions, cwd: string): Promise<TrustAnchor
   return trust;
 }
 
+/** --crl / --ocsp files, and network access with --online. PEM CRLs are accepted as `openssl crl` writes them. */
+async function revocationSourcesOf(options: VerifyOptions, cwd: string): Promise<RevocationSources> {
+  const sources: RevocationSources = { crls: [], ocsps: [] };
+  for (const path of options.crl ?? []) {
+    const bytes = await readRequired(resolve(cwd, path), '--crl');
+    const pem = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(bytes.toString('latin1'));
+    sources.crls!.push({ der: pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : bytes, from: 'file' });
+  }
+  for (const path of options.ocsp ?? []) sources.ocsps!.push({ der: await readRequired(resolve(cwd, path), '--ocsp'), from: 'file' });
+  if (options.online) sources.fetch = (await import('./revocation-fetch.js')).revocationFetcher();
+  return sources;
+}
+
+/** The PDF's DSS (PAdES B-LT) added to the sources, when it has one. */
+async function withDss(bytes: Uint8Array, sources: RevocationSources): Promise<RevocationSources> {
+  const { readDss } = await import('../signing/pdf-dss.js');
+  const dss = await readDss(bytes);
+  if (!dss) return sources;
+  return {
+    ...sources,
+    crls: [...(sources.crls ?? []), ...dss.crls.map((der) => ({ der, from: 'dss' as const }))],
+    ocsps: [...(sources.ocsps ?? []), ...dss.ocsps.map((der) => ({ der, from: 'dss' as const }))],
+    certs: [...(sources.certs ?? []), ...dss.certs],
+  };
+}
+
+/** One word for all the signatures checked, and why. */
+function revocationOutcome(
+  results: { signature: string; verification: Verification }[],
+): Pick<VerifyReport['checks'], 'revocation' | 'revocation_detail' | 'revocation_certificates'> {
+  const certificates = results.flatMap((r) => (r.verification.revocation ?? []).map((c) => ({ ...c, signature: r.signature })));
+  const unchecked = results.filter((r) => r.verification.revocation === undefined && r.verification.status !== 'unsigned');
+  const why = unchecked.map((r) =>
+    r.signature === 'bundle'
+      ? 'bundle: a Sigstore bundle signer has no CRL or OCSP status here'
+      : `${r.signature}: the signature did not get that far (${r.verification.status})`,
+  );
+  const revoked = certificates.filter((c) => c.status === 'revoked');
+  if (revoked.length > 0)
+    return { revocation: 'revoked', revocation_detail: revoked.map((c) => `${c.certificate}: ${c.detail}`).join('; '), revocation_certificates: certificates };
+  const open = certificates.filter((c) => c.status !== 'good');
+  if (certificates.length > 0 && open.length === 0 && unchecked.length === 0)
+    return {
+      revocation: 'good',
+      revocation_detail: certificates.map((c) => `${c.certificate}: ${c.detail}`).join('; '),
+      revocation_certificates: certificates,
+    };
+  const reasons = [...open.map((c) => `${c.certificate}: ${c.detail}`), ...why];
+  return { revocation: 'not-checked', revocation_detail: reasons.join('; ') || 'no X.509 signature to check', revocation_certificates: certificates };
+}
+
 const isPdf = (bytes: Uint8Array, file: string): boolean => file.toLowerCase().endsWith('.pdf') || Buffer.from(bytes.subarray(0, 1024)).includes('%PDF-');
 
 export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> {
@@ -109,11 +178,12 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
   const path = resolve(cwd, options.file);
   const bytes = await readRequired(path, 'the file');
   const trust = await trustOf(options, cwd);
+  trust.revocation = await revocationSourcesOf(options, cwd);
   const results: { signature: string; verification: Verification }[] = [];
 
   if (isPdf(bytes, path)) {
     const { verifyPdf } = await import('../signing/pdf.js');
-    results.push({ signature: 'pdf', verification: await verifyPdf(bytes, trust) });
+    results.push({ signature: 'pdf', verification: await verifyPdf(bytes, { ...trust, revocation: await withDss(bytes, trust.revocation) }) });
   }
   const bundlePath = options.bundle ? resolve(cwd, options.bundle) : bundleName(path);
   const bundleBytes = options.bundle ? await readRequired(bundlePath, '--bundle') : await readOptional(bundlePath);
@@ -179,6 +249,6 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
     signatures: considered.filter((r) => r.verification.status !== 'unsigned').map((r) => r.signature),
     profile: pdf?.verification.profile ?? null,
     pdf_signatures: pdf?.verification.signatures ?? null,
-    checks: { revocation: 'not-checked', performed },
+    checks: { ...revocationOutcome(considered), performed },
   };
 }

@@ -6,10 +6,10 @@ import { InfracastCommand } from '../cli/base-command.js';
 import { ExitCode } from '../errors.js';
 
 export default class Verify extends InfracastCommand {
-  static override summary = 'Verify a signed report: embedded PDF signature, Sigstore bundle, .p7s. No account, no network.';
+  static override summary = 'Verify a signed report: embedded PDF signature, Sigstore bundle, .p7s. No account; no network unless --online.';
   static override description = `Prints the Reports API's verification result as JSON: valid, signed_by, signed_at, tenant, framework, generated_at, tampered, plus status (valid | tampered | untrusted | unsigned | malformed), signed_at_source (rfc3161: a verified time-stamp authority token; transparency-log; claimed-by-signer: the signer's own clock), and checks. --verbose adds every check made.
 
-What is checked: each signature embedded in a PDF covers its revision (byte range from 0 to the end of that revision, /Contents exactly the signature in hex plus zero padding), and every incremental update after the first signed revision only adds signatures, document timestamps or DSS data (anything else, such as page content, annotations or the Info dictionary, makes the signatures before it "tampered", naming the revision); the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint), a document timestamp's token over its byte range; pdf_signatures lists each signature with its field, signer, status, revision and PAdES profile; for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
+What is checked: each signature embedded in a PDF covers its revision (byte range from 0 to the end of that revision, /Contents exactly the signature in hex plus zero padding), and every incremental update after the first signed revision only adds signatures, document timestamps or DSS data (anything else, such as page content, annotations or the Info dictionary, makes the signatures before it "tampered", naming the revision); the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint), a document timestamp's token over its byte range; pdf_signatures lists each signature with its field, signer, status, revision and PAdES profile; for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation: every certificate of an X.509 signer's path is checked against the CRLs and OCSP responses in the PDF's DSS (PAdES B-LT), in --crl/--ocsp files, and with --online those its distribution points and OCSP responders give; checks.revocation says good, revoked or not-checked (and why). A signer revoked before the RFC 3161 time, or after it for a key compromise, or revoked at all when there is no RFC 3161 time, is "untrusted".
 
 An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.
 
@@ -44,6 +44,9 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
       description: "The issuer to require: the issuing CA's subject (CN or DN) for X.509 signers; the OIDC issuer for keyless bundles.",
       helpValue: 'ISSUER',
     }),
+    online: Flags.boolean({ description: "Fetch revocation data from the certificates' CRL distribution points and OCSP responders (default: offline)." }),
+    crl: Flags.string({ description: 'A CRL file (DER or PEM) for revocation checking (repeatable).', multiple: true, helpValue: 'FILE' }),
+    ocsp: Flags.string({ description: 'An OCSP response file (DER) for revocation checking (repeatable).', multiple: true, helpValue: 'FILE' }),
     verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
   };
 
@@ -62,12 +65,15 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
       ...(flags['trusted-root'] ? { trustedRoot: flags['trusted-root'] } : {}),
       ...(flags.identity ? { identity: flags.identity } : {}),
       ...(flags.issuer ? { issuer: flags.issuer } : {}),
+      ...(flags.online ? { online: true } : {}),
+      ...(flags.crl ? { crl: flags.crl } : {}),
+      ...(flags.ocsp ? { ocsp: flags.ocsp } : {}),
     });
     const shown = {
       ...report,
       // Each signature's own checks are part of the performed list; without --verbose neither is shown.
       pdf_signatures: flags.verbose ? report.pdf_signatures : (report.pdf_signatures?.map(({ checks: _checks, ...entry }) => entry) ?? null),
-      checks: flags.verbose ? report.checks : { revocation: report.checks.revocation },
+      checks: flags.verbose ? report.checks : { revocation: report.checks.revocation, revocation_detail: report.checks.revocation_detail },
     };
     // The result is JSON either way (the spec's response); --json only changes how errors print.
     if (!this.jsonEnabled()) this.log(JSON.stringify(shown, null, 2));

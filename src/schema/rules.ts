@@ -572,6 +572,14 @@ export function checkConfig(doc: YamlDocument, body: Body, ctx: RuleContext): Ru
       'warning',
     );
   }
+  // Every PAdES level above B-B adds at least the RFC 3161 signature timestamp (ETSI EN 319 142-1 section 6).
+  if (typeof signing.pades_level === 'string' && signing.pades_level !== 'B-B' && typeof signing.tsa_url !== 'string')
+    out.add(
+      ['signing', 'pades_level'],
+      'pades-level-needs-tsa',
+      `signing.pades_level ${signing.pades_level} needs a signature timestamp, but signing.tsa_url is not set: signing would stop`,
+      `Add signing.tsa_url (an RFC 3161 time-stamping authority, its host in network.allowed_hosts), or set signing.pades_level: B-B.`,
+    );
   const redaction = isRecord(body.redaction) ? body.redaction : {};
   if (Array.isArray(redaction.patterns)) {
     redaction.patterns.forEach((p, i) => {

@@ -420,5 +420,14 @@ async function verifyChecked(
     if (identity) return fail('identity', identity, 'untrusted');
     pass('identity', [trust.identity, trust.issuer && `issued by ${trust.issuer}`].filter(Boolean).join(', '));
   }
-  return verification;
+  if (!trust.revocation) return verification;
+  const { revocationCheck } = await import('./revocation.js');
+  return revocationCheck(
+    verification,
+    signer,
+    certificates,
+    anchors,
+    { at: checkDate, trusted: verification.signed_at_source === 'rfc3161' },
+    trust.revocation,
+  );
 }

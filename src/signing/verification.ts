@@ -10,6 +10,7 @@
  *   signer policy: key usage, e-mail, identity);
  * - `valid`: intact and trusted.
  */
+import type { CertificateRevocation, RevocationSources } from './revocation.js';
 
 export type VerificationStatus = 'valid' | 'tampered' | 'untrusted' | 'unsigned' | 'malformed';
 
@@ -76,6 +77,8 @@ export interface Verification extends SignedMetadata {
   signed_at_source?: SignedAtSource;
   /** sha256 of the bytes the signature covers (PDF: the byte ranges; bundle: the file), hex. */
   signed_content_sha256?: string;
+  /** The revocation status of each certificate of the signer's path (revocation.ts), when checked. */
+  revocation?: CertificateRevocation[];
   checks: VerificationCheck[];
   /** PDF: every signature and document timestamp, oldest first (the top-level fields are the first signature's). */
   signatures?: PdfSignatureReport[];
@@ -94,6 +97,8 @@ export interface TrustAnchors {
   issuer?: string;
   /** The instant to check certificate validity at when no verified timestamp exists; default: now. */
   now?: Date;
+  /** Revocation data and network access (revocation.ts); absent: revocation is not checked at all. */
+  revocation?: RevocationSources;
 }
 
 /** A failing check decides the status; the first decisive failure wins. */

@@ -104,10 +104,14 @@ export interface LoopbackTsa {
   requests: () => number;
 }
 
-let tsa: { server: Server; handle: LoopbackTsa } | undefined;
-/** A loopback RFC 3161 endpoint: each query goes through `openssl ts -reply` (serialised: the serial file is shared). */
-export async function loopbackTsa(p: Pki = testPki()): Promise<LoopbackTsa> {
-  if (tsa) return tsa.handle;
+const tsas = new Map<string, { server: Server; handle: LoopbackTsa }>();
+/**
+ * A loopback RFC 3161 endpoint for the PKI folder `p.dir` (its tsa.cnf): each query goes through
+ * `openssl ts -reply` (serialised: the serial file is shared). One per folder and process.
+ */
+export async function loopbackTsa(p: Pick<Pki, 'dir'> = testPki()): Promise<LoopbackTsa> {
+  const running = tsas.get(p.dir);
+  if (running) return running.handle;
   const replies: Buffer[] = [];
   let queue = Promise.resolve();
   let n = 0;
@@ -133,7 +137,7 @@ export async function loopbackTsa(p: Pki = testPki()): Promise<LoopbackTsa> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const handle: LoopbackTsa = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsa`, replies, requests: () => n };
-  tsa = { server, handle };
+  tsas.set(p.dir, { server, handle });
   return handle;
 }
 
@@ -155,7 +159,7 @@ export function nssDb(p: Pki = testPki()): string {
 }
 
 after(() => {
-  tsa?.server.close();
+  for (const { server } of tsas.values()) server.close();
   if (made) rmSync(made.dir, { recursive: true, force: true });
 });
 

@@ -40,7 +40,7 @@ interface VerifyJson {
   generated_at: string | null;
   report_type: string | null;
   signatures: string[];
-  checks: { revocation: string; performed?: { name: string; result: string; signature: string }[] };
+  checks: { revocation: string; revocation_detail?: string; performed?: { name: string; result: string; signature: string }[] };
 }
 
 function verify(file: string, ...args: string[]): { status: number; json: VerifyJson; stderr: string } {
@@ -112,7 +112,10 @@ describe('render --sign on examples/acme', { skip: skipReason }, () => {
     assert.equal(json.generated_at, SIGNED_AT);
     assert.equal(json.report_type, 'framework');
     assert.deepEqual(json.signatures, ['pdf', 'bundle', 'p7s']);
-    assert.deepEqual(json.checks, { revocation: 'not-checked' });
+    // The test PKI's certificates name no CRL or OCSP service, and verify is offline by default.
+    assert.equal(json.checks.revocation, 'not-checked');
+    assert.match(String(json.checks.revocation_detail), /no revocation data at hand .* the network is not allowed \(--online\)/);
+    assert.deepEqual(Object.keys(json.checks), ['revocation', 'revocation_detail']);
   });
 
   it('--verbose lists every check, in order, all passing', () => {

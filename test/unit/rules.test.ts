@@ -178,6 +178,14 @@ describe('attestation, exception, inventory and config rules', () => {
     assert.deepEqual(await codesFor({ 'infracast.yaml': config }), ['infracast.yaml:9 warning network-disabled']);
     assert.deepEqual(await codesFor({ 'infracast.yaml': `${config}network:\n  allow: true\n` }), []);
   });
+  it('a PAdES level above B-B without a TSA is an error with the fix', async () => {
+    const config = `${MINIMAL_CONFIG}signing:\n  pades_level: B-LT\n`;
+    assert.deepEqual(await codesFor({ 'infracast.yaml': config }), ['infracast.yaml:9 error pades-level-needs-tsa']);
+    const stamped = `${MINIMAL_CONFIG}signing:\n  tsa_url: https://tsa.example.com\n  pades_level: B-LTA\nnetwork:\n  allow: true\n`;
+    assert.deepEqual(await codesFor({ 'infracast.yaml': stamped }), []);
+    assert.deepEqual(await codesFor({ 'infracast.yaml': `${MINIMAL_CONFIG}signing:\n  pades_level: B-B\n` }), []);
+    assert.deepEqual(await codesFor({ 'infracast.yaml': `${MINIMAL_CONFIG}signing:\n  pades_level: LT\n` }), ['infracast.yaml:9 error invalid-value']);
+  });
   it('control statements name inventory components that exist', async () => {
     const files = {
       'inventory/i.yaml': 'components:\n  - {id: eks, name: EKS, type: container}\n',
