@@ -5,7 +5,9 @@
  * - {@link opensslDetachedCms}: `openssl cms -sign -binary -outform DER` over bytes. OpenSSL writes the
  *   signed attributes contentType, signingTime, messageDigest and S/MIME capabilities, and no ESS
  *   signing-certificate attribute unless `cades` (`-cades`: signingCertificateV2). `indefinite`
- *   (`-stream`) gives indefinite-length BER.
+ *   (`-stream`) gives indefinite-length BER; OpenSSL 3.0 then embeds the content whatever the other
+ *   options, so the helper removes the eContent element from encapContentInfo (every enclosing length
+ *   is indefinite, so nothing else changes: the rest is OpenSSL's encoding byte for byte).
  * - {@link placeholderPdf}: a one-page PDF with an unsigned signature field whose /Sig dictionary has a
  *   `/ByteRange [0 /********** /********** /**********]` and a `/Contents <00...>` placeholder
  *   (default `/SubFilter /adbe.pkcs7.detached`, as Acrobat-era signers write), optional Info keys.
@@ -67,10 +69,60 @@ export function opensslDetachedCms(p: Pki, data: Uint8Array, options: ForeignCms
     args.push(...(options.extraArgs ?? []));
     const result = spawnSync('openssl', args, { cwd: p.dir, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`);
-    return readFileSync(join(work, 'cms'));
+    const cms = readFileSync(join(work, 'cms'));
+    return options.indefinite ? detachStreamed(cms) : cms;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+interface Tlv {
+  start: number;
+  contentStart: number;
+  /** Offset after the value (after its end-of-contents marker when indefinite). */
+  end: number;
+}
+
+/** The value starting at `start` (definite or indefinite length). */
+function tlvAt(bytes: Uint8Array, start: number): Tlv {
+  let i = start + 1;
+  let length = bytes[i++]!;
+  if (length === 0x80) {
+    let at = i;
+    while (bytes[at] !== 0 || bytes[at + 1] !== 0) at = tlvAt(bytes, at).end;
+    return { start, contentStart: i, end: at + 2 };
+  }
+  if (length > 0x80) {
+    const count = length & 0x7f;
+    length = 0;
+    for (let k = 0; k < count; k++) length = length * 256 + bytes[i++]!;
+  }
+  return { start, contentStart: i, end: i + length };
+}
+
+/** The elements of a constructed value. */
+function childrenOf(bytes: Uint8Array, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  let at = parent.contentStart;
+  const stop = bytes[parent.start + 1] === 0x80 ? parent.end - 2 : parent.end;
+  while (at < stop) {
+    const child = tlvAt(bytes, at);
+    out.push(child);
+    at = child.end;
+  }
+  return out;
+}
+
+/** An OpenSSL streamed (indefinite-length, content embedded) CMS without its eContent: detached. */
+function detachStreamed(cms: Buffer): Buffer {
+  const contentInfo = tlvAt(cms, 0);
+  const explicit = childrenOf(cms, contentInfo)[1]!;
+  const signedData = childrenOf(cms, explicit)[0]!;
+  const encap = childrenOf(cms, signedData)[2]!;
+  if (cms[encap.start + 1] !== 0x80) throw new Error('the streamed CMS has a definite-length encapContentInfo');
+  const eContent = childrenOf(cms, encap)[1];
+  if (!eContent) return cms;
+  return Buffer.concat([cms.subarray(0, eContent.start), cms.subarray(eContent.end)]);
 }
 
 export interface PlaceholderOptions {
