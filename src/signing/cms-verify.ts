@@ -107,6 +107,8 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   for (const alg of signedData.digestAlgorithms) noParams(alg, 'digest');
   noParams(signerInfo.digestAlgorithm, 'digest');
   noParams(signerInfo.signatureAlgorithm, 'signature');
+  const ecdsa = ecdsaValueProblem(signerInfo.signatureAlgorithm.algorithmId, new Uint8Array(signerInfo.signature.valueBlock.valueHexView));
+  if (ecdsa) throw new ProfileError(`the signature value ${ecdsa}`);
   if (!signedData.digestAlgorithms.some((alg) => alg.algorithmId === signerInfo.digestAlgorithm.algorithmId))
     throw new ProfileError("digestAlgorithms does not list the signer's digest algorithm");
 
@@ -156,6 +158,22 @@ function coversSignature(value: Uint8Array, signature: Uint8Array): boolean {
   }
 }
 
+/**
+ * An ECDSA signature value must be one DER Ecdsa-Sig-Value (SEQUENCE of two INTEGERs, RFC 5480 §2.2 /
+ * RFC 5753): pkijs turns it into r||s leniently (any tag, any outer length), so a byte changed in its
+ * header would otherwise verify. Undefined for other algorithms and for a value in that one form.
+ */
+function ecdsaValueProblem(algorithmId: string, value: Uint8Array): string | undefined {
+  if (!algorithmId.startsWith('1.2.840.10045.')) return undefined;
+  const encoding = cmsEncoding(value);
+  if (encoding.problem || encoding.indefinite) return `is not a DER ECDSA signature (${encoding.problem ?? 'indefinite length'})`;
+  // By tag bytes: asn1js reads a primitive 0x10 as a SEQUENCE and ENUMERATED as an INTEGER.
+  const outer = asn1js.fromBER(exactArrayBuffer(value)).result;
+  const parts = value[0] === 0x30 && outer instanceof asn1js.Sequence ? outer.valueBlock.value : [];
+  if (parts.length !== 2 || !parts.every((part) => new Uint8Array(part.valueBeforeDecodeView)[0] === 0x02)) return 'is not an ECDSA SEQUENCE of two INTEGERs';
+  return undefined;
+}
+
 const sameBytes = (a: ArrayBuffer, b: ArrayBuffer): boolean => a.byteLength > 0 && Buffer.from(a).equals(Buffer.from(b));
 
 /** The keyIdentifier of an AuthorityKeyIdentifier or SubjectKeyIdentifier extension. */
@@ -199,6 +217,8 @@ async function bagProblem(certificates: pkijs.Certificate[]): Promise<string | u
       return `${label}: its outer and inner signature algorithms differ`;
     // A signature is a whole number of bytes; pkijs would ignore an unused-bits count.
     if (cert.signatureValue.valueBlock.unusedBits !== 0) return `${label}: its signature BIT STRING declares unused bits`;
+    const ecdsa = ecdsaValueProblem(cert.signatureAlgorithm.algorithmId, new Uint8Array(cert.signatureValue.valueBlock.valueHexView));
+    if (ecdsa) return `${label}: its signature ${ecdsa}`;
     const byName = certificates.filter((c) => c.subject.isEqual(cert.issuer));
     if (byName.length > 0) {
       let ok = false;

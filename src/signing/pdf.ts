@@ -61,6 +61,9 @@ export const INFO_KEYS = {
   signer: 'InfracastSigner',
 } as const;
 
+/** What every Infracast Info key starts with: signPdf removes any it finds before writing its own. */
+export const INFO_KEY_PREFIX = 'Infracast';
+
 /** Ten characters: the widest a ByteRange number of a file under 10 GB needs. */
 const BYTE_RANGE_PLACEHOLDER = '**********';
 const MIN_CONTENTS_HEX = 16_384;
@@ -117,6 +120,9 @@ export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   const text = (value: string) => PDFHexString.fromText(value);
 
   const info = infoDict(lib, doc);
+  // Every /Infracast* key already there goes, whether or not we write it again: an unsigned PDF with
+  // an injected /InfracastFramework would otherwise come out signed with it, and verify would report it.
+  for (const key of info.keys()) if (key.decodeText().startsWith(INFO_KEY_PREFIX)) info.delete(key);
   for (const [field, key] of Object.entries(INFO_KEYS) as [keyof PdfReportMetadata, string][]) {
     const value = input.metadata[field];
     if (value !== undefined) info.set(PDFName.of(key), text(value));
@@ -230,7 +236,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     checks.push({ name: 'contents-encoding', result: 'pass', detail: `${length}-byte CMS, ${hex.length / 2 - length} bytes of padding` });
 
     const signed = Buffer.concat([bytes.subarray(0, a), bytes.subarray(b)]);
-    const cms = await verifyDetachedCms(Buffer.from(body, 'hex'), signed, trust);
+    const cms = await verifyDetachedCms(Buffer.from(body, 'hex'), signed, trust, { profile: 'PAdES' });
     checks.push(...cms.checks);
     // An unreadable CMS in a file that carries a signature is an altered signature.
     const result: Verification = { ...cms, status: cms.status === 'malformed' ? 'tampered' : cms.status, format: 'pdf', checks };
@@ -241,15 +247,65 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
   }
 }
 
+/** What a signed revision states: the Infracast Info keys and the signature's /M. */
+export interface SignedRevision {
+  metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>>;
+  /** The /M of the signature dictionary whose /ByteRange is the one given. */
+  claimedAt?: Date;
+}
+
 /**
- * Reads the report metadata and the claimed time (/M) from the signed file, only once the signature
- * holds (pdf-lib parsing is the slow part, and unsigned bytes are never reported as signed facts).
+ * The report metadata and the claimed time of the revision a signature covers: pdf-lib reads the file
+ * only up to the end of the signature's second range (`byteRange[2] + byteRange[3]`), so Info keys a
+ * later incremental update writes are never reported as signed. Throws when that revision does not
+ * parse. For the multisig verifier: call it once per signature with that signature's /ByteRange.
  */
-async function withMetadata(bytes: Uint8Array, result: Verification): Promise<Verification> {
+export async function readSignedRevision(bytes: Uint8Array, byteRange: readonly [number, number, number, number]): Promise<SignedRevision> {
   const lib = await import('@cantoo/pdf-lib');
-  let doc: PDFDocument;
+  const revision = bytes.subarray(0, byteRange[2] + byteRange[3]);
+  const doc = await lib.PDFDocument.load(revision, { updateMetadata: false, parseSpeed: lib.ParseSpeeds.Fastest, throwOnInvalidObject: true });
+  const read = (dict: PDFDict, key: string): string | undefined => {
+    const value = dict.lookup(lib.PDFName.of(key));
+    return value instanceof lib.PDFString || value instanceof lib.PDFHexString ? value.decodeText() : undefined;
+  };
+  const info = doc.context.lookup(doc.context.trailerInfo.Info);
+  const out: SignedRevision = { metadata: {} };
+  if (info instanceof lib.PDFDict)
+    for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
+      const value = read(info, INFO_KEYS[field]);
+      if (value !== undefined) out.metadata[field] = value;
+    }
+  for (const [, object] of doc.context.enumerateIndirectObjects()) {
+    if (!(object instanceof lib.PDFDict)) continue;
+    const range = object.lookup(lib.PDFName.of('ByteRange'));
+    if (!(range instanceof lib.PDFArray) || range.size() !== 4) continue;
+    if (!range.asArray().every((n, i) => n instanceof lib.PDFNumber && n.asNumber() === byteRange[i])) continue;
+    const m = object.lookup(lib.PDFName.of('M'));
+    if (m instanceof lib.PDFString || m instanceof lib.PDFHexString) {
+      try {
+        out.claimedAt = m.decodeDate();
+      } catch {
+        // An unreadable /M claims nothing.
+      }
+    }
+    break;
+  }
+  return out;
+}
+
+/**
+ * Reads the report metadata and the claimed time (/M) from the signed revision (readSignedRevision;
+ * default: the whole file, the one-signature case), only once the signature holds (pdf-lib parsing is
+ * the slow part, and unsigned bytes are never reported as signed facts).
+ */
+async function withMetadata(
+  bytes: Uint8Array,
+  result: Verification,
+  byteRange: readonly [number, number, number, number] = signatureByteRange(bytes),
+): Promise<Verification> {
+  let revision: SignedRevision;
   try {
-    doc = await lib.PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: lib.ParseSpeeds.Fastest, throwOnInvalidObject: true });
+    revision = await readSignedRevision(bytes, byteRange);
   } catch (cause) {
     result.checks.push({
       name: 'metadata',
@@ -258,37 +314,22 @@ async function withMetadata(bytes: Uint8Array, result: Verification): Promise<Ve
     });
     return { ...result, status: 'tampered' };
   }
-  const read = (dict: PDFDict, key: string): string | undefined => {
-    const value = dict.lookup(lib.PDFName.of(key));
-    return value instanceof lib.PDFString || value instanceof lib.PDFHexString ? value.decodeText() : undefined;
-  };
-  const info = doc.context.lookup(doc.context.trailerInfo.Info);
-  const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
-  if (info instanceof lib.PDFDict)
-    for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = read(info, INFO_KEYS[field]);
-      if (value !== undefined) metadata[field] = value;
-    }
+  const { metadata } = revision;
   result.checks.push({
     name: 'metadata',
     result: metadata.tenant ? 'pass' : 'skipped',
     detail: metadata.tenant ? 'read from the signed Info dictionary' : 'no Infracast metadata in the Info dictionary',
   });
   const out: Verification = { ...result, ...metadata };
-  if (out.signed_at_source !== 'rfc3161') {
-    for (const [, object] of doc.context.enumerateIndirectObjects()) {
-      if (!(object instanceof lib.PDFDict) || !object.has(lib.PDFName.of('ByteRange'))) continue;
-      const m = object.lookup(lib.PDFName.of('M'));
-      if (m instanceof lib.PDFString || m instanceof lib.PDFHexString) {
-        try {
-          out.signed_at = isoSeconds(m.decodeDate());
-          out.signed_at_source = 'claimed-by-signer';
-        } catch {
-          // An unreadable /M claims nothing; signed_at stays as the CMS gave it.
-        }
-      }
-      break;
-    }
+  if (out.signed_at_source !== 'rfc3161' && revision.claimedAt) {
+    out.signed_at = isoSeconds(revision.claimedAt);
+    out.signed_at_source = 'claimed-by-signer';
   }
   return out;
+}
+
+/** The one /ByteRange of a file verifyPdf has checked (its ranges end at the end of the file). */
+function signatureByteRange(bytes: Uint8Array): [number, number, number, number] {
+  const match = BYTE_RANGE.exec(latin1(bytes));
+  return match ? (match.slice(1).map(Number) as [number, number, number, number]) : [0, 0, 0, bytes.length];
 }

@@ -26,6 +26,8 @@ import type { Pki } from './pki.js';
 export interface ForeignCmsOptions {
   /** The test PKI signer: `rsa` (leaf-rsa), `ec` (leaf-ec), `other` (other-leaf under the unrelated root). Default `rsa`. */
   signer?: 'rsa' | 'ec' | 'other';
+  /** Other signer files, relative to the PKI folder (instead of `signer`): certificate, key, and the certificates to carry. */
+  signerFiles?: { cert: string; key: string; chain?: string };
   /** `-cades`: add ESS signingCertificateV2 (CAdES-BES). */
   cades?: boolean;
   /** `-stream`: indefinite-length BER (OpenSSL's streaming encoder). */
@@ -44,7 +46,7 @@ const SIGNERS = {
 
 /** A detached CMS SignedData over `data`, made by `openssl cms -sign -binary -outform DER` with the test PKI. */
 export function opensslDetachedCms(p: Pki, data: Uint8Array, options: ForeignCmsOptions = {}): Buffer {
-  const signer = SIGNERS[options.signer ?? 'rsa'];
+  const signer = options.signerFiles ?? SIGNERS[options.signer ?? 'rsa'];
   const work = mkdtempSync(join(p.dir, 'foreign-'));
   try {
     writeFileSync(join(work, 'data'), data);
@@ -63,7 +65,7 @@ export function opensslDetachedCms(p: Pki, data: Uint8Array, options: ForeignCms
       '-out',
       join(work, 'cms'),
     ];
-    if (options.chain !== false) args.push('-certfile', signer.chain);
+    if (options.chain !== false && signer.chain) args.push('-certfile', signer.chain);
     if (options.cades) args.push('-cades');
     if (options.indefinite) args.push('-stream');
     args.push(...(options.extraArgs ?? []));
