@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
-import type { TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
+import type { SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
 import { bundleName, p7sName } from './sign.js';
 
 export interface VerifyOptions {
@@ -42,6 +42,8 @@ export interface VerifyReport {
   report_type: string | null;
   /** The signatures found: `pdf` (embedded), `bundle`, `p7s`. */
   signatures: string[];
+  /** The baseline the CMS signature meets (the PDF's, else the .p7s's), with its deviations; null without one. */
+  profile: SignatureProfile | null;
   checks: { revocation: 'not-checked'; performed: (VerificationCheck & { signature: string })[] };
 }
 
@@ -165,6 +167,7 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
     signed_at_source: timed?.verification.signed_at_source ?? null,
     report_type: metadata('report_type'),
     signatures: considered.filter((r) => r.verification.status !== 'unsigned').map((r) => r.signature),
+    profile: considered.map((r) => r.verification.profile).find((p) => p !== undefined) ?? null,
     checks: { revocation: 'not-checked', performed },
   };
 }
