@@ -26,11 +26,12 @@ function needOpenssl(t: TestContext): boolean {
   return Boolean(requireTool(t, 'OpenSSL', 'openssl'));
 }
 
-/** The first out/ file of the signed render with the extension, and its folder. */
+/** The rendered out/ file with the extension (named like its folder), and its folder. */
 function outFile(root: string, extension: string): { dir: string; name: string } {
   for (const folder of readdirSync(join(root, 'out'), { withFileTypes: true })) {
     if (!folder.isDirectory()) continue;
-    const name = readdirSync(join(root, 'out', folder.name)).find((f) => f.endsWith(extension));
+    // The rendered file, not a copy a test made beside it ("... (1).xlsx", "gap.xlsx").
+    const name = readdirSync(join(root, 'out', folder.name)).find((f) => f === `${folder.name}${extension}`);
     if (name) return { dir: join(root, 'out', folder.name), name };
   }
   throw new Error(`no ${extension} in out/`);
