@@ -18,7 +18,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** The framework report model over the whole 800-53 catalog, and its render context. */
-async function fullCatalogReport() {
+export async function fullCatalogReport() {
   const { validate } = await dist('src/app/validate.js');
   const { ingestWorkspace } = await dist('src/app/workspace-findings.js');
   const { buildFramework } = await dist('src/app/build.js');

@@ -17,6 +17,10 @@
 //             scripts/bench-docx.js (DOCX at least 3x faster than pandoc on the same Markdown),
 //             scripts/bench-xlsx.js (render of the remediation report to XLSX over 100,000 findings
 //             under 600 MB peak RSS of the CLI process). BENCH_RENDER=0 skips them.
+//   verify (issue 13): scripts/bench-verify.js, `infracast verify` of the signed full SP 800-53
+//             framework PDF (170+ pages) as a whole process, within 2x of `pdfsig` on the same file,
+//             both measured in its own run (the CLI's start-up alone reported beside them).
+//             BENCH_VERIFY=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -90,17 +94,21 @@ if (process.env.BENCH_FINDINGS !== '0') {
 }
 // ---- renderers ----
 if (process.env.BENCH_RENDER !== '0') {
-  for (const script of ['bench-pdf.js', 'bench-docx.js', 'bench-xlsx.js']) {
-    console.log(`renderers: ${script}`);
-    const result = spawnSync(process.execPath, [join(root, 'scripts', script)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const line of `${result.stdout}${result.stderr}`.trimEnd().split('\n')) console.log(`  ${line}`);
-    if (result.status !== 0) {
-      console.log(`  ${script}: exit ${result.status} (target missed or the run failed)`);
-      failed = true;
-    }
-  }
+  for (const script of ['bench-pdf.js', 'bench-docx.js', 'bench-xlsx.js']) failed = benchScript('renderers', script) || failed;
 }
+// ---- verify ----
+if (process.env.BENCH_VERIFY !== '0') failed = benchScript('verify', 'bench-verify.js') || failed;
 process.exitCode = failed ? 1 : 0;
+
+/** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */
+function benchScript(part, script) {
+  console.log(`${part}: ${script}`);
+  const result = spawnSync(process.execPath, [join(root, 'scripts', script)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const line of `${result.stdout}${result.stderr}`.trimEnd().split('\n')) console.log(`  ${line}`);
+  if (result.status === 0) return false;
+  console.log(`  ${script}: exit ${result.status} (target missed or the run failed)`);
+  return true;
+}
 
 /** Writes `{"Findings": [...]}` with `count` findings replicated from the Acme sample, streamed (never one string). */
 async function writeAsff(path, count) {

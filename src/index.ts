@@ -31,4 +31,6 @@ export type { ComplianceSummary, SummaryOptions } from './app/summary.js';
 export { evaluateWorkspace } from './app/evaluate.js';
 export type { WorkspaceEvaluation } from './app/evaluate.js';
 export { getCatalog, lookupControl, builtInMappings } from './catalogs/index.js';
+export { validateCertificatePath } from './app/path-validation.js';
+export type { CertificateInput, PathValidationInput, PathValidationResult, PathFailure, PathRule } from './app/path-validation.js';
 export type { Catalog } from './catalogs/index.js';

@@ -2,15 +2,18 @@
  * `infracast verify`: the Reports API's "Verify a Signed Report" for a file on disk, with no account
  * and no network. A PDF's embedded signature, the `<file>.sigstore.json` bundle and the `<file>.p7s`
  * detached CMS beside the file are each verified; the file is `valid` only when every signature
- * present is valid, and one signature that does not match makes it `tampered`.
+ * present is valid, and one signature that does not match makes it `tampered`. A PDF may embed several
+ * signatures and document timestamps (incremental updates): each is listed in `pdf_signatures`.
  *
  * Revocation (OCSP, CRL) is not checked, and the output says so (`checks.revocation`).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
-import type { SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
+import type { PdfSignatureReport, SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
 import { bundleName, p7sName } from './sign.js';
+
+export type { PdfSignatureReport } from '../signing/verification.js';
 
 export interface VerifyOptions {
   file: string;
@@ -42,8 +45,14 @@ export interface VerifyReport {
   report_type: string | null;
   /** The signatures found: `pdf` (embedded), `bundle`, `p7s`. */
   signatures: string[];
-  /** The baseline the CMS signature meets (the PDF's, else the .p7s's), with its deviations; null without one. */
+  /** The embedded PDF signature's profile (PAdES baseline level met, or why not); null without one. */
   profile: SignatureProfile | null;
+  /**
+   * Every signature and document timestamp embedded in the PDF, oldest first: field, kind, signer,
+   * status, the revision it covers, profile. A later update that alters a signed revision makes that
+   * signature `tampered`; null when the file is not a signed PDF.
+   */
+  pdf_signatures: PdfSignatureReport[] | null;
   checks: { revocation: 'not-checked'; performed: (VerificationCheck & { signature: string })[] };
 }
 
@@ -154,6 +163,7 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
       finalStatus = 'tampered';
     }
   }
+  const pdf = considered.find((r) => r.signature === 'pdf');
   return {
     file: options.file,
     valid: finalStatus === 'valid',
@@ -167,7 +177,8 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
     signed_at_source: timed?.verification.signed_at_source ?? null,
     report_type: metadata('report_type'),
     signatures: considered.filter((r) => r.verification.status !== 'unsigned').map((r) => r.signature),
-    profile: considered.map((r) => r.verification.profile).find((p) => p !== undefined) ?? null,
+    profile: pdf?.verification.profile ?? considered.find((r) => r.signature === 'p7s')?.verification.profile ?? null,
+    pdf_signatures: pdf?.verification.signatures ?? null,
     checks: { revocation: 'not-checked', performed },
   };
 }

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import * as Flags from '@oclif/core/flags';
 import { verifyFile } from '../app/verify.js';
-import type { VerifyReport } from '../app/verify.js';
+import type { PdfSignatureReport, VerifyReport } from '../app/verify.js';
 import { InfracastCommand } from '../cli/base-command.js';
 import { ExitCode } from '../errors.js';
 
@@ -9,7 +9,7 @@ export default class Verify extends InfracastCommand {
   static override summary = 'Verify a signed report: embedded PDF signature, Sigstore bundle, .p7s. No account, no network.';
   static override description = `Prints the Reports API's verification result as JSON: valid, signed_by, signed_at, tenant, framework, generated_at, tampered, plus status (valid | tampered | untrusted | unsigned | malformed), signed_at_source (rfc3161: a verified time-stamp authority token; transparency-log; claimed-by-signer: the signer's own clock), and checks. --verbose adds every check made.
 
-What is checked: a PDF's one signature covers the whole file (byte range from 0 to the end, /Contents exactly the DER signature plus zero padding), the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint); for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
+What is checked: each signature embedded in a PDF covers its revision (byte range from 0 to the end of that revision, /Contents exactly the signature in hex plus zero padding), and every incremental update after the first signed revision only adds signatures, document timestamps or DSS data (anything else, such as page content, annotations or the Info dictionary, makes the signatures before it "tampered", naming the revision); the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint), a document timestamp's token over its byte range; pdf_signatures lists each signature with its field, signer, status, revision and PAdES profile; for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation (OCSP/CRL) is not checked: checks.revocation says "not-checked".
 
 An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.
 
@@ -35,12 +35,24 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
     ca: Flags.string({ description: 'A trusted root CA certificate, PEM (repeatable).', multiple: true, helpValue: 'ROOT.pem' }),
     key: Flags.string({ description: 'The signing public key, PEM, for bundles signed with a local key.', helpValue: 'PUB.pem' }),
     'trusted-root': Flags.string({ description: 'A Sigstore trusted_root.json, for keyless bundles.', helpValue: 'FILE' }),
-    identity: Flags.string({ description: 'Keyless: the certificate identity (SAN) to require, e.g. the workflow ref.', helpValue: 'SAN' }),
-    issuer: Flags.string({ description: 'Keyless: the OIDC issuer to require.', helpValue: 'URL' }),
+    identity: Flags.string({
+      description:
+        'The signer to require: an e-mail (SAN rfc822Name, else subject emailAddress) or a subject CN/DN for X.509 signers; the SAN (e.g. the workflow ref) for keyless bundles. A bare public key names no identity, so it is then untrusted.',
+      helpValue: 'IDENTITY',
+    }),
+    issuer: Flags.string({
+      description: "The issuer to require: the issuing CA's subject (CN or DN) for X.509 signers; the OIDC issuer for keyless bundles.",
+      helpValue: 'ISSUER',
+    }),
     verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
   };
 
-  async run(): Promise<Omit<VerifyReport, 'checks'> & { checks: Partial<VerifyReport['checks']> }> {
+  async run(): Promise<
+    Omit<VerifyReport, 'checks' | 'pdf_signatures'> & {
+      checks: Partial<VerifyReport['checks']>;
+      pdf_signatures: (Omit<PdfSignatureReport, 'checks'> & Partial<Pick<PdfSignatureReport, 'checks'>>)[] | null;
+    }
+  > {
     const { args, flags } = await this.parse(Verify);
     const report = await verifyFile({
       file: args.file,
@@ -51,7 +63,12 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
       ...(flags.identity ? { identity: flags.identity } : {}),
       ...(flags.issuer ? { issuer: flags.issuer } : {}),
     });
-    const shown = { ...report, checks: flags.verbose ? report.checks : { revocation: report.checks.revocation } };
+    const shown = {
+      ...report,
+      // Each signature's own checks are part of the performed list; without --verbose neither is shown.
+      pdf_signatures: flags.verbose ? report.pdf_signatures : (report.pdf_signatures?.map(({ checks: _checks, ...entry }) => entry) ?? null),
+      checks: flags.verbose ? report.checks : { revocation: report.checks.revocation },
+    };
     // The result is JSON either way (the spec's response); --json only changes how errors print.
     if (!this.jsonEnabled()) this.log(JSON.stringify(shown, null, 2));
     if (!report.valid) {
@@ -65,11 +82,16 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
 function hint(report: VerifyReport): string {
   switch (report.status) {
     case 'untrusted':
+      if (report.checks.performed.some((c) => c.result === 'fail' && (c.name === 'identity' || c.name === 'key-usage')))
+        return ' (the signature is intact, but the signer is not the one --identity/--issuer pins, or its certificate is not for signing documents)';
       return ' (the signature is intact; pass the root CA that issued the signer with --ca, or --key / --trusted-root for bundles)';
     case 'unsigned':
       return ' (no embedded signature and no .sigstore.json or .p7s beside the file)';
-    case 'tampered':
+    case 'tampered': {
+      const update = report.checks.performed.find((c) => c.name === 'incremental-update' && c.result === 'fail');
+      if (update?.detail) return ` (${update.detail})`;
       return ' (the file or its signature changed after signing: do not rely on it)';
+    }
     default:
       return '';
   }

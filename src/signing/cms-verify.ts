@@ -28,17 +28,13 @@ import type { TrustAnchors, Verification, VerificationCheck, VerificationStatus 
 import { exactArrayBuffer } from './bytes.js';
 import { cmsEncoding } from './cms-encoding.js';
 import { cmsProfile, type CmsProfileFacts, type ProfileFamily } from './cms-profile.js';
+import { describePathFailure, validatePkijsPath } from './path-validation.js';
+import { decodeCertificate, type DecodedCertificate } from './x509-certificate.js';
+import { identityProblem, signerUsageProblem, tsaUsageProblem } from './signer-policy.js';
 
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
 const SIGNING_CERTIFICATE_V1 = '1.2.840.113549.1.9.16.2.12';
 const EXT = { keyUsage: '2.5.29.15', subjectAltName: '2.5.29.17', extKeyUsage: '2.5.29.37', authorityKeyId: '2.5.29.35', subjectKeyId: '2.5.29.14' };
-const EKU = {
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  documentSigning: '1.3.6.1.5.5.7.3.36',
-  adobeAuthenticDocuments: '1.2.840.113583.1.1.5',
-  any: '2.5.29.37.0',
-};
 /** Signature algorithms whose AlgorithmIdentifier carries real parameters (RSASSA-PSS); the others take none or NULL. */
 const PARAMETERISED = new Set(['1.2.840.113549.1.1.10']);
 
@@ -266,19 +262,6 @@ function essCertMatches(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): 
   return v2 ? 'v2' : 'v1';
 }
 
-/** Chains `cert` through `bag` to one of `anchors` at `at`; the reason when it does not. */
-export async function chainProblem(cert: pkijs.Certificate, bag: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<string | undefined> {
-  if (anchors.length === 0) return 'no trust anchor given (--ca)';
-  try {
-    const engine = new pkijs.CertificateChainValidationEngine({ trustedCerts: anchors, certs: [...bag.filter((c) => c !== cert), cert], checkDate: at });
-    const result = await engine.verify({}, cryptoEngine());
-    return result.result ? undefined : result.resultMessage || 'the chain does not validate';
-  } catch (cause) {
-    const message = typeof cause === 'object' && cause !== null && 'resultMessage' in cause ? String(cause.resultMessage) : messageOf(cause);
-    return message || 'the chain does not validate';
-  }
-}
-
 function anchorsOf(trust: TrustAnchors): pkijs.Certificate[] {
   const blocks = [...(trust.caPem ?? '').matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)];
   const anchors: pkijs.Certificate[] = [];
@@ -306,28 +289,6 @@ export function certificateEmail(cert: pkijs.Certificate): string | undefined {
     if (email && typeof email.value === 'string') return email.value;
   }
   return attributeText(cert.subject, '1.2.840.113549.1.9.1');
-}
-
-function extKeyUsage(cert: pkijs.Certificate): { purposes: string[]; critical: boolean } | undefined {
-  const extension = cert.extensions?.find((e) => e.extnID === EXT.extKeyUsage);
-  if (!extension) return undefined;
-  const value = extension.parsedValue as unknown;
-  return { purposes: value instanceof pkijs.ExtKeyUsage ? value.keyPurposes : [], critical: extension.critical };
-}
-
-/** keyUsage allows digitalSignature or nonRepudiation, and EKU (when present) a document-signing purpose. */
-function keyUsageProblem(cert: pkijs.Certificate): string | undefined {
-  const keyUsage = cert.extensions?.find((e) => e.extnID === EXT.keyUsage);
-  if (keyUsage) {
-    const bits = keyUsage.parsedValue instanceof asn1js.BitString ? new Uint8Array(keyUsage.parsedValue.valueBlock.valueHexView) : new Uint8Array();
-    // Bit 0 digitalSignature (0x80), bit 1 nonRepudiation (0x40) of the first byte.
-    if (((bits[0] ?? 0) & 0xc0) === 0) return 'keyUsage allows neither digitalSignature nor nonRepudiation';
-  }
-  const eku = extKeyUsage(cert);
-  const allowed = [EKU.emailProtection, EKU.documentSigning, EKU.adobeAuthenticDocuments, EKU.any];
-  if (eku && !eku.purposes.some((p) => allowed.includes(p)))
-    return `extendedKeyUsage (${eku.purposes.join(', ') || 'unreadable'}) has no document-signing purpose (emailProtection, documentSigning, Adobe authentic documents, any)`;
-  return undefined;
 }
 
 interface TimestampOutcome {
@@ -370,15 +331,14 @@ export async function checkTimestamp(token: Uint8Array, signature: Uint8Array, a
   const bag = await bagProblem(parsed.certificates);
   if (bag) return { broken: `timestamp token ${bag}` };
   const tsa = commonName(parsed.signer) ?? 'unnamed TSA';
-  const eku = extKeyUsage(parsed.signer);
-  if (!eku || !eku.critical || eku.purposes.length !== 1 || eku.purposes[0] !== EKU.timeStamping)
+  if (tsaUsageProblem(parsed.signer))
     return {
       untrustedReason: `TSA not trusted: ${tsa}'s certificate is not a time-stamping certificate (critical extendedKeyUsage timeStamping only)`,
       genTime,
       tsa,
     };
-  const chain = await chainProblem(parsed.signer, parsed.certificates, anchors, genTime);
-  if (chain) return { untrustedReason: `TSA not trusted: ${tsa} (${chain})`, genTime, tsa };
+  const path = await validatePkijsPath(parsed.signer, parsed.certificates, anchors, genTime);
+  if (!path.valid) return { untrustedReason: `TSA not trusted: ${tsa} (${describePathFailure(path)})`, genTime, tsa };
   return { genTime, tsa };
 }
 
@@ -481,17 +441,30 @@ async function verifyChecked(
   }
   verification.profile = cmsProfile(family, { ess, signingTime: signingTime !== undefined, indefinite: parsed.indefinite, timestamp });
 
+  // --key without --ca: a signer certificate holding that key is the pinned signer; otherwise RFC 5280
+  // path validation, then the signer policy shared with bundles (signer-policy.ts).
   const pinned = pinnedKey(signer, trust);
-  if (pinned) pass('chain', pinned);
-  else {
-    const chain = await chainProblem(signer, certificates, anchors, checkDate);
-    if (chain) return fail('chain', `the signer is not trusted: ${chain}`, 'untrusted');
-    pass('chain', `chains to a trusted root at ${isoSeconds(checkDate)}`);
+  let leaf: DecodedCertificate | undefined;
+  if (pinned) {
+    leaf = decodeCertificate(new Uint8Array(signer.toSchema().toBER()));
+    pass('chain', pinned);
   }
+  else {
+    const path = await validatePkijsPath(signer, certificates, anchors, checkDate);
+    if (!path.valid) return fail('chain', `the signer is not trusted: ${describePathFailure(path)}${anchors.length === 0 ? ' (--ca)' : ''}`, 'untrusted');
+    pass('chain', `chains to a trusted root at ${isoSeconds(checkDate)} (${path.chain.length} certificates, RFC 5280 path validation)`);
+    leaf = path.chain[0]!;
+  }
+  if (!leaf) return fail('chain', 'the signer certificate cannot be read', 'untrusted');
 
-  const usage = keyUsageProblem(signer);
+  const usage = signerUsageProblem(leaf, { keyless: false });
   if (usage) return fail('key-usage', usage, 'untrusted');
   pass('key-usage');
+  if (trust.identity !== undefined || trust.issuer !== undefined) {
+    const identity = identityProblem(leaf, trust);
+    if (identity) return fail('identity', identity, 'untrusted');
+    pass('identity', [trust.identity, trust.issuer && `issued by ${trust.issuer}`].filter(Boolean).join(', '));
+  }
   return verification;
 }
 

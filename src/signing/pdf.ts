@@ -13,17 +13,17 @@
  * ranges are signed with cms.ts, an RFC 3161 token over the signature value is added when asked for,
  * and the DER goes into /Contents as lowercase hex padded with '0'.
  *
- * Verifying (pure JS, never throws): exactly one /ByteRange, starting at 0 and ending at the end of the
- * file, the gap exactly the /Contents hex string holding one DER CMS and '0' padding only; then
- * cms-verify.ts over the ranges. Every byte of the file is thus either signed or pinned by those
- * rules, which is what makes any edit show as `tampered`.
+ * Verifying is pdf-verify.ts (every signature and revision); countersignatures and document
+ * timestamps are added as incremental updates by pdf-update.ts.
  */
 import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { InfracastError } from '../errors.js';
 import { parseCertificates, signatureValue, addTimestampToken, signDetached } from './cms.js';
-import { certificateEmail, commonName, isoSeconds, verifyDetachedCms } from './cms-verify.js';
+import { certificateEmail, commonName } from './cms-verify.js';
+import { SIGNATURE_TRACE } from './pdf-verify.js';
 import { requestTimestamp } from './tsa.js';
-import type { TrustAnchors, Verification, VerificationCheck } from './verification.js';
+
+export { verifyPdf } from './pdf-verify.js';
 
 type PdfLib = typeof PdfLibModule;
 type PDFDocument = Awaited<ReturnType<PdfLib['PDFDocument']['load']>>;
@@ -68,8 +68,6 @@ export const INFO_KEY_PREFIX = 'Infracast';
 const BYTE_RANGE_PLACEHOLDER = '**********';
 const MIN_CONTENTS_HEX = 16_384;
 const MIN_CONTENTS_HEX_TIMESTAMPED = 24_576;
-/** Traces that a file had a signature, even when its structure no longer parses. */
-const SIGNATURE_TRACE = /\/ByteRange|\/Type\s*\/Sig\b|\/ETSI\.CAdES|\/adbe\.pkcs7/;
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -179,157 +177,4 @@ export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
     throw pdfInvalid(`The signature (${cms.length} bytes) does not fit the ${placeholderLength / 2} bytes reserved in /Contents.`, undefined);
   pdf.set(Buffer.from(hex, 'latin1'), contentsAt + 1);
   return pdf;
-}
-
-const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s*\]/;
-
-/** The DER length of the value starting at `hex` (definite lengths only), or undefined. */
-function derLength(hex: string): number | undefined {
-  if (!/^30[0-9a-f]{2}/.test(hex)) return undefined;
-  const first = parseInt(hex.slice(2, 4), 16);
-  if (first < 0x80) return 2 + first;
-  const count = first & 0x7f;
-  if (count === 0 || count > 4) return undefined;
-  const lengthHex = hex.slice(4, 4 + 2 * count);
-  if (!/^[0-9a-f]+$/.test(lengthHex) || lengthHex.length !== 2 * count) return undefined;
-  return 2 + count + parseInt(lengthHex, 16);
-}
-
-/**
- * Verifies the one embedded signature of a PDF against `trust`. Never throws: any input bytes give a
- * status (`unsigned` for a PDF without signature, `malformed` for something that is not a PDF and has no
- * signature, `tampered` as soon as a signed file does not check out).
- */
-export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise<Verification> {
-  const checks: VerificationCheck[] = [];
-  const tampered = (name: string, detail: string): Verification => {
-    checks.push({ name, result: 'fail', detail });
-    return { status: 'tampered', format: 'pdf', checks };
-  };
-  try {
-    const source = latin1(bytes);
-    if (!SIGNATURE_TRACE.test(source)) {
-      const isPdf = source.slice(0, 1024).includes('%PDF-');
-      checks.push({ name: 'signature-count', result: 'fail', detail: isPdf ? 'the PDF has no signature' : 'not a PDF, and no signature' });
-      return { status: isPdf ? 'unsigned' : 'malformed', format: 'pdf', checks };
-    }
-    const count = source.split('/ByteRange').length - 1;
-    if (count !== 1) return tampered('signature-count', `${count} /ByteRange entries; exactly one signature is expected`);
-    checks.push({ name: 'signature-count', result: 'pass' });
-
-    const match = BYTE_RANGE.exec(source);
-    if (!match) return tampered('byte-range', 'the /ByteRange is not an array of four numbers');
-    const [start, a, b, tail] = match.slice(1).map(Number) as [number, number, number, number];
-    const len = bytes.length;
-    if (start !== 0) return tampered('byte-range', `the first range starts at ${start}, not 0`);
-    if (!(a > 0 && b > a + 1 && b <= len)) return tampered('byte-range', `the ranges [0, ${a}) and [${b}, …) are out of bounds or overlap`);
-    if (b + tail !== len) return tampered('byte-range', `the signed ranges end at ${b + tail}, the file at ${len}: bytes were added or removed`);
-    if (source[a] !== '<' || source[b - 1] !== '>') return tampered('byte-range', 'the gap between the ranges is not exactly the /Contents hex string');
-    checks.push({ name: 'byte-range', result: 'pass', detail: `[0 ${a} ${b} ${tail}] covers the whole file but /Contents` });
-
-    const hex = source.slice(a + 1, b - 1);
-    const length = derLength(hex);
-    if (length === undefined || 2 * length > hex.length) return tampered('contents-encoding', '/Contents does not start with a DER SEQUENCE that fits it');
-    const body = hex.slice(0, 2 * length);
-    if (!/^[0-9a-f]*$/.test(body)) return tampered('contents-encoding', '/Contents is not lowercase hexadecimal');
-    if (!/^0*$/.test(hex.slice(2 * length))) return tampered('contents-encoding', '/Contents has something other than 0 after the CMS');
-    checks.push({ name: 'contents-encoding', result: 'pass', detail: `${length}-byte CMS, ${hex.length / 2 - length} bytes of padding` });
-
-    const signed = Buffer.concat([bytes.subarray(0, a), bytes.subarray(b)]);
-    const cms = await verifyDetachedCms(Buffer.from(body, 'hex'), signed, trust, { profile: 'PAdES' });
-    checks.push(...cms.checks);
-    // An unreadable CMS in a file that carries a signature is an altered signature.
-    const result: Verification = { ...cms, status: cms.status === 'malformed' ? 'tampered' : cms.status, format: 'pdf', checks };
-    if (result.status === 'tampered') return result;
-    return await withMetadata(bytes, result);
-  } catch (cause) {
-    return tampered('internal', `verification stopped: ${cause instanceof Error ? cause.message : String(cause)}`);
-  }
-}
-
-/** What a signed revision states: the Infracast Info keys and the signature's /M. */
-export interface SignedRevision {
-  metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>>;
-  /** The /M of the signature dictionary whose /ByteRange is the one given. */
-  claimedAt?: Date;
-}
-
-/**
- * The report metadata and the claimed time of the revision a signature covers: pdf-lib reads the file
- * only up to the end of the signature's second range (`byteRange[2] + byteRange[3]`), so Info keys a
- * later incremental update writes are never reported as signed. Throws when that revision does not
- * parse. For the multisig verifier: call it once per signature with that signature's /ByteRange.
- */
-export async function readSignedRevision(bytes: Uint8Array, byteRange: readonly [number, number, number, number]): Promise<SignedRevision> {
-  const lib = await import('@cantoo/pdf-lib');
-  const revision = bytes.subarray(0, byteRange[2] + byteRange[3]);
-  const doc = await lib.PDFDocument.load(revision, { updateMetadata: false, parseSpeed: lib.ParseSpeeds.Fastest, throwOnInvalidObject: true });
-  const read = (dict: PDFDict, key: string): string | undefined => {
-    const value = dict.lookup(lib.PDFName.of(key));
-    return value instanceof lib.PDFString || value instanceof lib.PDFHexString ? value.decodeText() : undefined;
-  };
-  const info = doc.context.lookup(doc.context.trailerInfo.Info);
-  const out: SignedRevision = { metadata: {} };
-  if (info instanceof lib.PDFDict)
-    for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = read(info, INFO_KEYS[field]);
-      if (value !== undefined) out.metadata[field] = value;
-    }
-  for (const [, object] of doc.context.enumerateIndirectObjects()) {
-    if (!(object instanceof lib.PDFDict)) continue;
-    const range = object.lookup(lib.PDFName.of('ByteRange'));
-    if (!(range instanceof lib.PDFArray) || range.size() !== 4) continue;
-    if (!range.asArray().every((n, i) => n instanceof lib.PDFNumber && n.asNumber() === byteRange[i])) continue;
-    const m = object.lookup(lib.PDFName.of('M'));
-    if (m instanceof lib.PDFString || m instanceof lib.PDFHexString) {
-      try {
-        out.claimedAt = m.decodeDate();
-      } catch {
-        // An unreadable /M claims nothing.
-      }
-    }
-    break;
-  }
-  return out;
-}
-
-/**
- * Reads the report metadata and the claimed time (/M) from the signed revision (readSignedRevision;
- * default: the whole file, the one-signature case), only once the signature holds (pdf-lib parsing is
- * the slow part, and unsigned bytes are never reported as signed facts).
- */
-async function withMetadata(
-  bytes: Uint8Array,
-  result: Verification,
-  byteRange: readonly [number, number, number, number] = signatureByteRange(bytes),
-): Promise<Verification> {
-  let revision: SignedRevision;
-  try {
-    revision = await readSignedRevision(bytes, byteRange);
-  } catch (cause) {
-    result.checks.push({
-      name: 'metadata',
-      result: 'fail',
-      detail: `the signed PDF does not parse: ${cause instanceof Error ? cause.message : String(cause)}`,
-    });
-    return { ...result, status: 'tampered' };
-  }
-  const { metadata } = revision;
-  result.checks.push({
-    name: 'metadata',
-    result: metadata.tenant ? 'pass' : 'skipped',
-    detail: metadata.tenant ? 'read from the signed Info dictionary' : 'no Infracast metadata in the Info dictionary',
-  });
-  const out: Verification = { ...result, ...metadata };
-  if (out.signed_at_source !== 'rfc3161' && revision.claimedAt) {
-    out.signed_at = isoSeconds(revision.claimedAt);
-    out.signed_at_source = 'claimed-by-signer';
-  }
-  return out;
-}
-
-/** The one /ByteRange of a file verifyPdf has checked (its ranges end at the end of the file). */
-function signatureByteRange(bytes: Uint8Array): [number, number, number, number] {
-  const match = BYTE_RANGE.exec(latin1(bytes));
-  return match ? (match.slice(1).map(Number) as [number, number, number, number]) : [0, 0, 0, bytes.length];
 }

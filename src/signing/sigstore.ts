@@ -24,7 +24,9 @@ import { cryptoEngine, parseCertificates, readSigningKey } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
-import { certificateEmail, chainProblem, checkTimestamp, commonName } from './cms-verify.js';
+import { certificateEmail, checkTimestamp, commonName } from './cms-verify.js';
+import { describePathFailure, validatePkijsPath } from './path-validation.js';
+import { bareKeyIdentityProblem, identityProblem, signerUsageProblem, tsaUsageProblem, type SignerKind } from './signer-policy.js';
 
 export type { SerializedBundle } from '@sigstore/bundle';
 
@@ -267,10 +269,27 @@ function certificatesOf(pem: string | undefined): pkijs.Certificate[] {
   }
 }
 
-const hasEku = (cert: pkijs.Certificate, oid: string): boolean => {
-  const eku = cert.extensions?.find((e) => e.extnID === '2.5.29.37');
-  return Boolean(eku && (eku.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes.includes(oid));
-};
+/**
+ * An X.509 signer of a bundle through the shared RFC 5280 validator and signer policy (the same as
+ * a PDF's or a .p7s's): the failing check and why, or the decoded leaf.
+ */
+async function x509SignerProblem(
+  leaf: pkijs.Certificate,
+  intermediates: pkijs.Certificate[],
+  roots: pkijs.Certificate[],
+  at: Date,
+  trust: TrustAnchors,
+  kind: SignerKind,
+): Promise<{ check: 'chain' | 'key-usage' | 'identity'; detail: string } | undefined> {
+  const path = await validatePkijsPath(leaf, intermediates, roots, at);
+  if (!path.valid) return { check: 'chain', detail: describePathFailure(path) };
+  const usage = signerUsageProblem(path.chain[0]!, kind);
+  if (usage) return { check: 'key-usage', detail: usage };
+  // Keyless identities (SAN, OIDC issuer extension) are pinned by @sigstore/verify's policy.
+  const identity = kind.keyless ? undefined : identityProblem(path.chain[0]!, trust);
+  if (identity) return { check: 'identity', detail: identity };
+  return undefined;
+}
 
 interface TokenResult {
   /** `tampered`: the token is corrupt, forged or covers another signature; `untrusted`: intact, TSA not trusted. */
@@ -340,10 +359,12 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
     return { outcome: 'tampered', detail: `the time-stamp token signature does not verify (${message(error)})`, response };
   }
   if (!signer) return { outcome: 'untrusted', detail: 'the time-stamp token names no TSA certificate', response, genTime };
-  if (!hasEku(signer, '1.3.6.1.5.5.7.3.8')) return { outcome: 'untrusted', detail: 'the TSA certificate lacks the timeStamping usage', response, genTime };
+  const usage = tsaUsageProblem(signer);
+  if (usage)
+    return { outcome: 'untrusted', detail: `the TSA certificate is not a time-stamping certificate (${usage}); time-stamp ignored`, response, genTime };
   const intermediates = [...carried, ...anchors.certs].filter((c) => c !== signer);
-  const problem = await chainProblem(signer, intermediates, anchors.roots, genTime);
-  if (problem) return { outcome: 'untrusted', detail: `the TSA is not trusted (${problem}); time-stamp ignored`, response, genTime };
+  const path = await validatePkijsPath(signer, intermediates, anchors.roots, genTime);
+  if (!path.valid) return { outcome: 'untrusted', detail: `the TSA is not trusted (${describePathFailure(path)}); time-stamp ignored`, response, genTime };
   return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
 }
 
@@ -355,12 +376,17 @@ interface TsaAnchors {
   certs: pkijs.Certificate[];
 }
 
-/** The TSAs of a Sigstore trusted root: each chain is leaf first, its last certificate the root. */
-function trustedRootTsaAnchors(root: TrustedRoot | undefined): TsaAnchors {
+type Authority = TrustedRoot['timestampAuthorities'][number];
+
+/** The TSAs of a Sigstore trusted root. */
+const trustedRootTsaAnchors = (root: TrustedRoot | undefined): TsaAnchors => authorityAnchors(root?.timestampAuthorities ?? []);
+
+/** Certificate authorities (Fulcio CAs or TSAs) of a trusted root: each chain is leaf first, its last certificate the root. */
+function authorityAnchors(authorities: Authority[]): TsaAnchors {
   const anchors: TsaAnchors = { roots: [], certs: [] };
-  for (const tsa of root?.timestampAuthorities ?? []) {
+  for (const authority of authorities) {
     try {
-      const chain = (tsa.certChain?.certificates ?? []).map((c) => pkijs.Certificate.fromBER(exactArrayBuffer(c.rawBytes)));
+      const chain = (authority.certChain?.certificates ?? []).map((c) => pkijs.Certificate.fromBER(exactArrayBuffer(c.rawBytes)));
       const last = chain.at(-1);
       if (!last) continue;
       anchors.roots.push(last);
@@ -370,6 +396,23 @@ function trustedRootTsaAnchors(root: TrustedRoot | undefined): TsaAnchors {
     }
   }
   return anchors;
+}
+
+/** The certificates of a bundle's verification material: the signer's, then any chain it carries. */
+function bundleCertificates(bundle: Bundle): { leaf?: pkijs.Certificate; intermediates: pkijs.Certificate[] } {
+  const material = bundle.verificationMaterial.content;
+  const raw =
+    material.$case === 'certificate'
+      ? [material.certificate.rawBytes]
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates.map((c) => c.rawBytes)
+        : [];
+  try {
+    const [leaf, ...intermediates] = raw.map((bytes) => pkijs.Certificate.fromBER(exactArrayBuffer(bytes)));
+    return leaf ? { leaf, intermediates } : { intermediates: [] };
+  } catch {
+    return { intermediates: [] };
+  }
 }
 
 /** Trust material with no CA, log or TSA and the one key: what a local-key bundle is checked with. */
@@ -502,6 +545,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
   // 2. dsse-signature
   let intact = false;
   let signedBy: string | undefined;
+  let policyFailure: { check: string; detail: string } | undefined;
   let tlogTime: Date | undefined;
   const payloadRead: ReturnType<typeof readStatement> = readStatement(envelope.payload);
   const unreadable = foreignType
@@ -558,14 +602,24 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
         let caProblem: string | undefined;
         if (trust.caPem && chain[0] && matching.some((c) => c.from === 'chain')) {
           const leaf = chain[0];
-          caProblem = await chainProblem(leaf, chain.slice(1), certificatesOf(trust.caPem), checkTime);
-          if (!caProblem && !hasEku(leaf, '1.3.6.1.5.5.7.3.4') && !hasEku(leaf, '1.3.6.1.5.5.7.3.36') && !hasEku(leaf, '1.3.6.1.5.5.7.3.3'))
-            caProblem = 'the signer certificate is not for e-mail, document or code signing';
-          if (!caProblem) byCa = certificateName(leaf);
+          const problem = await x509SignerProblem(leaf, chain.slice(1), certificatesOf(trust.caPem), checkTime, trust, { keyless: false });
+          // The certificate chains but is not for signing documents, or is not the pinned signer: that
+          // is decisive, whatever key was also given (the same policy as a PDF or .p7s signer).
+          if (problem && problem.check !== 'chain') policyFailure = problem;
+          else if (problem) caProblem = problem.detail;
+          else byCa = certificateName(leaf);
         } else if (trust.caPem) caProblem = 'the statement carries no signer certificate for this key';
-        if (byCa) {
+        const bareKeyProblem = bareKeyIdentityProblem(trust);
+        if (policyFailure) {
+          checks.push({ name: 'dsse-signature', result: 'pass', detail: 'the signature is intact; its certificate chains to the given CA' });
+          fail(policyFailure.check, 'untrusted', policyFailure.detail);
+        } else if (byCa) {
           signedBy = byCa;
           checks.push({ name: 'dsse-signature', result: 'pass', detail: `signed by ${byCa}, certificate chains to the given CA at ${isoSecond(checkTime)}` });
+          if (trust.identity !== undefined || trust.issuer !== undefined) checks.push({ name: 'identity', result: 'pass', detail: byCa });
+        } else if (byKey && bareKeyProblem) {
+          checks.push({ name: 'dsse-signature', result: 'pass', detail: `the signature is intact under the given public key sha256:${hint}` });
+          fail('identity', 'untrusted', bareKeyProblem);
         } else if (byKey) {
           signedBy = `sha256:${hint}`;
           checks.push({ name: 'dsse-signature', result: 'pass', detail: `signed by the given public key sha256:${hint}` });
@@ -591,14 +645,26 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
             { ...entity, timestamps: [...trustedTimestamps, ...entity.timestamps.filter((t) => t.$case === 'transparency-log')] },
             policy,
           );
-          signedBy = signer.identity?.subjectAlternativeName ?? trust.identity;
           const logged = bundle.verificationMaterial.tlogEntries.find((e) => e.inclusionPromise);
           if (logged) tlogTime = new Date(Number(logged.integratedTime) * 1000);
-          checks.push({
-            name: 'dsse-signature',
-            result: 'pass',
-            detail: `signed by ${signedBy} (issuer ${signer.identity?.extensions?.issuer ?? 'unknown'}), ${bundle.verificationMaterial.tlogEntries.length} transparency log entries`,
-          });
+          // @sigstore/verify checked the Fulcio chain its own way; the shared RFC 5280 validator and signer
+          // policy decide too (pathLen, critical extensions, usages), at the verified signing time.
+          const { leaf, intermediates } = bundleCertificates(bundle);
+          const authorities = authorityAnchors(trustedRoot.certificateAuthorities as unknown as Authority[]);
+          const at = trustedToken?.genTime ?? tlogTime ?? checkTime;
+          const problem = leaf
+            ? await x509SignerProblem(leaf, [...intermediates, ...authorities.certs], authorities.roots, at, trust, { keyless: true })
+            : { check: 'chain' as const, detail: 'the bundle certificate is unreadable' };
+          if (problem) {
+            checks.push({ name: 'dsse-signature', result: 'pass', detail: 'the signature is intact; @sigstore/verify accepted the certificate' });
+            fail(problem.check, 'untrusted', problem.detail);
+          } else signedBy = signer.identity?.subjectAlternativeName ?? trust.identity;
+          if (!problem)
+            checks.push({
+              name: 'dsse-signature',
+              result: 'pass',
+              detail: `signed by ${signedBy} (issuer ${signer.identity?.extensions?.issuer ?? 'unknown'}), ${bundle.verificationMaterial.tlogEntries.length} transparency log entries; the Fulcio certificate path is valid (RFC 5280) at ${isoSecond(at)}`,
+            });
         } catch (error) {
           const code = verifyCode(error);
           fail('dsse-signature', code === 'SIGNATURE_ERROR' ? 'tampered' : 'untrusted', `${code}: ${message(error)}`);

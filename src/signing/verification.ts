@@ -46,6 +46,26 @@ export interface SignatureProfile {
   deviations: string[];
 }
 
+/** One embedded signature or document timestamp of a PDF (a PDF may carry several, in successive revisions). */
+export interface PdfSignatureReport {
+  /** The signature field's name (/T), when found. */
+  field: string | null;
+  kind: 'signature' | 'document-timestamp';
+  /** /SubFilter: ETSI.CAdES.detached, adbe.pkcs7.detached, ETSI.RFC3161. */
+  subfilter: string;
+  /** This signature's status: its own cryptography, and `tampered` when a later update alters the revision it signed. */
+  status: VerificationStatus;
+  /** The revision it covers, counted from 1 (the file's first cross-reference section). */
+  revision: number;
+  /** Where that revision ends: the signature covers bytes [0, signed_bytes) but its own /Contents. */
+  signed_bytes: number;
+  signed_by?: string;
+  signed_at?: string;
+  signed_at_source?: SignedAtSource;
+  profile?: SignatureProfile;
+  checks: VerificationCheck[];
+}
+
 export interface Verification extends SignedMetadata {
   status: VerificationStatus;
   /** The profile the signature meets, when it could be read. */
@@ -57,6 +77,8 @@ export interface Verification extends SignedMetadata {
   /** sha256 of the bytes the signature covers (PDF: the byte ranges; bundle: the file), hex. */
   signed_content_sha256?: string;
   checks: VerificationCheck[];
+  /** PDF: every signature and document timestamp, oldest first (the top-level fields are the first signature's). */
+  signatures?: PdfSignatureReport[];
 }
 
 /** What the verifier trusts. Nothing given: an intact signature is `untrusted`, never `valid`. */

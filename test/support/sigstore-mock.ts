@@ -86,7 +86,11 @@ export async function startSigstoreMock(options: SigstoreMockOptions = {}): Prom
   const ca = await initializeCA(keyPair(), ctlog);
   const tlogKeys = keyPair();
   const tlog = await initializeTLog(url, tlogKeys);
-  const tsa = await initializeTSA(keyPair());
+  // The mock TSA stamps its clock's milliseconds, and DER drops a fraction's trailing zeros
+  // (".12Z"), which @sigstore/core 3.2 (and 4.0) refuses as "invalid time": one token in ten. Real
+  // Sigstore TSAs stamp whole seconds, so the mock does too (its clock is read at each request).
+  const tsaClock = new Date();
+  const tsa = await initializeTSA(keyPair(), tsaClock);
   const fulcio = fulcioHandler(ca, { subjectClaim: 'fulcio_san' });
   const rekor = rekorHandler(tlog);
   const timestamp = tsaHandler(tsa);
@@ -94,7 +98,13 @@ export async function startSigstoreMock(options: SigstoreMockOptions = {}): Prom
   const post: Record<string, { count: keyof typeof requests; fn: HandlerFn; shim?: (body: string) => string }> = {
     [fulcio.path]: { count: 'fulcio', fn: fulcio.fn },
     [rekor.path]: { count: 'rekor', fn: rekor.fn, shim: (body) => JSON.stringify(canonicalDsse(JSON.parse(body) as object)) },
-    [timestamp.path]: { count: 'tsa', fn: timestamp.fn },
+    [timestamp.path]: {
+      count: 'tsa',
+      fn: (body) => {
+        tsaClock.setTime(Math.floor(Date.now() / 1000) * 1000);
+        return timestamp.fn(body);
+      },
+    },
   };
 
   const oidc = (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void => {

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { isInfracastError } from '../../src/errors.js';
@@ -19,20 +19,11 @@ import { openBrowserSession } from '../../src/io/browser.js';
 import { renderPdf } from '../../src/renderers/pdf.js';
 import { OID, signDetached } from '../../src/signing/cms.js';
 import { verifyDetachedCms } from '../../src/signing/cms-verify.js';
-import { signPdf, verifyPdf, type PdfReportMetadata, type SignPdfInput } from '../../src/signing/pdf.js';
+import { signPdf, verifyPdf, type SignPdfInput } from '../../src/signing/pdf.js';
 import type { Verification } from '../../src/signing/verification.js';
 import { acmeReport, noBrowserReason } from '../support/pdf.js';
-import { loopbackTsa, nssDb, opensslCmsVerify, testPki, type Pki } from '../support/pki.js';
-import { requireTool } from '../support/tools.js';
-
-const METADATA: PdfReportMetadata = {
-  tenant: 'acme',
-  framework: 'SOC2',
-  report_type: 'gap-analysis',
-  generated_at: '2026-01-15T10:00:00Z',
-  signer: 'compliance@acme.com',
-};
-const CLAIMED = new Date('2026-01-15T10:05:00Z');
+import { CLAIMED, METADATA, setUpSigning } from '../support/pdf-signing.js';
+import { loopbackTsa, nssDb, opensslCmsVerify, type Pki } from '../support/pki.js';
 
 let sample: Promise<Uint8Array> | undefined;
 /** A three-page text PDF made with pdf-lib (the renderer's library), about 20 KB. */
@@ -51,13 +42,7 @@ function samplePdf(): Promise<Uint8Array> {
   return sample;
 }
 
-function setUp(t: TestContext, ...tools: ('pdfsig' | 'qpdf' | 'certutil')[]): Pki | undefined {
-  if (!requireTool(t, 'OpenSSL', 'openssl')) return undefined;
-  if (tools.includes('pdfsig') && !requireTool(t, 'poppler pdfsig', 'pdfsig')) return undefined;
-  if (tools.includes('certutil') && !requireTool(t, 'NSS certutil (libnss3-tools)', 'certutil')) return undefined;
-  if (tools.includes('qpdf') && !requireTool(t, 'qpdf', 'qpdf')) return undefined;
-  return testPki();
-}
+const setUp = setUpSigning;
 
 const signerOf = (p: Pki, kind: 'rsa' | 'ec') => ({ key: p.pem(`leaf-${kind}.key`), chain: kind === 'rsa' ? p.rsaChain : p.ecChain });
 
@@ -307,7 +292,11 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
       ['flip in the signature value hex', otherDigit(signed, signatureAt + 20), 'cms-integrity'],
       ['flip in the certificates hex', otherDigit(signed, hexStart + 2 * 700)],
       ['flip in the timestamp token (TSTInfo)', otherDigit(signed, tokenAt + Math.floor(token.length / 2) * 2), 'timestamp'],
-      ['uppercase hex in /Contents', flipped(signed, lowerHexAt, 0x20), 'contents-encoding'],
+      [
+        'one hex digit of /Contents changed to uppercase (mixed case: an edit; an all-uppercase /Contents is valid, pdf-revisions.test.ts)',
+        flipped(signed, lowerHexAt, 0x20),
+        'contents-encoding',
+      ],
       ['flip in the 0 padding', otherDigit(signed, b - 10), 'contents-encoding'],
       ['flip of the < delimiter', flipped(signed, a), 'byte-range'],
       ['flip in a ByteRange number', flipped(signed, text.indexOf(String(b), byteRangeAt)), 'byte-range'],
@@ -335,15 +324,44 @@ describe('PDF signatures: PAdES with pdf-lib, proven by pdfsig, qpdf and openssl
     const misses: string[] = [];
     const started = performance.now();
     let calls = 0;
+    // What the flips do inside /Contents (the one part no signature covers): 0x01 turns a hex digit into
+    // another (0<->1, b<->c...) or a non-digit (a->`, f->g); 0x10 turns 0 into a space (whitespace,
+    // which a hexadecimal string may contain: the same CMS, but an edit no signer writes, so tampered by
+    // the contents-encoding rule) and every other digit into a non-digit. No flip here only changes case.
+    const { a, b, der, hexStart } = anatomy(signed);
+    const paddingStart = hexStart + 2 * der.length;
+    const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+    const kinds = {
+      'hex digit -> other hex digit': 0,
+      'hex digit -> space, in the CMS (a different CMS)': 0,
+      '0 -> space, in the padding (the same string value)': 0,
+      'hex digit -> non-hex': 0,
+      'hex digit -> case only': 0,
+    };
     for (let at = 0; at < signed.length; at += step) {
       for (const mask of [0x01, 0x10]) {
         calls++;
+        if (at > a && at < b - 1) {
+          const [from, to] = [signed[at]!, signed[at]! ^ mask];
+          const space = at >= paddingStart ? '0 -> space, in the padding (the same string value)' : 'hex digit -> space, in the CMS (a different CMS)';
+          const kind =
+            (from | 0x20) === (to | 0x20)
+              ? 'hex digit -> case only'
+              : to === 0x20
+                ? space
+                : isHex(to)
+                  ? 'hex digit -> other hex digit'
+                  : 'hex digit -> non-hex';
+          kinds[kind]++;
+        }
         const v = await verifyPdf(flipped(signed, at, mask), trust);
         if (v.status !== 'tampered') misses.push(`byte ${at} ^ ${mask}: ${v.status}`);
       }
     }
     const perCall = (performance.now() - started) / calls;
     t.diagnostic(`${calls} flips of a ${signed.length}-byte PDF, ${perCall.toFixed(1)} ms per verifyPdf`);
+    t.diagnostic(`flips inside /Contents: ${JSON.stringify(kinds)}`);
+    assert.equal(kinds['hex digit -> case only'], 0);
     assert.deepEqual(misses, []);
   });
 
