@@ -27,12 +27,12 @@ export interface CmsProfileFacts {
 
 export function cmsProfile(family: ProfileFamily, facts: CmsProfileFacts): SignatureProfile {
   const deviations: string[] = [];
-  if (facts.ess === 'v1') deviations.push('ESS signing-certificate v1 (SHA-1) instead of signing-certificate-v2');
-  if (facts.ess === 'absent') deviations.push('no ESS signing-certificate-v2 attribute: the signer certificate is not bound by the signature');
+  if (facts.ess === 'v1') deviations.push('ESS signingCertificate v1 (SHA-1) instead of signingCertificateV2');
+  if (facts.ess === 'absent') deviations.push('no signingCertificateV2 attribute (the signer certificate is not bound by the signature)');
   if (family === 'PAdES') {
-    if (facts.signingTime) deviations.push('a CMS signing-time attribute (PAdES puts the claimed time in /M)');
+    if (facts.signingTime) deviations.push('a signingTime attribute (PAdES puts the claimed time in /M)');
     if (facts.indefinite) deviations.push('BER with indefinite lengths (ISO 32000 requires a DER-encoded CMS in /Contents)');
-  } else if (!facts.signingTime) deviations.push('no signing-time attribute (CAdES baseline requires it)');
+  } else if (!facts.signingTime) deviations.push('no signingTime attribute (CAdES baseline requires it)');
   if (deviations.length > 0) return { baseline: null, deviations };
   if (facts.timestamp === 'trusted') return { baseline: `${family}-B-T`, deviations };
   deviations.push(
