@@ -93,6 +93,8 @@ export type ErrorCode =
   | 'SIGNING_KEY_INVALID'
   /** The signing certificate chain is empty or holds something that is not an X.509 certificate. */
   | 'SIGNING_CHAIN_INVALID'
+  /** The signer certificate is expired or not yet valid, and no time-stamp authority is configured (exit 3). */
+  | 'SIGNING_CERTIFICATE_INVALID'
   /** The cryptographic signing operation itself failed. */
   | 'SIGNING_FAILED'
   /** A signature or a signed file is malformed, tampered with, or not trusted. */

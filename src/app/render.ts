@@ -344,6 +344,9 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
       await session.browser?.close();
     }
 
+    // What signing had to say (a certificate outside its validity, time-stamped), once per set-up.
+    for (const plan of session.signing.plans.values()) result.warnings.push(...((await plan.catch(() => undefined))?.warnings ?? []));
+
     // The state and the index go with the outputs, in one commit: the POA&M ids the reports
     // print are the store's, whatever happens to this process from here on.
     for (const snapshot of snapshots) result.history[await stageSnapshot(tx, config.stateDir, snapshot)]++;

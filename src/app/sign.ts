@@ -52,6 +52,8 @@ export interface SigningPlan {
   network?: WorkspaceConfig['network'];
   sigstore: { mode: SigstoreMode; tlog: boolean; fulcioURL: string; rekorURL: string; tsaURL?: string };
   p7s: boolean;
+  /** Said once per run (stderr): e.g. a signer certificate outside its validity, time-stamped. */
+  warnings: string[];
   /** Changes whenever anything above that shapes a signature changes: a new set-up re-signs everything. */
   fingerprint: string;
 }
@@ -152,6 +154,19 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
       location: { file: join(config.root, 'infracast.yaml') },
       hints: ['Add signing.tsa_url (an RFC 3161 time-stamping authority) and allow its host in network.allowed_hosts, or set signing.pades_level: B-B.'],
     });
+  const warnings: string[] = [];
+  if (identity) {
+    const validity = keys.validityProblem(identity, new Date());
+    // Without a trusted time a verifier checks the certificate at "now" or at the signer's claim, and
+    // it was not valid at signing: such a signature could never verify. With one, it verifies only if
+    // the TSA's time falls inside the validity (it will not): a warning, the signer's call.
+    if (validity && !tsa)
+      throw new InfracastError('SIGNING_CERTIFICATE_INVALID', `The signing certificate ${validity}; a signature made with it can never verify.`, {
+        exitCode: ExitCode.Environment,
+        hints: ['Renew the signing certificate (signing.certificate or signing.pkcs12), or check the system clock.'],
+      });
+    if (validity) warnings.push(`the signing certificate ${validity}: verifiers will call these signatures untrusted; renew it`);
+  }
   const sigstore = {
     mode,
     tlog: raw.sigstore?.tlog ?? true,
@@ -196,6 +211,7 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
     network: config.network,
     sigstore,
     p7s,
+    warnings,
     fingerprint,
   };
 }
@@ -326,6 +342,8 @@ export interface SignFilesOptions {
   workspace?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Called with each warning of the signing set-up (the command prints them on stderr). */
+  onWarning?: (message: string) => void;
 }
 
 export interface SignedFile {
@@ -344,6 +362,7 @@ export async function signFiles(options: SignFilesOptions): Promise<SignedFile[]
   const cwd = options.cwd ?? process.cwd();
   const config = await configOf({ ...(options.workspace ? { workspace: options.workspace } : {}), cwd });
   const plan = await loadSigningPlan(config, options.env ?? process.env);
+  for (const warning of plan.warnings) options.onWarning?.(warning);
   const index = readIndex(config.outputDir).items;
   const signedAt = new Date();
   const out: SignedFile[] = [];

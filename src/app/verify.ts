@@ -247,7 +247,7 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
     signed_at_source: timed?.verification.signed_at_source ?? null,
     report_type: metadata('report_type'),
     signatures: considered.filter((r) => r.verification.status !== 'unsigned').map((r) => r.signature),
-    profile: pdf?.verification.profile ?? null,
+    profile: pdf?.verification.profile ?? considered.find((r) => r.signature === 'p7s')?.verification.profile ?? null,
     pdf_signatures: pdf?.verification.signatures ?? null,
     checks: { ...revocationOutcome(considered), performed },
   };

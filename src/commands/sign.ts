@@ -30,7 +30,11 @@ Exit codes: 0 signed, 1 a file could not be signed, 2 usage, 3 environment (no s
 
   async run(): Promise<{ signed: SignedFile[] }> {
     const { argv, flags } = await this.parse(Sign);
-    const signed = await signFiles({ files: argv as string[], ...(flags.workspace ? { workspace: flags.workspace } : {}) });
+    const signed = await signFiles({
+      files: argv as string[],
+      ...(flags.workspace ? { workspace: flags.workspace } : {}),
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
     if (!this.jsonEnabled()) {
       for (const s of signed) {
         const pdf = s.pdf === 'embedded' ? 'PDF signature embedded; ' : s.pdf === 'already-signed' ? 'PDF already signed (kept); ' : '';

@@ -3,27 +3,33 @@
  * (the CMS in /Contents over the byte ranges) and of `.p7s` sidecars (notes/signing.md §4).
  *
  * The checks run in a fixed order and each is recorded. Their failures decide the status:
- * - `malformed` when the CMS cannot be read as the profile cms.ts writes (one signer, DER, detached,
- *   versions and algorithm parameters as RFC 5652 prescribes, no unsigned attribute but a signature
- *   timestamp). The PDF verifier turns it into `tampered`, since that file did carry a signature.
- * - `tampered` when the signature, the messageDigest, the signing-certificate-v2 hash, the
- *   certificates carried in the CMS, or an embedded timestamp token do not hold.
- * - `untrusted` when everything is intact but the signer does not chain to `trust.caPem` or its
- *   certificate is not meant for signing documents.
+ * - `malformed` when the CMS cannot be read as RFC 5652 prescribes (one signer, detached, DER or the
+ *   BER cms-encoding.ts accepts, versions and algorithm parameters as RFC 5652 fixes them). The PDF
+ *   verifier turns it into `tampered`, since that file did carry a signature.
+ * - `tampered` when the signature, the messageDigest, an ESS signing-certificate hash (v2 or v1, when
+ *   present), the certificates carried in the CMS, or an embedded timestamp token do not hold.
+ * - `untrusted` when everything is intact but the signer does not chain to `trust.caPem` (or hold the
+ *   `trust.publicKeyPem` key) or its certificate is not meant for signing documents.
+ * A foreign signature that conforms to RFC 5652 but not to a baseline (signing-time, no ESS
+ * attribute, BER, other unsigned attributes) is judged the same way; `profile` (cms-profile.ts) says
+ * which baseline it meets.
  *
  * Why the strictness: parts of a CMS are outside its signature (the certificate bag, the versions,
  * unsigned attributes, a certificate's outer signature algorithm). A verifier that ignored them would
  * call a file with an edited byte "valid"; checking them against what the standards fix (and against
  * the signatures of the certificates that are present) makes every edit visible.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cryptoEngine, OID } from './cms.js';
 import { tokenCovers } from './tsa.js';
 import type { TrustAnchors, Verification, VerificationCheck, VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
+import { cmsEncoding } from './cms-encoding.js';
+import { cmsProfile, type CmsProfileFacts, type ProfileFamily } from './cms-profile.js';
 import { describePathFailure, validatePkijsPath } from './path-validation.js';
+import { decodeCertificate, type DecodedCertificate } from './x509-certificate.js';
 import { identityProblem, signerUsageProblem, tsaUsageProblem } from './signer-policy.js';
 
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
@@ -49,20 +55,30 @@ interface ParsedCms {
   signerInfo: pkijs.SignerInfo;
   certificates: pkijs.Certificate[];
   signer: pkijs.Certificate;
+  /** BER with indefinite lengths rather than DER. */
+  indefinite: boolean;
+  /** The signature-time-stamp tokens (unsigned attribute values), as encoded. */
+  tokens: Uint8Array[];
 }
+
+/** RFC 5652 §11: the attributes that take exactly one value. */
+const SINGLE_VALUED = new Set<string>([OID.contentType, OID.messageDigest, OID.signingTime]);
 
 /**
  * Parses a ContentInfo(SignedData) with one signer and checks its unsigned parts against RFC 5652:
- * DER exactly (a re-encoding must give the same bytes), the version numbers §5.1/§5.3 prescribe,
- * digestAlgorithms naming the signer's digest, NULL-or-absent parameters, X.509 certificates only and
- * the signer's among them, contentType attribute = eContentType, single-valued attributes.
+ * DER or the BER of cms-encoding.ts, the version numbers §5.1/§5.3 prescribe, digestAlgorithms naming
+ * the signer's digest, NULL-or-absent parameters, X.509 certificates only and the signer's among them,
+ * contentType attribute = eContentType, contentType, messageDigest and signingTime single-valued.
+ * Unsigned attributes may be anything a signer adds (countersignatures, CAdES-C/X/A values), with one
+ * rule: a value that is a timestamp token over this signature value must be a signature-time-stamp,
+ * so that an edited attribute type cannot make a timestamp silently disappear.
  */
 function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCms {
   const ber = asn1js.fromBER(exactArrayBuffer(bytes));
   if (ber.offset === -1) throw new ProfileError(`not ASN.1 (${ber.result.error})`);
-  if (ber.offset !== bytes.byteLength) throw new ProfileError(`${bytes.byteLength - ber.offset} bytes follow the DER structure`);
-  const notDer = derProblem(bytes);
-  if (notDer) throw new ProfileError(`not DER: ${notDer}`);
+  if (ber.offset !== bytes.byteLength) throw new ProfileError(`${bytes.byteLength - ber.offset} bytes follow the ASN.1 value`);
+  const encoding = cmsEncoding(bytes);
+  if (encoding.problem) throw new ProfileError(`neither DER nor BER with indefinite lengths only: ${encoding.problem}`);
   const contentInfo = new pkijs.ContentInfo({ schema: ber.result });
   if (contentInfo.contentType !== OID.signedData) throw new ProfileError(`the content type is ${contentInfo.contentType}, not SignedData`);
   const signedData = new pkijs.SignedData({ schema: contentInfo.content });
@@ -87,6 +103,8 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   for (const alg of signedData.digestAlgorithms) noParams(alg, 'digest');
   noParams(signerInfo.digestAlgorithm, 'digest');
   noParams(signerInfo.signatureAlgorithm, 'signature');
+  const ecdsa = ecdsaValueProblem(signerInfo.signatureAlgorithm.algorithmId, new Uint8Array(signerInfo.signature.valueBlock.valueHexView));
+  if (ecdsa) throw new ProfileError(`the signature value ${ecdsa}`);
   if (!signedData.digestAlgorithms.some((alg) => alg.algorithmId === signerInfo.digestAlgorithm.algorithmId))
     throw new ProfileError("digestAlgorithms does not list the signer's digest algorithm");
 
@@ -106,64 +124,49 @@ function parseCms(bytes: Uint8Array, expect: { eContentType: string }): ParsedCm
   const types = signed.map((a) => a.type);
   if (new Set(types).size !== types.length) throw new ProfileError('a signed attribute appears twice');
   for (const attribute of signed)
-    if (attribute.values.length !== 1) throw new ProfileError(`the signed attribute ${attribute.type} has ${attribute.values.length} values`);
+    if (attribute.values.length === 0 || (SINGLE_VALUED.has(attribute.type) && attribute.values.length !== 1))
+      throw new ProfileError(`the signed attribute ${attribute.type} has ${attribute.values.length} values`);
   const contentType = signed.find((a) => a.type === OID.contentType)?.values[0];
   if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.valueBlock.toString() !== eContentType)
     throw new ProfileError('the contentType attribute is missing or differs from the encapsulated content type');
   if (!signed.some((a) => a.type === OID.messageDigest)) throw new ProfileError('there is no messageDigest attribute');
 
-  // Unsigned attributes are outside the signature: only the one this profile defines is accepted, so an
-  // edited attribute type cannot make a timestamp silently disappear.
   const unsigned = signerInfo.unsignedAttrs?.attributes ?? [];
-  if (unsigned.some((a) => a.type !== OID.signatureTimeStampToken)) throw new ProfileError('an unsigned attribute other than a signature timestamp is present');
-  if (unsigned.length > 1 || unsigned.some((a) => a.values.length !== 1)) throw new ProfileError('more than one signature timestamp');
-  return { signedData, signerInfo, certificates, signer };
+  if (unsigned.some((a) => a.values.length === 0)) throw new ProfileError('an unsigned attribute has no value');
+  const signatureValue = new Uint8Array(signerInfo.signature.valueBlock.valueHexView);
+  const tokens: Uint8Array[] = [];
+  for (const attribute of unsigned)
+    for (const value of attribute.values as asn1js.AsnType[]) {
+      const encoded = new Uint8Array(value.valueBeforeDecodeView);
+      if (attribute.type === OID.signatureTimeStampToken) tokens.push(encoded);
+      else if (coversSignature(encoded, signatureValue))
+        throw new ProfileError(`the unsigned attribute ${attribute.type} holds a timestamp token over this signature: only a signature-time-stamp may`);
+    }
+  return { signedData, signerInfo, certificates, signer, indefinite: encoding.indefinite, tokens };
+}
+
+/** Whether `value` is an RFC 3161 token whose imprint is sha256 of `signature` (false for anything else). */
+function coversSignature(value: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    return tokenCovers(value, signature);
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Where `bytes` is not DER: every length definite and minimal, every constructed value exactly filled by
- * its elements, no end-of-contents octets, INTEGER, BOOLEAN and NULL in their one DER form. asn1js is
- * lenient (it stops at 00 00, re-encodes what it read), so a longer outer length followed by zero
- * padding would otherwise pass for the same CMS.
+ * An ECDSA signature value must be one DER Ecdsa-Sig-Value (SEQUENCE of two INTEGERs, RFC 5480 §2.2 /
+ * RFC 5753): pkijs turns it into r||s leniently (any tag, any outer length), so a byte changed in its
+ * header would otherwise verify. Undefined for other algorithms and for a value in that one form.
  */
-function derProblem(bytes: Uint8Array, start = 0, end = bytes.length, depth = 0): string | undefined {
-  if (depth > 64) return 'nested too deeply';
-  let i = start;
-  while (i < end) {
-    const tag = bytes[i++]!;
-    if (tag === 0) return `end-of-contents octets at ${i - 1}`;
-    if ((tag & 0x1f) === 0x1f)
-      do {
-        if (i >= end) return 'truncated tag';
-      } while (bytes[i++]! & 0x80);
-    if (i >= end) return 'truncated length';
-    let length = bytes[i++]!;
-    if (length === 0x80) return `indefinite length at ${i - 2}`;
-    if (length > 0x80) {
-      const count = length & 0x7f;
-      if (count > 4 || i + count > end || bytes[i] === 0) return `bad length at ${i - 1}`;
-      length = 0;
-      for (let k = 0; k < count; k++) length = length * 256 + bytes[i++]!;
-      if (length < 0x80) return `non-minimal length at ${i - count - 1}`;
-    }
-    if (i + length > end) return `a length beyond its container at ${i}`;
-    if (tag & 0x20) {
-      const inner = derProblem(bytes, i, i + length, depth + 1);
-      if (inner) return inner;
-    } else if (tag === 0x02) {
-      const [first, second] = [bytes[i], bytes[i + 1]];
-      if (length === 0 || (length > 1 && ((first === 0 && second! < 0x80) || (first === 0xff && second! >= 0x80)))) return `non-minimal INTEGER at ${i}`;
-    } else if (tag === 0x01) {
-      if (length !== 1 || (bytes[i] !== 0 && bytes[i] !== 0xff)) return `non-DER BOOLEAN at ${i}`;
-    } else if (tag === 0x05 && length !== 0) return `non-empty NULL at ${i}`;
-    else if (tag === 0x03) {
-      // The unused-bits count, and those bits zero (X.690 §11.2): verifiers ignore them otherwise.
-      const unused = bytes[i]!;
-      if (length === 0 || unused > 7 || (length === 1 && unused !== 0) || (bytes[i + length - 1]! & ((1 << unused) - 1)) !== 0)
-        return `non-DER BIT STRING at ${i}`;
-    }
-    i += length;
-  }
+function ecdsaValueProblem(algorithmId: string, value: Uint8Array): string | undefined {
+  if (!algorithmId.startsWith('1.2.840.10045.')) return undefined;
+  const encoding = cmsEncoding(value);
+  if (encoding.problem || encoding.indefinite) return `is not a DER ECDSA signature (${encoding.problem ?? 'indefinite length'})`;
+  // By tag bytes: asn1js reads a primitive 0x10 as a SEQUENCE and ENUMERATED as an INTEGER.
+  const outer = asn1js.fromBER(exactArrayBuffer(value)).result;
+  const parts = value[0] === 0x30 && outer instanceof asn1js.Sequence ? outer.valueBlock.value : [];
+  if (parts.length !== 2 || !parts.every((part) => new Uint8Array(part.valueBeforeDecodeView)[0] === 0x02)) return 'is not an ECDSA SEQUENCE of two INTEGERs';
   return undefined;
 }
 
@@ -187,56 +190,76 @@ async function signedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): Pro
 }
 
 /**
- * The certificates a CMS carries are not covered by its signature, but each is signed by its issuer:
- * a certificate whose issuer is present (in the CMS or among the trust anchors, found by name, else by
- * authority key identifier) must verify under it, and its outer signature algorithm must equal the one
- * inside (RFC 5280 §4.1.1.2). Returns the problem found, if any.
+ * The certificates a CMS carries are not covered by its signature, but each is signed by its issuer.
+ * The rule that tells an edited certificate (`tampered`) from a look-alike (`untrusted`):
+ *
+ *   A certificate C carried in the CMS is edited when the CMS itself carries a certificate whose
+ *   subject is C's issuer name (C itself when C is self-issued) and C's signature verifies under none
+ *   of them; or when the CMS carries none of that name but carries the certificate C's authority key
+ *   identifier names (its issuer name was changed); or when C's outer signature algorithm differs from
+ *   the inner one (RFC 5280 §4.1.1.2) or its signature BIT STRING declares unused bits.
+ *
+ * Only certificates carried in the same CMS count as issuers here, never the trust anchors: a
+ * certificate that bears a trusted CA's name but is signed by another key (a self-signed look-alike
+ * of the root, identical names under another root) does not contradict anything the signer sent, so
+ * it is left to the chain check, which calls it `untrusted`. An edit of a certificate whose issuer
+ * the CMS does not carry shows the same way (`untrusted`); the signer's own certificate is bound by the
+ * ESS signing-certificate hash when present, and every signer we write carries the whole chain.
  */
-async function bagProblem(certificates: pkijs.Certificate[], anchors: pkijs.Certificate[]): Promise<string | undefined> {
-  const pool = [...certificates, ...anchors];
+async function bagProblem(certificates: pkijs.Certificate[]): Promise<string | undefined> {
   for (const [i, cert] of certificates.entries()) {
     const label = `certificate ${i + 1} (${commonName(cert) ?? 'no CN'})`;
     if (!Buffer.from(cert.signatureAlgorithm.toSchema().toBER()).equals(Buffer.from(cert.signature.toSchema().toBER())))
       return `${label}: its outer and inner signature algorithms differ`;
     // A signature is a whole number of bytes; pkijs would ignore an unused-bits count.
     if (cert.signatureValue.valueBlock.unusedBits !== 0) return `${label}: its signature BIT STRING declares unused bits`;
-    const byName = pool.filter((c) => c.subject.isEqual(cert.issuer));
+    const ecdsa = ecdsaValueProblem(cert.signatureAlgorithm.algorithmId, new Uint8Array(cert.signatureValue.valueBlock.valueHexView));
+    if (ecdsa) return `${label}: its signature ${ecdsa}`;
+    const byName = certificates.filter((c) => c.subject.isEqual(cert.issuer));
     if (byName.length > 0) {
       let ok = false;
       for (const issuer of byName) if ((ok = await signedBy(cert, issuer))) break;
-      if (!ok) return `${label}: its signature does not verify under its issuer's key`;
+      if (!ok) return `${label}: its signature does not verify under its issuer's key (the issuer certificate carried in the signature)`;
       continue;
     }
     const aki = keyIdentifier(cert, EXT.authorityKeyId);
-    if (aki && pool.some((c) => Buffer.from(keyIdentifier(c, EXT.subjectKeyId) ?? []).equals(Buffer.from(aki))))
+    if (aki && certificates.some((c) => Buffer.from(keyIdentifier(c, EXT.subjectKeyId) ?? []).equals(Buffer.from(aki))))
       return `${label}: its issuer name does not match the issuer its authority key identifier names`;
   }
   return undefined;
 }
 
-/** The certHash of an ESS signingCertificateV2 (RFC 5035; sha256 unless named) or v1 (sha1) attribute matches `cert`. */
-function essCertMatches(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): boolean | 'absent' {
+const ESS_HASHES: Record<string, string> = { [OID.sha256]: 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512' };
+
+/**
+ * The ESS signing-certificate attributes against `cert`: signingCertificateV2 (RFC 5035; sha256 unless
+ * named) and signingCertificate v1 (RFC 2634, sha1), each checked when present; the first ESSCertID
+ * names the signer. `false` when one is present and does not match (or cannot be read).
+ */
+function essCertMatches(signerInfo: pkijs.SignerInfo, cert: pkijs.Certificate): 'v2' | 'v1' | 'absent' | false {
   const attributes = signerInfo.signedAttrs?.attributes ?? [];
   const v2 = attributes.find((a) => a.type === OID.signingCertificateV2);
   const v1 = attributes.find((a) => a.type === SIGNING_CERTIFICATE_V1);
-  const attribute = v2 ?? v1;
-  if (!attribute) return 'absent';
-  try {
-    const certs = ((attribute.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
-    const first = (certs[0] as asn1js.Sequence).valueBlock.value;
-    let algorithm = v2 ? 'sha256' : 'sha1';
-    let hashBlock = first[0];
-    if (v2 && first[0] instanceof asn1js.Sequence) {
-      const id = new pkijs.AlgorithmIdentifier({ schema: first[0] }).algorithmId;
-      algorithm = id === OID.sha256 ? 'sha256' : id === '2.16.840.1.101.3.4.2.2' ? 'sha384' : id === '2.16.840.1.101.3.4.2.3' ? 'sha512' : '';
-      hashBlock = first[1];
+  if (!v2 && !v1) return 'absent';
+  const matches = (attribute: pkijs.Attribute, version: 1 | 2): boolean => {
+    try {
+      const certs = ((attribute.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
+      const first = (certs[0] as asn1js.Sequence).valueBlock.value;
+      let algorithm: string | undefined = version === 2 ? 'sha256' : 'sha1';
+      let hashBlock = first[0];
+      if (version === 2 && first[0] instanceof asn1js.Sequence) {
+        algorithm = ESS_HASHES[new pkijs.AlgorithmIdentifier({ schema: first[0] }).algorithmId];
+        hashBlock = first[1];
+      }
+      if (!algorithm || !(hashBlock instanceof asn1js.OctetString)) return false;
+      return createHash(algorithm).update(der(cert)).digest().equals(Buffer.from(hashBlock.valueBlock.valueHexView));
+    } catch {
+      return false;
     }
-    if (!algorithm || !(hashBlock instanceof asn1js.OctetString)) return false;
-    const digest = createHash(algorithm).update(der(cert)).digest();
-    return digest.equals(Buffer.from(hashBlock.valueBlock.valueHexView));
-  } catch {
-    return false;
-  }
+  };
+  if (v2 && !matches(v2, 2)) return false;
+  if (v1 && !matches(v1, 1)) return false;
+  return v2 ? 'v2' : 'v1';
 }
 
 function anchorsOf(trust: TrustAnchors): pkijs.Certificate[] {
@@ -305,7 +328,7 @@ export async function checkTimestamp(token: Uint8Array, signature: Uint8Array, a
   }
   if (essCertMatches(parsed.signerInfo, parsed.signer) === false)
     return { broken: "the timestamp token's signing-certificate attribute does not match the TSA certificate" };
-  const bag = await bagProblem(parsed.certificates, anchors);
+  const bag = await bagProblem(parsed.certificates);
   if (bag) return { broken: `timestamp token ${bag}` };
   const tsa = commonName(parsed.signer) ?? 'unnamed TSA';
   if (tsaUsageProblem(parsed.signer))
@@ -319,11 +342,17 @@ export async function checkTimestamp(token: Uint8Array, signature: Uint8Array, a
   return { genTime, tsa };
 }
 
+export interface DetachedCmsOptions {
+  /** Whose baseline `profile` is judged by: `CAdES` (a .p7s, the default) or `PAdES` (a PDF's /Contents). */
+  profile?: ProfileFamily;
+}
+
 /**
  * Verifies a detached CMS over `data` against `trust`. Never throws: every failure is a check and a
- * status (`malformed` for an unreadable CMS; see the module comment for the others).
+ * status (`malformed` for an unreadable CMS; see the module comment for the others). Once the CMS is
+ * read, `profile` says which baseline it meets (cms-profile.ts), whatever the status.
  */
-export async function verifyDetachedCms(cms: Uint8Array, data: Uint8Array, trust: TrustAnchors): Promise<Verification> {
+export async function verifyDetachedCms(cms: Uint8Array, data: Uint8Array, trust: TrustAnchors, options: DetachedCmsOptions = {}): Promise<Verification> {
   const checks: VerificationCheck[] = [];
   const verification: Verification = { status: 'valid', signed_content_sha256: sha256(data).toString('hex'), checks };
   const pass = (name: string, detail?: string): void => void checks.push({ name, result: 'pass', ...(detail ? { detail } : {}) });
@@ -332,7 +361,7 @@ export async function verifyDetachedCms(cms: Uint8Array, data: Uint8Array, trust
     return { ...verification, status };
   };
   try {
-    return await verifyChecked(cms, data, trust, verification, pass, fail);
+    return await verifyChecked(cms, data, trust, options.profile ?? 'CAdES', verification, pass, fail);
   } catch (cause) {
     // A bug or an input no check foresaw: reported, never thrown, and never "valid".
     return fail('internal', `verification stopped: ${messageOf(cause)}`, 'malformed');
@@ -343,6 +372,7 @@ async function verifyChecked(
   cms: Uint8Array,
   data: Uint8Array,
   trust: TrustAnchors,
+  family: ProfileFamily,
   verification: Verification,
   pass: (name: string, detail?: string) => void,
   fail: (name: string, detail: string, status: VerificationStatus) => Verification,
@@ -368,18 +398,15 @@ async function verifyChecked(
   }
   pass('cms-integrity', 'signature and messageDigest match the signed bytes');
 
-  const bag = await bagProblem(certificates, anchors);
+  const bag = await bagProblem(certificates);
   if (bag) return fail('cms-certificates', bag, 'tampered');
   pass('cms-certificates');
 
-  const v2 = signerInfo.signedAttrs?.attributes.some((a) => a.type === OID.signingCertificateV2) ? essCertMatches(signerInfo, signer) : 'absent';
-  if (v2 !== true)
-    return fail(
-      'signing-certificate-v2',
-      v2 === 'absent' ? 'no ESS signingCertificateV2 attribute' : "the signingCertificateV2 hash is not the signer certificate's",
-      'tampered',
-    );
-  pass('signing-certificate-v2');
+  const ess = essCertMatches(signerInfo, signer);
+  if (ess === false) return fail('signing-certificate-v2', "the ESS signing-certificate hash is not the signer certificate's", 'tampered');
+  if (ess === 'absent')
+    verification.checks.push({ name: 'signing-certificate-v2', result: 'skipped', detail: 'no ESS signing-certificate attribute (a profile deviation)' });
+  else pass('signing-certificate-v2', ess === 'v1' ? 'ESS signing-certificate v1 (SHA-1) matches the signer certificate' : undefined);
 
   const email = certificateEmail(signer);
   const cn = commonName(signer);
@@ -390,28 +417,46 @@ async function verifyChecked(
     verification.signed_at_source = 'claimed-by-signer';
   }
 
+  // Every signature timestamp must hold (a broken one is tampering); the earliest trusted one gives the time.
   let checkDate = trust.now ?? new Date();
-  const tokenAttribute = signerInfo.unsignedAttrs?.attributes.find((a) => a.type === OID.signatureTimeStampToken);
-  if (!tokenAttribute) verification.checks.push({ name: 'timestamp', result: 'skipped', detail: 'no signature timestamp' });
-  else {
-    const token = new Uint8Array((tokenAttribute.values[0] as asn1js.AsnType).valueBeforeDecodeView);
+  let timestamp: CmsProfileFacts['timestamp'] = 'absent';
+  if (parsed.tokens.length === 0) verification.checks.push({ name: 'timestamp', result: 'skipped', detail: 'no signature timestamp' });
+  let trustedAt: Date | undefined;
+  for (const token of parsed.tokens) {
     const outcome = await checkTimestamp(token, new Uint8Array(signerInfo.signature.valueBlock.valueHexView), anchors);
     if (outcome.broken) return fail('timestamp', outcome.broken, 'tampered');
-    if (outcome.untrustedReason) verification.checks.push({ name: 'timestamp', result: 'fail', detail: outcome.untrustedReason });
-    else {
-      checkDate = outcome.genTime!;
-      verification.signed_at = isoSeconds(outcome.genTime!);
-      verification.signed_at_source = 'rfc3161';
-      pass('timestamp', `RFC 3161 time ${verification.signed_at} from ${outcome.tsa}`);
+    if (outcome.untrustedReason) {
+      if (timestamp === 'absent') timestamp = 'untrusted';
+      verification.checks.push({ name: 'timestamp', result: 'fail', detail: outcome.untrustedReason });
+    } else {
+      timestamp = 'trusted';
+      if (!trustedAt || outcome.genTime! < trustedAt) trustedAt = outcome.genTime!;
+      pass('timestamp', `RFC 3161 time ${isoSeconds(outcome.genTime!)} from ${outcome.tsa}`);
     }
   }
+  if (trustedAt) {
+    checkDate = trustedAt;
+    verification.signed_at = isoSeconds(trustedAt);
+    verification.signed_at_source = 'rfc3161';
+  }
+  verification.profile = cmsProfile(family, { ess, signingTime: signingTime !== undefined, indefinite: parsed.indefinite, timestamp });
 
-  // RFC 5280 path validation, then the signer policy shared with bundles (signer-policy.ts).
-  const path = await validatePkijsPath(signer, certificates, anchors, checkDate);
-  if (!path.valid) return fail('chain', `the signer is not trusted: ${describePathFailure(path)}${anchors.length === 0 ? ' (--ca)' : ''}`, 'untrusted');
-  pass('chain', `chains to a trusted root at ${isoSeconds(checkDate)} (${path.chain.length} certificates, RFC 5280 path validation)`);
+  // --key without --ca: a signer certificate holding that key is the pinned signer; otherwise RFC 5280
+  // path validation, then the signer policy shared with bundles (signer-policy.ts).
+  const pinned = pinnedKey(signer, trust);
+  let leaf: DecodedCertificate | undefined;
+  if (pinned) {
+    leaf = decodeCertificate(new Uint8Array(signer.toSchema().toBER()));
+    pass('chain', pinned);
+  }
+  else {
+    const path = await validatePkijsPath(signer, certificates, anchors, checkDate);
+    if (!path.valid) return fail('chain', `the signer is not trusted: ${describePathFailure(path)}${anchors.length === 0 ? ' (--ca)' : ''}`, 'untrusted');
+    pass('chain', `chains to a trusted root at ${isoSeconds(checkDate)} (${path.chain.length} certificates, RFC 5280 path validation)`);
+    leaf = path.chain[0]!;
+  }
+  if (!leaf) return fail('chain', 'the signer certificate cannot be read', 'untrusted');
 
-  const leaf = path.chain[0]!;
   const usage = signerUsageProblem(leaf, { keyless: false });
   if (usage) return fail('key-usage', usage, 'untrusted');
   pass('key-usage');
@@ -430,4 +475,20 @@ async function verifyChecked(
     { at: checkDate, trusted: verification.signed_at_source === 'rfc3161' },
     trust.revocation,
   );
+}
+
+/**
+ * With a public key given (`verify --key`) and no CA, a signer certificate that holds that very key is
+ * the pinned signer: the .p7s beside a file signed with a local key verifies as the bundle does.
+ * With `--ca` the chain decides.
+ */
+function pinnedKey(signer: pkijs.Certificate, trust: TrustAnchors): string | undefined {
+  if (trust.caPem || !trust.publicKeyPem) return undefined;
+  try {
+    const given = createPublicKey(trust.publicKeyPem).export({ type: 'spki', format: 'der' });
+    const held = Buffer.from(signer.subjectPublicKeyInfo.toSchema().toBER());
+    return held.equals(given) ? `the signer certificate holds the given public key sha256:${sha256(held).toString('hex')}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -186,6 +186,19 @@ export async function identityFromPkcs12(der: Uint8Array, passphrase: string, so
   return identityOf(key, certs);
 }
 
+/**
+ * Why the signer certificate cannot sign at `at` (expired, or not yet valid), in words for an error
+ * or a warning; undefined when it is within its validity.
+ */
+export function validityProblem(identity: SigningIdentity, at: Date): string | undefined {
+  const leaf = new X509Certificate(identity.chainPem.match(PEM_CERT)![0]!);
+  const [from, to] = [new Date(leaf.validFrom), new Date(leaf.validTo)];
+  const day = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (at > to) return `expired on ${day(to)}`;
+  if (at < from) return `is not valid before ${day(from)}`;
+  return undefined;
+}
+
 /** The configured signer e-mail must be one of the certificate's: a report must not claim a signer its certificate does not name. */
 export function checkSigner(identity: SigningIdentity, signer: string | undefined): void {
   if (signer === undefined) return;

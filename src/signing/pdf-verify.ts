@@ -21,7 +21,7 @@
  */
 import * as asn1js from 'asn1js';
 import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
-import { OID, parseCertificates } from './cms.js';
+import { parseCertificates } from './cms.js';
 import { INFO_KEYS } from './pdf.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
@@ -44,7 +44,6 @@ const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d{1,10})\s+(\d{1,10})\s+(\d{1,10})\s+(\
 const REVISION_END = /startxref[ \t\r\n\f\0]+\d{1,10}[ \t\r\n\f\0]+%%EOF[ \t\r\n\f\0]*$/;
 const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
-const SIGNING_TIME = '1.2.840.113549.1.9.5';
 
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
@@ -161,7 +160,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
         dict.subFilter === TIMESTAMP_SUBFILTER
           ? await verifyDocumentTimestamp(sig.der, ranges, trust)
           : CMS_SUBFILTERS.has(dict.subFilter)
-            ? await verifyDetachedCms(sig.der, ranges, trust)
+            ? await verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
             : {
                 status: 'malformed' as const,
                 checks: [
@@ -378,24 +377,6 @@ async function verifyDocumentTimestamp(token: Uint8Array, ranges: Uint8Array, tr
   return { ...base, signed_at: at, signed_at_source: 'rfc3161', ...(outcome.tsa ? { signed_by: outcome.tsa } : {}) };
 }
 
-/** The signed and unsigned attribute types of a CMS signer (for the profile), or undefined when unreadable. */
-function attributeTypes(der: Uint8Array): { signed: string[]; unsigned: string[] } | undefined {
-  try {
-    const parsed = asn1js.fromBER(exactArrayBuffer(der));
-    const signedData = (parsed.result as asn1js.Sequence).valueBlock.value[1] as asn1js.Constructed;
-    const inner = (signedData.valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
-    const signerInfos = inner[inner.length - 1] as asn1js.Set;
-    const signer = (signerInfos.valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
-    const types = (tag: number): string[] => {
-      const block = signer.find((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === tag) as asn1js.Constructed | undefined;
-      return (block?.valueBlock.value ?? []).map((a) => ((a as asn1js.Sequence).valueBlock.value[0] as asn1js.ObjectIdentifier).valueBlock.toString());
-    };
-    return { signed: types(0), unsigned: types(1) };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The PAdES baseline level a signature meets (ETSI EN 319 142-1): B-B needs SubFilter
  * ETSI.CAdES.detached, an ESS signingCertificateV2 and no CMS signingTime (the claimed time is /M);
@@ -408,15 +389,13 @@ function profileOf(
   dssAfter: number,
 ): SignatureProfile {
   if (r.kind === 'document-timestamp') return { baseline: 'PAdES document time-stamp', deviations: [] };
-  const deviations: string[] = [...(r.verification.profile?.deviations ?? [])];
+  // The CMS-level rules (ESS signing-certificate-v2, no signing-time, DER) are cms-profile.ts's; a
+  // B-B or B-T there only says what the CMS meets, the levels are decided here.
+  const cms = r.verification.profile;
+  const deviations: string[] = cms?.baseline === null ? [...cms.deviations] : [];
   const add = (d: string): void => void (deviations.includes(d) || deviations.push(d));
+  if (!cms) add('the CMS could not be read for its profile');
   if (r.subfilter !== 'ETSI.CAdES.detached') add(`SubFilter ${r.subfilter} (PAdES baseline requires ETSI.CAdES.detached)`);
-  const attributes = attributeTypes(r.found.der);
-  if (!attributes) add('the CMS attributes cannot be read');
-  else {
-    if (!attributes.signed.includes(OID.signingCertificateV2)) add('no signingCertificateV2 attribute');
-    if (attributes.signed.includes(SIGNING_TIME)) add('a signingTime attribute (PAdES puts the claimed time in /M)');
-  }
   if (deviations.length > 0) return { baseline: null, deviations };
   const laterStamp = (after: number) => stamps.some((s) => s.found.end > after);
   const timed = r.checks.some((c) => c.name === 'timestamp' && c.result === 'pass') || laterStamp(r.found.end);

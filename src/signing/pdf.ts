@@ -61,6 +61,9 @@ export const INFO_KEYS = {
   signer: 'InfracastSigner',
 } as const;
 
+/** What every Infracast Info key starts with: signPdf removes any it finds before writing its own. */
+export const INFO_KEY_PREFIX = 'Infracast';
+
 /** Ten characters: the widest a ByteRange number of a file under 10 GB needs. */
 const BYTE_RANGE_PLACEHOLDER = '**********';
 const MIN_CONTENTS_HEX = 16_384;
@@ -115,6 +118,9 @@ export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   const text = (value: string) => PDFHexString.fromText(value);
 
   const info = infoDict(lib, doc);
+  // Every /Infracast* key already there goes, whether or not we write it again: an unsigned PDF with
+  // an injected /InfracastFramework would otherwise come out signed with it, and verify would report it.
+  for (const key of info.keys()) if (key.decodeText().startsWith(INFO_KEY_PREFIX)) info.delete(key);
   for (const [field, key] of Object.entries(INFO_KEYS) as [keyof PdfReportMetadata, string][]) {
     const value = input.metadata[field];
     if (value !== undefined) info.set(PDFName.of(key), text(value));

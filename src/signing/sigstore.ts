@@ -251,7 +251,10 @@ export interface VerifyBundleInput {
   bundle: unknown;
   /** The artifact's bytes. */
   artifact: Uint8Array;
-  /** The artifact's file name, compared with the statement subject name when given. */
+  /**
+   * The artifact's file name. The digest decides which subject is the file; a different name (a
+   * renamed download, `report (1).xlsx`) is only noted in the `subject-name` check, never tampering.
+   */
   artifactName?: string;
   trust: TrustAnchors;
 }
@@ -506,10 +509,9 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
     fail('bundle-parse', 'malformed', `the DSSE envelope has ${envelope.signatures.length} signatures, not one`);
     return done();
   }
-  if (envelope.payloadType !== PAYLOAD_TYPE) {
-    fail('bundle-parse', 'malformed', `the DSSE payload type is ${envelope.payloadType}, not ${PAYLOAD_TYPE}`);
-    return done();
-  }
+  // The payload type is signed (DSSE PAE): a changed one fails the signature check below (`tampered`);
+  // an intact envelope of another type is not a statement of ours (`malformed`, after the signature).
+  const foreignType = envelope.payloadType !== PAYLOAD_TYPE;
   const material = bundle.verificationMaterial.content;
   checks.push({ name: 'bundle-parse', result: 'pass', detail: `${bundle.mediaType}, ${material.$case === 'publicKey' ? 'local key' : 'certificate'}` });
 
@@ -545,8 +547,16 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
   let signedBy: string | undefined;
   let policyFailure: { check: string; detail: string } | undefined;
   let tlogTime: Date | undefined;
-  const payloadRead = readStatement(envelope.payload);
-  const statement = 'statement' in payloadRead ? payloadRead.statement : undefined;
+  const payloadRead: ReturnType<typeof readStatement> = readStatement(envelope.payload);
+  const unreadable = foreignType
+    ? `the DSSE payload type is ${envelope.payloadType}, not ${PAYLOAD_TYPE}`
+    : 'problem' in payloadRead
+      ? payloadRead.problem
+      : undefined;
+  // The chain carried in the payload names candidate keys below even when the type is foreign: an
+  // edited type must still meet the key that signed the original and fail as `tampered`.
+  const carriedStatement = 'statement' in payloadRead ? payloadRead.statement : undefined;
+  const statement = unreadable === undefined ? carriedStatement : undefined;
 
   if (material.$case === 'publicKey') {
     const hint = material.publicKey.hint;
@@ -560,7 +570,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
       }
     }
     // Read before the signature is checked, so hostile shapes are expected here: only an array of strings counts.
-    const carried: unknown = statement?.predicate.signer?.certificate_chain;
+    const carried: unknown = carriedStatement?.predicate.signer?.certificate_chain;
     const chain = certificatesOf(Array.isArray(carried) ? carried.filter((c) => typeof c === 'string').join('\n') : undefined);
     if (chain[0]) {
       try {
@@ -585,7 +595,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
         const code = verifyCode(error);
         fail('dsse-signature', code === 'SIGNATURE_ERROR' ? 'tampered' : 'untrusted', `${code}: ${message(error)}`);
       }
-      if (intact && !statement) fail('dsse-signature', 'malformed', 'problem' in payloadRead ? payloadRead.problem : 'unreadable payload');
+      if (intact && !statement) fail('dsse-signature', 'malformed', unreadable ?? 'unreadable payload');
       else if (intact) {
         const byKey = matching.some((c) => c.from === 'key');
         let byCa: string | undefined;
@@ -625,7 +635,7 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
       fail('dsse-signature', 'tampered', 'the DSSE signature does not verify with the bundle certificate');
     } else {
       intact = true;
-      if (!statement) fail('dsse-signature', 'malformed', 'problem' in payloadRead ? payloadRead.problem : 'unreadable payload');
+      if (!statement) fail('dsse-signature', 'malformed', unreadable ?? 'unreadable payload');
       else if (!trustedRoot) fail('dsse-signature', 'untrusted', 'no Sigstore trusted root given for a keyless bundle');
       else if (!trust.identity) fail('dsse-signature', 'untrusted', 'no identity policy given for a keyless bundle (the expected certificate identity)');
       else {
@@ -670,9 +680,16 @@ async function verifyUnsafe({ bundle: json, artifact, artifactName, trust }: Ver
     const subjects = statement.subject.filter((s) => s && typeof s === 'object');
     const match = subjects.find((s) => str(s.digest?.sha256)?.toLowerCase() === artifactSha256);
     if (!match) fail('subject-digest', 'tampered', `the file's sha256 ${artifactSha256} is not the signed subject digest`);
-    else if (artifactName !== undefined && match.name !== artifactName)
-      fail('subject-digest', 'tampered', `the signed subject is named ${String(match.name)}, not ${artifactName}`);
-    else checks.push({ name: 'subject-digest', result: 'pass', detail: `sha256 ${artifactSha256} matches subject ${String(match.name)}` });
+    else {
+      checks.push({ name: 'subject-digest', result: 'pass', detail: `sha256 ${artifactSha256} matches subject ${String(match.name)}` });
+      // A note, not a verdict: the bytes are the signed ones whatever the file is called now.
+      if (artifactName !== undefined && match.name !== artifactName)
+        checks.push({
+          name: 'subject-name',
+          result: 'pass',
+          detail: `the file is named ${artifactName}; it was signed as ${String(match.name)} (the digest decides)`,
+        });
+    }
   }
 
   // 4. timestamp

@@ -87,6 +87,7 @@ function ltvPlan(pki: RevocationPki, tsa: LoopbackTsa, name: string, allowedHost
     network: { allow: true, allowedHosts },
     sigstore: { mode: 'off', tlog: false, fulcioURL: '', rekorURL: '' },
     p7s: false,
+    warnings: [],
     fingerprint: 'ltv-test',
   };
 }

@@ -16,6 +16,7 @@ import { isInfracastError } from '../../src/errors.js';
 import {
   bundleSerialize,
   inTotoStatement,
+  PAYLOAD_TYPE,
   PREDICATE_TYPE,
   signKeyless,
   signWithKey,
@@ -188,7 +189,7 @@ describe('signing: Sigstore bundles with a local key', () => {
     assert.equal(v.signed_at, undefined);
   });
 
-  it('tampered: one artifact byte, the DSSE payload, the signature, the token, the subject name', async (t) => {
+  it('tampered: one artifact byte, the DSSE payload, its payloadType, the signature, the token; a renamed file is a note', async (t) => {
     const p = setUp(t);
     if (!p) return;
     const tsa = await loopbackTsa(p);
@@ -225,8 +226,26 @@ describe('signing: Sigstore bundles with a local key', () => {
     assert.equal(check(tv, 'dsse-signature')?.result, 'pass');
     assert.equal(tv.signed_at, undefined);
 
-    const renamed = await verifyBundle({ bundle, artifact, artifactName: 'soc2-other.json', trust });
-    expectStatus(renamed, 'tampered', 'subject-digest');
+    // The payload type is inside the DSSE PAE: changed, the signature no longer verifies, with --key or with --ca alone.
+    const typeEdit = clone(bundle);
+    envelopeOf(typeEdit).payloadType = 'text/plain';
+    expectStatus(await verifyBundle({ bundle: typeEdit, artifact, artifactName: NAME, trust }), 'tampered', 'dsse-signature');
+    expectStatus(await verifyBundle({ bundle: typeEdit, artifact, artifactName: NAME, trust: { caPem: p.pem('root.crt') } }), 'tampered', 'dsse-signature');
+    const typeCase = clone(bundle);
+    envelopeOf(typeCase).payloadType = PAYLOAD_TYPE.toUpperCase();
+    expectStatus(await verifyBundle({ bundle: typeCase, artifact, artifactName: NAME, trust }), 'tampered', 'dsse-signature');
+
+    // A renamed download (the browser's "report (1).json"): the digest decides, the name is a note.
+    const renamed = await verifyBundle({ bundle, artifact, artifactName: 'soc2 (1).json', trust });
+    expectStatus(renamed, 'valid');
+    assert.equal(check(renamed, 'subject-digest')?.result, 'pass');
+    assert.equal(check(renamed, 'subject-name')?.result, 'pass');
+    assert.match(check(renamed, 'subject-name')?.detail ?? '', /named soc2 \(1\)\.json; it was signed as /);
+    assert.equal(
+      check(await verifyBundle({ bundle, artifact, artifactName: NAME, trust }), 'subject-name'),
+      undefined,
+      'no note when the name is the signed one',
+    );
   });
 
   it('malformed: not JSON, not a bundle, hostile shapes; never throws', async (t) => {
@@ -236,8 +255,6 @@ describe('signing: Sigstore bundles with a local key', () => {
     const good = await signWithKey({ statement: statement(), key: p.pem('leaf-ec.key'), chain: p.ecChain });
     const noSignatures = clone(good);
     envelopeOf(noSignatures).signatures = [];
-    const notInToto = clone(good);
-    envelopeOf(notInToto).payloadType = 'text/plain';
     const hostile: unknown[] = [
       'not json at all',
       null,
@@ -248,7 +265,6 @@ describe('signing: Sigstore bundles with a local key', () => {
       { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', dsseEnvelope: { payload: 12, signatures: 'x' }, verificationMaterial: 'x' },
       { __proto__: { polluted: true }, dsseEnvelope: null },
       noSignatures,
-      notInToto,
     ];
     for (const bundle of hostile) {
       const v = await verifyBundle({ bundle, artifact, trust });

@@ -165,6 +165,7 @@ describe('tamper matrix: every change to a signed report is caught', { skip: ski
       signer: 'compliance@acme.com',
       sigstore: { mode: 'key', tlog: false, fulcioURL: '', rekorURL: '' },
       p7s: true,
+      warnings: [],
       fingerprint: 'other',
     };
     for (const format of ['pdf', 'docx', 'xlsx', 'md', 'json']) {
