@@ -46,8 +46,6 @@ const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 const SIGNING_TIME = '1.2.840.113549.1.9.5';
 
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-
 /** One /ByteRange as found in the file. */
 interface Found {
   at: number;
@@ -88,13 +86,16 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     return { status: 'tampered', format: 'pdf', checks };
   };
   try {
-    const source = latin1(bytes);
-    if (!SIGNATURE_TRACE.test(source)) {
+    // One latin1 view of the file, shared by the range checks below and the object parser (pdf-revisions.ts).
+    const file = new PdfFile(bytes);
+    const source = file.text;
+    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
+    // /ByteRange is itself a trace: the other traces are looked for only when there is none.
+    if (positions.length === 0 && !SIGNATURE_TRACE.test(source)) {
       const isPdf = source.slice(0, 1024).includes('%PDF-');
       checks.push({ name: 'signature-count', result: 'fail', detail: isPdf ? 'the PDF has no signature' : 'not a PDF, and no signature' });
       return { status: isPdf ? 'unsigned' : 'malformed', format: 'pdf', checks };
     }
-    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
     if (positions.length === 0) return tampered('signature-count', 'signature traces but no /ByteRange: a signature was removed or damaged');
     checks.push({ name: 'signature-count', result: 'pass', detail: `${positions.length} signature${positions.length > 1 ? 's' : ''}` });
 
@@ -151,12 +152,12 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
-    const file = new PdfFile(bytes);
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
       const dict = signatureDictionary(file, sig);
       if (typeof dict === 'string') return tampered('signature-dictionary', dict);
-      const ranges = Buffer.concat([bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)]);
+      // Views, not a copy: the digest is updated over both parts (a 10 MB report is not copied per signature).
+      const ranges = [bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)];
       const verification =
         dict.subFilter === TIMESTAMP_SUBFILTER
           ? await verifyDocumentTimestamp(sig.der, ranges, trust)
@@ -354,9 +355,11 @@ function fieldName(file: PdfFile, num: number): string | undefined {
  * A document timestamp (ETSI.RFC3161): the token's imprint is sha256 of the byte ranges, its signature
  * and certificates hold, and the TSA (critical timeStamping EKU) chains to a trust anchor at genTime.
  */
-async function verifyDocumentTimestamp(token: Uint8Array, ranges: Uint8Array, trust: TrustAnchors): Promise<Verification> {
+async function verifyDocumentTimestamp(token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
   const { createHash } = await import('node:crypto');
   const checks: VerificationCheck[] = [];
+  // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
+  const ranges = Buffer.concat(parts);
   const base: Verification = { status: 'valid', signed_content_sha256: createHash('sha256').update(ranges).digest('hex'), checks };
   let anchors: ReturnType<typeof parseCertificates> = [];
   try {
