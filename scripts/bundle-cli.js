@@ -22,7 +22,7 @@ await build({
   entryPoints: [
     join(root, 'dist', 'src', 'main.js'),
     // bin/run.js runs a plain `verify` through it, without oclif.
-    join(root, 'dist', 'src', 'cli', 'verify-fast.js'),
+    join(root, 'dist', 'src', 'verify-fast.js'),
     // Topics (e.g. `catalog import`) are sub-folders of commands/.
     ...readdirSync(commandsDir, { recursive: true })
       .map(String)

@@ -1,7 +1,7 @@
 /**
  * How an expected error (InfracastError) is printed: with --json, `{ error }` on stdout; otherwise the
  * message and hints on stderr, no stack trace (DESIGN.md "Errors"). Shared by the oclif commands
- * (base-command.ts) and the `verify` fast path, which runs without oclif.
+ * (base-command.ts) and the `verify` fast path (src/verify-fast.ts), which runs without oclif.
  */
 import type { InfracastError } from '../errors.js';
 

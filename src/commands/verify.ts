@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import * as Flags from '@oclif/core/flags';
 import { verifyFile } from '../app/verify.js';
 import { InfracastCommand } from '../cli/base-command.js';
-import { failureLine, shownReport, verifyOptionsOf, type ShownReport } from '../cli/verify-output.js';
+import { failureLine, shownReport, verifyOptionsOf, type ShownReport } from '../app/verify-output.js';
 import { ExitCode } from '../errors.js';
 
 export default class Verify extends InfracastCommand {

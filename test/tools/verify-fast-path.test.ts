@@ -1,5 +1,5 @@
 /**
- * `infracast verify` runs without oclif when its arguments are plain (src/cli/verify-fast.ts, issue 13's
+ * `infracast verify` runs without oclif when its arguments are plain (src/verify-fast.ts, issue 13's
  * bench). The fast path and the oclif command must be indistinguishable: for the same inputs (valid,
  * tampered, untrusted, a missing file, --verbose, --json errors) both print the same stdout and stderr
  * and exit with the same code. The fast path is run on its own (it must handle these, not fall back),
@@ -34,7 +34,7 @@ function node(code: string, cwd: string): { status: number; stdout: string; stde
 /** The fast path alone: exit 99 if it declined the arguments. */
 const fastPath = (args: string[], cwd: string) =>
   node(
-    `const { runVerifyFast } = await import(${url(join(repoRoot, 'dist', 'cli', 'cli', 'verify-fast.js'))});
+    `const { runVerifyFast } = await import(${url(join(repoRoot, 'dist', 'cli', 'verify-fast.js'))});
      if (!(await runVerifyFast(${JSON.stringify(args)}, new URL(${url(join(repoRoot, 'oclif.manifest.json'))})))) process.exitCode = ${FALLBACK};`,
     cwd,
   );

@@ -1,12 +1,12 @@
 /**
- * The arguments the `verify` fast path takes (src/cli/verify-fast.ts), read against the real
+ * The arguments the `verify` fast path takes (src/verify-fast.ts), read against the real
  * oclif.manifest.json: plain ones are parsed as oclif would, anything else is left to oclif (undefined).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { plainVerifyArgs } from '../../src/cli/verify-fast.js';
+import { plainVerifyArgs } from '../../src/verify-fast.js';
 import { repoRoot } from '../support/paths.js';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, Parameters<typeof plainVerifyArgs>[1]> };

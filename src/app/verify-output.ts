@@ -1,8 +1,8 @@
 /**
  * What `infracast verify` prints, shared by the oclif command (commands/verify.ts) and the start-up
- * fast path (cli/verify-fast.ts), so that both print the same bytes for the same report.
+ * fast path (src/verify-fast.ts), so that both print the same bytes for the same report.
  */
-import type { PdfSignatureReport, VerifyOptions, VerifyReport } from '../app/verify.js';
+import type { PdfSignatureReport, VerifyOptions, VerifyReport } from './verify.js';
 
 /** The command's flags as oclif (or the fast path) parses them. */
 export interface VerifyFlags {

@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { format, parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { expectedErrorJson, expectedErrorText } from './expected-error.js';
-import { failureLine, shownReport, verifyOptionsOf, type VerifyFlags } from './verify-output.js';
+import { failureLine, shownReport, verifyOptionsOf, type VerifyFlags } from './app/verify-output.js';
+import { expectedErrorJson, expectedErrorText } from './cli/expected-error.js';
 
 interface ManifestFlag {
   name: string;
@@ -57,7 +57,8 @@ export function plainVerifyArgs(argv: string[], command: ManifestCommand): { fil
     if (token.value === '' || token.value?.startsWith('-')) return undefined;
     if (flag.multiple && parsed.tokens[i + 1]?.kind === 'positional') return undefined;
   }
-  return { file: parsed.positionals[0]!, flags: parsed.values as VerifyFlags & { json?: boolean } };
+  // A plain object (parseArgs gives one without a prototype), as oclif's flags are.
+  return { file: parsed.positionals[0]!, flags: { ...parsed.values } as VerifyFlags & { json?: boolean } };
 }
 
 /**
@@ -78,7 +79,7 @@ export async function runVerifyFast(argv: string[], manifestUrl: URL): Promise<b
   const json = plain.flags.json === true;
   // As oclif's ux.stdout prints (console.log of util.format).
   const print = (text: string): void => console.log(format(text));
-  const [{ verifyFile }, { isInfracastError, ExitCode }] = await Promise.all([import('../app/verify.js'), import('../errors.js')]);
+  const [{ verifyFile }, { isInfracastError, ExitCode }] = await Promise.all([import('./app/verify.js'), import('./errors.js')]);
   let report;
   try {
     report = await verifyFile(verifyOptionsOf(plain.file, plain.flags));
