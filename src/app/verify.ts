@@ -188,7 +188,7 @@ export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> 
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, options.file);
   // The verifier's modules load while the file is read (a .pdf is all but certain to need them).
-  const pdfVerifier = import('../signing/pdf.js');
+  const pdfVerifier = import('../signing/pdf-verify.js');
   pdfVerifier.catch(() => undefined);
   const bytes = await readRequired(path, 'the file');
   const trust = await trustOf(options, cwd);

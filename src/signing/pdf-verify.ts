@@ -20,9 +20,9 @@
  * Only the objects these steps need are parsed (pdf-revisions.ts), not the whole document.
  */
 import * as asn1js from 'asn1js';
-import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
-import { OID, parseCertificates } from './cms.js';
-import { INFO_KEYS } from './pdf.js';
+import type * as CmsVerifyModule from './cms-verify.js';
+import type * as CmsModule from './cms.js';
+import type * as PdfModule from './pdf.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
@@ -45,6 +45,15 @@ const REVISION_END = /startxref[ \t\r\n\f\0]+\d{1,10}[ \t\r\n\f\0]+%%EOF[ \t\r\n
 const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 const SIGNING_TIME = '1.2.840.113549.1.9.5';
+
+/** What verifying a signature needs beyond this module: pkijs and the CMS verifier, loaded once a /ByteRange is found. */
+type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'> &
+  Pick<typeof CmsModule, 'OID' | 'parseCertificates'> &
+  Pick<typeof PdfModule, 'INFO_KEYS'>;
+async function loadCmsLib(): Promise<CmsLib> {
+  const [verify, cms, pdf] = await Promise.all([import('./cms-verify.js'), import('./cms.js'), import('./pdf.js')]);
+  return { ...verify, OID: cms.OID, parseCertificates: cms.parseCertificates, INFO_KEYS: pdf.INFO_KEYS };
+}
 
 /** One /ByteRange as found in the file. */
 interface Found {
@@ -152,17 +161,18 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
+    const lib = await loadCmsLib();
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
-      const dict = signatureDictionary(file, sig);
+      const dict = signatureDictionary(lib, file, sig);
       if (typeof dict === 'string') return tampered('signature-dictionary', dict);
       // Views, not a copy: the digest is updated over both parts (a 10 MB report is not copied per signature).
       const ranges = [bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)];
       const verification =
         dict.subFilter === TIMESTAMP_SUBFILTER
-          ? await verifyDocumentTimestamp(sig.der, ranges, trust)
+          ? await verifyDocumentTimestamp(lib, sig.der, ranges, trust)
           : CMS_SUBFILTERS.has(dict.subFilter)
-            ? await verifyDetachedCms(sig.der, ranges, trust)
+            ? await lib.verifyDetachedCms(sig.der, ranges, trust)
             : {
                 status: 'malformed' as const,
                 checks: [
@@ -261,7 +271,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
         r.signed_at = r.m;
         r.signed_at_source = 'claimed-by-signer';
       }
-      r.profile = profileOf(r, stamps, dssAfter);
+      r.profile = profileOf(lib, r, stamps, dssAfter);
     }
     const status = worstStatus(reports.map((r) => r.status));
     const signatures: PdfSignatureReport[] = reports.map(({ found: _found, verification: _verification, m: _m, ...entry }) => entry);
@@ -276,7 +286,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       ...(first.profile ? { profile: first.profile } : {}),
     };
     if (status === 'tampered') return result;
-    return withMetadata(file, signedRevisions[reports.indexOf(first)]!, result);
+    return withMetadata(lib, file, signedRevisions[reports.indexOf(first)]!, result);
   } catch (cause) {
     if (cause instanceof PdfStructureError) return tampered('revisions', cause.message);
     return tampered('internal', `verification stopped: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -290,7 +300,7 @@ interface SignatureDictionary {
 }
 
 /** The dictionary holding the /ByteRange at `sig.at` (its object starts before both the range and /Contents). */
-function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | string {
+function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureDictionary | string {
   const from = Math.min(sig.at, sig.a);
   const located = enclosingObject(file, from);
   if (!located) return `no object holds the /ByteRange at byte ${sig.at}`;
@@ -320,7 +330,7 @@ function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | s
   const m = dict.text('M');
   const date = m === undefined ? undefined : pdfDate(m);
   // An unreadable /M claims nothing.
-  if (date) out.m = isoSeconds(date);
+  if (date) out.m = lib.isoSeconds(date);
   const field = fieldName(file, num);
   if (field !== undefined) out.field = field;
   return out;
@@ -355,24 +365,24 @@ function fieldName(file: PdfFile, num: number): string | undefined {
  * A document timestamp (ETSI.RFC3161): the token's imprint is sha256 of the byte ranges, its signature
  * and certificates hold, and the TSA (critical timeStamping EKU) chains to a trust anchor at genTime.
  */
-async function verifyDocumentTimestamp(token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
+async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
   const { createHash } = await import('node:crypto');
   const checks: VerificationCheck[] = [];
   // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
   const ranges = Buffer.concat(parts);
   const base: Verification = { status: 'valid', signed_content_sha256: createHash('sha256').update(ranges).digest('hex'), checks };
-  let anchors: ReturnType<typeof parseCertificates> = [];
+  let anchors: ReturnType<CmsLib['parseCertificates']> = [];
   try {
-    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = parseCertificates(trust.caPem);
+    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = lib.parseCertificates(trust.caPem);
   } catch {
     // An unreadable anchor trusts nothing.
   }
-  const outcome = await checkTimestamp(token, ranges, anchors);
+  const outcome = await lib.checkTimestamp(token, ranges, anchors);
   if (outcome.broken) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.broken });
     return { ...base, status: 'tampered' };
   }
-  const at = isoSeconds(outcome.genTime!);
+  const at = lib.isoSeconds(outcome.genTime!);
   if (outcome.untrustedReason) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.untrustedReason });
     return { ...base, status: 'untrusted', signed_at: at, signed_at_source: 'rfc3161', ...(outcome.tsa ? { signed_by: outcome.tsa } : {}) };
@@ -406,6 +416,7 @@ function attributeTypes(der: Uint8Array): { signed: string[]; unsigned: string[]
  * a verified document timestamp after that DSS.
  */
 function profileOf(
+  lib: CmsLib,
   r: PdfSignatureReport & { found: Found; verification: Verification },
   stamps: (PdfSignatureReport & { found: Found })[],
   dssAfter: number,
@@ -417,7 +428,7 @@ function profileOf(
   const attributes = attributeTypes(r.found.der);
   if (!attributes) add('the CMS attributes cannot be read');
   else {
-    if (!attributes.signed.includes(OID.signingCertificateV2)) add('no signingCertificateV2 attribute');
+    if (!attributes.signed.includes(lib.OID.signingCertificateV2)) add('no signingCertificateV2 attribute');
     if (attributes.signed.includes(SIGNING_TIME)) add('a signingTime attribute (PAdES puts the claimed time in /M)');
   }
   if (deviations.length > 0) return { baseline: null, deviations };
@@ -433,12 +444,12 @@ function profileOf(
  * Reads the report metadata from the Info dictionary of the first signed revision (never from a later,
  * unsigned update).
  */
-function withMetadata(file: PdfFile, revision: Revision, result: Verification): Verification {
+function withMetadata(lib: CmsLib, file: PdfFile, revision: Revision, result: Verification): Verification {
   const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get('Info'));
   const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
   if (info instanceof PdfDict)
     for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = info.text(INFO_KEYS[field]);
+      const value = info.text(lib.INFO_KEYS[field]);
       if (value !== undefined) metadata[field] = value;
     }
   result.checks.push({
