@@ -21,6 +21,8 @@ const commandsDir = join(root, 'dist', 'src', 'commands');
 await build({
   entryPoints: [
     join(root, 'dist', 'src', 'main.js'),
+    // bin/run.js runs a plain `verify` through it, without oclif.
+    join(root, 'dist', 'src', 'verify-fast.js'),
     // Topics (e.g. `catalog import`) are sub-folders of commands/.
     ...readdirSync(commandsDir, { recursive: true })
       .map(String)

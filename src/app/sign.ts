@@ -23,6 +23,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { configOf } from './listing.js';
 import { toolVersion } from './provenance.js';
 import { readIndex } from './publish.js';
+import { bundleName, p7sName } from './sidecars.js';
 
 export type SigstoreMode = 'key' | 'keyless' | 'off';
 
@@ -236,9 +237,7 @@ export interface SignedArtifact {
   embedded: boolean;
 }
 
-/** The sidecar names of a published file. */
-export const bundleName = (fileName: string): string => `${fileName}.sigstore.json`;
-export const p7sName = (fileName: string): string => `${fileName}.p7s`;
+export { bundleName, p7sName } from './sidecars.js';
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

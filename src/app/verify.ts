@@ -16,7 +16,7 @@ import { basename, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
 import type { CertificateRevocation, RevocationSources } from '../signing/revocation.js';
 import type { PdfSignatureReport, SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
-import { bundleName, p7sName } from './sign.js';
+import { bundleName, p7sName } from './sidecars.js';
 
 export type { PdfSignatureReport } from '../signing/verification.js';
 
@@ -133,8 +133,19 @@ async function revocationSourcesOf(options: VerifyOptions, cwd: string): Promise
   return sources;
 }
 
+/**
+ * Whether `/DSS` occurs in the file. Searching "DSS" then checking the '/' before it is several times
+ * faster on a 10 MB report than searching "/DSS": '/' starts every PDF name, so it is a poor first byte.
+ */
+function mentionsDssName(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf('DSS', 1, 'latin1'); at !== -1; at = bytes.indexOf('DSS', at + 1, 'latin1')) if (bytes[at - 1] === 0x2f) return true;
+  return false;
+}
+
 /** The PDF's DSS (PAdES B-LT) added to the sources, when it has one. */
 async function withDss(bytes: Uint8Array, sources: RevocationSources): Promise<RevocationSources> {
+  // A byte search, before loading the DSS reader (and pdf-lib) at all: most signed PDFs have no DSS.
+  if (!mentionsDssName(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) return sources;
   const { readDss } = await import('../signing/pdf-dss.js');
   const dss = await readDss(bytes);
   if (!dss) return sources;
@@ -176,13 +187,16 @@ const isPdf = (bytes: Uint8Array, file: string): boolean => file.toLowerCase().e
 export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> {
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, options.file);
+  // The verifier's modules load while the file is read (a .pdf is all but certain to need them).
+  const pdfVerifier = import('../signing/pdf-verify.js');
+  pdfVerifier.catch(() => undefined);
   const bytes = await readRequired(path, 'the file');
   const trust = await trustOf(options, cwd);
   trust.revocation = await revocationSourcesOf(options, cwd);
   const results: { signature: string; verification: Verification }[] = [];
 
   if (isPdf(bytes, path)) {
-    const { verifyPdf } = await import('../signing/pdf.js');
+    const { verifyPdf } = await pdfVerifier;
     results.push({ signature: 'pdf', verification: await verifyPdf(bytes, { ...trust, revocation: await withDss(bytes, trust.revocation) }) });
   }
   const bundlePath = options.bundle ? resolve(cwd, options.bundle) : bundleName(path);

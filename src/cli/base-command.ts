@@ -6,19 +6,15 @@
 import { Command } from '@oclif/core/command';
 import { ExitCode, isInfracastError } from '../errors.js';
 import type { InfracastError } from '../errors.js';
+import { expectedErrorJson, expectedErrorText } from './expected-error.js';
 
 export abstract class InfracastCommand extends Command {
   static override enableJsonFlag = true;
 
   /** Prints an expected error the way people read it; returns the exit code to use. */
   protected reportError(error: InfracastError): void {
-    if (this.jsonEnabled()) {
-      this.logJson({ error: error.toJSON() });
-    } else {
-      const where = error.location ? `${error.location.file}${error.location.line ? `:${error.location.line}:${error.location.col ?? 1}` : ''}: ` : '';
-      process.stderr.write(`infracast: ${where}${error.message} [${error.code}]\n`);
-      for (const hint of error.hints) process.stderr.write(`  hint: ${hint}\n`);
-    }
+    if (this.jsonEnabled()) this.logJson(expectedErrorJson(error));
+    else process.stderr.write(expectedErrorText(error));
     process.exitCode = error.exitCode;
   }
 

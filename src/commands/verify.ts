@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 import * as Flags from '@oclif/core/flags';
 import { verifyFile } from '../app/verify.js';
-import type { PdfSignatureReport, VerifyReport } from '../app/verify.js';
 import { InfracastCommand } from '../cli/base-command.js';
+import { failureLine, shownReport, verifyOptionsOf, type ShownReport } from '../app/verify-output.js';
 import { ExitCode } from '../errors.js';
 
 export default class Verify extends InfracastCommand {
@@ -50,55 +50,16 @@ Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed),
     verbose: Flags.boolean({ char: 'v', description: 'List every check made.' }),
   };
 
-  async run(): Promise<
-    Omit<VerifyReport, 'checks' | 'pdf_signatures'> & {
-      checks: Partial<VerifyReport['checks']>;
-      pdf_signatures: (Omit<PdfSignatureReport, 'checks'> & Partial<Pick<PdfSignatureReport, 'checks'>>)[] | null;
-    }
-  > {
+  async run(): Promise<ShownReport> {
     const { args, flags } = await this.parse(Verify);
-    const report = await verifyFile({
-      file: args.file,
-      ...(flags.bundle ? { bundle: flags.bundle } : {}),
-      ...(flags.ca ? { ca: flags.ca } : {}),
-      ...(flags.key ? { key: flags.key } : {}),
-      ...(flags['trusted-root'] ? { trustedRoot: flags['trusted-root'] } : {}),
-      ...(flags.identity ? { identity: flags.identity } : {}),
-      ...(flags.issuer ? { issuer: flags.issuer } : {}),
-      ...(flags.online ? { online: true } : {}),
-      ...(flags.crl ? { crl: flags.crl } : {}),
-      ...(flags.ocsp ? { ocsp: flags.ocsp } : {}),
-    });
-    const shown = {
-      ...report,
-      // Each signature's own checks are part of the performed list; without --verbose neither is shown.
-      pdf_signatures: flags.verbose ? report.pdf_signatures : (report.pdf_signatures?.map(({ checks: _checks, ...entry }) => entry) ?? null),
-      checks: flags.verbose ? report.checks : { revocation: report.checks.revocation, revocation_detail: report.checks.revocation_detail },
-    };
+    const report = await verifyFile(verifyOptionsOf(args.file, flags));
+    const shown = shownReport(report, flags.verbose);
     // The result is JSON either way (the spec's response); --json only changes how errors print.
     if (!this.jsonEnabled()) this.log(JSON.stringify(shown, null, 2));
     if (!report.valid) {
       process.exitCode = ExitCode.Failed;
-      if (!this.jsonEnabled()) process.stderr.write(`${args.file}: ${report.status}${hint(report)}\n`);
+      if (!this.jsonEnabled()) process.stderr.write(failureLine(args.file, report));
     }
     return shown;
-  }
-}
-
-function hint(report: VerifyReport): string {
-  switch (report.status) {
-    case 'untrusted':
-      if (report.checks.performed.some((c) => c.result === 'fail' && (c.name === 'identity' || c.name === 'key-usage')))
-        return ' (the signature is intact, but the signer is not the one --identity/--issuer pins, or its certificate is not for signing documents)';
-      return ' (the signature is intact; pass the root CA that issued the signer with --ca, or --key / --trusted-root for bundles)';
-    case 'unsigned':
-      return ' (no embedded signature and no .sigstore.json or .p7s beside the file)';
-    case 'tampered': {
-      const update = report.checks.performed.find((c) => c.name === 'incremental-update' && c.result === 'fail');
-      if (update?.detail) return ` (${update.detail})`;
-      return ' (the file or its signature changed after signing: do not rely on it)';
-    }
-    default:
-      return '';
   }
 }

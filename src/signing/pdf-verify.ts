@@ -20,9 +20,9 @@
  * Only the objects these steps need are parsed (pdf-revisions.ts), not the whole document.
  */
 import * as asn1js from 'asn1js';
-import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
-import { parseCertificates } from './cms.js';
-import { INFO_KEYS } from './pdf.js';
+import type * as CmsVerifyModule from './cms-verify.js';
+import type * as CmsModule from './cms.js';
+import type * as PdfModule from './pdf.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
@@ -45,7 +45,14 @@ const REVISION_END = /startxref[ \t\r\n\f\0]+\d{1,10}[ \t\r\n\f\0]+%%EOF[ \t\r\n
 const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/** What verifying a signature needs beyond this module: pkijs and the CMS verifier, loaded once a /ByteRange is found. */
+type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'> &
+  Pick<typeof CmsModule, 'parseCertificates'> &
+  Pick<typeof PdfModule, 'INFO_KEYS'>;
+async function loadCmsLib(): Promise<CmsLib> {
+  const [verify, cms, pdf] = await Promise.all([import('./cms-verify.js'), import('./cms.js'), import('./pdf.js')]);
+  return { ...verify, parseCertificates: cms.parseCertificates, INFO_KEYS: pdf.INFO_KEYS };
+}
 
 /** One /ByteRange as found in the file. */
 interface Found {
@@ -87,13 +94,16 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     return { status: 'tampered', format: 'pdf', checks };
   };
   try {
-    const source = latin1(bytes);
-    if (!SIGNATURE_TRACE.test(source)) {
+    // One latin1 view of the file, shared by the range checks below and the object parser (pdf-revisions.ts).
+    const file = new PdfFile(bytes);
+    const source = file.text;
+    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
+    // /ByteRange is itself a trace: the other traces are looked for only when there is none.
+    if (positions.length === 0 && !SIGNATURE_TRACE.test(source)) {
       const isPdf = source.slice(0, 1024).includes('%PDF-');
       checks.push({ name: 'signature-count', result: 'fail', detail: isPdf ? 'the PDF has no signature' : 'not a PDF, and no signature' });
       return { status: isPdf ? 'unsigned' : 'malformed', format: 'pdf', checks };
     }
-    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
     if (positions.length === 0) return tampered('signature-count', 'signature traces but no /ByteRange: a signature was removed or damaged');
     checks.push({ name: 'signature-count', result: 'pass', detail: `${positions.length} signature${positions.length > 1 ? 's' : ''}` });
 
@@ -150,17 +160,18 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
-    const file = new PdfFile(bytes);
+    const lib = await loadCmsLib();
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
-      const dict = signatureDictionary(file, sig);
+      const dict = signatureDictionary(lib, file, sig);
       if (typeof dict === 'string') return tampered('signature-dictionary', dict);
-      const ranges = Buffer.concat([bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)]);
+      // Views, not a copy: the digest is updated over both parts (a 10 MB report is not copied per signature).
+      const ranges = [bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)];
       const verification =
         dict.subFilter === TIMESTAMP_SUBFILTER
-          ? await verifyDocumentTimestamp(sig.der, ranges, trust)
+          ? await verifyDocumentTimestamp(lib, sig.der, ranges, trust)
           : CMS_SUBFILTERS.has(dict.subFilter)
-            ? await verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
+            ? await lib.verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
             : {
                 status: 'malformed' as const,
                 checks: [
@@ -274,7 +285,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       ...(first.profile ? { profile: first.profile } : {}),
     };
     if (status === 'tampered') return result;
-    return withMetadata(file, signedRevisions[reports.indexOf(first)]!, result);
+    return withMetadata(lib, file, signedRevisions[reports.indexOf(first)]!, result);
   } catch (cause) {
     if (cause instanceof PdfStructureError) return tampered('revisions', cause.message);
     return tampered('internal', `verification stopped: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -288,7 +299,7 @@ interface SignatureDictionary {
 }
 
 /** The dictionary holding the /ByteRange at `sig.at` (its object starts before both the range and /Contents). */
-function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | string {
+function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureDictionary | string {
   const from = Math.min(sig.at, sig.a);
   const located = enclosingObject(file, from);
   if (!located) return `no object holds the /ByteRange at byte ${sig.at}`;
@@ -318,7 +329,7 @@ function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | s
   const m = dict.text('M');
   const date = m === undefined ? undefined : pdfDate(m);
   // An unreadable /M claims nothing.
-  if (date) out.m = isoSeconds(date);
+  if (date) out.m = lib.isoSeconds(date);
   const field = fieldName(file, num);
   if (field !== undefined) out.field = field;
   return out;
@@ -353,22 +364,24 @@ function fieldName(file: PdfFile, num: number): string | undefined {
  * A document timestamp (ETSI.RFC3161): the token's imprint is sha256 of the byte ranges, its signature
  * and certificates hold, and the TSA (critical timeStamping EKU) chains to a trust anchor at genTime.
  */
-async function verifyDocumentTimestamp(token: Uint8Array, ranges: Uint8Array, trust: TrustAnchors): Promise<Verification> {
+async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
   const { createHash } = await import('node:crypto');
   const checks: VerificationCheck[] = [];
+  // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
+  const ranges = Buffer.concat(parts);
   const base: Verification = { status: 'valid', signed_content_sha256: createHash('sha256').update(ranges).digest('hex'), checks };
-  let anchors: ReturnType<typeof parseCertificates> = [];
+  let anchors: ReturnType<CmsLib['parseCertificates']> = [];
   try {
-    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = parseCertificates(trust.caPem);
+    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = lib.parseCertificates(trust.caPem);
   } catch {
     // An unreadable anchor trusts nothing.
   }
-  const outcome = await checkTimestamp(token, ranges, anchors);
+  const outcome = await lib.checkTimestamp(token, ranges, anchors);
   if (outcome.broken) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.broken });
     return { ...base, status: 'tampered' };
   }
-  const at = isoSeconds(outcome.genTime!);
+  const at = lib.isoSeconds(outcome.genTime!);
   if (outcome.untrustedReason) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.untrustedReason });
     return { ...base, status: 'untrusted', signed_at: at, signed_at_source: 'rfc3161', ...(outcome.tsa ? { signed_by: outcome.tsa } : {}) };
@@ -409,12 +422,12 @@ function profileOf(
  * Reads the report metadata from the Info dictionary of the first signed revision (never from a later,
  * unsigned update).
  */
-function withMetadata(file: PdfFile, revision: Revision, result: Verification): Verification {
+function withMetadata(lib: CmsLib, file: PdfFile, revision: Revision, result: Verification): Verification {
   const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get('Info'));
   const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
   if (info instanceof PdfDict)
     for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = info.text(INFO_KEYS[field]);
+      const value = info.text(lib.INFO_KEYS[field]);
       if (value !== undefined) metadata[field] = value;
     }
   result.checks.push({
