@@ -206,10 +206,17 @@ export function signedParts(pdf: Uint8Array): { signed: Buffer; cms: Buffer } {
   const m = /\/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(buffer.toString('latin1'));
   if (!m) throw new Error('no /ByteRange');
   const [a, b] = [Number(m[1]), Number(m[2])];
-  const contents = Buffer.from(buffer.subarray(a + 1, b - 1).toString('latin1'), 'hex');
-  // Where the CMS ends, definite or indefinite length (an indefinite one ends in 00 00 itself, like the padding).
+  const cms = firstBerValue(Buffer.from(buffer.subarray(a + 1, b - 1).toString('latin1'), 'hex'));
+  return { signed: Buffer.concat([buffer.subarray(0, a), buffer.subarray(b)]), cms };
+}
+
+/**
+ * The ASN.1 value at the start of a signature's decoded /Contents, without the zero padding. Its own
+ * length decides (definite, or indefinite ending in 00 00 like the padding): stripping trailing zero
+ * bytes would also strip a signature or token whose last byte is 00 (one in 256).
+ */
+export function firstBerValue(contents: Buffer): Buffer {
   const parsed = asn1js.fromBER(contents.buffer.slice(contents.byteOffset, contents.byteOffset + contents.byteLength));
   if (parsed.offset === -1) throw new Error('/Contents does not start with an ASN.1 value');
-  const cms = contents.subarray(0, parsed.offset);
-  return { signed: Buffer.concat([buffer.subarray(0, a), buffer.subarray(b)]), cms };
+  return contents.subarray(0, parsed.offset);
 }

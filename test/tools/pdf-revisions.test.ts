@@ -15,6 +15,7 @@ import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { addDocumentTimestamp, appendExternalSignature, countersignPdf } from '../../src/signing/pdf-update.js';
 import { signPdf, verifyPdf } from '../../src/signing/pdf.js';
 import type { Verification } from '../../src/signing/verification.js';
+import { firstBerValue } from '../support/foreign-signature.js';
 import { CLAIMED, METADATA, setUpSigning } from '../support/pdf-signing.js';
 import { runCli } from '../support/cli.js';
 import { loopbackTsa, nssDb, type Pki } from '../support/pki.js';
@@ -280,7 +281,7 @@ describe('PDF revisions: countersignatures, document timestamps and incremental 
     const ranges = [...text.matchAll(/\/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].pop()!;
     const [a, b, c] = [Number(ranges[1]), Number(ranges[2]), Number(ranges[3])];
     writeFileSync(join(p.dir, 'dts-ranges.bin'), Buffer.concat([stamped.subarray(0, a), stamped.subarray(b, b + c)]));
-    writeFileSync(join(p.dir, 'dts.tst'), Buffer.from(text.slice(a + 1, b - 1).replace(/(00)+$/, ''), 'hex'));
+    writeFileSync(join(p.dir, 'dts.tst'), firstBerValue(Buffer.from(text.slice(a + 1, b - 1), 'hex')));
     const ts = run(p, 'openssl', ['ts', '-verify', '-token_in', '-in', 'dts.tst', '-data', 'dts-ranges.bin', '-CAfile', 'root.crt', '-untrusted', 'inter.crt']);
     assert.match(ts.out, /Verification: OK/, ts.out);
 

@@ -27,6 +27,7 @@ import { verifyPdf } from '../../src/signing/pdf-verify.js';
 import type { RevocationSources } from '../../src/signing/revocation.js';
 import { requestTimestamp } from '../../src/signing/tsa.js';
 import type { Verification } from '../../src/signing/verification.js';
+import { firstBerValue } from '../support/foreign-signature.js';
 import { binPath } from '../support/paths.js';
 import { loopbackTsa, type LoopbackTsa } from '../support/pki.js';
 import { revocationPki, type RevocationPki } from '../support/revocation-pki.js';
@@ -106,7 +107,7 @@ function firstSignature(pdf: Uint8Array): Signed {
   const text = Buffer.from(pdf).toString('latin1');
   const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(text)!;
   const [, a, b, tail] = m.slice(1).map(Number) as [number, number, number, number];
-  return { cms: Buffer.from(text.slice(a + 1, b - 1).replace(/(00)+$/, ''), 'hex'), data: Buffer.concat([pdf.subarray(0, a), pdf.subarray(b, b + tail)]) };
+  return { cms: firstBerValue(Buffer.from(text.slice(a + 1, b - 1), 'hex')), data: Buffer.concat([pdf.subarray(0, a), pdf.subarray(b, b + tail)]) };
 }
 
 describe('revocation: CRL and OCSP from real responders on 127.0.0.1', { concurrency: false }, () => {
