@@ -311,7 +311,8 @@ export async function checkTimestamp(token: Uint8Array, signature: Uint8Array, a
   }
   let genTime: Date;
   try {
-    if (!tokenCovers(token, signature)) return { broken: 'the timestamp token covers another signature (its imprint is not sha256 of this signature value)' };
+    if (!tokenCovers(token, signature))
+      return { broken: 'the timestamp token covers another signature (its imprint is not the SHA-256, -384 or -512 hash of this signature value)' };
     // pkijs checks the TSTInfo imprint against `data`, then the token's messageDigest and signature.
     const result = (await parsed.signedData.verify(
       { signer: 0, data: exactArrayBuffer(signature), checkChain: false, extendedMode: true },

@@ -177,9 +177,13 @@ function attachToken(signerInfo: pkijs.SignerInfo, timestampToken: Uint8Array): 
     );
   }
   if (!covers)
-    throw new InfracastError('SIGNING_FAILED', 'The timestamp token does not cover this signature (its imprint is not sha256 of the signature value).', {
-      hints: ['Time-stamp the value signatureValue() returns, then add the token with addTimestampToken().'],
-    });
+    throw new InfracastError(
+      'SIGNING_FAILED',
+      'The timestamp token does not cover this signature (its imprint is not the SHA-256, -384 or -512 hash of the signature value).',
+      {
+        hints: ['Time-stamp the value signatureValue() returns, then add the token with addTimestampToken().'],
+      },
+    );
   // asn1js cannot splice raw bytes into a SET (RawData encodes as nothing there), so the token is parsed
   // and re-encoded; a token that does not come back byte for byte (BER, not DER) would no longer match
   // what the TSA signed, so it is refused rather than silently altered.

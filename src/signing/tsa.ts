@@ -71,13 +71,22 @@ export function tstInfoOf(token: Uint8Array): pkijs.TSTInfo {
   return pkijs.TSTInfo.fromBER(eContent.getValue());
 }
 
-/** Whether a token's imprint is sha256(`signature`): the check that ties a token to one signature. */
+/**
+ * The imprint algorithms a token may use: ours asks for SHA-256, other RFC 3161 clients (a foreign
+ * signer, `openssl ts -query -sha384`) for SHA-384 or SHA-512. SHA-1 and MD5 are not accepted: a
+ * collision would let one token cover two signatures.
+ */
+const IMPRINT_HASHES: Readonly<Record<string, string>> = {
+  [SHA256_OID]: 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+/** Whether a token's imprint is the hash of `signature` (SHA-256, -384 or -512): the check that ties a token to one signature. */
 export function tokenCovers(token: Uint8Array, signature: Uint8Array): boolean {
   const imprint = tstInfoOf(token).messageImprint;
-  return (
-    imprint.hashAlgorithm.algorithmId === SHA256_OID &&
-    Buffer.from(imprint.hashedMessage.valueBlock.valueHexView).equals(createHash('sha256').update(signature).digest())
-  );
+  const hash = IMPRINT_HASHES[imprint.hashAlgorithm.algorithmId];
+  return hash !== undefined && Buffer.from(imprint.hashedMessage.valueBlock.valueHexView).equals(createHash(hash).update(signature).digest());
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -128,6 +128,34 @@ describe('signing: CAdES detached CMS (openssl as the oracle)', () => {
       },
     );
     assert.notEqual(wrong.status, 0);
+  });
+
+  it('a token from another RFC 3161 client with a SHA-384 or SHA-512 imprint (openssl ts -query) is attached and verified like ours', async (t) => {
+    const p = setUp(t);
+    if (!p) return;
+    const { verifyDetachedCms } = await import('../../src/signing/cms-verify.js');
+    const unstamped = await signDetached({ data: report, key: p.pem('leaf-ec.key'), chain: p.ecChain });
+    writeFileSync(join(p.dir, 'foreign-sigvalue.bin'), signatureValue(unstamped));
+    for (const hash of ['sha384', 'sha512']) {
+      const openssl = (args: string[]): void => {
+        const r = spawnSync('openssl', args, { cwd: p.dir, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+      };
+      // The query and the token as a foreign client and the test TSA make them: nothing of ours.
+      openssl(['ts', '-query', '-data', 'foreign-sigvalue.bin', `-${hash}`, '-cert', '-out', `${hash}.tsq`]);
+      openssl(['ts', '-reply', '-config', join(p.dir, 'tsa.cnf'), '-queryfile', `${hash}.tsq`, '-token_out', '-out', `${hash}.tst`]);
+      const token = readFileSync(join(p.dir, `${hash}.tst`));
+      const stamped = addTimestampToken(unstamped, token);
+      const v = await verifyDetachedCms(stamped, report, { caPem: p.pem('root.crt') });
+      assert.equal(v.status, 'valid', `${hash}: ${JSON.stringify(v.checks)}`);
+      assert.equal(v.signed_at_source, 'rfc3161', hash);
+      // Bound to this signature: over another signature value it is an altered timestamp.
+      const other = await signDetached({ data: Buffer.from('another report'), key: p.pem('leaf-ec.key'), chain: p.ecChain });
+      assert.throws(
+        () => addTimestampToken(other, token),
+        (e: unknown) => isInfracastError(e) && /does not cover this signature/.test(e.message),
+      );
+    }
   });
 
   it('signDetached takes a token for its own signature value (RSA signs deterministically) and refuses a foreign one', async (t) => {
