@@ -324,7 +324,8 @@ export async function signArtifact(
   }
   if (plan.p7s && identity) {
     const cms = await import('../signing/cms.js');
-    let p7s = await cms.signDetached({ data: published, key: identity.keyPem, chain: identity.chainPem });
+    // CAdES baseline: the claimed time is the CMS signingTime attribute (PAdES puts it in /M instead).
+    let p7s = await cms.signDetached({ data: published, key: identity.keyPem, chain: identity.chainPem, signingTime: signedAt });
     if (plan.tsa) {
       const { requestTimestamp } = await import('../signing/tsa.js');
       const { token } = await requestTimestamp(cms.signatureValue(p7s), plan.tsa);

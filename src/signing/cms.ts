@@ -3,8 +3,9 @@
  *
  * The shape follows what PAdES baseline B-B / B-T and `openssl cms -verify` expect
  * (notes/signing.md §1 and §4): sha256, signed attributes contentType, messageDigest and
- * signingCertificateV2 (RFC 5035) and *no* signingTime (ETSI EN 319 142-1 forbids it for PAdES; the
- * claimed time lives elsewhere), the whole chain in `certificates`, and an optional RFC 3161 token
+ * signingCertificateV2 (RFC 5035); signingTime only when asked (a `.p7s`: CAdES baseline, ETSI EN
+ * 319 122-1, requires it; never in a PDF: ETSI EN 319 142-1 forbids it for PAdES, whose claimed time is
+ * the /M entry), the whole chain in `certificates`, and an optional RFC 3161 token
  * as the unsigned attribute id-aa-signatureTimeStampToken over the signature value.
  *
  * pkijs is imported here only: DESIGN.md keeps it off the start-up path, so app/ loads this module lazily.
@@ -37,6 +38,11 @@ export interface SignDetachedInput {
   chain: string;
   /** An RFC 3161 TimeStampToken (DER ContentInfo) over sha256 of this signature's value; see {@link signatureValue}. */
   timestampToken?: Uint8Array;
+  /**
+   * The time the signer claims, as the CMS signingTime attribute: CAdES baseline (a `.p7s`) requires
+   * it; PAdES forbids it (a PDF's claimed time is its /M), so the PDF signer leaves it out.
+   */
+  signingTime?: Date;
 }
 
 /** One crypto engine for pkijs, over Node's own WebCrypto (no polyfill, no second implementation). */
@@ -121,6 +127,12 @@ function derSorted(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
 }
 
 /** A CMS SignedData over `data`, detached, DER-encoded. */
+function signingTimeValue(at: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
+  const seconds = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  const year = seconds.getUTCFullYear();
+  return year >= 1950 && year < 2050 ? new asn1js.UTCTime({ valueDate: seconds }) : new asn1js.GeneralizedTime({ valueDate: seconds });
+}
+
 export async function signDetached(input: SignDetachedInput): Promise<Uint8Array> {
   const certificates = parseCertificates(input.chain);
   const leaf = certificates[0]!;
@@ -136,6 +148,8 @@ export async function signDetached(input: SignDetachedInput): Promise<Uint8Array
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
     new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: sha256(input.data) })] }),
     new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(leaf)] }),
+    // RFC 5652 section 11.3: UTCTime for 1950 to 2049, GeneralizedTime otherwise; whole seconds.
+    ...(input.signingTime ? [new pkijs.Attribute({ type: OID.signingTime, values: [signingTimeValue(input.signingTime)] })] : []),
   ]);
   const signerInfo = new pkijs.SignerInfo({
     version: 1,

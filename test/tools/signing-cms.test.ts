@@ -158,6 +158,24 @@ describe('signing: CAdES detached CMS (openssl as the oracle)', () => {
     }
   });
 
+  it('a .p7s claims its signing time (signingTime, UTCTime): CAdES-B-B, CAdES-B-T with a token; openssl cms -verify accepts it', async (t) => {
+    const p = setUp(t);
+    if (!p) return;
+    const { verifyDetachedCms } = await import('../../src/signing/cms-verify.js');
+    const claimed = new Date('2026-12-06T10:20:30.456Z');
+    const cms = await signDetached({ data: report, key: p.pem('leaf-rsa.key'), chain: p.rsaChain, signingTime: claimed });
+    const verified = cmsVerify(p, 'claimed.json', cms, report);
+    assert.ok(verified.ok, verified.output);
+    assert.match(cmsPrint(p, 'claimed.json'), /signingTime[\s\S]*UTCTIME:Dec {2}6 10:20:30 2026 GMT/);
+    const v = await verifyDetachedCms(cms, report, { caPem: p.pem('root.crt') });
+    assert.equal(v.status, 'valid', JSON.stringify(v.checks));
+    assert.deepEqual([v.profile?.baseline, v.signed_at, v.signed_at_source], ['CAdES-B-B', '2026-12-06T10:20:30Z', 'claimed-by-signer']);
+    const server = await loopbackTsa(p);
+    const stamped = addTimestampToken(cms, (await requestTimestamp(signatureValue(cms), { url: server.url, timeoutMs: 20_000 })).token);
+    const timed = await verifyDetachedCms(stamped, report, { caPem: p.pem('root.crt') });
+    assert.deepEqual([timed.status, timed.profile?.baseline, timed.signed_at_source], ['valid', 'CAdES-B-T', 'rfc3161']);
+  });
+
   it('signDetached takes a token for its own signature value (RSA signs deterministically) and refuses a foreign one', async (t) => {
     const p = setUp(t);
     if (!p) return;
