@@ -16,6 +16,7 @@ import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { InfracastError } from '../errors.js';
 import { addTimestampToken, parseCertificates, signatureValue, signDetached } from './cms.js';
 import { certificateEmail, commonName } from './cms-verify.js';
+import { signatureWidget } from './pdf.js';
 import { requestTimestamp, type TimestampOptions } from './tsa.js';
 
 type PdfLib = typeof PdfLibModule;
@@ -95,10 +96,7 @@ async function appendSigned(pdf: Uint8Array, request: UpdateRequest): Promise<Ui
   signature.set(PDFName.of('ByteRange'), byteRange);
   signature.set(PDFName.of('Contents'), PDFHexString.of('0'.repeat(request.contentsHex)));
   const signatureRef = context.register(signature);
-  const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', Rect: [0, 0, 0, 0], F: 132 });
-  widget.set(PDFName.of('T'), PDFHexString.fromText(request.fieldName));
-  widget.set(PDFName.of('V'), signatureRef);
-  widget.set(PDFName.of('P'), pageRef);
+  const widget = signatureWidget(lib, context, signatureRef, request.fieldName, pageRef);
   const widgetRef = context.register(widget);
   appendTo(pageRef, context.lookup(pageRef, PDFDict), 'Annots', widgetRef);
 

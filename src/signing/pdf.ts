@@ -28,6 +28,7 @@ export { verifyPdf } from './pdf-verify.js';
 type PdfLib = typeof PdfLibModule;
 type PDFDocument = Awaited<ReturnType<PdfLib['PDFDocument']['load']>>;
 type PDFDict = PdfLib['PDFDict']['prototype'];
+type PDFRef = PdfLib['PDFRef']['prototype'];
 
 /** The report facts written into the signed Info dictionary. */
 export interface PdfReportMetadata {
@@ -98,6 +99,29 @@ function infoDict(lib: PdfLib, doc: PDFDocument): PDFDict {
 /** Whether the PDF carries any trace of a signature (what signPdf refuses and verifyPdf checks). */
 export const hasSignature = (pdf: Uint8Array): boolean => SIGNATURE_TRACE.test(latin1(pdf));
 
+/** An invisible signature field's widget (zero-size, printable, locked) whose value is `signature`, on `page`. */
+export function signatureWidget(lib: PdfLib, context: PDFDocument['context'], signature: PDFRef, fieldName: string, page: PDFRef): PDFDict {
+  const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', Rect: [0, 0, 0, 0], F: 132 });
+  widget.set(lib.PDFName.of('T'), lib.PDFHexString.fromText(fieldName));
+  widget.set(lib.PDFName.of('V'), signature);
+  widget.set(lib.PDFName.of('P'), page);
+  return widget;
+}
+
+/**
+ * Adds `signature` as the value of a new invisible signature field (a zero-size, printable, locked
+ * widget on the first page) and sets the AcroForm's SigFlags 3 (signatures exist; append only).
+ */
+export function addSignatureField(lib: PdfLib, doc: PDFDocument, signature: PDFDict, fieldName: string): void {
+  const { context } = doc;
+  const page = doc.getPage(0);
+  const widgetRef = context.register(signatureWidget(lib, context, context.register(signature), fieldName, page.ref));
+  page.node.addAnnot(widgetRef);
+  const acroForm = doc.catalog.getOrCreateAcroForm();
+  acroForm.addField(widgetRef);
+  acroForm.dict.set(lib.PDFName.of('SigFlags'), lib.PDFNumber.of(3));
+}
+
 export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   const lib = await import('@cantoo/pdf-lib');
   const { PDFName, PDFHexString, PDFString, PDFNumber, PDFArray } = lib;
@@ -139,18 +163,7 @@ export async function signPdf(input: SignPdfInput): Promise<Uint8Array> {
   if (email) signature.set(PDFName.of('ContactInfo'), text(email));
   if (input.reason) signature.set(PDFName.of('Reason'), text(input.reason));
   if (input.location) signature.set(PDFName.of('Location'), text(input.location));
-  const signatureRef = context.register(signature);
-
-  const page = doc.getPage(0);
-  const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', Rect: [0, 0, 0, 0], F: 132 });
-  widget.set(PDFName.of('T'), text('InfracastSignature'));
-  widget.set(PDFName.of('V'), signatureRef);
-  widget.set(PDFName.of('P'), page.ref);
-  const widgetRef = context.register(widget);
-  page.node.addAnnot(widgetRef);
-  const acroForm = doc.catalog.getOrCreateAcroForm();
-  acroForm.addField(widgetRef);
-  acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  addSignatureField(lib, doc, signature, 'InfracastSignature');
 
   const pdf = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
   const source = latin1(pdf);

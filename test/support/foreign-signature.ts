@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
+import { addSignatureField } from '../../src/signing/pdf.js';
 import type { Pki } from './pki.js';
 
 export interface ForeignCmsOptions {
@@ -159,15 +160,7 @@ export async function placeholderPdf(options: PlaceholderOptions = {}): Promise<
   signature.set(PDFName.of('ByteRange'), byteRange);
   signature.set(PDFName.of('Contents'), PDFHexString.of('0'.repeat(options.contentsHex ?? 16_384)));
   signature.set(PDFName.of('M'), PDFString.fromDate(options.claimedAt ?? new Date('2026-11-29T12:00:00Z')));
-  const widget = context.obj({ Type: 'Annot', Subtype: 'Widget', FT: 'Sig', Rect: [0, 0, 0, 0], F: 132 });
-  widget.set(PDFName.of('T'), PDFHexString.fromText('ForeignSignature'));
-  widget.set(PDFName.of('V'), context.register(signature));
-  widget.set(PDFName.of('P'), page.ref);
-  const widgetRef = context.register(widget);
-  page.node.addAnnot(widgetRef);
-  const acroForm = doc.catalog.getOrCreateAcroForm();
-  acroForm.addField(widgetRef);
-  acroForm.dict.set(PDFName.of('SigFlags'), PDFNumber.of(3));
+  addSignatureField(lib, doc, signature, 'ForeignSignature');
   return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
 }
 

@@ -106,6 +106,18 @@ export interface LoopbackTsa {
 
 const tsas = new Map<string, { server: Server; handle: LoopbackTsa }>();
 /**
+ * Issues another certificate for the RSA signer's key (leaf-rsa.csr, leaf.ext) under the issuing CA,
+ * into `out` in the PKI folder: `days` may be negative (already expired), `serial` (hex) repeats an
+ * existing one (a twin of the signer certificate).
+ */
+export function reissueSigner(p: Pick<Pki, 'dir'>, out: string, options: { days: number; serial?: string }): void {
+  const serial = options.serial !== undefined ? ['-set_serial', `0x${options.serial}`] : ['-CAcreateserial'];
+  const args = ['x509', '-req', '-in', 'leaf-rsa.csr', '-CA', 'inter.crt', '-CAkey', 'inter.key', ...serial, '-days', String(options.days)];
+  const made = spawnSync('openssl', [...args, '-extfile', 'leaf.ext', '-out', out], { cwd: p.dir, encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+}
+
+/**
  * A loopback RFC 3161 endpoint for the PKI folder `p.dir` (its tsa.cnf): each query goes through
  * `openssl ts -reply` (serialised: the serial file is shared). One per folder and process.
  */

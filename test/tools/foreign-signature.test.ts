@@ -19,7 +19,7 @@ import { verifyPdf } from '../../src/signing/pdf.js';
 import { requestTimestamp } from '../../src/signing/tsa.js';
 import type { TrustAnchors, Verification } from '../../src/signing/verification.js';
 import { opensslDetachedCms, opensslSignedPdf, signedParts } from '../support/foreign-signature.js';
-import { loopbackTsa, nssDb, opensslCmsVerify, testPki, type Pki } from '../support/pki.js';
+import { loopbackTsa, nssDb, opensslCmsVerify, reissueSigner, testPki, type Pki } from '../support/pki.js';
 import { requireTool } from '../support/tools.js';
 
 const DATA = Buffer.from('Control AC-2: accounts reviewed quarterly; evidence attached.\n'.repeat(40));
@@ -118,29 +118,7 @@ describe('foreign CMS (.p7s) from openssl cms -sign', () => {
     // The same key, issuer and serial, re-issued with another validity: what an attacker who holds a
     // second certificate for the key (or the CA) could swap in. The ESS hash is what binds the signer.
     const serial = spawnSync('openssl', ['x509', '-in', 'leaf-rsa.crt', '-noout', '-serial'], { cwd: p.dir, encoding: 'utf8' }).stdout.trim().split('=')[1]!;
-    const made = spawnSync(
-      'openssl',
-      [
-        'x509',
-        '-req',
-        '-in',
-        'leaf-rsa.csr',
-        '-CA',
-        'inter.crt',
-        '-CAkey',
-        'inter.key',
-        '-set_serial',
-        `0x${serial}`,
-        '-days',
-        '20',
-        '-extfile',
-        'leaf.ext',
-        '-out',
-        'twin.crt',
-      ],
-      { cwd: p.dir, encoding: 'utf8' },
-    );
-    assert.equal(made.status, 0, made.stderr);
+    reissueSigner(p, 'twin.crt', { days: 20, serial });
     const der = (name: string) => Buffer.from(new pkijs.Certificate({ schema: asn1js.fromBER(pemDer(p.pem(name))).result }).toSchema().toBER());
     const [original, twin] = [der('leaf-rsa.crt'), der('twin.crt')];
     assert.equal(twin.length, original.length, 'same length, so it can be swapped in place');

@@ -15,7 +15,7 @@ import { validityProblem, identityFromPem } from '../../src/signing/keys.js';
 import { runCli, runCliAsync, type CliResult } from '../support/cli.js';
 import { noBrowserReason } from '../support/pdf.js';
 import { signedAcme, signingWorkspace } from '../support/signed-acme.js';
-import { testPki } from '../support/pki.js';
+import { reissueSigner, testPki } from '../support/pki.js';
 import { requireTool } from '../support/tools.js';
 
 const json = (r: CliResult): Record<string, unknown> => JSON.parse(r.stdout) as Record<string, unknown>;
@@ -132,28 +132,7 @@ describe('sign (CLI): injected metadata, expired certificates, corrupt keys', ()
   it('an expired signer certificate: refused without a TSA (coded, exit 3), a warning with one', async (t) => {
     if (!needOpenssl(t)) return;
     const pki = testPki();
-    const made = spawnSync(
-      'openssl',
-      [
-        'x509',
-        '-req',
-        '-in',
-        'leaf-rsa.csr',
-        '-CA',
-        'inter.crt',
-        '-CAkey',
-        'inter.key',
-        '-CAcreateserial',
-        '-days',
-        '-1',
-        '-extfile',
-        'leaf.ext',
-        '-out',
-        'expired.crt',
-      ],
-      { cwd: pki.dir, encoding: 'utf8' },
-    );
-    assert.equal(made.status, 0, made.stderr);
+    reissueSigner(pki, 'expired.crt', { days: -1 });
     const expiredChain = pki.pem('expired.crt') + pki.pem('chain.pem');
 
     const bare = await signingWorkspace({ tsa: false, p7s: false });
