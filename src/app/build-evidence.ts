@@ -17,7 +17,7 @@ import { canonicalReportJson } from '../renderers/json.js';
 import { renderMarkdown } from '../renderers/markdown.js';
 import { buildEvidenceReport, evidenceManifest, excerptDocument, manifestEntry, selectEvidence } from '../reports/evidence.js';
 import type { AttestationArtifact, EvidenceInput, ManifestEntry, PlannedEntry } from '../reports/evidence.js';
-import { evaluationOf, findingsOf, provenanceOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf, withUnmapped } from './build.js';
 import type { RunContext } from './build.js';
 import { crosswalkOf, mappingRules } from './evaluate.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -133,7 +133,7 @@ export function buildEvidence(run: RunContext, definition: OutputDefinition): { 
     files.set(entry.path, bytes);
     return manifestEntry(entry, digest(bytes));
   });
-  const model = buildEvidenceReport(input, selection, entries);
+  const model = withUnmapped(run, definition, buildEvidenceReport(input, selection, entries), [framework]);
   const index = new TextEncoder().encode(renderMarkdown(model, workspace.config?.templatesDir));
   files.set('index.md', index);
   const indexEntry = manifestEntry(

@@ -228,7 +228,6 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
           score: formatPercent(evaluation.score),
           coverage: formatPercent(evaluation.coverage),
           assessed: c.total - c.notAssessed,
-          unmapped: evaluation.unmapped,
           outsideScope: evaluation.outsideScope,
           expiredAttestations: evaluation.expiredAttestations.map((a) => a.id),
           expiredExceptions: evaluation.expiredExceptions.map((e) => e.id),
