@@ -121,8 +121,8 @@ interface RemediationEntry {
   fixes: (Fix & { shownRules: string[]; moreRules: number })[];
   /** Fixes beyond the cap (every rule's fix is in the JSON report). */
   more: number;
-  /** Fixes already listed under an earlier control: that control and how many rules they fix here. */
-  listedUnder: { id: string; rules: number }[];
+  /** Fixes already listed under an earlier control: that control and the rules they fix here (the first few named). */
+  listedUnder: { id: string; shownRules: string[]; moreRules: number }[];
   /** What the severity filter left out, in one sentence. */
   hiddenNote?: string;
 }
@@ -145,10 +145,10 @@ function remediationEntries(
       let fixes = fixesOfGroups(open);
       if (fixes.length === 0 && hiddenOpen === 0) fixes = [fallbackFix(result)];
       const fresh = fixes.filter((f) => !listed.has(f.text));
-      const earlier = new Map<string, number>();
+      const earlier = new Map<string, string[]>();
       for (const f of fixes) {
         const under = listed.get(f.text);
-        if (under !== undefined) earlier.set(under, (earlier.get(under) ?? 0) + Math.max(1, f.rules.length));
+        if (under !== undefined) earlier.set(under, [...(earlier.get(under) ?? []), ...f.rules]);
       }
       const shownFixes = fresh.slice(0, cap);
       for (const f of shownFixes) listed.set(f.text, id);
@@ -160,7 +160,9 @@ function remediationEntries(
         statusLabel,
         fixes: shownFixes.map((f) => ({ ...f, shownRules: f.rules.slice(0, RULES_PER_FIX), moreRules: Math.max(0, f.rules.length - RULES_PER_FIX) })),
         more: fresh.length - shownFixes.length,
-        listedUnder: [...earlier].map(([under, rules]) => ({ id: under, rules })).sort((a, b) => compareControlIds(a.id, b.id)),
+        listedUnder: [...earlier]
+          .map(([under, rules]) => ({ id: under, shownRules: rules.slice(0, RULES_PER_FIX), moreRules: Math.max(0, rules.length - RULES_PER_FIX) }))
+          .sort((a, b) => compareControlIds(a.id, b.id)),
         ...(hiddenNote ? { hiddenNote } : {}),
       };
     });
