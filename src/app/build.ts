@@ -204,6 +204,8 @@ export function withUnmapped(
   return unmapped.length === 0 ? model : { ...model, meta: { ...model.meta, unmapped } };
 }
 
+const sprsView = (sprs: SprsResult): { score: number | null; status: string } => ({ score: sprs.sprs_score, status: sprs.sprs_status });
+
 /** A framework report for one framework of the definition. */
 export function buildFramework(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
   const { workspace, at } = run;
@@ -215,6 +217,7 @@ export function buildFramework(run: RunContext, definition: OutputDefinition, fr
     tenant: config?.tenant ?? { id: 'unknown', name: 'unknown' },
     evaluation,
     catalog,
+    ...(framework === 'nist-800-171' ? { sprs: sprsView(sprsOf(run, framework)!.sprs) } : {}),
     statements: statementsFor(workspace, framework),
     generatedAt,
     provenance: provenanceOf(run, generatedAt, [{ framework, release: catalog.release, baseline: catalog.baseline, evaluation }]),
