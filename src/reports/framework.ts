@@ -94,14 +94,24 @@ const STATUS_LABEL: Record<string, string> = { passing: 'Passing', failing: 'Fai
 /**
  * An attestation as the report states it: who attested, when, how, why, and (include_evidence)
  * each evidence file with its sha256, so a reader can check the file the attestation rests on.
+ * One attestation often covers many controls: its justification and evidence are stated under the
+ * first of them (catalog order) and referred to under the others (`detailsUnder`).
  */
-function attestationView(a: Attestation, includeEvidence: boolean) {
-  const evidence = a.evidence ?? [];
-  return {
+function attestationView(a: Attestation, includeEvidence: boolean, detailedUnder: Map<string, string>, controlId: string) {
+  const first = detailedUnder.get(a.id);
+  const head = {
     id: a.id,
     result: a.result,
     attestedAt: a.attestedAt,
     expires: a.expires,
+    attester: a.attester ? `${a.attester.name}${a.attester.role ? ` (${a.attester.role})` : ''}` : undefined,
+    methods: a.methods?.join(', '),
+  };
+  if (first !== undefined && first !== controlId) return { ...head, detailsUnder: first, evidence: [] };
+  detailedUnder.set(a.id, controlId);
+  const evidence = a.evidence ?? [];
+  return {
+    ...head,
     attester: a.attester ? `${a.attester.name}${a.attester.role ? ` (${a.attester.role})` : ''}` : undefined,
     methods: a.methods?.join(', '),
     justification: a.justification?.replace(/\s+/g, ' ').trim(),
@@ -113,7 +123,14 @@ function attestationView(a: Attestation, includeEvidence: boolean) {
   };
 }
 
-function controlView(result: EvaluatedControl, filtered: FilteredFindings, options: DefinitionOptions, input: FrameworkReportInput, cap: number) {
+function controlView(
+  result: EvaluatedControl,
+  filtered: FilteredFindings,
+  options: DefinitionOptions,
+  input: FrameworkReportInput,
+  cap: number,
+  detailedUnder: Map<string, string>,
+) {
   const groups = groupFindings(filtered.shown);
   // A failing control whose open FAIL findings the filter hid all: its list would be rows with
   // Open 0 only, which reads as "nothing is wrong". The report says what was hidden instead.
@@ -139,7 +156,7 @@ function controlView(result: EvaluatedControl, filtered: FilteredFindings, optio
     partialCondition: result.notes.partialCondition,
     deviations: (result.notes.deviations ?? []).map((e) => ({ id: e.id, type: e.type })),
     pending: (result.notes.pending ?? []).map((e) => ({ id: e.id, type: e.type })),
-    attestations: result.attestations.map((a) => attestationView(a, options.include_evidence === true)),
+    attestations: result.attestations.map((a) => attestationView(a, options.include_evidence === true, detailedUnder, result.control.id)),
     findingGroups: listed.slice(0, cap).map((g) => (options.include_remediation ? g : { ...g, remediation: undefined })),
     moreGroups: Math.max(0, listed.length - cap),
     hiddenByFilter: filtered.hidden,
@@ -158,6 +175,8 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
   const options = definition.options;
   const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
   const filtered = new Map(evaluation.results.map((r) => [r, applySeverityFilter(r.findings, options.severity_filter)]));
+  // Attestation id -> the control under which its details are stated (the first in catalog order).
+  const detailedUnder = new Map<string, string>();
   const families = new Map<string, EvaluatedControl[]>();
   for (const result of evaluation.results) families.set(result.control.family, [...(families.get(result.control.family) ?? []), result]);
   const familyViews = [...families].map(([id, results]) => ({
@@ -169,7 +188,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
       notAssessed: results.filter((r) => r.status === 'not-assessed').length,
       notApplicable: results.filter((r) => r.status === 'not-applicable').length,
     },
-    controls: results.map((r) => controlView(r, filtered.get(r)!, options, input, cap)),
+    controls: results.map((r) => controlView(r, filtered.get(r)!, options, input, cap, detailedUnder)),
   }));
   const controlsTable: Table = {
     id: 'controls',

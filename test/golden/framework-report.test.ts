@@ -156,6 +156,11 @@ describe('framework report on examples/acme', () => {
     // Every evidence file with the sha256 recorded for it, as written in attestations/access-control.yaml.
     assert.match(ac, /^ {2}- Evidence `assets\/evidence\/access-control-policy-v3\.2\.md` sha256 `c685e19ca8ce457a5b5c5b7559014a454aa5ef6777d9a1fa0c31b934786927ec`: Access Control Policy 3\.2 /m);
     assert.match(ac, /^ {2}- Evidence `assets\/evidence\/access-review-2026-q3\.csv` sha256 `70de9cd8abbfa12e9a8185c5bf338a7c77eaed6b3c7e9b123eda8e92e51d2557`: .* \(observed 2026-10-13\)$/m);
+    // att-2026-ac-01 covers 18 requirements: its details are stated once, under the first, and referred to after.
+    assert.equal(md.match(/c685e19ca8ce457a5b5c5b7559014a454aa5ef6777d9a1fa0c31b934786927ec/g)?.length, 1);
+    const ac2 = md.slice(md.indexOf('#### 3.1.2 '), md.indexOf('#### 3.1.3 '));
+    assert.match(ac2, /^- Attestation att-2026-ac-01: met on 2026-10-16 by Daniel Brooks \(Information System Security Officer\); methods: examine, interview, test; expires 2027-10-16; justification and evidence under 3\.1\.1$/m);
+    assert.doesNotMatch(ac2, /Evidence/);
     const wireless = md.slice(md.indexOf('#### 3.1.16 '));
     assert.match(wireless, /^ {2}- Justification: The AGC authorization boundary contains only AWS services; no component provides or accepts wireless access\./m);
     // Without include_evidence the files are counted, not listed.
