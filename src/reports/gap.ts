@@ -251,8 +251,20 @@ export function buildGapReport(input: GapReportInput): ReportModel {
   const failing = gaps.filter((g) => g.view.status === 'failing');
   const notAssessed = gaps.filter((g) => g.view.status === 'not-assessed').map((g) => g.view);
   // The not-assessed rows share their fix, and (nist-800-171) usually their CMMC POA&M status: said once then.
-  const poamTexts = new Set(notAssessed.map((g) => (g.poam ? `${g.poam.label}: ${g.poam.reason}` : '')));
-  const sharedPoam = notAssessed.length > 0 && poamTexts.size === 1 ? notAssessed[0]!.poam : undefined;
+  // Not assessed is reason enough never to be on a CMMC POA&M (32 CFR 170.24(b)): that reason, shared by
+  // the rows, is said once above the table; a row's other reasons (its point value) add nothing there
+  // and stay in the JSON and XLSX rows. A row without it (3.12.4: no SSP) says its own in the Why cell.
+  const blockingOf = (id: string): string[] => (sprs?.cmmc.level_2.blocking ?? []).filter((b) => b.practice_id === id).map((b) => b.reason);
+  const counts = new Map<string, number>();
+  for (const g of notAssessed) for (const reason of new Set(blockingOf(g.id))) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const shared = [...counts].sort((x, y) => y[1] - x[1])[0]?.[0];
+  const first = notAssessed[0];
+  const sameLabel = first?.poam !== undefined && notAssessed.every((g) => g.poam?.label === first.poam?.label);
+  const sharedPoam = sameLabel && shared !== undefined ? { ...first.poam!, reason: shared } : undefined;
+  const notAssessedRows = notAssessed.map((g) => ({
+    ...g,
+    ...(sharedPoam && g.poam && !blockingOf(g.id).includes(sharedPoam.reason) ? { poamNote: g.poam.reason } : {}),
+  }));
   const remediation = remediationEntries(
     failing.map((g) => ({ result: g.result, shown: g.shown, filtered: g.filtered, statusLabel: g.view.statusLabel })),
     cap,
@@ -348,7 +360,7 @@ export function buildGapReport(input: GapReportInput): ReportModel {
         heading: 'Not assessed',
         level: 2,
         data: {
-          controls: notAssessed.map(({ fixes: _fixes, rules: _rules, findingGroups: _groups, moreGroups: _more, ...g }) => g),
+          controls: notAssessedRows.map(({ fixes: _fixes, rules: _rules, findingGroups: _groups, moreGroups: _more, ...g }) => g),
           fix: NOT_ASSESSED_FIX,
           ...(sharedPoam ? { sharedPoam } : {}),
         },

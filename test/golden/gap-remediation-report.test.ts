@@ -118,6 +118,26 @@ describe('gap and remediation reports on examples/acme', () => {
     assert.doesNotMatch(md, /^### .*(3\.1\.21|3\.13\.14)/m);
   });
 
+  it("gap of a workspace without attestations (a newcomer's): ~100 not-assessed requirements in one table, not one block each", async () => {
+    const bare = { ...run, workspace: { ...run.workspace, records: run.workspace.records.filter((r) => r.kind !== 'Attestation') } };
+    const model = buildGap(bare, gapDefinition, 'nist-800-171');
+    const notAssessed = model.tables[0]!.rows.filter((r) => r.status === 'not-assessed').map((r) => String(r.id));
+    assert.ok(notAssessed.length > 80, `${notAssessed.length} not assessed`);
+    const { md } = await render(model);
+    const section = md.slice(md.indexOf('\n## Not assessed\n'), md.indexOf('\n## Remediation\n'));
+    const rows = [...section.matchAll(/^\| \d+ \| (\S+) \|/gm)].map((m) => m[1]);
+    assert.deepEqual(rows, [...notAssessed].sort(compareControlIds), 'every one, in numeric id order');
+    assert.ok(rows.indexOf('3.1.2')! < rows.indexOf('3.1.10')!);
+    assert.equal(md.match(/Attest the control/g)?.length, 1, 'the common fix, once');
+    // The CMMC reason they share, once; 3.12.4 (the SSP) has its own, in its row.
+    assert.equal(section.match(/not assessed: no evidence; every requirement must be assessed/g)?.length, 1);
+    assert.match(section, /^\| \d+ \| 3\.12\.4 \| .*; CMMC POA&M: no system security plan: .* \|$/m);
+    assert.doesNotMatch(md, /^### .*: Not assessed/m);
+    // Headings: the sections and one per failing requirement, which the contents list covers.
+    const h3 = [...md.matchAll(/^### /gm)].length;
+    assert.equal(h3, model.tables[0]!.rows.length - notAssessed.length);
+  });
+
   it('gap: remediation by control id in numeric order, each fix said once', async () => {
     const { md } = await render(buildGap(run, gapDefinition, 'nist-800-171'));
     const section = md.slice(md.indexOf('\n## Remediation\n'), md.indexOf('\n## Provenance\n'));
