@@ -17,9 +17,10 @@ import { canonicalReportJson } from '../renderers/json.js';
 import { renderMarkdown } from '../renderers/markdown.js';
 import { buildEvidenceReport, evidenceManifest, excerptDocument, manifestEntry, selectEvidence } from '../reports/evidence.js';
 import type { AttestationArtifact, EvidenceInput, ManifestEntry, PlannedEntry } from '../reports/evidence.js';
-import { evaluationOf, findingsOf, provenanceOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf, withUnmapped } from './build.js';
 import type { RunContext } from './build.js';
 import { crosswalkOf, mappingRules } from './evaluate.js';
+import { evidenceRefOf } from './records.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 import { formatInstant } from './instant.js';
 
@@ -27,7 +28,6 @@ import { formatInstant } from './instant.js';
 const workspacePath = (root: string, file: string): string => relative(root, file).split(sep).join('/');
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /** Every evidence entry of every attestation, with what its attestation says. */
 function attestationArtifacts(workspace: LoadedWorkspace): AttestationArtifact[] {
@@ -42,12 +42,9 @@ function attestationArtifacts(workspace: LoadedWorkspace): AttestationArtifact[]
           requirements: strings(v.requirements),
           objectives: strings(v.objectives),
           methods: strings(v.methods),
+          attestedAt: String(v.attested_at),
         },
-        path: String(e.path),
-        sha256: String(e.sha256),
-        ...(text(e.description) ? { description: text(e.description) } : {}),
-        ...(text(e.observed_at) ? { observedAt: text(e.observed_at) } : {}),
-        ...(text(e.collector) ? { collector: text(e.collector) } : {}),
+        ...evidenceRefOf(e),
       })),
     );
 }
@@ -133,7 +130,7 @@ export function buildEvidence(run: RunContext, definition: OutputDefinition): { 
     files.set(entry.path, bytes);
     return manifestEntry(entry, digest(bytes));
   });
-  const model = buildEvidenceReport(input, selection, entries);
+  const model = withUnmapped(run, definition, buildEvidenceReport(input, selection, entries), [framework]);
   const index = new TextEncoder().encode(renderMarkdown(model, workspace.config?.templatesDir));
   files.set('index.md', index);
   const indexEntry = manifestEntry(

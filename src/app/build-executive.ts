@@ -12,7 +12,7 @@ import type { ReportModel } from '../model/report-model.js';
 import type { ChartFile } from '../reports/charts.js';
 import { buildExecutiveReport } from '../reports/executive.js';
 import type { ExecutiveFrameworkInput } from '../reports/executive.js';
-import { evaluationOf, findingsOf, provenanceOf, sprsOf } from './build.js';
+import { evaluationOf, findingsOf, provenanceOf, sprsOf, withUnmapped } from './build.js';
 import type { RunContext } from './build.js';
 import { exceptionsOf } from './records.js';
 import { formatInstant } from './instant.js';
@@ -59,5 +59,5 @@ export function buildExecutive(run: RunContext, definition: OutputDefinition, hi
       evaluated.map(({ framework, catalog, evaluation }) => ({ framework, release: catalog.release, baseline: catalog.baseline, evaluation })),
     ),
   });
-  return { model, charts, snapshots: frameworks.map((f) => f.snapshot) };
+  return { model: withUnmapped(run, definition, model), charts, snapshots: frameworks.map((f) => f.snapshot) };
 }

@@ -19,6 +19,7 @@ import type { OwnerRule } from '../model/owners.js';
 import { buildFrameworkReport } from '../reports/framework.js';
 import { buildGapReport } from '../reports/gap.js';
 import { buildRemediationReport } from '../reports/remediation.js';
+import { unmappedCount } from '../reports/meta.js';
 import { evaluateWorkspace, mappingRules, SPRS_FRAMEWORKS } from './evaluate.js';
 import type { WorkspaceEvaluation } from './evaluate.js';
 import { snapshotOf } from '../model/history.js';
@@ -187,21 +188,41 @@ export function provenanceOf(
   };
 }
 
+/**
+ * The model with the unmapped count of each framework it is read against on its cover ("N of M
+ * findings map to no control of <framework>", reports/meta.ts): every report type shows it once,
+ * worded the same. The counts are the evaluation's, over every finding of the run.
+ */
+export function withUnmapped(
+  run: RunContext,
+  definition: OutputDefinition,
+  model: ReportModel,
+  frameworks: readonly string[] = definition.frameworks,
+): ReportModel {
+  const findings = findingsOf(run).length;
+  const unmapped = frameworks.map((framework) => unmappedCount(framework, evaluationOf(run, framework, definition.baseline).evaluation.unmapped, findings));
+  return unmapped.length === 0 ? model : { ...model, meta: { ...model.meta, unmapped } };
+}
+
+const sprsView = (sprs: SprsResult): { score: number | null; status: string } => ({ score: sprs.sprs_score, status: sprs.sprs_status });
+
 /** A framework report for one framework of the definition. */
 export function buildFramework(run: RunContext, definition: OutputDefinition, framework: string): ReportModel {
   const { workspace, at } = run;
   const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
   const generatedAt = formatInstant(at);
   const config = workspace.config;
-  return buildFrameworkReport({
+  const model = buildFrameworkReport({
     definition,
     tenant: config?.tenant ?? { id: 'unknown', name: 'unknown' },
     evaluation,
     catalog,
+    ...(framework === 'nist-800-171' ? { sprs: sprsView(sprsOf(run, framework)!.sprs) } : {}),
     statements: statementsFor(workspace, framework),
     generatedAt,
     provenance: provenanceOf(run, generatedAt, [{ framework, release: catalog.release, baseline: catalog.baseline, evaluation }]),
   });
+  return withUnmapped(run, definition, model, [framework]);
 }
 
 /** A gap report for one framework of the definition. */
@@ -210,7 +231,7 @@ export function buildGap(run: RunContext, definition: OutputDefinition, framewor
   const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
   const generatedAt = formatInstant(at);
   const sp80053 = idSchemeOf(framework) === 'sp800-53';
-  return buildGapReport({
+  const model = buildGapReport({
     definition,
     tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
     evaluation,
@@ -221,6 +242,7 @@ export function buildGap(run: RunContext, definition: OutputDefinition, framewor
     generatedAt,
     provenance: provenanceOf(run, generatedAt, [{ framework, release: catalog.release, baseline: catalog.baseline, evaluation }]),
   });
+  return withUnmapped(run, definition, model, [framework]);
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -277,7 +299,7 @@ export function withInventoryOwners(workspace: LoadedWorkspace, findings: readon
 export function buildRemediation(run: RunContext, definition: OutputDefinition): ReportModel {
   const { workspace, at } = run;
   const generatedAt = formatInstant(at);
-  return buildRemediationReport({
+  const model = buildRemediationReport({
     definition,
     tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
     findings: withInventoryOwners(workspace, findingsOf(run)),
@@ -287,6 +309,7 @@ export function buildRemediation(run: RunContext, definition: OutputDefinition):
     generatedAt,
     provenance: provenanceOf(run, generatedAt, []),
   });
+  return withUnmapped(run, definition, model);
 }
 
 /**
@@ -312,5 +335,5 @@ export function buildPoam(run: RunContext, definition: OutputDefinition, previou
     generatedAt,
     provenance: provenanceOf(run, generatedAt, evaluated),
   });
-  return { model, store };
+  return { model: withUnmapped(run, definition, model), store };
 }

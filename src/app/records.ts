@@ -3,6 +3,7 @@
  * validated YAML (snake_case, as written) turned into the model's records.
  */
 import { relative } from 'node:path';
+import type { EvidenceRef } from '../model/control.js';
 import type { AttestationRecord, ExceptionRecord, MappingRule } from '../model/evaluation.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 
@@ -24,9 +25,30 @@ export function attestationsOf(workspace: LoadedWorkspace): AttestationRecord[] 
       ...(string(v.expires) ? { expires: string(v.expires) } : {}),
       ...(strings(v.objectives) ? { objectives: strings(v.objectives) } : {}),
       ...(strings(v.methods) ? { methods: strings(v.methods) } : {}),
+      ...attesterOf(v.attester),
+      ...(Array.isArray(v.evidence) ? { evidence: (v.evidence as Body[]).map(evidenceRefOf) } : {}),
       ...planOfActionOf(v.plan_of_action),
       source: `${relative(workspace.root, source.file)}${line !== undefined ? `:${line}` : ''}`,
     }));
+}
+
+function attesterOf(value: unknown): Pick<AttestationRecord, 'attester'> {
+  if (typeof value !== 'object' || value === null) return {};
+  const a = value as Body;
+  const name = string(a.name);
+  if (!name) return {};
+  return { attester: { name, ...(string(a.email) ? { email: string(a.email) } : {}), ...(string(a.role) ? { role: string(a.role) } : {}) } };
+}
+
+/** An evidence entry as validated by the schema (path and sha256 required). */
+export function evidenceRefOf(e: Body): EvidenceRef {
+  return {
+    path: String(e.path),
+    sha256: String(e.sha256),
+    ...(string(e.description) ? { description: string(e.description) } : {}),
+    ...(string(e.observed_at) ? { observedAt: string(e.observed_at) } : {}),
+    ...(string(e.collector) ? { collector: string(e.collector) } : {}),
+  };
 }
 
 function planOfActionOf(value: unknown): Pick<AttestationRecord, 'planOfAction'> {

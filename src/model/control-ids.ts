@@ -86,3 +86,14 @@ export function canonicalControlId(framework: string, raw: string): string | und
 export function controlSortKey(id: string): string {
   return id.replace(/\d+/g, (digits) => digits.padStart(4, '0'));
 }
+
+/**
+ * Control ids in the order catalogs print them (controlSortKey), by code units, never ICU: 3.1.2 <
+ * 3.1.10 < 3.2.1, AC-2 < AC-2(1) < AC-10. Ids with the same key (3.1.01, 3.1.1) fall back to the id itself.
+ */
+export function compareControlIds(a: string, b: string): number {
+  const ka = controlSortKey(a);
+  const kb = controlSortKey(b);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

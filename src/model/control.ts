@@ -34,6 +34,22 @@ export interface Attestation {
   justification?: string;
   attestedAt: string;
   expires?: string;
+  /** Who attested (schemas/attestation.schema.json attester). */
+  attester?: { name: string; email?: string; role?: string };
+  /** How it was assessed (SP 800-171A: examine, interview, test). */
+  methods?: string[];
+  /** The artifacts it rests on, each pinned by its sha256 (schemas/common.schema.json evidenceRef). */
+  evidence?: EvidenceRef[];
+}
+
+/** An evidence artifact of an attestation, kept in the workspace. */
+export interface EvidenceRef {
+  path: string;
+  sha256: string;
+  description?: string;
+  /** When the evidence was observed or collected (a date or an instant), as written. */
+  observedAt?: string;
+  collector?: string;
 }
 
 export interface Exception {

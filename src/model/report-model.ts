@@ -15,10 +15,25 @@ export interface ReportMeta {
   classification?: Classification;
   /** Finding-list filter in force (display only), stated on the cover. */
   severityFilter?: string[];
+  /**
+   * Per framework the report evaluates: how many of the run's findings map to no control of it,
+   * with the sentence every format prints once on the cover (reports/meta.ts unmappedCount).
+   */
+  unmapped?: UnmappedCount[];
   /** The formatted cover (option cover_page, default true); false gives a one-line header. */
   coverPage: boolean;
   /** A table of contents after the cover (option table_of_contents, default false). */
   tableOfContents: boolean;
+}
+
+/** "N of M findings map to no control of <framework>" (evaluation.md section 3: counted, never lost). */
+export interface UnmappedCount {
+  framework: string;
+  /** Findings naming no control of the framework, directly or through a mapping. */
+  unmapped: number;
+  /** Every finding of the run (after redaction): the M of the sentence. */
+  findings: number;
+  text: string;
 }
 
 /**

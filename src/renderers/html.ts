@@ -240,6 +240,7 @@ function coverHtml(prepared: PreparedReport, ctx: RenderContext): string {
     ['Tenant', meta.tenant.name === organisation(meta) ? meta.tenant.id : `${meta.tenant.name} (${meta.tenant.id})`],
     ['Frameworks', meta.frameworks.join(', ')],
     ['Generated', displayDate(meta.generatedAt)],
+    ...(meta.unmapped ?? []).map((u): [string, string] => ['Unmapped findings', u.text]),
   ];
   if (meta.severityFilter?.length) {
     facts.push(['Finding lists show', `${meta.severityFilter.join(', ')} only (statuses, counts and scores include every finding)`]);
@@ -258,7 +259,7 @@ function coverHtml(prepared: PreparedReport, ctx: RenderContext): string {
   if (!meta.coverPage) {
     return `<header class="title-block"><p class="doc-title">${escapeHtml(meta.title)}</p><p class="doc-sub">${escapeHtml(
       `${organisation(meta)} · ${meta.frameworks.join(', ')} · ${displayDate(meta.generatedAt)}`,
-    )}</p></header>`;
+    )}</p>${(meta.unmapped ?? []).map((u) => `<p class="doc-sub">${escapeHtml(u.text)}</p>`).join('')}</header>`;
   }
   return `<section class="cover">
 <div class="cover-top">${

@@ -415,6 +415,7 @@ function summaryLines(model: ReportModel, sheetsOfTables: { name: string; table:
   lines.push({ label: 'Frameworks', value: meta.frameworks.join(', ') || 'none' });
   const generated = isoToDate(meta.generatedAt);
   lines.push({ label: 'Generated at (UTC)', value: generated ?? meta.generatedAt });
+  for (const u of meta.unmapped ?? []) lines.push({ label: 'Unmapped findings', value: u.text });
   if (meta.watermark) lines.push({ label: 'Watermark', value: meta.watermark });
   if (classification) {
     lines.push({ label: 'Classification', value: classification.banner });

@@ -10,9 +10,11 @@
  *   (23:59:59.999Z), so `to: 2026-11-30` includes the whole of 30 November. No window: no time
  *   limit, but items still need an observation time.
  * - Observation time: an attestation artifact's own `observed_at` (a date means 00:00:00Z of it);
- *   without one the artifact is excluded and listed. `attested_at` is never used instead: it says
- *   when someone signed off, not when the evidence was observed. A finding's `observedAt`; findings
- *   without one (Trivy SARIF has none) are excluded and counted per source file.
+ *   without one, its attestation's `attested_at`: the attester examined the evidence by then at the
+ *   latest, and an artifact the attestation rests on belongs in the bundle (issue 14: the starter's
+ *   attestation had none, and its bundle held no attestation evidence). The manifest says so
+ *   (`observed_at_from: attested_at`) and the index marks the entry. A finding's `observedAt`;
+ *   findings without one (Trivy SARIF has none) are excluded and counted per source file.
  * - "For the framework": an attestation counts when it attests the framework itself, a framework
  *   with the same control ids (nist-800-53 for fedramp-*, as evaluation reads them), or a framework
  *   the framework is built on: SP 800-171 rev2 requirements are derived from the SP 800-53
@@ -32,7 +34,7 @@ import { controlsOfFinding } from '../model/evaluation.js';
 import type { MappingRule } from '../model/evaluation.js';
 import type { Finding } from '../model/finding.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
-import { canonicalControlId, idSchemeOf } from '../model/control-ids.js';
+import { canonicalControlId, compareControlIds, idSchemeOf } from '../model/control-ids.js';
 import { catalogSummary, reportMeta } from './meta.js';
 
 /** An evidence entry of an attestation (schemas/common.schema.json#/$defs/evidenceRef), with its attestation. */
@@ -45,6 +47,8 @@ export interface AttestationArtifact {
     requirements: string[];
     objectives: string[];
     methods: string[];
+    /** When the attestation was signed: the observation time of its artifacts that record none. */
+    attestedAt: string;
   };
   path: string;
   sha256: string;
@@ -98,6 +102,8 @@ export interface PlannedEntry {
   observedAt: string;
   /** The latest observation when it differs from the first (excerpts, files attested twice). */
   observedUntil?: string;
+  /** Set when an artifact records no observed_at and its attestation's attested_at stands in. */
+  observedAtFrom?: 'attested_at';
   collector: string | null;
   /** Control ids per framework, each in its framework's own form. */
   controls: Record<string, string[]>;
@@ -137,6 +143,8 @@ export interface ManifestEntry {
   source: string;
   observed_at: string;
   observed_until?: string;
+  /** Present when the artifact records no observed_at: the attestation's attested_at was used. */
+  observed_at_from?: 'attested_at';
   collector: string | null;
   controls: Record<string, string[]>;
   objectives: string[];
@@ -210,7 +218,7 @@ function crosswalked(input: EvidenceInput, artifact: AttestationArtifact): strin
 function artifactEntries(input: EvidenceInput, window: EvidenceWindow, excluded: ExcludedItem[]): PlannedEntry[] {
   const framework = input.catalog.framework;
   const scope = attestationFrameworks(framework);
-  const byPath = new Map<string, { artifact: AttestationArtifact; observed: string; controls: Record<string, string[]> }[]>();
+  const byPath = new Map<string, { artifact: AttestationArtifact; observed: string; controls: Record<string, string[]>; fromAttestation: boolean }[]>();
   const exclude = (artifact: AttestationArtifact, reason: string): void => {
     excluded.push({ kind: 'attestation-evidence', source: artifact.path, attestation: artifact.attestation.id, count: 1, reason });
   };
@@ -221,25 +229,25 @@ function artifactEntries(input: EvidenceInput, window: EvidenceWindow, excluded:
       exclude(artifact, `attests ${own}, which is not evidence for ${framework}`);
       continue;
     }
-    if (artifact.observedAt === undefined) {
-      exclude(artifact, 'no observation time: the evidence entry has no observed_at (attested_at is not used instead)');
-      continue;
-    }
-    const observed = observationInstant(artifact.observedAt);
+    const fromAttestation = artifact.observedAt === undefined;
+    const written = artifact.observedAt ?? artifact.attestation.attestedAt;
+    const observed = observationInstant(written);
     if (observed === undefined || !inWindow(observed, window)) {
-      exclude(artifact, `observed ${artifact.observedAt}, outside the window`);
+      exclude(artifact, `observed ${written}${fromAttestation ? ' (attested_at: the entry records no observed_at)' : ''}, outside the window`);
       continue;
     }
     const controls: Record<string, string[]> = { [own]: artifact.attestation.requirements };
     if (linked.length > 0) controls[framework] = linked;
     const list = byPath.get(artifact.path) ?? [];
-    list.push({ artifact, observed, controls });
+    list.push({ artifact, observed, controls, fromAttestation });
     byPath.set(artifact.path, list);
   }
   return [...byPath].map(([path, refs]) => {
     // One file attested by several attestations is one entry: the union of what they say, in attestation-id order.
     refs.sort((a, b) => byCodeUnits(a.artifact.attestation.id, b.artifact.attestation.id));
     const observed = refs.map((r) => r.observed).sort(byCodeUnits);
+    // The earliest time stands for the file: it came from attested_at only when that reference gave it.
+    const earliestFromAttestation = refs.filter((r) => r.observed === observed[0]).every((r) => r.fromAttestation);
     const controls: Record<string, string[]> = {};
     for (const ref of refs) for (const [fw, ids] of Object.entries(ref.controls)) controls[fw] = unique([...(controls[fw] ?? []), ...ids]);
     const collectors = unique(refs.flatMap((r) => (r.artifact.collector ? [r.artifact.collector] : [])));
@@ -250,6 +258,7 @@ function artifactEntries(input: EvidenceInput, window: EvidenceWindow, excluded:
       source: path,
       observedAt: observed[0]!,
       ...(observed.at(-1) !== observed[0] ? { observedUntil: observed.at(-1)! } : {}),
+      ...(earliestFromAttestation ? { observedAtFrom: 'attested_at' as const } : {}),
       collector: collectors.length > 0 ? collectors.join('; ') : null,
       controls,
       objectives: unique(refs.flatMap((r) => r.artifact.attestation.objectives)),
@@ -310,7 +319,7 @@ function excerptEntries(input: EvidenceInput, window: EvidenceWindow, excluded: 
       observedAt: observed[0]!,
       ...(observed.at(-1) !== observed[0] ? { observedUntil: observed.at(-1)! } : {}),
       collector: unique(list.map((i) => i.finding.tool ?? meta?.tool ?? meta?.format ?? 'unknown')).join('; '),
-      controls: { [framework]: unique(list.flatMap((i) => i.controls)).sort(byCodeUnits) },
+      controls: { [framework]: unique(list.flatMap((i) => i.controls)).sort(compareControlIds) },
       objectives: [],
       methods: [],
       basis: 'automated',
@@ -372,6 +381,7 @@ export function manifestEntry(entry: PlannedEntry, bytes: { sha256: string; size
     source: entry.source,
     observed_at: entry.observedAt,
     ...(entry.observedUntil ? { observed_until: entry.observedUntil } : {}),
+    ...(entry.observedAtFrom ? { observed_at_from: entry.observedAtFrom } : {}),
     collector: entry.collector,
     controls: entry.controls,
     objectives: entry.objectives,
@@ -403,6 +413,7 @@ export function buildEvidenceReport(input: EvidenceInput, selection: EvidenceSel
       { key: 'source', label: 'Source', type: 'string' },
       { key: 'observed_at', label: 'Observed', type: 'date' },
       { key: 'observed_until', label: 'Observed until', type: 'date' },
+      { key: 'observed_at_from', label: 'Observation time from', type: 'string' },
       { key: 'collector', label: 'Collector', type: 'string' },
       { key: 'controls', label: 'Controls', type: 'string' },
       { key: 'objectives', label: 'Assessment objectives', type: 'string' },
@@ -418,6 +429,7 @@ export function buildEvidenceReport(input: EvidenceInput, selection: EvidenceSel
       source: e.source,
       observed_at: e.observed_at,
       observed_until: e.observed_until ?? null,
+      observed_at_from: e.observed_at_from ?? null,
       collector: e.collector,
       controls: controlsText(e.controls) || null,
       objectives: e.objectives.join(', ') || null,

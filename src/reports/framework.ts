@@ -8,6 +8,7 @@
  * (evaluation.md section 4), the report states the filter in force, and each control what it hid.
  * Every control says why it has its status (the evaluation's reason, model/status-reason.ts).
  */
+import type { Attestation } from '../model/control.js';
 import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.js';
 import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
@@ -27,6 +28,8 @@ export interface FrameworkReportInput {
   tenant: { id: string; name: string };
   evaluation: FrameworkEvaluation;
   catalog: { framework: string; name: string; release: string; verified: boolean; families: Record<string, string> };
+  /** nist-800-171: the SPRS score (model/sprs.ts) of this evaluation, stated in the summary. */
+  sprs?: { score: number | null; status: string };
   /** Implementation statements by control id (controls/). */
   statements: ReadonlyMap<string, { statement?: string; parts?: Record<string, string>; status?: string }>;
   generatedAt: string;
@@ -88,7 +91,46 @@ export function formatPercent(value: number | null): string {
 
 const STATUS_LABEL: Record<string, string> = { passing: 'Passing', failing: 'Failing', 'not-assessed': 'Not assessed', 'not-applicable': 'Not applicable' };
 
-function controlView(result: EvaluatedControl, filtered: FilteredFindings, options: DefinitionOptions, input: FrameworkReportInput, cap: number) {
+/**
+ * An attestation as the report states it: who attested, when, how, why, and (include_evidence)
+ * each evidence file with its sha256, so a reader can check the file the attestation rests on.
+ * One attestation often covers many controls: its justification and evidence are stated under the
+ * first of them (catalog order) and referred to under the others (`detailsUnder`).
+ */
+function attestationView(a: Attestation, includeEvidence: boolean, detailedUnder: Map<string, string>, controlId: string) {
+  const first = detailedUnder.get(a.id);
+  const head = {
+    id: a.id,
+    result: a.result,
+    attestedAt: a.attestedAt,
+    expires: a.expires,
+    attester: a.attester ? `${a.attester.name}${a.attester.role ? ` (${a.attester.role})` : ''}` : undefined,
+    methods: a.methods?.join(', '),
+  };
+  if (first !== undefined && first !== controlId) return { ...head, detailsUnder: first, evidence: [] };
+  detailedUnder.set(a.id, controlId);
+  const evidence = a.evidence ?? [];
+  return {
+    ...head,
+    attester: a.attester ? `${a.attester.name}${a.attester.role ? ` (${a.attester.role})` : ''}` : undefined,
+    methods: a.methods?.join(', '),
+    justification: a.justification?.replace(/\s+/g, ' ').trim(),
+    evidence: includeEvidence ? evidence.map((e) => ({ path: e.path, sha256: e.sha256, description: e.description, observedAt: e.observedAt })) : [],
+    evidenceNote:
+      !includeEvidence && evidence.length > 0
+        ? `${plural(evidence.length, 'evidence file')} (the option include_evidence lists them with their sha256)`
+        : undefined,
+  };
+}
+
+function controlView(
+  result: EvaluatedControl,
+  filtered: FilteredFindings,
+  options: DefinitionOptions,
+  input: FrameworkReportInput,
+  cap: number,
+  detailedUnder: Map<string, string>,
+) {
   const groups = groupFindings(filtered.shown);
   // A failing control whose open FAIL findings the filter hid all: its list would be rows with
   // Open 0 only, which reads as "nothing is wrong". The report says what was hidden instead.
@@ -114,7 +156,7 @@ function controlView(result: EvaluatedControl, filtered: FilteredFindings, optio
     partialCondition: result.notes.partialCondition,
     deviations: (result.notes.deviations ?? []).map((e) => ({ id: e.id, type: e.type })),
     pending: (result.notes.pending ?? []).map((e) => ({ id: e.id, type: e.type })),
-    attestations: result.attestations.map((a) => ({ id: a.id, result: a.result, attestedAt: a.attestedAt, expires: a.expires })),
+    attestations: result.attestations.map((a) => attestationView(a, options.include_evidence === true, detailedUnder, result.control.id)),
     findingGroups: listed.slice(0, cap).map((g) => (options.include_remediation ? g : { ...g, remediation: undefined })),
     moreGroups: Math.max(0, listed.length - cap),
     hiddenByFilter: filtered.hidden,
@@ -133,6 +175,8 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
   const options = definition.options;
   const cap = typeof options.max_findings_per_control === 'number' ? options.max_findings_per_control : DEFAULT_MAX_FINDINGS_PER_CONTROL;
   const filtered = new Map(evaluation.results.map((r) => [r, applySeverityFilter(r.findings, options.severity_filter)]));
+  // Attestation id -> the control under which its details are stated (the first in catalog order).
+  const detailedUnder = new Map<string, string>();
   const families = new Map<string, EvaluatedControl[]>();
   for (const result of evaluation.results) families.set(result.control.family, [...(families.get(result.control.family) ?? []), result]);
   const familyViews = [...families].map(([id, results]) => ({
@@ -144,7 +188,7 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
       notAssessed: results.filter((r) => r.status === 'not-assessed').length,
       notApplicable: results.filter((r) => r.status === 'not-applicable').length,
     },
-    controls: results.map((r) => controlView(r, filtered.get(r)!, options, input, cap)),
+    controls: results.map((r) => controlView(r, filtered.get(r)!, options, input, cap, detailedUnder)),
   }));
   const controlsTable: Table = {
     id: 'controls',
@@ -228,8 +272,8 @@ export function buildFrameworkReport(input: FrameworkReportInput): ReportModel {
           score: formatPercent(evaluation.score),
           coverage: formatPercent(evaluation.coverage),
           assessed: c.total - c.notAssessed,
-          unmapped: evaluation.unmapped,
           outsideScope: evaluation.outsideScope,
+          ...(input.sprs ? { sprs: input.sprs } : {}),
           expiredAttestations: evaluation.expiredAttestations.map((a) => a.id),
           expiredExceptions: evaluation.expiredExceptions.map((e) => e.id),
         },

@@ -1,7 +1,7 @@
 /** The cover facts every report type takes from its definition's options (spec: Professional Format Options). */
 import { composeBanner } from '../model/cui-marking.js';
 import type { Classification, DefinitionOptions } from '../model/definitions.js';
-import type { ReportMeta } from '../model/report-model.js';
+import type { ReportMeta, UnmappedCount } from '../model/report-model.js';
 
 /**
  * The marking every renderer prints: the banner composed from the structured form (CUI Marking
@@ -30,4 +30,13 @@ export function reportMeta(options: DefinitionOptions, base: Pick<ReportMeta, 't
 /** The catalog facts every framework-based report states in its summary (evaluation.md section 8). */
 export function catalogSummary(catalog: { framework: string; name: string; release: string; verified: boolean }) {
   return { framework: catalog.framework, catalogName: catalog.name, release: catalog.release, verified: catalog.verified };
+}
+
+/**
+ * "155 of 433 findings map to no control of nist-800-171": the one wording of the unmapped count,
+ * on every report's cover (and in summary and render), so that findings a mapping misses are seen.
+ */
+export function unmappedCount(framework: string, unmapped: number, findings: number): UnmappedCount {
+  const text = `${unmapped} of ${findings} finding${findings === 1 ? '' : 's'} map${unmapped === 1 ? 's' : ''} to no control of ${framework}`;
+  return { framework, unmapped, findings, text };
 }

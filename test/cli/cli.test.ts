@@ -1,6 +1,6 @@
 /** The CLI as a user runs it: help, exit codes, --json, GitHub annotations, init. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -131,6 +131,25 @@ describe('init', () => {
       assert.ok(modeline, `${file} has a modeline`);
       assert.ok(existsSync(resolve(dirname(join(dir, file)), modeline)), `${file}: ${modeline} exists`);
     }
+  });
+  it("the starter's attestation shows observed_at, and an evidence bundle of the starter holds its evidence file", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'infracast-init-')), 'compliance');
+    assert.equal(runCli(['init', dir]).status, 0);
+    assert.match(readFileSync(join(dir, 'attestations', 'access-review.yaml'), 'utf8'), /^ {4}observed_at: "\d{4}-\d{2}-\d{2}"$/m);
+    writeFileSync(
+      join(dir, 'reports', 'evidence.yaml'),
+      'name: evidence\ntype: evidence\nframework: nist-800-53\nformats: [zip, json]\noptions:\n  window: { from: 2026-01-01, to: 2026-03-31 }\n',
+    );
+    const r = runCli(['render', join(dir, 'reports', 'evidence.yaml'), '--at', '2026-04-01']);
+    assert.equal(r.status, 0, r.stderr);
+    const index = JSON.parse(readFileSync(join(dir, 'out', 'evidence', 'evidence.json'), 'utf8')) as {
+      tables: { id: string; rows: Record<string, unknown>[] }[];
+    };
+    const manifest = index.tables.find((t) => t.id === 'manifest')!.rows.filter((row) => row.kind === 'attestation-evidence');
+    assert.deepEqual(
+      manifest.map((row) => [row.source, row.observed_at, row.observed_at_from]),
+      [['assets/access-review.txt', '2026-01-12T00:00:00.000Z', null]],
+    );
   });
   it('never overwrites an existing workspace', () => {
     const root = makeWorkspace({});

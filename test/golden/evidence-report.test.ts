@@ -124,14 +124,24 @@ describe('evidence report on examples/acme', () => {
   it('bundles the attestation artifacts observed in the window, exactly as attested', () => {
     const artifacts = manifest.entries.filter((e) => e.kind === 'attestation-evidence');
     assert.deepEqual(
-      artifacts.map((e) => [e.source, e.observed_at]),
+      artifacts.map((e) => [e.source, e.observed_at, e.observed_at_from ?? null]),
       [
-        ['assets/evidence/access-review-2026-q3.csv', '2026-10-13T00:00:00.000Z'],
-        ['assets/evidence/mfa-coverage-2026-10.csv', '2026-10-20T00:00:00.000Z'],
-        ['assets/evidence/okta-authentication-policies-2026-10.json', '2026-10-20T14:05:00.000Z'],
-        ['assets/evidence/personnel-screening-2026.csv', '2026-10-31T00:00:00.000Z'],
-        ['assets/evidence/security-awareness-training-2026.csv', '2026-10-31T00:00:00.000Z'],
-        ['assets/evidence/ssp-agc-v2.3-approval.md', '2026-10-02T00:00:00.000Z'],
+        // No observed_at in the attestation's evidence entry: dated by the attestation's attested_at, and marked.
+        ['assets/evidence/access-control-policy-v3.2.md', '2026-10-16T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/access-review-2026-q3.csv', '2026-10-13T00:00:00.000Z', null],
+        ['assets/evidence/audit-logging-standard-v2.0.md', '2026-10-28T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/boundary-and-cryptography-standard.md', '2026-10-21T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/configuration-management-plan-v1.4.md', '2026-10-21T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/flaw-remediation-and-malware-sop.md', '2026-11-12T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/incident-response-plan-v4.1.md', '2026-11-05T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/ir-test-status-2026.md', '2026-11-05T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/media-protection-procedure-v2.md', '2026-10-30T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/mfa-coverage-2026-10.csv', '2026-10-20T00:00:00.000Z', null],
+        ['assets/evidence/okta-authentication-policies-2026-10.json', '2026-10-20T14:05:00.000Z', null],
+        ['assets/evidence/personnel-screening-2026.csv', '2026-10-31T00:00:00.000Z', null],
+        ['assets/evidence/security-assessment-plan-2026.md', '2026-11-20T00:00:00.000Z', 'attested_at'],
+        ['assets/evidence/security-awareness-training-2026.csv', '2026-10-31T00:00:00.000Z', null],
+        ['assets/evidence/ssp-agc-v2.3-approval.md', '2026-10-02T00:00:00.000Z', null],
       ],
     );
     for (const entry of artifacts) assert.deepEqual(files[entry.path], new Uint8Array(readFileSync(join(acme, entry.source))), entry.path);
@@ -144,15 +154,16 @@ describe('evidence report on examples/acme', () => {
     assert.ok(okta.objectives.includes('3.5.3[a]'));
   });
 
-  it('lists artifacts without observed_at and outside the window as excluded, with the reason', () => {
+  it('lists artifacts observed outside the window as excluded, with the reason and where the date came from', () => {
     const excluded = manifest.excluded.filter((x) => x.kind === 'attestation-evidence');
-    const noTime = excluded.filter((x) => /no observed_at \(attested_at is not used instead\)/.test(x.reason)).map((x) => x.source);
-    assert.equal(noTime.length, 12);
-    assert.ok(noTime.includes('assets/evidence/access-control-policy-v3.2.md'));
-    assert.ok(noTime.includes('assets/evidence/wireless-not-applicable-memo.md'));
     assert.deepEqual(
-      excluded.filter((x) => /outside the window/.test(x.reason)).map((x) => [x.source, x.attestation, x.reason]),
-      [['assets/evidence/maintenance-log-2026-q3.csv', 'att-2026-ma-01', 'observed 2026-09-30, outside the window']],
+      excluded.map((x) => [x.source, x.attestation, x.reason]),
+      [
+        ['assets/evidence/maintenance-log-2026-q3.csv', 'att-2026-ma-01', 'observed 2026-09-30, outside the window'],
+        ['assets/evidence/physical-protection-inheritance.md', 'att-2026-pe-01', 'observed 2026-09-29 (attested_at: the entry records no observed_at), outside the window'],
+        ['assets/evidence/risk-assessment-2026.md', 'att-2026-ra-01', 'observed 2026-09-15 (attested_at: the entry records no observed_at), outside the window'],
+        ['assets/evidence/wireless-not-applicable-memo.md', 'att-2026-ac-02', 'observed 2026-09-22 (attested_at: the entry records no observed_at), outside the window'],
+      ],
     );
     for (const x of excluded) assert.ok(!manifest.entries.some((e) => e.source === x.source), x.source);
   });

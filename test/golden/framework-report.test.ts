@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { buildFramework, evaluationOf, findingsOf } from '../../src/app/build.js';
+import { buildFramework, evaluationOf, findingsOf, sprsOf } from '../../src/app/build.js';
 import type { RunContext } from '../../src/app/build.js';
 import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
@@ -145,5 +145,32 @@ describe('framework report on examples/acme', () => {
     const md = decode(await markdownRenderer.render(low, ctx));
     assert.match(md, /^\| Findings naming only controls outside this baseline \| 30 \|$/m);
     assert.equal(JSON.parse(decode(await jsonRenderer.render(low, ctx))).sections[0].data.outsideScope, 30);
+  });
+
+  it('nist-800-171 states the SPRS score, and each attestation its attester, date, methods, justification and evidence (include_evidence)', async () => {
+    const { md, model } = await render('nist-800-171');
+    assert.equal(sprsOf(run, 'nist-800-171')!.sprs.sprs_score, 80);
+    assert.match(md, /^\| SPRS score \| 80 \(incomplete\) \|$/m);
+    const ac = md.slice(md.indexOf('#### 3.1.1 '), md.indexOf('#### 3.1.2 '));
+    assert.match(ac, /^- Attestation att-2026-ac-01: met on 2026-10-16 by Daniel Brooks \(Information System Security Officer\); methods: examine, interview, test; expires 2027-10-16$/m);
+    // Every evidence file with the sha256 recorded for it, as written in attestations/access-control.yaml.
+    assert.match(ac, /^ {2}- Evidence `assets\/evidence\/access-control-policy-v3\.2\.md` sha256 `c685e19ca8ce457a5b5c5b7559014a454aa5ef6777d9a1fa0c31b934786927ec`: Access Control Policy 3\.2 /m);
+    assert.match(ac, /^ {2}- Evidence `assets\/evidence\/access-review-2026-q3\.csv` sha256 `70de9cd8abbfa12e9a8185c5bf338a7c77eaed6b3c7e9b123eda8e92e51d2557`: .* \(observed 2026-10-13\)$/m);
+    // att-2026-ac-01 covers 18 requirements: its details are stated once, under the first, and referred to after.
+    assert.equal(md.match(/c685e19ca8ce457a5b5c5b7559014a454aa5ef6777d9a1fa0c31b934786927ec/g)?.length, 1);
+    const ac2 = md.slice(md.indexOf('#### 3.1.2 '), md.indexOf('#### 3.1.3 '));
+    assert.match(ac2, /^- Attestation att-2026-ac-01: met on 2026-10-16 by Daniel Brooks \(Information System Security Officer\); methods: examine, interview, test; expires 2027-10-16; justification and evidence under 3\.1\.1$/m);
+    assert.doesNotMatch(ac2, /Evidence/);
+    const wireless = md.slice(md.indexOf('#### 3.1.16 '));
+    assert.match(wireless, /^ {2}- Justification: The AGC authorization boundary contains only AWS services; no component provides or accepts wireless access\./m);
+    // Without include_evidence the files are counted, not listed.
+    const plain = buildFramework(run, { ...definition, options: { ...definition.options, include_evidence: false } }, 'nist-800-171');
+    const plainMd = decode(await markdownRenderer.render(plain, { workspaceRoot: acme, templatesDir: join(acme, 'templates') }));
+    assert.doesNotMatch(plainMd, /c685e19ca8ce457a/);
+    assert.match(plainMd, /^ {2}- Evidence: 2 evidence files \(the option include_evidence lists them with their sha256\)$/m);
+    // The SPRS score is the nist-800-171 report's only: the 800-53 report has none.
+    assert.equal((model.sections[0]!.data as { sprs?: unknown }).sprs !== undefined, true);
+    const { model: sp80053 } = await render('nist-800-53');
+    assert.equal((sp80053.sections[0]!.data as { sprs?: unknown }).sprs, undefined);
   });
 });

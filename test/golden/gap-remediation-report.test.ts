@@ -14,6 +14,7 @@ import { ingestWorkspace } from '../../src/app/workspace-findings.js';
 import { validate } from '../../src/app/validate.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
 import type { ReportModel } from '../../src/model/report-model.js';
+import { compareControlIds } from '../../src/model/control-ids.js';
 import { jsonRenderer } from '../../src/renderers/json.js';
 import { markdownRenderer } from '../../src/renderers/markdown.js';
 import { examplesDir, goldenDir } from '../support/paths.js';
@@ -100,17 +101,65 @@ describe('gap and remediation reports on examples/acme', () => {
     assert.match(String(rows.get('3.13.2')!.rules), /rds_instance_multi_az \(1\)/);
     const { md } = await render(model);
     assert.match(md, /^# NIST SP 800-171 Rev\. 2 Gap Analysis/m);
-    assert.match(md, /\| 1 \| 3\.14\.1 \| .* \| Failing \| CRITICAL \| -5 \| not eligible \|/);
+    assert.match(md, /\| 1 \| 3\.14\.1 \| Flaw Remediation \| CRITICAL \| -5 \| not eligible \|/);
     assert.match(md, /\| 3\.5\.3 \| .* \| -3 \(partial credit\) \|/);
   });
 
-  it('gap on nist-800-53 puts LOW baseline controls first among equals', () => {
+  it('gap: the not-assessed requirements are one table, their common fix and CMMC status said once', async () => {
+    const { md } = await render(buildGap(run, gapDefinition, 'nist-800-171'));
+    const section = md.slice(md.indexOf('\n## Not assessed\n'), md.indexOf('\n## Remediation\n'));
+    assert.deepEqual(
+      [...section.matchAll(/^\| \d+ \| (\S+) \|/gm)].map((m) => m[1]),
+      ['3.1.21', '3.13.14'],
+    );
+    assert.equal(section.match(/Attest the control/g)?.length, 1);
+    assert.equal(section.match(/32 CFR 170\.24\(b\)/g)?.length, 1);
+    // Not one heading per not-assessed requirement: the document's headings are its sections and the failing controls.
+    assert.doesNotMatch(md, /^### .*(3\.1\.21|3\.13\.14)/m);
+  });
+
+  it("gap of a workspace without attestations (a newcomer's): ~100 not-assessed requirements in one table, not one block each", async () => {
+    const bare = { ...run, workspace: { ...run.workspace, records: run.workspace.records.filter((r) => r.kind !== 'Attestation') } };
+    const model = buildGap(bare, gapDefinition, 'nist-800-171');
+    const notAssessed = model.tables[0]!.rows.filter((r) => r.status === 'not-assessed').map((r) => String(r.id));
+    assert.ok(notAssessed.length > 80, `${notAssessed.length} not assessed`);
+    const { md } = await render(model);
+    const section = md.slice(md.indexOf('\n## Not assessed\n'), md.indexOf('\n## Remediation\n'));
+    const rows = [...section.matchAll(/^\| \d+ \| (\S+) \|/gm)].map((m) => m[1]);
+    assert.deepEqual(rows, [...notAssessed].sort(compareControlIds), 'every one, in numeric id order');
+    assert.ok(rows.indexOf('3.1.2')! < rows.indexOf('3.1.10')!);
+    assert.equal(md.match(/Attest the control/g)?.length, 1, 'the common fix, once');
+    // The CMMC reason they share, once; 3.12.4 (the SSP) has its own, in its row.
+    assert.equal(section.match(/not assessed: no evidence; every requirement must be assessed/g)?.length, 1);
+    assert.match(section, /^\| \d+ \| 3\.12\.4 \| .*; CMMC POA&M: no system security plan: .* \|$/m);
+    assert.doesNotMatch(md, /^### .*: Not assessed/m);
+    // Headings: the sections and one per failing requirement, which the contents list covers.
+    const h3 = [...md.matchAll(/^### /gm)].length;
+    assert.equal(h3, model.tables[0]!.rows.length - notAssessed.length);
+  });
+
+  it('gap: remediation by control id in numeric order, each fix said once', async () => {
+    const { md } = await render(buildGap(run, gapDefinition, 'nist-800-171'));
+    const section = md.slice(md.indexOf('\n## Remediation\n'), md.indexOf('\n## Provenance\n'));
+    const ids = [...section.matchAll(/^\*\*(\S+) /gm)].map((m) => m[1]);
+    assert.deepEqual(ids, ['3.3.8', '3.4.6', '3.5.3', '3.5.6', '3.5.7', '3.5.10', '3.6.3', '3.11.3', '3.13.2', '3.14.1']);
+    const fixes = [...section.matchAll(/^- (.*)$/gm)].map((m) => m[1]!.replace(/^[^:]*?\((?:CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\): /, ''));
+    assert.equal(new Set(fixes).size, fixes.length, `a fix repeated: ${fixes.filter((f, i) => fixes.indexOf(f) !== i).join(' | ')}`);
+    // Three CVEs with the same fix share one line; 3.14.1 refers to the fixes already listed under 3.11.3.
+    assert.match(section, /^- CVE-2024-45490, CVE-2024-45491, CVE-2024-45492 \(CRITICAL\): Upgrade libexpat from 2\.6\.2-r0 to 2\.6\.3-r0\.$/m);
+    assert.match(section, /^- As listed under 3\.11\.3: CVE-2023-45853, CVE-2024-5535, CVE-2024-24790, CVE-2024-45337, CVE-2024-45490 and 7 more rules\.$/m);
+  });
+
+  it('gap on nist-800-53 puts LOW baseline controls first among equal failing ones', () => {
     const model = buildGap(run, { ...gapDefinition, frameworks: ['nist-800-53'], baseline: 'moderate' }, 'nist-800-53');
     const rows = model.tables[0]!.rows;
     assert.ok(rows.length > 0);
+    // Not assessed: one table in control id order (numeric: AC-2 < AC-10), whatever the baseline.
+    const notAssessed = rows.filter((r) => r.status === 'not-assessed').map((r) => String(r.id));
+    assert.deepEqual(notAssessed, [...notAssessed].sort(compareControlIds));
     for (let i = 1; i < rows.length; i++) {
       const [a, b] = [rows[i - 1]!, rows[i]!];
-      if (a.status === b.status && a.worst_severity === b.worst_severity) assert.ok(!(a.in_low_baseline === 'no' && b.in_low_baseline === 'yes'), `${a.id} before ${b.id}`);
+      if (a.status === 'failing' && a.status === b.status && a.worst_severity === b.worst_severity) assert.ok(!(a.in_low_baseline === 'no' && b.in_low_baseline === 'yes'), `${a.id} before ${b.id}`);
     }
     assert.equal(rows[0]!.point_value, null);
   });

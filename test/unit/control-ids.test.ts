@@ -1,7 +1,7 @@
 /** evaluation.md section 2: one canonical id per framework, the variants of real data accepted. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalControlId, controlSortKey } from '../../src/model/control-ids.js';
+import { canonicalControlId, compareControlIds, controlSortKey } from '../../src/model/control-ids.js';
 
 describe('control ids (evaluation.md section 2)', () => {
   const cases: [string, string, string | undefined][] = [
@@ -40,5 +40,12 @@ describe('control ids (evaluation.md section 2)', () => {
       [...ids].sort((a, b) => (controlSortKey(a) < controlSortKey(b) ? -1 : 1)),
       ['AC-2', 'AC-2(1)', 'AC-2(10)', 'AC-3', 'AC-10'],
     );
+  });
+  it('compares ids numerically, part by part (3.1 < 3.2 < 3.10; AC-2 < AC-10)', () => {
+    assert.deepEqual(['3.10.1', '3.1.10', '3.2.1', '3.1.2', '3.1.1'].sort(compareControlIds), ['3.1.1', '3.1.2', '3.1.10', '3.2.1', '3.10.1']);
+    assert.deepEqual(['AC-10', 'AC-2(1)', 'AC-2', 'AU-2', 'AC-11'].sort(compareControlIds), ['AC-2', 'AC-2(1)', 'AC-10', 'AC-11', 'AU-2']);
+    // Code units would put 3.1.10 before 3.1.2: the comparator must not.
+    assert.ok(compareControlIds('3.1.2', '3.1.10') < 0);
+    assert.equal(compareControlIds('3.1.1', '3.1.1'), 0);
   });
 });

@@ -5,11 +5,11 @@ import type { OutputDefinition } from '../../src/model/definitions.js';
 import { attestationFrameworks, resolveWindow, selectEvidence } from '../../src/reports/evidence.js';
 import type { AttestationArtifact, EvidenceInput } from '../../src/reports/evidence.js';
 
-const artifact = (framework: string, requirements: string[], observedAt = '2026-10-10'): AttestationArtifact => ({
-  attestation: { id: `att-${framework}`, framework, file: `attestations/${framework}.yaml`, requirements, objectives: [], methods: ['examine'] },
+const artifact = (framework: string, requirements: string[], observedAt: string | null = '2026-10-10', attestedAt = '2026-10-15'): AttestationArtifact => ({
+  attestation: { id: `att-${framework}`, framework, file: `attestations/${framework}.yaml`, requirements, objectives: [], methods: ['examine'], attestedAt },
   path: `assets/${framework}.md`,
   sha256: '0'.repeat(64),
-  observedAt,
+  ...(observedAt !== null ? { observedAt } : {}),
 });
 
 function input(framework: string, artifacts: AttestationArtifact[], crosswalk = new Map<string, Record<string, string[]>>()): EvidenceInput {
@@ -59,5 +59,24 @@ describe('evidence selection', () => {
       selection.excluded.map((x) => x.source),
       ['assets/soc2.md'],
     );
+  });
+
+  it("an artifact without observed_at is dated by its attestation's attested_at, and says so", () => {
+    const inside = selectEvidence(input('nist-800-171', [artifact('nist-800-171', ['3.1.1'], null, '2026-10-15')]));
+    assert.deepEqual(
+      inside.entries.map((e) => [e.source, e.observedAt, e.observedAtFrom]),
+      [['assets/nist-800-171.md', '2026-10-15T00:00:00.000Z', 'attested_at']],
+    );
+    assert.deepEqual(inside.excluded, []);
+    // Its own observed_at wins, and then nothing is marked.
+    const own = selectEvidence(input('nist-800-171', [artifact('nist-800-171', ['3.1.1'], '2026-10-10', '2026-10-15')]));
+    assert.deepEqual(
+      own.entries.map((e) => [e.observedAt, e.observedAtFrom]),
+      [['2026-10-10T00:00:00.000Z', undefined]],
+    );
+    // attested_at outside the window: excluded, and the reason names where the date came from.
+    const outside = selectEvidence(input('nist-800-171', [artifact('nist-800-171', ['3.1.1'], null, '2026-11-02')]));
+    assert.deepEqual(outside.entries, []);
+    assert.equal(outside.excluded[0]!.reason, 'observed 2026-11-02 (attested_at: the entry records no observed_at), outside the window');
   });
 });

@@ -18,6 +18,7 @@ import { markdownRenderer } from '../../src/renderers/markdown.js';
 import { buildFrameworkReport } from '../../src/reports/framework.js';
 import { buildGapReport } from '../../src/reports/gap.js';
 import { applySeverityFilter } from '../../src/reports/severity-filter.js';
+import { unmappedCount } from '../../src/reports/meta.js';
 
 const at = new Date('2026-11-29T00:00:00Z');
 const control = (id: string): Control => ({ id, title: `Control ${id}`, family: id.slice(0, 2), framework: 'nist-800-53' });
@@ -180,8 +181,8 @@ describe('framework report: why, severity filter, outside the baseline', () => {
   it('statuses, counts and scores never change with the filter (evaluation.md section 4)', () => {
     const [withFilter, without] = [framework(FILTER), framework()];
     const figures = (m: ReportModel) => {
-      const { counts, score, coverage, unmapped, outsideScope } = m.sections[0]!.data as Record<string, unknown>;
-      return { counts, score, coverage, unmapped, outsideScope };
+      const { counts, score, coverage, outsideScope } = m.sections[0]!.data as Record<string, unknown>;
+      return { counts, score, coverage, outsideScope };
     };
     assert.deepEqual(figures(withFilter), figures(without));
     const strip = (m: ReportModel) => [...rowsOf(m, 'controls').values()].map(({ hidden_by_filter: _h, open_hidden_by_filter: _o, ...rest }) => rest);
@@ -221,13 +222,18 @@ describe('framework report: why, severity filter, outside the baseline', () => {
     assert.equal(row.match(/att-ac-7/g)?.length, 1);
   });
 
-  it('counts the findings that name only controls outside the baseline, next to the unmapped ones', async () => {
-    const model = framework();
-    const summary = model.sections[0]!.data as { unmapped: number; outsideScope: number };
+  it('counts the findings that name only controls outside the baseline; the unmapped ones are on the cover', async () => {
+    const built = framework();
+    const summary = built.sections[0]!.data as { outsideScope: number };
     // AC-20 and AC-20(1) are not in this report's controls; session_timeout maps to AC-12; tagging names nothing.
-    assert.deepEqual([summary.outsideScope, summary.unmapped], [2, 1]);
+    assert.equal(summary.outsideScope, 2);
+    assert.equal(evaluation().unmapped, 1);
+    // app/build.ts puts the unmapped count on the cover of every report (withUnmapped), in one wording.
+    const model = { ...built, meta: { ...built.meta, unmapped: [unmappedCount('nist-800-53', evaluation().unmapped, findings.length)] } };
     const md = await markdown(model);
-    assert.match(md, /^\| Findings naming no control of this framework \| 1 \|\n\| Findings naming only controls outside this baseline \| 2 \|$/m);
+    assert.match(md, /^\| Unmapped findings \| 1 of 9 findings maps to no control of nist-800-53 \|$/m);
+    assert.equal(md.match(/map(s)? to no control/g)?.length, 1, 'said once');
+    assert.match(md, /^\| Findings naming only controls outside this baseline \| 2 \|$/m);
     const json = JSON.parse(JSON.stringify(model)) as { sections: { data: { outsideScope?: number } }[] };
     assert.equal(json.sections[0]!.data.outsideScope, 2);
   });
@@ -261,5 +267,75 @@ describe('gap report: why, severity filter, outside the baseline', () => {
     const ac7 = sectionOf(md, /^### \d+\. AC-7 /m);
     assert.equal(ac7.match(/att-ac-7/g)?.length, 1, 'the conflict is said once, in the reason');
     assert.match(md, /^\| Findings naming only controls outside this baseline \| 2 \|$/m);
+  });
+});
+
+describe('gap report: remediation under the severity filter, said once, by control id', () => {
+  const fixed = (rule: string, severity: Severity, ids: string[], remediation: string): Finding => ({ ...finding(rule, 'FAIL', severity, ids), remediation });
+  /** AC-10 and AC-2 fail through the same HIGH rule; AC-3 through a HIGH and a LOW rule; AC-4 through a LOW one only. */
+  const withFixes: Finding[] = [
+    fixed('s3_public', 'HIGH', ['AC-2', 'AC-10', 'AC-3'], 'Block public access.'),
+    fixed('s3_public_acl', 'HIGH', ['AC-3'], 'Block public access.'),
+    fixed('s3_block_level', 'LOW', ['AC-3'], 'Enable the account-level block.'),
+    fixed('tls_old', 'LOW', ['AC-4'], 'Use TLS 1.2 or later.'),
+  ];
+  const model = (severityFilter?: Severity[]): ReportModel =>
+    buildGapReport({
+      definition: definition('gap', severityFilter),
+      tenant,
+      evaluation: evaluateFramework({
+        framework: 'nist-800-53',
+        controls: ['AC-2', 'AC-3', 'AC-4', 'AC-10', 'AC-11'].map(control),
+        findings: withFixes,
+        attestations: [],
+        exceptions: [],
+        mappings: [],
+        at,
+      }),
+      catalog,
+      at,
+      generatedAt: '2026-11-29T00:00:00Z',
+      provenance,
+    });
+  /** One control's entry of the remediation section: from its bold line to the next. */
+  const entryOf = (section: string, id: string): string => {
+    const start = section.indexOf(`\n**${id} `);
+    assert.ok(start >= 0, `no remediation entry ${id}`);
+    const end = section.indexOf('\n**', start + 1);
+    return end < 0 ? section.slice(start) : section.slice(start, end);
+  };
+  const remediationOf = async (m: ReportModel): Promise<string> => {
+    const md = await markdown(m);
+    return md.slice(md.indexOf('\n## Remediation\n'), md.indexOf('\n## Provenance\n'));
+  };
+
+  it('lists the fixes of the findings the filter shows, and says what it left out', async () => {
+    const section = await remediationOf(model(['CRITICAL', 'HIGH', 'MEDIUM']));
+    assert.doesNotMatch(section, /account-level block|TLS 1\.2/, 'fixes of LOW findings are hidden like their rows');
+    const ac3 = entryOf(section, 'AC-3');
+    assert.match(ac3, /^- Not listed: the fixes of 1 open FAIL finding hidden by the severity filter \(LOW\)\.$/m);
+    const ac4 = entryOf(section, 'AC-4');
+    assert.match(ac4, /^- Not listed: the fixes of 1 open FAIL finding hidden by the severity filter \(LOW\)\.$/m);
+    assert.doesNotMatch(ac4, /Close the failing findings/, 'no generic step where the fixes are only hidden');
+    // The JSON/XLSX rows carry every rule's fix, as they carry every rule.
+    assert.match(String(rowsOf(model(['CRITICAL', 'HIGH', 'MEDIUM']), 'gaps').get('AC-4')!.remediation), /TLS 1\.2/);
+    const unfiltered = await remediationOf(model());
+    assert.match(unfiltered, /^- s3_block_level \(LOW\): Enable the account-level block\.$/m);
+    assert.match(unfiltered, /^- tls_old \(LOW\): Use TLS 1\.2 or later\.$/m);
+  });
+
+  it('orders controls by id in numeric order and says each fix once', async () => {
+    const section = await remediationOf(model());
+    assert.deepEqual(
+      [...section.matchAll(/^\*\*(\S+) /gm)].map((m) => m[1]),
+      ['AC-2', 'AC-3', 'AC-4', 'AC-10'],
+    );
+    assert.equal(section.match(/Block public access/g)?.length, 1);
+    assert.match(entryOf(section, 'AC-2'), /^- s3_public \(HIGH\): Block public access\.$/m);
+    // AC-3: two rules share the fix already listed under AC-2.
+    assert.match(entryOf(section, 'AC-3'), /^- As listed under AC-2: s3_public, s3_public_acl\.$/m);
+    assert.match(entryOf(section, 'AC-10'), /^- As listed under AC-2: s3_public\.$/m);
+    const md = await markdown(model());
+    assert.match(md, /^\| \d+ \| AC-11 \| Control AC-11 \| no evidence: no attestation and no finding names it \|$/m);
   });
 });
