@@ -21,6 +21,10 @@
 //             framework PDF (170+ pages) as a whole process, within 2x of `pdfsig` on the same file,
 //             both measured in its own run (the CLI's start-up alone reported beside them).
 //             BENCH_VERIFY=0 skips it.
+//   remediation (issue 14): scripts/bench-remediation.js, `infracast render` of a remediation report
+//             over 100,000 ASFF findings of one rule and one owner (owners map, no tags) as a whole
+//             process, against `infracast findings inspect --summary` on the same file in the same
+//             run (bound 3x: grouping is linear). BENCH_REMEDIATION=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -98,6 +102,8 @@ if (process.env.BENCH_RENDER !== '0') {
 }
 // ---- verify ----
 if (process.env.BENCH_VERIFY !== '0') failed = benchScript('verify', 'bench-verify.js') || failed;
+// ---- remediation grouping ----
+if (process.env.BENCH_REMEDIATION !== '0') failed = benchScript('remediation', 'bench-remediation.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

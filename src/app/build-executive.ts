@@ -8,7 +8,8 @@
 import type { OutputDefinition } from '../model/definitions.js';
 import { snapshotOf } from '../model/history.js';
 import type { HistorySnapshot } from '../model/history.js';
-import type { ReportModel } from '../model/report-model.js';
+import { relative, resolve } from 'node:path';
+import type { Provenance, ReportModel } from '../model/report-model.js';
 import type { ChartFile } from '../reports/charts.js';
 import { buildExecutiveReport } from '../reports/executive.js';
 import type { ExecutiveFrameworkInput } from '../reports/executive.js';
@@ -23,6 +24,23 @@ export interface ExecutiveBuild {
   charts: ChartFile[];
   /** This run's snapshots, one per framework, for the caller to store (app/state.ts writeSnapshot). */
   snapshots: HistorySnapshot[];
+}
+
+/** Records the evaluation reads: the files that hold them are inputs of the report. */
+const EVALUATION_KINDS = new Set(['Attestation', 'Exception', 'Mapping', 'Catalog', 'ControlImplementation']);
+
+/**
+ * The provenance's inputs cut to what this report used: infracast.yaml, its own definition, the
+ * findings files and the files of the records the evaluation reads. Other definitions, schedules
+ * and inventories change nothing in it, and listing them made the list read as "every file".
+ */
+function usedInputsOnly(run: RunContext, definition: OutputDefinition, provenance: Provenance): Provenance {
+  const { workspace } = run;
+  const rel = (file: string): string => relative(workspace.root, resolve(workspace.root, file));
+  const used = new Set<string>(['infracast.yaml', rel(definition.source.file)]);
+  for (const f of run.ingested.files) used.add(rel(f.file));
+  for (const r of workspace.records) if (EVALUATION_KINDS.has(r.kind)) used.add(rel(r.source.file));
+  return { ...provenance, inputs: provenance.inputs.filter((i) => used.has(i.path)) };
 }
 
 /**
@@ -53,10 +71,14 @@ export function buildExecutive(run: RunContext, definition: OutputDefinition, hi
     exceptions: exceptionsOf(workspace),
     at,
     generatedAt,
-    provenance: provenanceOf(
+    provenance: usedInputsOnly(
       run,
-      generatedAt,
-      evaluated.map(({ framework, catalog, evaluation }) => ({ framework, release: catalog.release, baseline: catalog.baseline, evaluation })),
+      definition,
+      provenanceOf(
+        run,
+        generatedAt,
+        evaluated.map(({ framework, catalog, evaluation }) => ({ framework, release: catalog.release, baseline: catalog.baseline, evaluation })),
+      ),
     ),
   });
   return { model: withUnmapped(run, definition, model), charts, snapshots: frameworks.map((f) => f.snapshot) };

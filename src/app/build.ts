@@ -5,7 +5,7 @@
  */
 import { redactFindings } from '../model/redaction.js';
 import type { RedactionRules } from '../model/redaction.js';
-import { updatePoam } from '../model/poam.js';
+import { openItemOf, updatePoam } from '../model/poam.js';
 import type { PoamStore } from '../model/poam.js';
 import { buildPoamReport } from '../reports/poam.js';
 import type { FrameworkEvaluation } from '../model/evaluation.js';
@@ -295,19 +295,28 @@ export function withInventoryOwners(workspace: LoadedWorkspace, findings: readon
   });
 }
 
-/** A remediation report over every finding of the run (across frameworks). */
+/**
+ * A remediation report over the run's findings that the definition's frameworks charge to a
+ * control (the others are counted), each with its controls and its POA&M item.
+ */
 export function buildRemediation(run: RunContext, definition: OutputDefinition): ReportModel {
   const { workspace, at } = run;
   const generatedAt = formatInstant(at);
+  const evaluated = definition.frameworks.map((framework) => {
+    const { evaluation, catalog } = evaluationOf(run, framework, definition.baseline);
+    return { framework, release: catalog.release, baseline: catalog.baseline, evaluation };
+  });
   const model = buildRemediationReport({
     definition,
     tenant: workspace.config?.tenant ?? { id: 'unknown', name: 'unknown' },
     findings: withInventoryOwners(workspace, findingsOf(run)),
     exceptions: exceptionsOf(workspace),
     owners: ownerRules(workspace),
+    evaluations: evaluated.map((e) => e.evaluation),
+    poamItem: openItemOf(poamOf(run)),
     at,
     generatedAt,
-    provenance: provenanceOf(run, generatedAt, []),
+    provenance: provenanceOf(run, generatedAt, evaluated),
   });
   return withUnmapped(run, definition, model);
 }

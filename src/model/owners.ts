@@ -5,6 +5,7 @@
  */
 import { globMatches } from './evaluation.js';
 import type { Finding } from './finding.js';
+import { groupBy } from './order.js';
 
 export interface OwnerRule {
   owner: string;
@@ -24,21 +25,29 @@ function ruleMatches(rule: OwnerRule, finding: Finding): boolean {
   return true;
 }
 
-export function ownerOf(finding: Finding, rules: readonly OwnerRule[]): string {
-  if (finding.owner) return finding.owner;
+/** Where an owner came from, in the order ownerOf looks. */
+export type OwnerSource = 'finding' | 'tag' | 'owners-rule' | 'none';
+
+export function ownerWithSource(finding: Finding, rules: readonly OwnerRule[]): { owner: string; source: OwnerSource } {
+  if (finding.owner) return { owner: finding.owner, source: 'finding' };
   const tags = { ...finding.resource?.tags, ...finding.tags };
-  const tagged = tags.team ?? tags.Team ?? tags.owner ?? tags.Owner;
-  if (tagged) return tagged;
-  for (let i = rules.length - 1; i >= 0; i--) if (ruleMatches(rules[i] as OwnerRule, finding)) return (rules[i] as OwnerRule).owner;
-  return UNASSIGNED;
+  const tag = tags.team ?? tags.Team ?? tags.owner ?? tags.Owner;
+  if (tag) return { owner: tag, source: 'tag' };
+  for (let i = rules.length - 1; i >= 0; i--)
+    if (ruleMatches(rules[i] as OwnerRule, finding)) return { owner: (rules[i] as OwnerRule).owner, source: 'owners-rule' };
+  return { owner: UNASSIGNED, source: 'none' };
 }
 
-/** Findings grouped by owner, owners in code-unit order, unassigned last. */
+export function ownerOf(finding: Finding, rules: readonly OwnerRule[]): string {
+  return ownerWithSource(finding, rules).owner;
+}
+
+/**
+ * Findings grouped by owner, owners in code-unit order, unassigned last. Linear (order.ts groupBy):
+ * a copy of the owner's list per finding made 100,000 findings of one owner take about a minute.
+ */
 export function groupByOwner(findings: readonly Finding[], rules: readonly OwnerRule[]): [string, Finding[]][] {
-  const groups = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    const owner = ownerOf(finding, rules);
-    groups.set(owner, [...(groups.get(owner) ?? []), finding]);
-  }
-  return [...groups].sort(([a], [b]) => (a === UNASSIGNED ? 1 : b === UNASSIGNED ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  return [...groupBy(findings, (finding) => ownerOf(finding, rules))].sort(([a], [b]) =>
+    a === UNASSIGNED ? 1 : b === UNASSIGNED ? -1 : a < b ? -1 : a > b ? 1 : 0,
+  );
 }

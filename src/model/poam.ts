@@ -314,6 +314,15 @@ function sameItem(a: PoamItem, b: PoamItem): boolean {
   return strip(a) === strip(b);
 }
 
+/**
+ * The open item of each weakness (detector + source id) of a store: what a finding is tracked as
+ * on the POA&M. A weakness has at most one open item (a recurrence is a new item once the old closed).
+ */
+export function openItemOf(store: PoamStore): (finding: Finding) => PoamItem | undefined {
+  const open = new Map(store.items.filter((i) => i.status === 'open').map((i) => [keyOf(i.weakness_detector, i.weakness_source_id), i]));
+  return (finding) => open.get(keyOf(detectorOf(finding), weaknessSourceIdOf(finding)));
+}
+
 /** The new store after a run. */
 export function updatePoam(previous: PoamStore | undefined, input: PoamRunInput): PoamStore {
   const store = previous ?? emptyPoamStore();

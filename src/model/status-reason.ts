@@ -6,6 +6,7 @@
  */
 import type { Attestation } from './control.js';
 import type { Finding } from './finding.js';
+import { plural } from './plural.js';
 
 export type ReasonBasis =
   /** Open FAIL findings decide (evaluation.md 4.2). */
@@ -33,7 +34,6 @@ export interface StatusReason {
 export type AttestationRef = Pick<Attestation, 'id' | 'result' | 'attestedAt' | 'partialCondition'> & { source?: string };
 
 const RULES_NAMED = 3;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** "rule-a (2 resources), rule-b (1 resource) and 3 more rules": the rules of some findings, most findings first. */

@@ -9,11 +9,10 @@
  * a table of contents already filled in, then the body; the classification banner at the top and
  * bottom of every page with "Page X of Y"; the watermark behind every page; core properties.
  *
- * Fonts: DOCX does not embed them here (embedding makes an editable document heavy and Word
- * then prefers the embedded copy over the reader's). Calibri is named for text and Consolas for
- * code: every Word has them, LibreOffice substitutes the metric-compatible Carlito where
- * installed, and docx's page-number estimator has their widths, which is what lets the TOC
- * carry page numbers without Word updating it.
+ * Fonts: the PDF's own (Source Sans 3 for text, JetBrains Mono for code) are embedded
+ * (docx-fonts.ts): naming Calibri left the layout to the reader's machine, and LibreOffice without
+ * Carlito set table headers in a wider font that broke their words. Column widths are measured
+ * with the embedded font's metrics, so a header word always fits its column.
  */
 import type * as Docx from 'docx';
 import type Token from 'markdown-it/lib/token.mjs';
@@ -24,14 +23,16 @@ import type { ReportModel } from '../model/report-model.js';
 import { normaliseZip, type Rewrite } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
 import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
+import { embeddedFonts, fontKeyOf, obfuscateFont, textTwips } from './docx-fonts.js';
+import { MONO, SANS } from './fonts.js';
+import { displayDate } from './html.js';
 import type { BrowserSession, RenderContext, Renderer } from './renderer.js';
 
 type D = typeof Docx;
 type Block = Docx.Paragraph | Docx.Table | Docx.TableOfContents;
 type Inline = Docx.ParagraphChild;
 
-const FONT = 'Calibri';
-const MONO = 'Consolas';
+const FONT = SANS;
 /** US Letter with 1-inch margins (the audience is US federal): 6.5 inches of text width. */
 const PAGE = { width: 12240, height: 15840, margin: 1440 };
 const TEXT_WIDTH_TWIPS = PAGE.width - 2 * PAGE.margin;
@@ -89,16 +90,21 @@ function plainText(inline: Token | undefined): string {
 
 const sum = (a: number[]): number => a.reduce((x, y) => x + y, 0);
 
-/** Twips per character of 9 pt bold table text (over Calibri's average, so LibreOffice's wider substitutes fit too), and a cell's side margins. */
+/** Twips per character of 9 pt bold table text (generous over Source Sans 3's average, so most cells' words fit), and a cell's side margins. */
 const CHAR_TWIPS = 125;
 const CELL_PADDING = 220;
 
 /**
  * Per column: the narrowest width (its longest word, at most 24 characters; the whole text when
- * every cell is short), the width that fits its longest text (at most 60), the width most of its
- * cells need (the 90th percentile of their lengths, at most 120) and the width of its longest text.
+ * every cell is short; never less than its widest header word as measured in the embedded font),
+ * the width that fits its longest text (at most 60), the width most of its cells need (the 90th
+ * percentile of their lengths, at most 120) and the width of its longest text.
  */
-function columnNeeds(rows: string[][], charTwips: number): { min: number[]; preferred: number[]; most: number[]; full: number[] } {
+function columnNeeds(
+  rows: string[][],
+  charTwips: number,
+  headerTwips: readonly number[],
+): { min: number[]; preferred: number[]; most: number[]; full: number[] } {
   const columns = Math.max(...rows.map((r) => r.length));
   const needs = { min: [] as number[], preferred: [] as number[], most: [] as number[], full: [] as number[] };
   const width = (chars: number): number => chars * charTwips + CELL_PADDING;
@@ -107,8 +113,8 @@ function columnNeeds(rows: string[][], charTwips: number): { min: number[]; pref
     const lengths = cells.map((t) => t.length).sort((a, b) => a - b);
     const longest = lengths.at(-1) ?? 0;
     const longestWord = Math.max(3, ...cells.flatMap((t) => t.split(/\s+/).map((w) => w.length)));
-    // A short column gets one character to spare: the reader's font may be wider than Calibri.
-    const min = width(longest <= SHORT_CELL ? Math.max(3, longest) + 1 : Math.min(longestWord, 24));
+    // A short column gets one character to spare.
+    const min = Math.max(width(longest <= SHORT_CELL ? Math.max(3, longest) + 1 : Math.min(longestWord, 24)), Math.ceil((headerTwips[c] ?? 0) + CELL_PADDING));
     needs.min.push(min);
     needs.preferred.push(Math.max(min, width(Math.min(60, longest))));
     needs.most.push(Math.max(min, width(Math.min(120, lengths[Math.floor(0.9 * (lengths.length - 1))] ?? 0))));
@@ -118,23 +124,35 @@ function columnNeeds(rows: string[][], charTwips: number): { min: number[]; pref
 }
 
 /** Whether the columns' longest words fit the width side by side. */
-function wordsFit(rows: string[][], total: number, charTwips: number): boolean {
-  return sum(columnNeeds(rows, charTwips).min) <= total;
+function wordsFit(rows: string[][], total: number, charTwips: number, headerTwips: readonly number[]): boolean {
+  return sum(columnNeeds(rows, charTwips, headerTwips).min) <= total;
+}
+
+/** Per column, the width in twips of the widest word of the header cells, set bold at `halfPoints` in the embedded font. */
+export function headerWordTwips(headers: readonly string[], halfPoints: number): number[] {
+  return headers.map((text) => Math.max(0, ...text.split(/\s+/).map((word) => textTwips(word, halfPoints, true))));
 }
 
 /**
  * Column widths in twips: no column narrower than its longest word (so "Control" or "3.14.1"
- * never breaks mid-word) and short values ("Not assessed") kept on one line; the rest of the width
- * shared in proportion to the room most of each column's cells want beyond that (a percentile, so
- * one long cell cannot starve the others, and a column of sentences such as a reason gets more
- * than a column of titles), no column wider than its longest text.
+ * never breaks mid-word; a header word measured with the font's real widths) and short values
+ * ("Not assessed") kept on one line; the rest of the width shared in proportion to the room most
+ * of each column's cells want beyond that (a percentile, so one long cell cannot starve the others,
+ * and a column of sentences such as a reason gets more than a column of titles), no column wider
+ * than its longest text.
  */
-export function columnWidths(rows: string[][], total: number, charTwips = CHAR_TWIPS): number[] {
-  const { min, preferred, most, full } = columnNeeds(rows, charTwips);
+export function columnWidths(rows: string[][], total: number, charTwips = CHAR_TWIPS, headerTwips: readonly number[] = []): number[] {
+  const { min, preferred, most, full } = columnNeeds(rows, charTwips, headerTwips);
   let widths: number[];
   if (sum(preferred) <= total) widths = preferred.map((p) => (p / sum(preferred)) * total);
-  else if (sum(min) >= total) widths = min.map((m) => (m / sum(min)) * total);
-  else {
+  else if (sum(min) >= total) {
+    // Too narrow for every column's longest word: header words keep their measured width, and
+    // what is left is shared in proportion to what each column wanted beyond that.
+    const floor = headerTwips.length > 0 ? min.map((_, c) => Math.ceil((headerTwips[c] ?? 0) + CELL_PADDING)) : min.map(() => 0);
+    const extra = min.map((m, c) => m - floor[c]!);
+    widths =
+      sum(floor) < total && sum(extra) > 0 ? floor.map((f, c) => f + ((total - sum(floor)) * extra[c]!) / sum(extra)) : min.map((m) => (m / sum(min)) * total);
+  } else {
     const spare = total - sum(min);
     const wanted = most.map((m, c) => m - min[c]!);
     const shared = min.map((m, c) => Math.min(full[c]!, m + (sum(wanted) > 0 ? (spare * wanted[c]!) / sum(wanted) : spare / min.length)));
@@ -430,8 +448,11 @@ class Walker {
     const texts = shown.map((r) => r.cells.map((c) => plainText(c.inline)));
     // A table too wide for its words at 9 pt (the executive posture table has nine columns) is set
     // at 8 pt rather than breaking "Coverage" into "Covera-ge".
-    const small = !cover && !wordsFit(texts, TEXT_WIDTH_TWIPS, CHAR_TWIPS);
-    const widths = cover ? [2600, TEXT_WIDTH_TWIPS - 2600] : columnWidths(texts, TEXT_WIDTH_TWIPS, small ? (CHAR_TWIPS * 8) / 9 : CHAR_TWIPS);
+    const headers = shown[0]?.header ? texts[0]! : [];
+    const small = !cover && !wordsFit(texts, TEXT_WIDTH_TWIPS, CHAR_TWIPS, headerWordTwips(headers, 18));
+    const widths = cover
+      ? [2600, TEXT_WIDTH_TWIPS - 2600]
+      : columnWidths(texts, TEXT_WIDTH_TWIPS, small ? (CHAR_TWIPS * 8) / 9 : CHAR_TWIPS, headerWordTwips(headers, small ? 16 : 18));
     const none = { style: d.BorderStyle.NONE, size: 0, color: 'FFFFFF' };
     const line = { style: d.BorderStyle.SINGLE, size: 4, color: RULE };
     const borders = cover
@@ -595,6 +616,21 @@ class Walker {
       }
     }
     return out;
+  }
+}
+
+/**
+ * The cover's "Generated" value as the PDF's cover shows it ("29 November 2026, 00:00 UTC"): the
+ * Markdown keeps the RFC 3339 instant (diffable, machine-readable), the documents people read do not.
+ */
+function coverDates(tokens: Token[], coverEnd: number, generatedAt: string): void {
+  for (let i = 0; i + 4 < coverEnd; i++) {
+    if (tokens[i]!.type !== 'td_open' || plainText(tokens[i + 1]) !== 'Generated' || tokens[i + 3]!.type !== 'td_open') continue;
+    const value = tokens[i + 4]!;
+    if (plainText(value) !== generatedAt) continue;
+    const text = value.children!.find((c) => c.type === 'text')!;
+    text.content = displayDate(generatedAt);
+    value.children = [text];
   }
 }
 
@@ -795,6 +831,28 @@ function stableIds(documentXml: Uint8Array | undefined, marker: string, tables: 
   };
 }
 
+/**
+ * docx obfuscates each embedded font with a key it draws at random: the font files and the font
+ * table are rewritten with a key derived from the font's bytes, so the same inputs give the same DOCX.
+ */
+function stableFontKeys(parts: Record<string, Uint8Array>): Record<string, Rewrite> {
+  const table = strFromU8(parts['word/fontTable.xml'] ?? new Uint8Array());
+  const rewrites: Record<string, Rewrite> = {};
+  const keys = new Map<string, string>();
+  for (const m of table.matchAll(/r:id="rId(\d+)" w:fontKey="(\{[0-9A-Fa-f-]+\})"/g)) {
+    const file = `word/fonts/font${m[1]!}.odttf`;
+    const stored = parts[file];
+    if (!stored) continue;
+    const font = obfuscateFont(stored, m[2]!);
+    const key = fontKeyOf(font);
+    keys.set(m[2]!, key);
+    rewrites[file] = obfuscateFont(font, key);
+  }
+  if (keys.size > 0)
+    rewrites['word/fontTable.xml'] = strToU8(table.replace(/w:fontKey="(\{[0-9A-Fa-f-]+\})"/g, (whole, key: string) => `w:fontKey="${keys.get(key) ?? key}"`));
+  return rewrites;
+}
+
 /** The DOCX of a report from its Markdown (exported for tests that feed Markdown of their own). */
 export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx: RenderContext, options: DocxOptions = {}): Promise<Uint8Array> {
   const d: D = await import('docx');
@@ -816,6 +874,7 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
   const bodyStart = contents ? contents[1] : coverEnd;
 
   const children: Block[] = [];
+  coverDates(tokens, coverEnd, meta.generatedAt);
   children.push(...walker.blocks(tokens, 0, coverEnd, meta.coverPage));
   if (meta.coverPage) children.push(new d.Paragraph({ children: [new d.PageBreak()] }));
   if (meta.tableOfContents) {
@@ -879,6 +938,7 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
     ...properties,
     styles: styles(d),
     numbering: numbering(d),
+    fonts: embeddedFonts(),
     sections: [
       {
         properties: {
@@ -899,12 +959,11 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
   // docx zips with the clock's mtimes: its compressed entries are copied into a zip with sorted
   // entries and generated_at as every mtime (no second deflate of the whole: that cost a third of
   // the time), and the ids docx draws at random or from process-wide counters are renumbered.
-  return normaliseZip(
-    packed,
-    meta.generatedAt,
-    'copy',
-    stableIds(unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' })['word/document.xml'], walker.marker, walker.tables),
-  );
+  const parts = unzipSync(packed, { filter: (f) => f.name === 'word/document.xml' || f.name === 'word/fontTable.xml' || f.name.startsWith('word/fonts/') });
+  return normaliseZip(packed, meta.generatedAt, 'copy', {
+    ...stableIds(parts['word/document.xml'], walker.marker, walker.tables),
+    ...stableFontKeys(parts),
+  });
 }
 
 export const docxRenderer: Renderer = {

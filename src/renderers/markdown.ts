@@ -8,6 +8,7 @@ import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { packageRoot } from '../io/package-root.js';
 import { createEnvironment } from '../templating/environment.js';
+import { plural } from '../model/plural.js';
 import { codeSpan, escapeMarkdown } from '../templating/markdown-escape.js';
 import type { RenderContext, Renderer } from './renderer.js';
 
@@ -26,6 +27,8 @@ const helpers = {
   /** True when any argument is truthy (Handlebars passes its options object last). */
   or: (...args: unknown[]) => args.slice(0, -1).some((a) => Boolean(a)),
   eq: (a: unknown, b: unknown) => a === b,
+  /** `{{plural n "rule"}}`: "1 rule", "2 rules" (model/plural.ts). */
+  plural: (count: unknown, word: unknown) => plural(Number(count), String(word)),
   /** `{{{code x}}}`: x as a code span, built here (so the raw guard admits it). */
   code: (value: unknown) => {
     const span = codeSpan(value);

@@ -23,13 +23,14 @@ import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
 import type { HistorySnapshot } from '../model/history.js';
 import { compareInstants, diffSnapshots, previousSnapshot } from '../model/history.js';
-import { compareCodeUnits } from '../model/order.js';
+import { compareCodeUnits, groupBy } from '../model/order.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import { SPRS_MAX } from '../model/sprs.js';
 import type { BarChart, ChartFile, LineChart, StackedBarChart } from './charts.js';
 import { percent, renderChart } from './charts.js';
-import { formatPercent } from './framework.js';
+import { formatPercent, ruleKeyOf } from './framework.js';
 import { catalogSummary, reportMeta } from './meta.js';
+import { controlsByIdentity } from './finding-controls.js';
 import { openFindings } from './remediation.js';
 
 export const DEFAULT_TOP_RISKS = 10;
@@ -115,35 +116,23 @@ interface Risk {
   allControls: string;
 }
 
-/** Which controls of each evaluated framework an open finding fails, by finding identity, in catalog order. */
-function controlsByIdentity(frameworks: readonly ExecutiveFrameworkInput[]): Map<string, Map<string, string[]>> {
-  const map = new Map<string, Map<string, string[]>>();
-  for (const { evaluation } of frameworks) {
-    for (const result of evaluation.results) {
-      for (const f of result.findings) {
-        if (f.result !== 'FAIL' || f.state !== 'open') continue;
-        const perFramework = map.get(f.identity) ?? new Map<string, string[]>();
-        const ids = perFramework.get(evaluation.framework) ?? [];
-        if (!ids.includes(result.control.id)) ids.push(result.control.id);
-        perFramework.set(evaluation.framework, ids);
-        map.set(f.identity, perFramework);
-      }
-    }
-  }
-  return map;
+/**
+ * A risk's name: its rule's title without the rule id many exports put in front of it (Security
+ * Hub's CIS findings: "1.1 Avoid the use of the root account"), so the table never shows a bare
+ * benchmark number where the reader needs to know what is wrong.
+ */
+export function ruleTitle(rule: string, title: string): string {
+  const trimmed = title.startsWith(rule) ? title.slice(rule.length).replace(/^[\s:.\-\u2013\u2014]+/, '') : title;
+  return trimmed.length > 0 ? trimmed : title;
 }
 
 function rankRisks(open: readonly Finding[], frameworks: readonly ExecutiveFrameworkInput[], generatedAt: string): Risk[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of open) {
-    const key = f.ruleId ?? f.title;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  const controls = controlsByIdentity(frameworks);
+  const groups = groupBy(open, ruleKeyOf);
+  const controls = controlsByIdentity(frameworks.map((f) => f.evaluation));
   const now = Date.parse(generatedAt);
   const risks = [...groups].map(([rule, list]) => {
     const seen = list.map((f) => Date.parse(f.firstObservedAt ?? f.observedAt ?? '')).filter((t) => !Number.isNaN(t));
-    const first = seen.length > 0 ? Math.min(...seen) : undefined;
+    const first = seen.length > 0 ? seen.reduce((a, b) => Math.min(a, b)) : undefined;
     const perFramework = frameworks.map(({ evaluation }) => {
       const ids = new Set(list.flatMap((f) => controls.get(f.identity)?.get(evaluation.framework) ?? []));
       const ordered = evaluation.results.map((r) => r.control.id).filter((id) => ids.has(id));
@@ -152,7 +141,7 @@ function rankRisks(open: readonly Finding[], frameworks: readonly ExecutiveFrame
     return {
       rank: 0,
       rule,
-      title: list[0]?.title ?? rule,
+      title: ruleTitle(rule, list[0]?.title ?? rule),
       severity: list.map((f) => f.severity).sort((a, b) => rank(a) - rank(b))[0] ?? 'INFORMATIONAL',
       open: list.length,
       resources: new Set(list.map((f) => f.resource?.id ?? f.location?.uri ?? f.identity)).size,

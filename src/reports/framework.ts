@@ -13,6 +13,7 @@ import type { EvaluatedControl, FrameworkEvaluation } from '../model/evaluation.
 import type { DefinitionOptions, OutputDefinition, Severity } from '../model/definitions.js';
 import { SEVERITIES } from '../model/definitions.js';
 import type { Finding } from '../model/finding.js';
+import { groupBy } from '../model/order.js';
 import { catalogSummary, reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
 import { applySeverityFilter, plural } from './severity-filter.js';
@@ -51,14 +52,12 @@ export interface FindingGroup {
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** What findings are grouped by as one rule: the rule id, else the title. */
+export const ruleKeyOf = (f: Finding): string => f.ruleId ?? f.title;
+
 /** Findings grouped by rule, worst severity first, then most open, then rule id. */
 export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = f.ruleId ?? f.title;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
-  }
-  return [...groups]
+  return [...groupBy(findings, ruleKeyOf)]
     .map(([rule, list]) => {
       const resources = [...new Set(list.map((f) => f.resource?.id).filter((r): r is string => r !== undefined))].sort(byCodeUnits);
       const worst = list.map((f) => f.severity).sort((a, b) => rank(a) - rank(b))[0] ?? 'INFORMATIONAL';

@@ -288,7 +288,8 @@ export function buildGapReport(input: GapReportInput): ReportModel {
       { key: 'point_value', label: 'Point value', type: 'number' },
       { key: 'poam_eligible', label: 'CMMC POA&M', type: 'string' },
       { key: 'poam_reason', label: 'POA&M reason', type: 'string' },
-      { key: 'in_low_baseline', label: 'LOW baseline', type: 'string' },
+      // SP 800-53's LOW baseline means nothing to a framework without baselines (800-171: an empty column).
+      ...(low !== undefined ? [{ key: 'in_low_baseline', label: 'LOW baseline', type: 'string' as const }] : []),
       { key: 'deviations', label: 'Approved deviations', type: 'string' },
       { key: 'pending', label: 'Pending deviations', type: 'string' },
       { key: 'remediation', label: 'Remediation', type: 'string' },
@@ -309,7 +310,7 @@ export function buildGapReport(input: GapReportInput): ReportModel {
       point_value: g.pointValue ?? null,
       poam_eligible: g.poam?.label ?? null,
       poam_reason: g.poam?.reason ?? null,
-      in_low_baseline: g.inLowBaseline === undefined ? null : g.inLowBaseline ? 'yes' : 'no',
+      ...(low !== undefined ? { in_low_baseline: g.inLowBaseline ? 'yes' : 'no' } : {}),
       deviations: g.deviations.map((d) => `${d.type} ${d.id}`).join(', ') || null,
       pending: g.pending.map((d) => `${d.type} ${d.id}`).join(', ') || null,
       remediation: g.fixes.map(fixLine).join(' '),

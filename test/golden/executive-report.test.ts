@@ -12,6 +12,7 @@ import { before, describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import MarkdownIt from 'markdown-it';
 import { buildExecutive } from '../../src/app/build-executive.js';
+import { ruleTitle } from '../../src/reports/executive.js';
 import type { RunContext } from '../../src/app/build.js';
 import { findingsOf } from '../../src/app/build.js';
 import { evaluateWorkspace } from '../../src/app/evaluate.js';
@@ -297,7 +298,8 @@ describe('executive report on examples/acme', () => {
     const { model } = buildExecutive(run, { ...definition, options: { ...definition.options, top_risks: 100 } }, history());
     const { md } = await render(model);
     // The URL escaped as well (issue 12): no autolinker sees its scheme or its host.
-    assert.match(md, /\| zap\.40014 \| Stored XSS in project name: \\\[click\\\]\(http\\:\/\/evil\\\.example\) \\<script\\>/);
+    // The risk's title comes first, its rule id after it (issue 14: the title names the risk).
+    assert.match(md, /\| Stored XSS in project name: \\\[click\\\]\(http\\:\/\/evil\\\.example\) \\<script\\>.* \| zap\.40014 \|/);
     assert.doesNotMatch(md, /(^|[^\\])(<script|\]\(http:\/\/evil|!\[img|\[click)/m);
     const html = new MarkdownIt({ html: false, linkify: true }).render(md);
     assert.doesNotMatch(html, /<script|<a href="http:\/\/evil|<img src="http/);
@@ -338,5 +340,32 @@ describe('executive report on examples/acme', () => {
     const svg = charts.find((c) => c.fileName.endsWith('-score-trend.svg'))!.svg;
     assert.equal(XMLValidator.validate(svg), true);
     assert.equal([...svg.matchAll(/<path /g)].length, 3, 'one line (a single point) per framework');
+  });
+});
+
+describe('executive provenance (issue 14)', () => {
+  it('lists only the inputs the report used: its own definition, not the other definitions, schedules or the inventory', async () => {
+    const workspace = (await validate({ paths: [acme], at: '2026-11-29' })).workspaces[0]!;
+    const run: RunContext = { workspace, ingested: await ingestWorkspace(workspace), at: new Date(AT) };
+    const definition = workspace.outputs.find((o) => o.outputName === 'executive-security-posture')!;
+    const paths = buildExecutive(run, definition, []).model.provenance.inputs.map((i) => i.path);
+    assert.ok(paths.includes('infracast.yaml'));
+    assert.ok(paths.includes(join('reports', 'executive-posture.yaml')));
+    assert.ok(paths.includes(join('findings', 'securityhub', 'acme-securityhub-2026-11-26.asff.json')));
+    assert.ok(paths.includes(join('attestations', 'access-control.yaml')));
+    assert.ok(paths.includes(join('mappings', 'acme-scanners.yaml')));
+    assert.deepEqual(
+      paths.filter((p) => p.startsWith('schedules') || p.startsWith('inventory') || (p.startsWith('reports') && !p.endsWith('executive-posture.yaml'))),
+      [],
+    );
+  });
+});
+
+describe('top risk names (issue 14)', () => {
+  it('name the rule by its title, without the benchmark number exports put in front of it', () => {
+    assert.equal(ruleTitle('1.1', '1.1 Avoid the use of the "root" account'), 'Avoid the use of the "root" account');
+    assert.equal(ruleTitle('Config.1', 'Config.1 AWS Config should be enabled'), 'AWS Config should be enabled');
+    assert.equal(ruleTitle('CVE-2024-5535', 'openssl: SSL_select_next_proto buffer overread'), 'openssl: SSL_select_next_proto buffer overread');
+    assert.equal(ruleTitle('3.1', '3.1'), '3.1', 'a title that is only the number stays');
   });
 });
