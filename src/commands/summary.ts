@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../errors.js';
 import * as Flags from '@oclif/core/flags';
 import { summary } from '../app/summary.js';
 import type { ComplianceSummary } from '../app/summary.js';
@@ -9,9 +10,9 @@ export default class Summary extends InfracastCommand {
 
 nist-800-171: sprs_score is the DoD Assessment Methodology score that DFARS 252.204-7019 posts to SPRS (CMMC exceptions never count), with CMMC Level 1 and 2 status beside it (the CMMC score, POA&M eligibility, what blocks Conditional status, the 180-day closeout date; 32 CFR 170.21, 170.24) and the SPRS posting data (only when the assessment is complete). cmmc-l2: the CMMC score (enduring exceptions and temporary deficiencies MET), in CMMC practice ids. Other frameworks get the same shape without the SPRS fields.
 
-assessment_date is the date of the assessment evidence; the workspace is validated first; the evaluation instant is --at, else SOURCE_DATE_EPOCH, else now.
+assessment_date is the date of the assessment evidence; the workspace is validated first; the evaluation instant is --at, else SOURCE_DATE_EPOCH, else now.`;
 
-Exit codes: 0 ok, 1 invalid workspace or findings, 2 usage, 4 the SPRS score is below --min-sprs.`;
+  static override exitCodes: ExitCodeHelp = { 0: '', 1: 'invalid workspace or findings', 2: '', 4: 'the SPRS score is below --min-sprs' };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %> --framework nist-800-171', description: 'The SPRS summary of the current workspace.' },
