@@ -38,7 +38,9 @@ export abstract class InfracastCommand extends Command {
       .replace(/:\n(?=\S)/g, ': ') // "Missing 1 required arg:\nfile  The signed file." is one statement
       .split('\n')
       .map((line) => line.trim())
-      .filter((line) => line !== '' && !/^See more help with/i.test(line) && !/^The following errors? occurred:?$/i.test(line));
+      .filter(
+        (line) => line !== '' && !/^See more help with/i.test(line) && !/^Parsing --[\w-]+$/.test(line) && !/^The following errors? occurred:?$/i.test(line),
+      );
     // oclif's advice about flags that take several values, after an argument that went missing.
     const advice = lines.filter((line) => /^(Note|Alternatively)\b/.test(line));
     const problems = lines
@@ -60,12 +62,14 @@ export abstract class InfracastCommand extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    if (isInfracastError(error)) {
+    // A flag's own parse function threw: oclif prefixes the message with "Parsing --flag" and appends "See more help".
+    const parsingFlag = /^Parsing --[\w-]+\s*\n/.test(error.message);
+    if (isInfracastError(error) && !parsingFlag) {
       this.reportError(error);
       return undefined;
     }
     // oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2.
-    if (error.oclif?.exit === 2 || /Unexpected argument|Nonexistent flag|Missing required|Expected .* to be one of/i.test(error.message)) {
+    if (parsingFlag || error.oclif?.exit === 2 || /Unexpected argument|Nonexistent flag|Missing required|Expected .* to be one of/i.test(error.message)) {
       this.reportError(this.usageError(error.message));
       return undefined;
     }

@@ -55,6 +55,8 @@ describe('a mistyped command', () => {
     ['rendr', 'render'],
     ['sumary', 'summary'],
     ['inspect', 'findings inspect'],
+    ['catalog shw', 'catalog show'],
+    ['findings inspekt', 'findings inspect'],
   ] as const)
     it(`'${typed}' suggests '${meant}' (exit 2)`, () => {
       const r = runCli([...typed.split(' '), '--at', '2026-01-01']);
@@ -66,6 +68,11 @@ describe('a mistyped command', () => {
     const r = runCli(['frobnicate']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^infracast: unknown command 'frobnicate' \[USAGE\]\n {2}hint: `infracast --help` lists every command\.\n$/);
+  });
+  it('a topic with a subcommand nothing like its own: both words named, no guess', () => {
+    const r = runCli(['catalog', 'frob', 'nist-800-53']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^infracast: unknown command 'catalog frob' \[USAGE\]$/m);
   });
   it('--json gives the error object', () => {
     const r = runCli(['rendr', '--json']);
