@@ -6,8 +6,11 @@
 # those types are built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-infracast() { node bin/run.js "$@"; }
-set -x
+# Each step is printed as a user would type it.
+infracast() {
+  printf '\n$ infracast %s\n' "$*" >&2
+  node bin/run.js "$@"
+}
 rm -rf out/acme
 infracast init --example acme out/acme
 infracast keys dev out/acme
