@@ -24,6 +24,9 @@ await build({
     join(root, 'dist', 'src', 'main.js'),
     // bin/run.js runs a plain `verify` through it, without oclif.
     join(root, 'dist', 'src', 'verify-fast.js'),
+    // package.json oclif.helpClass and oclif.hooks.
+    join(root, 'dist', 'src', 'cli', 'help.js'),
+    join(root, 'dist', 'src', 'hooks', 'command-not-found.js'),
     // Topics (e.g. `catalog import`) are sub-folders of commands/.
     ...readdirSync(commandsDir, { recursive: true })
       .map(String)

@@ -25,6 +25,8 @@ function step(name, command, args) {
 }
 
 step('build + type-check', 'npm', ['run', '--silent', 'build']);
+// The example workspace signs its SOC 2 report: the render tests that copy it need its throwaway key.
+step('development signing key (examples/acme)', 'bash', ['scripts/dev-keys.sh', 'examples/acme']);
 step('lint + format check', 'npm', ['run', '--silent', 'lint']);
 
 const hasTests = (dir) => existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.test.js'));

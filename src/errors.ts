@@ -21,6 +21,26 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The one table of exit codes: every command's help prints it (src/cli/help.ts), with the command's
+ * own words beside a code where it says more (a command's static `exitCodes`).
+ */
+export const EXIT_CODES: readonly { code: ExitCode; name: string; meaning: string }[] = [
+  { code: ExitCode.Ok, name: 'ok', meaning: 'everything worked' },
+  { code: ExitCode.Failed, name: 'failed', meaning: 'invalid input, a failed report, an invalid signature' },
+  { code: ExitCode.Usage, name: 'usage', meaning: 'the command line is wrong: unknown command or flag, missing or extra argument' },
+  {
+    code: ExitCode.Environment,
+    name: 'environment',
+    meaning:
+      'something outside the input is missing: no browser, no signing key, no network where one is needed, a full or read-only disk, another run holding the workspace',
+  },
+  { code: ExitCode.Policy, name: 'policy', meaning: 'a policy gate failed (e.g. the SPRS score is below --min-sprs)' },
+];
+
+/** A command's own words for the exit codes it returns (codes it never returns are left out). */
+export type ExitCodeHelp = Partial<Record<ExitCode, string>>;
+
 export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'DEFINITION_INVALID'

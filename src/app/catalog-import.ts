@@ -16,7 +16,7 @@ import { parseOscal, toCatalog, toCompactCatalog } from '../catalogs/oscal/index
 import type { CompactCatalog, CompactSource, ImportLoader, LoadedDocument, OscalDocument, ResolutionReport } from '../catalogs/oscal/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { CONFIG_FILE, findWorkspaceRoot } from '../io/workspace.js';
+import { requireWorkspaceRoot } from './workspace-root.js';
 import { slugify } from '../schema/rules.js';
 
 export interface CatalogImportOptions {
@@ -106,12 +106,7 @@ interface ReadDocument {
 
 export async function catalogImport(options: CatalogImportOptions): Promise<CatalogImportResult> {
   const cwd = options.cwd ?? process.cwd();
-  const start = resolve(cwd, options.workspace ?? '.');
-  const root = await findWorkspaceRoot(start);
-  if (!root)
-    throw new InfracastError('WORKSPACE_NOT_FOUND', `${start}: no ${CONFIG_FILE} in this folder or any folder above it`, {
-      hints: ['Run `infracast init` to create a workspace, or give --workspace DIR.'],
-    });
+  const root = await requireWorkspaceRoot(options.workspace, cwd, 'Run `infracast init` to create a workspace, or give --workspace DIR.');
   if (options.id !== undefined && !ID_PATTERN.test(options.id))
     throw new InfracastError('USAGE', `--id ${options.id}: use lower-case letters, digits and hyphens (at most 80)`, {
       exitCode: ExitCode.Usage,

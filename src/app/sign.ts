@@ -81,7 +81,7 @@ function missingKey(detail: string): InfracastError {
     exitCode: ExitCode.Environment,
     hints: [
       'Configure a key in infracast.yaml: signing.key + signing.certificate (PEM), or signing.pkcs12 + signing.passphrase_env.',
-      'For a throwaway development key: bash scripts/dev-keys.sh <workspace> (README "Signing").',
+      'For a throwaway development key to try signing with: infracast keys dev (docs/signing.md).',
       'In GitHub Actions, signing.sigstore.mode: keyless signs the bundles with the workflow identity (permissions: id-token: write).',
     ],
   });

@@ -171,7 +171,10 @@ export function controlIdRules(records: SupportingRecord[], recordDocs: Map<Supp
     const ids = custom.get(framework);
     if (ids) {
       if (!ids.has(raw.trim()))
-        at(`control '${raw}' is not in catalog ${framework}${didYouMean(raw, ids)}`, `Controls of ${framework} are declared in catalogs/.`);
+        at(
+          `control '${raw}' is not in catalog ${framework}${didYouMean(raw, ids)}`,
+          `Controls of ${framework} are declared in catalogs/; \`infracast catalog show ${framework}\` lists them.`,
+        );
       return;
     }
     if (!BUILT_IN_FRAMEWORK_IDS.includes(framework)) return; // unknown frameworks are reported elsewhere
@@ -182,9 +185,9 @@ export function controlIdRules(records: SupportingRecord[], recordDocs: Map<Supp
     if (!canonical)
       at(
         `'${raw}' is not a ${framework} control id`,
-        `Write it in a form such as ${catalog === 'nist-800-53' ? 'AC-2(4)' : catalog === 'nist-800-171' ? '3.1.1' : catalog.startsWith('cmmc') ? 'AC.L2-3.1.1' : catalog === 'far-52204-21' ? 'b.1.i' : 'the catalog lists'}.`,
+        `Write it in a form such as ${catalog === 'nist-800-53' ? 'AC-2(4)' : catalog === 'nist-800-171' ? '3.1.1' : catalog.startsWith('cmmc') ? 'AC.L2-3.1.1' : catalog === 'far-52204-21' ? 'b.1.i' : 'the catalog lists'}; \`infracast catalog show ${framework}\` lists every id.`,
       );
-    else if (!control) at(`control ${canonical} does not exist in ${framework}`, `Check the id against \`infracast catalog\` or the framework's publication.`);
+    else if (!control) at(`control ${canonical} does not exist in ${framework}`, `\`infracast catalog show ${framework}\` lists its control ids.`);
     else if (control.withdrawn)
       at(
         `control ${canonical} is withdrawn${control.withdrawn_into?.length ? ` (incorporated into ${control.withdrawn_into.join(', ')})` : ''}`,

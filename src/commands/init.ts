@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../errors.js';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { init, INIT_EXAMPLES } from '../app/init.js';
@@ -8,9 +9,9 @@ export default class Init extends InfracastCommand {
   static override summary = 'Create a workspace: infracast.yaml, one definition of each common kind, and the schemas for your editor.';
   static override description = `Scaffolds a working workspace in DIR (default: the current folder) that \`infracast validate\` accepts. Every YAML file starts with a yaml-language-server modeline pointing at .infracast/schemas/, so editors offer completion and hover documentation. Existing files are never overwritten.
 
-Use --example acme to copy the full Acme Corp example instead (FedRAMP Moderate and DoD, hundreds of findings).
+Use --example acme to copy the full Acme Corp example instead (FedRAMP Moderate and DoD, hundreds of findings).`;
 
-Exit codes: 0 created, 1 a file already exists, 2 usage.`;
+  static override exitCodes: ExitCodeHelp = { 0: 'the workspace was created', 1: 'a file it would write already exists', 2: '' };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %> compliance', description: 'Create a workspace in ./compliance.' },

@@ -1,3 +1,5 @@
+import type { ExitCodeHelp } from '../errors.js';
+import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { render } from '../app/render.js';
 import type { RenderResult } from '../app/render.js';
@@ -16,12 +18,23 @@ The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set 
 
 Signing (options.signed: true in a definition, or --sign): each PDF gets an embedded PAdES signature, every artifact a Sigstore bundle <file>.sigstore.json (and <file>.p7s with signing.p7s: true), made just before publishing. An artifact whose bytes did not change since it was last signed keeps its published signature. infracast verify checks them.
 
-One run writes a workspace at a time: a render holds the state folder's lock (.infracast/.lock, naming its owner) while it works; another one stops with exit 3 naming the holder, or waits with --wait. Everything a run writes (the definitions' folders, history, POA&M store, signature state, out/index.json) is committed together at the end: a run that is killed, or meets a full disk or a read-only folder, leaves the previous reports and state, or (killed after its commit began) the next run finishes it.
+One run writes a workspace at a time: a render holds the state folder's lock (.infracast/.lock, naming its owner) while it works; another one stops with exit 3 naming the holder, or waits with --wait. Everything a run writes (the definitions' folders, history, POA&M store, signature state, out/index.json) is committed together at the end: a run that is killed, or meets a full disk or a read-only folder, leaves the previous reports and state, or (killed after its commit began) the next run finishes it.`;
 
-Exit codes: 0 every report rendered, 1 invalid workspace or at least one report failed (the others are still rendered), 2 usage (including --format that no selected definition's type has), 3 environment (e.g. no Chrome or Chromium for PDF, no signing key, a full disk, a read-only output folder, another run holding the workspace; the reports that need none are still rendered).`;
+  static override exitCodes: ExitCodeHelp = {
+    0: 'every report rendered',
+    1: 'invalid workspace, or at least one report failed (the others are still rendered)',
+    2: "the command line is wrong, or --format names no format that a selected definition's type has",
+    3: 'no Chrome or Chromium for PDF, no signing key, a full disk, a read-only output folder, another run holding the workspace (the reports that need none of these are still rendered)',
+  };
 
-  static override strict = false;
-  static override args = {};
+  static override args = {
+    paths: Args.string({
+      description:
+        'Definition files, quoted globs or folders to render (default: every definition of the workspace around the current directory). Each resolves to its workspace.',
+      required: false,
+    }),
+  };
+  static override strict = false; // any number of paths
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %>', description: 'Every definition of the current workspace.' },

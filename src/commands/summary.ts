@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../errors.js';
 import * as Flags from '@oclif/core/flags';
 import { summary } from '../app/summary.js';
 import type { ComplianceSummary } from '../app/summary.js';
@@ -5,13 +6,13 @@ import { InfracastCommand } from '../cli/base-command.js';
 
 export default class Summary extends InfracastCommand {
   static override summary = "A framework's compliance summary: counts, score with coverage, failing controls; the SPRS score for NIST SP 800-171.";
-  static override description = `Evaluates the workspace's findings, attestations and exceptions against one framework (spec/evaluation.md sections 4 and 5) and prints the Reports API's compliance summary JSON, fields in the spec's order, then Infracast's: every failing or not-assessed control with the reason that decided it and a remediation that fits it, the counts of unmapped findings and of findings outside the framework's scope.
+  static override description = `Evaluates the workspace's findings, attestations and exceptions against one framework (docs/evaluation.md sections 4 and 5) and prints the Reports API's compliance summary JSON, fields in the spec's order, then Infracast's: every failing or not-assessed control with the reason that decided it and a remediation that fits it, the counts of unmapped findings and of findings outside the framework's scope.
 
 nist-800-171: sprs_score is the DoD Assessment Methodology score that DFARS 252.204-7019 posts to SPRS (CMMC exceptions never count), with CMMC Level 1 and 2 status beside it (the CMMC score, POA&M eligibility, what blocks Conditional status, the 180-day closeout date; 32 CFR 170.21, 170.24) and the SPRS posting data (only when the assessment is complete). cmmc-l2: the CMMC score (enduring exceptions and temporary deficiencies MET), in CMMC practice ids. Other frameworks get the same shape without the SPRS fields.
 
-assessment_date is the date of the assessment evidence; the workspace is validated first; the evaluation instant is --at, else SOURCE_DATE_EPOCH, else now.
+assessment_date is the date of the assessment evidence; the workspace is validated first; the evaluation instant is --at, else SOURCE_DATE_EPOCH, else now.`;
 
-Exit codes: 0 ok, 1 invalid workspace or findings, 2 usage, 4 the SPRS score is below --min-sprs.`;
+  static override exitCodes: ExitCodeHelp = { 0: '', 1: 'invalid workspace or findings', 2: '', 4: 'the SPRS score is below --min-sprs' };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %> --framework nist-800-171', description: 'The SPRS summary of the current workspace.' },

@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../errors.js';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { validate } from '../app/validate.js';
@@ -28,9 +29,9 @@ Every findings file of findings.sources is sniffed (its decoded head only, gzip 
 
 Every problem is reported as file:line:col at the offending YAML node, with a hint and a "did you mean" for misspelt keys and values. Expired attestations and exceptions are warnings (errors with --strict), judged at --at, else SOURCE_DATE_EPOCH, else now. Inside GitHub Actions (GITHUB_ACTIONS=true) problems are also printed as ::error annotations.
 
-The workspace is found by walking up from each path to the nearest infracast.yaml. With no path, the current directory's workspace is validated.
+The workspace is found by walking up from each path to the nearest infracast.yaml. With no path, the current directory's workspace is validated.`;
 
-Exit codes: 0 valid (warnings allowed), 1 invalid, 2 usage.`;
+  static override exitCodes: ExitCodeHelp = { 0: 'valid (warnings allowed)', 1: 'invalid', 2: '' };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %>', description: 'Validate the workspace around the current directory.' },

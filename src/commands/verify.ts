@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../errors.js';
 import { Args } from '@oclif/core';
 import * as Flags from '@oclif/core/flags';
 import { verifyFile } from '../app/verify.js';
@@ -11,9 +12,9 @@ export default class Verify extends InfracastCommand {
 
 What is checked: each signature embedded in a PDF covers its revision (byte range from 0 to the end of that revision, /Contents exactly the signature in hex plus zero padding), and every incremental update after the first signed revision only adds signatures, document timestamps or DSS data (anything else, such as page content, annotations or the Info dictionary, makes the signatures before it "tampered", naming the revision); the CMS signature and its signing-certificate-v2, the chain to a root given with --ca (at the time-stamp's time when there is a valid one), the signer's key usage, the RFC 3161 token (signature, TSA chain, imprint), a document timestamp's token over its byte range; pdf_signatures lists each signature with its field, signer, status, revision and PAdES profile; for the <file>.sigstore.json bundle, the DSSE signature, then the file's sha256 against the statement; a <file>.p7s beside the file. Metadata is read from signed data only. Revocation: every certificate of an X.509 signer's path is checked against the CRLs and OCSP responses in the PDF's DSS (PAdES B-LT), in --crl/--ocsp files, and with --online those its distribution points and OCSP responders give; checks.revocation says good, revoked or not-checked (and why). A signer revoked before the RFC 3161 time, or after it for a key compromise, or revoked at all when there is no RFC 3161 time, is "untrusted".
 
-An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.
+An intact file whose signer does not chain to a root you gave is "untrusted", never "valid": pass the organisation's root CA (--ca), the signing public key (--key, for bundles signed with a local key), or a Sigstore trusted root and the expected workflow identity (--trusted-root, --identity, --issuer) for keyless bundles.`;
 
-Exit codes: 0 valid, 1 anything else (tampered, untrusted, unsigned, malformed), 2 usage.`;
+  static override exitCodes: ExitCodeHelp = { 0: 'valid', 1: 'tampered, untrusted, unsigned or malformed', 2: '' };
 
   static override args = { file: Args.string({ description: 'The signed file.', required: true }) };
 

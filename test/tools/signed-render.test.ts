@@ -195,7 +195,7 @@ describe('render with signing asked for and no key', { skip: missingToolsReason(
     const result = runCli(['render', ...SIGNED_DEFINITIONS, '--format', 'md', '--at', SIGNED_AT], { cwd: root });
     assert.equal(result.status, 3, result.stderr);
     assert.match(result.stdout + result.stderr, /signing\.key \.dev-keys\/absent\.pem does not exist/);
-    assert.match(result.stderr, /dev-keys\.sh/);
+    assert.match(result.stderr, /hint: For a throwaway development key to try signing with: infracast keys dev/);
     assert.ok(readFileSync(join(root, 'out', 'nist-800-171-gap-analysis', 'nist-800-171-gap-analysis.md')).length > 0, 'the unsigned definition rendered');
   });
 

@@ -30,6 +30,8 @@ const allowed: Record<string, string[]> = {
   signing: ['model', 'errors', 'io'],
   app: ['model', 'errors', 'diagnostics', 'io', 'schema', 'catalogs', 'loaders', 'reports', 'templating', 'renderers', 'signing', 'schedule'],
   cli: ['errors', 'diagnostics', 'model'],
+  // oclif hooks: entry points like commands, which print as the CLI prints.
+  hooks: ['cli', 'errors', 'schema', 'model'],
   commands: ['app', 'cli', 'errors', 'model', 'diagnostics'],
   action: ['app', 'errors', 'model', 'diagnostics'],
   main: [],

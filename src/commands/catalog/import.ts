@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../../errors.js';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { catalogImport } from '../../app/catalog-import.js';
@@ -35,9 +36,14 @@ A profile is resolved first (imports with include-all, include-controls with ids
 
 The workspace is found by walking up from the current directory, or given with --workspace. Re-importing with the same id replaces the file (atomically).
 
-Set-parameters or alters that name parameters or parts the imported catalog lacks (a profile written for a newer catalog release) are reported, never silently dropped.
+Set-parameters or alters that name parameters or parts the imported catalog lacks (a profile written for a newer catalog release) are reported, never silently dropped.`;
 
-Exit codes: 0 imported, 1 invalid input (not OSCAL, unreadable, no workspace), 2 usage, 3 an import href cannot be resolved offline (CATALOG_HREF_UNRESOLVED).`;
+  static override exitCodes: ExitCodeHelp = {
+    0: 'imported',
+    1: 'invalid input: not OSCAL, unreadable, no workspace',
+    2: '',
+    3: 'an import href cannot be resolved offline (CATALOG_HREF_UNRESOLVED)',
+  };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %> NIST_SP-800-53_rev5_catalog.json --id nist-800-53', description: 'Import the NIST SP 800-53 catalog.' },

@@ -1,3 +1,4 @@
+import type { ExitCodeHelp } from '../../errors.js';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { FindingCounts, IngestedFile, IngestResult } from '../../app/ingest.js';
@@ -33,9 +34,9 @@ Formats: the native Infracast export (JSON array, {"findings": [...]}, or JSON L
 
 Inside a workspace (the one holding every file, or -w PATH) the import is the workspace's: findings without a time take the observation date its sources declare, else their file's git commit time (shown per file), and the findings are mapped as summary and render map them, with the workspace's mappings/ and the built-in ones: "unmapped after mappings" per framework (-f, default the workspace's frameworks) is summary -f's unmapped_findings. Outside a workspace the counts are what the records name (-f then applies the built-in mappings).
 
-Identity (spec/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A native id alone is never trusted: the ids that several records of a file carry are reported, those on records with differing content (a scanner reusing an id for two packages, a sample export's <finding_uid> placeholder) listed with their record numbers (the first 20), and the records that repeat another exactly counted. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).
+Identity (docs/evaluation.md section 1): records inside one file are never merged; findings with the same identity in several files are merged, keeping every source. A native id alone is never trusted: the ids that several records of a file carry are reported, those on records with differing content (a scanner reusing an id for two packages, a sample export's <finding_uid> placeholder) listed with their record numbers (the first 20), and the records that repeat another exactly counted. A malformed record fails the import, naming the file, record and field, unless --skip-invalid is given (then it is skipped and counted).`;
 
-Exit codes: 0 read, 1 unrecognised or invalid input, 2 usage.`;
+  static override exitCodes: ExitCodeHelp = { 0: 'read', 1: 'unrecognised or invalid input', 2: '' };
 
   static override examples = [
     { command: '<%= config.bin %> <%= command.id %> examples/acme/findings', description: 'Every file below a folder.' },
