@@ -103,8 +103,10 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
     }
     // Interrupted: exit now. A browser killed while it started leaves puppeteer waiting on timers
     // of its own (30 s) that would keep the process alive; everything of the run is cleaned up.
-    if (result.interrupted) process.exit(130);
-    else if (result.environmentError) {
+    if (result.interrupted) {
+      if (this.jsonEnabled()) this.logJson(result);
+      process.exit(130);
+    } else if (result.environmentError) {
       if (!this.jsonEnabled()) for (const hint of result.environmentError.hints) process.stderr.write(`  hint: ${hint}\n`);
       process.exitCode = ExitCode.Environment;
     } else if (!result.ok) process.exitCode = ExitCode.Failed;

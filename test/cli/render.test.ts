@@ -236,6 +236,32 @@ options:
     }
   });
 
+  it('Ctrl-C with --json: the result says interrupted, with no report (nothing was written), exit 130', async () => {
+    const root = copyOfAcme();
+    try {
+      const child = spawn(process.execPath, [binPath, 'render', '--format', 'md', '--json'], {
+        cwd: root,
+        env: { ...process.env, ...env, GITHUB_ACTIONS: '' },
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      // --json prints no progress: the run holds the workspace's lock once it is past validation.
+      const lock = join(root, '.infracast', '.lock');
+      while (!existsSync(lock) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGINT');
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 130, stdout);
+      const result = JSON.parse(stdout) as { interrupted?: boolean; reports: unknown[]; ok: boolean };
+      assert.equal(result.interrupted, true);
+      assert.equal(result.ok, false);
+      assert.deepEqual(result.reports, []);
+      assert.ok(!existsSync(lock), 'the lock is released');
+      assert.ok(!existsSync(join(root, 'out')));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('no browser for a PDF: the other formats are published and valid, the PDF is FAILED with the fix, exit 3', () => {
     const logo = readFileSync(join(examplesDir, 'acme', 'assets', 'acme-logo.svg'));
     const root = makeWorkspace({
