@@ -217,7 +217,7 @@ function formatFailure(failures: readonly IndexItem[], errors: readonly NonNulla
   const environment = errors.find((e) => e.environment);
   return {
     code: environment?.code ?? errors[0]?.code ?? 'FORMAT_UNAVAILABLE',
-    message: failures.map((f) => `${f.format}: ${f.error ?? 'failed'}`).join('; '),
+    message: failures.map((f) => (f.error?.startsWith(`${f.format} `) ? f.error : `${f.format}: ${f.error ?? 'failed'}`)).join('; '),
     hints: [...new Set(errors.flatMap((e) => e.hints))],
     ...(environment ? { environment: true } : {}),
   };
