@@ -105,6 +105,14 @@ export type ErrorCode =
   | 'SIGNING_NETWORK_BLOCKED'
   /** No Chrome or Chromium found for PDF (exit 3). */
   | 'BROWSER_NOT_FOUND'
+  /** Chrome or Chromium was found but could not start (missing shared libraries, no usable sandbox...) (exit 3). */
+  | 'BROWSER_LAUNCH_FAILED'
+  /** The browser exited (crashed, was killed, ran out of memory) while it printed a PDF (exit 3). */
+  | 'BROWSER_CRASHED'
+  /** The browser did not start, or did not finish a print, in time (exit 3). */
+  | 'BROWSER_TIMEOUT'
+  /** Ctrl-C (SIGINT) or SIGTERM stopped the work in progress (exit 130). */
+  | 'INTERRUPTED'
   /** One or more reports of a render failed (the others were rendered). */
   | 'RENDER_FAILED'
   /** No Chrome or Chromium to print PDF with (CHROME_PATH unset or wrong, none in the usual places). */

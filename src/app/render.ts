@@ -22,6 +22,7 @@ import type { BrowserSession, RenderContext, Renderer } from '../renderers/rende
 import { docxRenderer } from '../renderers/docx.js';
 import { pdfRenderer } from '../renderers/pdf.js';
 import { openBrowserSession } from '../io/browser.js';
+import { isInterrupted } from '../io/browser-errors.js';
 import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
@@ -66,8 +67,9 @@ export interface RenderOptions {
   sign?: boolean;
   env?: NodeJS.ProcessEnv;
   /**
-   * Stops the run (Ctrl-C): the browser is closed at once, the report in progress fails, no further
-   * report is started; what was published stays, and the index and state are written.
+   * Stops the run (Ctrl-C): the browser is killed at once, no further definition is started, and
+   * nothing of the run is written (a render's writes are all or none: the outputs, out/index.json
+   * and the state stay as they were; no FAILED row for what was stopped). `interrupted` says so.
    */
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
@@ -210,6 +212,31 @@ function errorOf(error: unknown): ReportOutcome['error'] & object {
   };
 }
 
+/** What a definition whose formats failed (some or all) reports: each failed file and why, the fixes once each. */
+function formatFailure(failures: readonly IndexItem[], errors: readonly NonNullable<ReportOutcome['error']>[]): NonNullable<ReportOutcome['error']> {
+  const environment = errors.find((e) => e.environment);
+  return {
+    code: environment?.code ?? errors[0]?.code ?? 'FORMAT_UNAVAILABLE',
+    message: failures.map((f) => (f.error?.startsWith(`${f.format} `) ? f.error : `${f.format}: ${f.error ?? 'failed'}`)).join('; '),
+    hints: [...new Set(errors.flatMap((e) => e.hints))],
+    ...(environment ? { environment: true } : {}),
+  };
+}
+
+const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * The definition Ctrl-C stopped is given a moment to settle (its browser was killed: it rejects at
+ * once; a CPU-bound step may not), and from now on can stage nothing: the run is then aborted whole.
+ */
+async function settleInterrupted(tx: RunTransaction, work: Promise<unknown>): Promise<void> {
+  tx.closeStaging();
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
+}
+
+/** How long an interrupted definition is given to stop before the run is aborted without waiting for it. */
+const SETTLE_MS = 300;
+
 /** The definitions the paths select: every one of the workspace for a folder, else those in the given files. */
 function selectDefinitions(workspace: LoadedWorkspace, checkedFiles: readonly string[], only: readonly string[] | undefined): OutputDefinition[] {
   const files = new Set(checkedFiles);
@@ -283,6 +310,15 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     onWait: (owner) => emit({ kind: 'waiting', owner }),
   });
   let tx: RunTransaction | undefined;
+  let browser: RunSession['browser'];
+  // Ctrl-C twice, or a run that did not stop in time (the command exits): the browser killed, the
+  // staged files removed, the lock released, synchronously, as the process ends.
+  const onExit = (): void => {
+    browser?.kill();
+    tx?.abortSync();
+    lock.release();
+  };
+  process.on('exit', onExit);
   try {
     // What a killed or failed run left: its commit finished, or its staged files dropped.
     const recovery = await recoverWrites(outDir, config.stateDir, { sharedOutput: !isInside(workspace.root, outDir) });
@@ -316,13 +352,25 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
       index,
       poam: { store: previousPoam, used: false },
       history: new Map(),
-      browser: undefined,
+      // Kept outside the session too: the exit handler above kills it.
+      get browser() {
+        return browser;
+      },
+      set browser(value) {
+        browser = value;
+      },
       signing: { plans: new Map(), state: await readSignatureState(config.stateDir), counts: result.signatures, changed: false },
     };
     const items: IndexItem[] = [];
     const published: string[] = [];
     const snapshots: HistorySnapshot[] = [];
-    const onAbort = (): void => void session.browser?.close();
+    // Ctrl-C: the browser is killed at once (a graceful close waits on a busy browser), and the
+    // definition in progress is abandoned at that moment rather than when its work notices.
+    const interrupted = new Promise<typeof INTERRUPTED>((resolve) => {
+      if (options.signal?.aborted) resolve(INTERRUPTED);
+      options.signal?.addEventListener('abort', () => resolve(INTERRUPTED), { once: true });
+    });
+    const onAbort = (): void => session.browser?.kill();
     options.signal?.addEventListener('abort', onAbort);
     try {
       for (const [i, definition] of definitions.entries()) {
@@ -331,7 +379,17 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
           break;
         }
         emit({ kind: 'report-start', definition: definition.outputName, type: definition.type, index: i, total: definitions.length });
-        const { outcome, snapshots: made, publishedFile } = await renderDefinition(session, definition);
+        const work = renderDefinition(session, definition);
+        const done = await Promise.race([work, interrupted]).catch((error: unknown): typeof INTERRUPTED => {
+          if (isInterrupted(error)) return INTERRUPTED;
+          throw error;
+        });
+        if (done === INTERRUPTED) {
+          result.interrupted = true;
+          await settleInterrupted(tx, work);
+          break;
+        }
+        const { outcome, snapshots: made, publishedFile } = done;
         snapshots.push(...made);
         if (publishedFile) published.push(publishedFile);
         items.push(...outcome.artifacts);
@@ -339,11 +397,18 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
         emit({ kind: 'report-done', report: outcome, index: i, total: definitions.length });
       }
     } finally {
-      // The browser is closed whatever happened (a failed report, an exception, Ctrl-C).
+      // The browser is closed whatever happened (a failed report, an exception); killed first on Ctrl-C.
       options.signal?.removeEventListener('abort', onAbort);
+      if (options.signal?.aborted) session.browser?.kill();
       await session.browser?.close();
     }
 
+    // Stopped: nothing of the run is published (what was staged is removed, the lock released).
+    if (result.interrupted) {
+      await tx.abort();
+      result.reports = [];
+      return result;
+    }
     // What signing had to say (a certificate outside its validity, time-stamped), once per set-up.
     for (const plan of session.signing.plans.values()) result.warnings.push(...((await plan.catch(() => undefined))?.warnings ?? []));
 
@@ -358,6 +423,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     await tx?.abort();
     throw error;
   } finally {
+    process.off('exit', onExit);
     lock.release();
   }
   result.failed = result.reports.filter((r) => r.status === 'failed').length;
@@ -382,8 +448,8 @@ interface RunSession {
   index: RunIndex;
   poam: { store: PoamStore; used: boolean };
   history: Map<string, HistorySnapshot[]>;
-  /** The run's browser once a format needed it (closed by render()). */
-  browser: { session: Promise<BrowserSession>; close: () => Promise<void> } | undefined;
+  /** The run's browser once a format needed it (closed by render(); killed on Ctrl-C). */
+  browser: { session: Promise<BrowserSession>; close: () => Promise<void>; kill: () => void } | undefined;
   signing: {
     /** Signing set-ups by signer (read once per run; a definition may name its own signer). */
     plans: Map<string, Promise<SigningPlan>>;
@@ -468,6 +534,8 @@ async function renderDefinition(
       warn: (message) => outcome.warnings.push(message),
     };
     const failures: IndexItem[] = [];
+    /** Why formats failed (a missing browser: exit 3, with its fix). */
+    const formatErrors: NonNullable<ReportOutcome['error']>[] = [];
     for (const { fileStem, model } of built.reports) {
       // The cover shows the copied logo; the model carries the file name, never the source path.
       const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
@@ -480,7 +548,15 @@ async function renderDefinition(
           failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: `${format} is not rendered by this version of Infracast` }));
           continue;
         }
-        artifacts.push({ format, fileName, bytes: await renderer.render(shown, ctx), framework: frameworkOf(model) });
+        // Formats succeed or fail one by one: without a browser the PDF fails, the rest is published.
+        try {
+          artifacts.push({ format, fileName, bytes: await renderer.render(shown, ctx), framework: frameworkOf(model) });
+        } catch (error) {
+          if (isInterrupted(error) || isEnvironmentalError(error)) throw error;
+          const failed = errorOf(error);
+          failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: failed.message }));
+          formatErrors.push(failed);
+        }
       }
       reportData.set(fileStem, sha256Hex(await jsonRenderer.render(shown, ctx)));
     }
@@ -517,10 +593,12 @@ async function renderDefinition(
     outcome.artifacts.push(...failures);
     if (failures.length > 0) {
       outcome.status = 'failed';
-      outcome.error = { code: 'FORMAT_UNAVAILABLE', message: failures.map((f) => f.error).join('; '), hints: [] };
+      outcome.error = formatFailure(failures, formatErrors);
     }
     return { outcome, snapshots: built.snapshots, ...(written.length > 0 ? { publishedFile: definitionFile } : {}) };
   } catch (error) {
+    // Ctrl-C: the caller drops the definition (render()).
+    if (isInterrupted(error)) throw error;
     // A full disk, a read-only folder: nothing of the run can be published; it stops here (exit 3).
     if (isEnvironmentalError(error)) throw environmentError(error, session.outDir);
     outcome.status = 'failed';
@@ -630,9 +708,10 @@ function keptSignature(
 /** The run's browser: launched by the first format that needs it, shared by the rest of the run. */
 async function browserOf(session: RunSession): Promise<BrowserSession> {
   if (!session.browser) {
-    // Nothing is launched until the first print or rasterisation; discovery errors surface then (exit 3).
+    // Nothing is launched until the first print; discovery errors surface then (exit 3).
     const opened = openBrowserSession();
-    session.browser = { session: Promise.resolve(opened), close: () => opened.close() };
+    if (session.options.signal?.aborted) opened.kill();
+    session.browser = { session: Promise.resolve(opened), close: () => opened.close(), kill: () => opened.kill() };
   }
   return session.browser.session;
 }

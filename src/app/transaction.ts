@@ -81,6 +81,10 @@ export class RunTransaction {
   readonly run = randomUUID().slice(0, 8);
   private readonly steps: Step[] = [];
   private committed = false;
+  /** No further definition may be staged (Ctrl-C: what is still running must not add to the run). */
+  private stagingClosed = false;
+  /** The journal is in place: from here on the run's writes are finished by the next run, never dropped. */
+  private journaled = false;
 
   constructor(
     readonly outDir: string,
@@ -89,6 +93,7 @@ export class RunTransaction {
 
   /** The staging folder of a definition (created empty); its files become out/<name>/ at commit. */
   async stagingFolder(name: string): Promise<string> {
+    if (this.stagingClosed || this.committed) throw new Error(`the run no longer stages definitions (${name} was interrupted)`);
     const dir = join(this.outDir, `${STAGING}${this.run}-${name}`);
     try {
       await mkdir(dir, { recursive: true });
@@ -101,6 +106,11 @@ export class RunTransaction {
   /** Registers a staged definition folder for the commit. */
   publishFolder(staged: string, name: string): void {
     this.steps.push({ op: 'swap-dir', from: staged, to: join(this.outDir, name), aside: join(this.outDir, `${PREVIOUS}${this.run}-${name}`) });
+  }
+
+  /** Refuses every later stagingFolder(): an interrupted definition still at work stages nothing. */
+  closeStaging(): void {
+    this.stagingClosed = true;
   }
 
   /** Drops a staged definition folder (the definition failed: its previous files stay). */
@@ -138,6 +148,7 @@ export class RunTransaction {
       await rm(pending, { force: true });
       throw environmentError(error, journal);
     }
+    this.journaled = true;
     await syncFolder(this.stateDir);
     // From here on the run's outputs are the workspace's: a failure now is finished by the next run.
     try {
@@ -158,6 +169,26 @@ export class RunTransaction {
     // Staging folders opened but not registered.
     for (const entry of safeList(this.outDir))
       if (entry.startsWith(`${STAGING}${this.run}-`)) await rm(join(this.outDir, entry), { recursive: true, force: true });
+  }
+
+  /**
+   * abort(), synchronously, for a process that is exiting (Ctrl-C twice, or a run that did not stop
+   * in time): everything staged is removed, unless the journal is in place (the next run finishes
+   * that commit). A commit begun but not journaled is dropped too: none of its renames has run.
+   */
+  abortSync(): void {
+    if (this.journaled) return;
+    this.committed = true;
+    const remove = (path: string): void => {
+      try {
+        rmSync(path, { recursive: true, force: true });
+      } catch {
+        // left for the next run's recovery
+      }
+    };
+    for (const step of this.steps) remove(step.from);
+    remove(`${join(this.stateDir, JOURNAL)}.${this.run}.tmp`);
+    for (const entry of safeList(this.outDir)) if (entry.startsWith(`${STAGING}${this.run}-`)) remove(join(this.outDir, entry));
   }
 }
 

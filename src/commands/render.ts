@@ -10,6 +10,9 @@ import { ExitCode } from '../errors.js';
 import { OUTPUT_FORMATS, REPORT_TYPES, DOCUMENT_TYPES } from '../model/definitions.js';
 import type { OutputFormat } from '../model/definitions.js';
 
+/** How long Ctrl-C may take before the process exits regardless (the issue's bound is 2 s). */
+const STOP_MS = 1_500;
+
 export default class Render extends InfracastCommand {
   static override summary = 'Render report and document definitions: build each report, write its formats to out/, update out/index.json.';
   static override description = `The main job. Validates the workspace, imports its findings once, and for each definition builds the report and writes every requested format to out/<definition>/ (the workspace's output: folder, or --out). Each definition's files are staged and swapped in together: a failed definition keeps its previous files. out/index.json lists every artifact (infracast list prints it). History snapshots and the POA&M store are updated in the state folder (.infracast/); rendering again with the same instant changes nothing.
@@ -18,13 +21,17 @@ The run's instant (generated_at) is --at, else SOURCE_DATE_EPOCH, else now: set 
 
 Signing (options.signed: true in a definition, or --sign): each PDF gets an embedded PAdES signature, every artifact a Sigstore bundle <file>.sigstore.json (and <file>.p7s with signing.p7s: true), made just before publishing. An artifact whose bytes did not change since it was last signed keeps its published signature. infracast verify checks them.
 
-One run writes a workspace at a time: a render holds the state folder's lock (.infracast/.lock, naming its owner) while it works; another one stops with exit 3 naming the holder, or waits with --wait. Everything a run writes (the definitions' folders, history, POA&M store, signature state, out/index.json) is committed together at the end: a run that is killed, or meets a full disk or a read-only folder, leaves the previous reports and state, or (killed after its commit began) the next run finishes it.`;
+One run writes a workspace at a time: a render holds the state folder's lock (.infracast/.lock, naming its owner) while it works; another one stops with exit 3 naming the holder, or waits with --wait. Everything a run writes (the definitions' folders, history, POA&M store, signature state, out/index.json) is committed together at the end: a run that is killed, or meets a full disk or a read-only folder, leaves the previous reports and state, or (killed after its commit began) the next run finishes it.
+
+Formats succeed or fail one by one: only PDF needs a browser (Chrome or Chromium, found on the machine or named by CHROME_PATH); without one, each definition's other formats (md, json, xlsx, docx) are published and its PDF is reported FAILED with the fix (exit 3).
+
+Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the run is written (the outputs, out/index.json and the state stay as they were); exit 130.`;
 
   static override exitCodes: ExitCodeHelp = {
     0: 'every report rendered',
     1: 'invalid workspace, or at least one report failed (the others are still rendered)',
     2: "the command line is wrong, or --format names no format that a selected definition's type has",
-    3: 'no Chrome or Chromium for PDF, no signing key, a full disk, a read-only output folder, another run holding the workspace (the reports that need none of these are still rendered)',
+    3: 'no Chrome or Chromium for PDF (or one that cannot start or crashed), no signing key, a full disk, a read-only output folder, another run holding the workspace (the reports and formats that need none of these are still rendered)',
   };
 
   static override args = {
@@ -73,12 +80,15 @@ One run writes a workspace at a time: a render holds the state folder's lock (.i
   async run(): Promise<RenderResult> {
     const { argv, flags } = await this.parse(Render);
     const progress = progressWriter(process.stderr, this.jsonEnabled());
-    // Ctrl-C: stop cleanly (close the browser, keep what was published, write the index); twice: now.
+    // Ctrl-C: the browser is killed and nothing of the run is written (all or none); twice, or
+    // when stopping takes longer than STOP_MS: exit now (render's exit handler still kills the
+    // browser, removes what was staged and releases the lock).
     const interrupt = new AbortController();
     const onSigint = (): void => {
       if (interrupt.signal.aborted) process.exit(130);
-      process.stderr.write('\ninterrupted: closing the browser and writing the index (Ctrl-C again to quit at once)\n');
+      process.stderr.write('\ninterrupted: stopping the browser; nothing of this run is written (Ctrl-C again to quit at once)\n');
       interrupt.abort();
+      setTimeout(() => process.exit(130), STOP_MS).unref();
     };
     process.on('SIGINT', onSigint);
     let result: RenderResult;
@@ -104,8 +114,12 @@ One run writes a workspace at a time: a render holds the state folder's lock (.i
       for (const r of result.reports.filter((x) => x.status === 'failed'))
         this.log(`::error file=${displayPath(r.file)}::${r.definition}: ${r.error?.message ?? 'failed'}`);
     }
-    if (result.interrupted) process.exitCode = 130;
-    else if (result.environmentError) {
+    // Interrupted: exit now. A browser killed while it started leaves puppeteer waiting on timers
+    // of its own (30 s) that would keep the process alive; everything of the run is cleaned up.
+    if (result.interrupted) {
+      if (this.jsonEnabled()) this.logJson(result);
+      process.exit(130);
+    } else if (result.environmentError) {
       if (!this.jsonEnabled()) for (const hint of result.environmentError.hints) process.stderr.write(`  hint: ${hint}\n`);
       process.exitCode = ExitCode.Environment;
     } else if (!result.ok) process.exitCode = ExitCode.Failed;
@@ -115,6 +129,10 @@ One run writes a workspace at a time: a render holds the state folder's lock (.i
   private printHuman(result: RenderResult): void {
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (result.interrupted) {
+      process.stderr.write('interrupted: nothing of this run was written (the outputs, out/index.json and the state are as they were)\n');
+      return;
+    }
     if (result.reports.length === 0) {
       if (!result.ok) process.stderr.write(`invalid workspace: nothing was rendered (run infracast validate for the details)\n`);
       return;
@@ -133,13 +151,18 @@ One run writes a workspace at a time: a render holds the state folder's lock (.i
     this.log(format(header));
     for (const row of rows) this.log(format(row));
     const files = result.reports.flatMap((r) => r.artifacts).filter((a) => a.status === 'completed').length;
+    // A definition whose formats failed only in part (no browser: its PDF) is published without them.
+    const partial = result.reports.filter((r) => r.status === 'failed' && r.artifacts.some((a) => a.status === 'completed' && !a.supporting)).length;
+    const complete = result.reports.length - result.failed;
     this.log(
-      `\n${result.reports.length - result.failed} of ${result.reports.length} definitions rendered, ${files} files, ${result.findings} findings, generated_at ${result.generatedAt}` +
+      `\n${complete} of ${result.reports.length} definitions rendered${partial > 0 ? `, ${partial} in part` : ''}, ${files} files, ${result.findings} findings, generated_at ${result.generatedAt}` +
         `; history: ${result.history.written} snapshot(s) written, ${result.history.unchanged} unchanged` +
         (result.signatures.signed + result.signatures.kept > 0
           ? `; signatures: ${result.signatures.signed} signed, ${result.signatures.kept} unchanged (kept)`
           : ''),
     );
-    if (result.failed > 0) process.stderr.write(`${result.failed} definition(s) failed; their previous files, if any, are unchanged\n`);
+    if (partial > 0)
+      process.stderr.write(`${partial} definition(s) published without the formats marked FAILED (their folders hold this run's other formats)\n`);
+    if (result.failed - partial > 0) process.stderr.write(`${result.failed - partial} definition(s) failed; their previous files, if any, are unchanged\n`);
   }
 }

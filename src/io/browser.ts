@@ -8,109 +8,17 @@
  * aborted and recorded, so a report can never fetch, or leak to, anything (DESIGN.md "Rendering":
  * "The PDF page loads nothing from the network").
  */
-import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, InfracastError } from '../errors.js';
+import { findBrowser } from './browser-discovery.js';
+import type { BrowserDiscovery } from './browser-discovery.js';
+import { diagnoseLaunch, interruptedError, launchError, printError } from './browser-errors.js';
 import { pidAlive } from './workspace-lock.js';
 
-/** Where Chrome or Chromium usually is, in the order tried after CHROME_PATH / PUPPETEER_EXECUTABLE_PATH. */
-export function browserCandidates(platform: NodeJS.Platform = process.platform): string[] {
-  if (platform === 'darwin') {
-    return [
-      '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-      '/Applications/Chromium.app/Contents/MacOS/Chromium',
-      join(homedir(), 'Applications/Google Chrome.app/Contents/MacOS/Google Chrome'),
-      join(homedir(), 'Applications/Chromium.app/Contents/MacOS/Chromium'),
-    ];
-  }
-  if (platform === 'win32') {
-    const roots = [process.env.PROGRAMFILES, process.env['PROGRAMFILES(X86)'], process.env.LOCALAPPDATA].filter((r): r is string => Boolean(r));
-    return roots.flatMap((r) => [join(r, 'Google/Chrome/Application/chrome.exe'), join(r, 'Chromium/Application/chrome.exe')]);
-  }
-  return [
-    // Debian's package (a launcher script that execs /usr/lib/chromium/chromium: it works headless).
-    '/usr/bin/chromium',
-    '/usr/bin/google-chrome-stable',
-    '/usr/bin/google-chrome',
-    // GitHub's Ubuntu runners ship Google Chrome here (and link it as google-chrome).
-    '/opt/google/chrome/chrome',
-    '/usr/lib/chromium/chromium',
-    // Last: on Ubuntu this is usually the snap shim, which is rejected below.
-    '/usr/bin/chromium-browser',
-  ];
-}
-
-/**
- * Ubuntu's `chromium-browser` (and `chromium`) packages are shims that run the snap. The snap's
- * confinement cannot reach puppeteer's temporary profile and pipes, so it fails to start headless
- * (or hangs): a snap is skipped, and named in the error so the user knows why it was not used.
- */
-export function isSnapShim(path: string): boolean {
-  try {
-    if (realpathSync(path).includes('/snap/')) return true;
-    const size = statSync(path).size;
-    if (size > 64 * 1024) return false; // a real browser binary, not a script
-    const text = readFileSync(path, 'latin1');
-    return text.startsWith('#!') && /\/snap\/|snap install|requires the chromium snap/.test(text);
-  } catch {
-    return false;
-  }
-}
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-export interface BrowserDiscovery {
-  env?: NodeJS.ProcessEnv;
-  /** Locations to try after the environment variables (default: browserCandidates()). Tests inject their own. */
-  candidates?: readonly string[];
-}
-
-const INSTALL_HINTS = [
-  'Install Chromium or Google Chrome: `sudo apt-get install chromium` (Debian), `brew install --cask google-chrome` (macOS); on Ubuntu use Google Chrome, not the chromium snap.',
-  'Or point CHROME_PATH at a Chrome or Chromium executable: CHROME_PATH=/path/to/chrome infracast render ...',
-];
-
-/** The browser executable to use, or BROWSER_NOT_FOUND (exit 3) saying what was tried. */
-export function findBrowser(options: BrowserDiscovery = {}): string {
-  const env = options.env ?? process.env;
-  const tried: string[] = [];
-  for (const name of ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH'] as const) {
-    const value = env[name];
-    if (!value) continue;
-    if (executable(value) && !isSnapShim(value)) return value;
-    // A browser named explicitly is the one wanted (a pinned version, reproducible PDFs): never
-    // fall back silently to another one.
-    throw new InfracastError(
-      'BROWSER_NOT_FOUND',
-      `${name}=${value} is ${isSnapShim(value) ? 'a snap, which cannot run headless here' : 'not an executable file'}`,
-      {
-        exitCode: ExitCode.Environment,
-        hints: [`Point ${name} at a Chrome or Chromium executable, or unset it to use the usual locations.`, INSTALL_HINTS[0]!],
-      },
-    );
-  }
-  for (const candidate of options.candidates ?? browserCandidates()) {
-    if (!executable(candidate)) continue;
-    if (isSnapShim(candidate)) {
-      tried.push(`${candidate} (a snap shim, which cannot run headless here)`);
-      continue;
-    }
-    return candidate;
-  }
-  throw new InfracastError(
-    'BROWSER_NOT_FOUND',
-    `no Chrome or Chromium found for PDF rendering${tried.length ? `; tried ${tried.join(', ')}` : ''} (Infracast never downloads a browser)`,
-    { exitCode: ExitCode.Environment, hints: INSTALL_HINTS },
-  );
-}
+// Discovery lives in browser-discovery.ts; callers keep importing it from here.
+export { browserCandidates, findBrowser, isSnapShim } from './browser-discovery.js';
+export type { BrowserDiscovery } from './browser-discovery.js';
 
 /** What Chromium's printToPDF is given (CSS pixels and inches are Chromium's units). */
 export interface PrintOptions {
@@ -139,10 +47,6 @@ type Page = Awaited<ReturnType<Browser['newPage']>>;
 const MAX_PAGES = 2;
 const TIMEOUT_MS = 120_000;
 
-/**
- * One browser for a run. Nothing starts until the first print or rasterisation; `close()` is
- * idempotent and must be called (withBrowserSession does it, also on SIGINT/SIGTERM).
- */
 /** The browser profile folders of Infracast runs: `<tmp>/infracast-chromium-<pid>-<random>`. */
 const PROFILE_PREFIX = 'infracast-chromium-';
 /** A profile whose run is gone (its pid does not run) is removed once this old (its browser has surely exited). */
@@ -182,6 +86,29 @@ export function cleanBrowserProfiles(dir: string = tmpdir(), now: number = Date.
   return removed;
 }
 
+/** Chromium's command line besides what puppeteer adds (the diagnosis of a failed start uses it too). */
+function launchArgs(): string[] {
+  return [
+    // The sandbox cannot start as root (containers, CI); elsewhere it stays on.
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-extensions',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--font-render-hinting=none',
+  ];
+}
+
+/**
+ * One browser for a run. Nothing starts until the first print; `close()` is idempotent and must be
+ * called (withBrowserSession does it, also on SIGINT/SIGTERM). `kill()` (Ctrl-C) ends the browser
+ * at once and every operation in progress rejects with INTERRUPTED at that moment, rather than when
+ * puppeteer notices (a browser killed while starting kept a run waiting 30 s for its first page).
+ */
 export class BrowserSession {
   private launching: Promise<Browser> | undefined;
   private browser: Browser | undefined;
@@ -190,26 +117,49 @@ export class BrowserSession {
   private closed = false;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Aborted when the session is closed or killed: puppeteer kills a browser it is still starting. */
+  private readonly stopping = new AbortController();
+  /** Rejects (INTERRUPTED) when the session is closed or killed: every operation races it. */
+  private readonly stopped: Promise<never>;
+  /** The killed browser's exit (kill()), which close() waits for before removing the profile. */
+  private dying: Promise<void> | undefined;
   /** Every URL refused so far in this session. */
   readonly blocked: string[] = [];
 
-  constructor(private readonly discovery: BrowserDiscovery = {}) {}
+  constructor(private readonly discovery: BrowserDiscovery = {}) {
+    this.stopped = new Promise<never>((_resolve, reject) => {
+      this.stopping.signal.addEventListener('abort', () => reject(interruptedError()), { once: true });
+    });
+    this.stopped.catch(() => undefined);
+  }
 
   /** The executable that will be (or was) launched: discovery errors surface before any work. */
   executablePath(): string {
     return findBrowser(this.discovery);
   }
 
-  private async launch(): Promise<Browser> {
-    if (this.closed) throw new Error('the browser session is closed');
-    this.launching ??= (async () => {
-      const executablePath = findBrowser(this.discovery);
-      const puppeteer = await loadPuppeteer();
-      this.profile = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-      const browser = await puppeteer.launch({
+  /** `work`, or INTERRUPTED as soon as the session is stopped, whichever comes first. */
+  private guard<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.stopped]);
+  }
+
+  private launch(): Promise<Browser> {
+    if (this.closed) return Promise.reject(interruptedError());
+    this.launching ??= this.start();
+    return this.guard(this.launching);
+  }
+
+  private async start(): Promise<Browser> {
+    const executablePath = findBrowser(this.discovery);
+    const puppeteer = await loadPuppeteer();
+    const profile = mkdtempSync(join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
+    this.profile = profile;
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
         executablePath,
         headless: true,
-        userDataDir: this.profile,
+        userDataDir: profile,
         // A pipe, not a debugging port: nothing listens on the machine, and the browser exits with us.
         pipe: true,
         // Our own handlers close the browser and let the render use case finish its clean-up.
@@ -217,51 +167,66 @@ export class BrowserSession {
         handleSIGTERM: false,
         handleSIGHUP: false,
         timeout: 60_000,
-        // The sandbox cannot start as root (containers, CI); elsewhere it stays on.
-        args: [
-          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--no-first-run',
-          '--no-default-browser-check',
-          '--disable-extensions',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--font-render-hinting=none',
-        ],
+        args: launchArgs(),
+        signal: this.stopping.signal,
       });
-      this.browser = browser;
-      return browser;
-    })();
-    return this.launching;
+    } catch (error) {
+      this.removeProfile();
+      if (this.closed) throw interruptedError();
+      throw launchError(error, executablePath, diagnoseLaunch(executablePath, launchArgs()));
+    }
+    if (this.closed) {
+      // Stopped while it started: it is ended here, as kill() could not reach it.
+      browser.process()?.kill('SIGKILL');
+      this.removeProfile();
+      throw interruptedError();
+    }
+    // A browser that crashed is not reused: the next print starts a new one.
+    browser.once('disconnected', () => {
+      if (this.closed || this.browser !== browser) return;
+      this.browser = undefined;
+      this.launching = undefined;
+      if (this.profile === profile) this.removeProfile();
+    });
+    this.browser = browser;
+    return browser;
   }
 
   /** A page with JavaScript off and every request but data: URIs refused, for the length of `use`. */
   private async withPage<T>(use: (page: Page, blocked: string[]) => Promise<T>): Promise<T> {
-    while (this.active >= MAX_PAGES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.active >= MAX_PAGES && !this.closed) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.closed) throw interruptedError();
     this.active++;
     let page: Page | undefined;
     try {
       const browser = await this.launch();
-      page = await browser.newPage();
-      page.setDefaultTimeout(TIMEOUT_MS);
-      await page.setJavaScriptEnabled(false);
-      await page.setRequestInterception(true);
-      const blocked: string[] = [];
-      page.on('request', (request) => {
-        const url = request.url();
-        if (url.startsWith('data:') || url === 'about:blank') {
-          void request.continue().catch(() => undefined);
-          return;
-        }
-        blocked.push(url);
-        this.blocked.push(url);
-        void request.abort('blockedbyclient').catch(() => undefined);
-      });
-      return await use(page, blocked);
+      const executablePath = browser.process()?.spawnfile ?? findBrowser(this.discovery);
+      try {
+        page = await this.guard(browser.newPage());
+        const opened = page;
+        opened.setDefaultTimeout(TIMEOUT_MS);
+        await this.guard(opened.setJavaScriptEnabled(false));
+        await this.guard(opened.setRequestInterception(true));
+        const blocked: string[] = [];
+        opened.on('request', (request) => {
+          const url = request.url();
+          if (url.startsWith('data:') || url === 'about:blank') {
+            void request.continue().catch(() => undefined);
+            return;
+          }
+          blocked.push(url);
+          this.blocked.push(url);
+          void request.abort('blockedbyclient').catch(() => undefined);
+        });
+        return await this.guard(use(opened, blocked));
+      } catch (error) {
+        if (this.closed) throw interruptedError();
+        throw printError(error, executablePath, TIMEOUT_MS / 1000);
+      }
     } finally {
-      await page?.close().catch(() => undefined);
+      // A stopped session does not wait for its pages (the browser is gone or going).
+      if (this.closed) void page?.close().catch(() => undefined);
+      else await page?.close().catch(() => undefined);
       this.active--;
       this.waiting.shift()?.();
     }
@@ -289,29 +254,27 @@ export class BrowserSession {
     });
   }
 
-  /** A PNG of the SVG at `width` CSS pixels, device scale 2, transparent background. */
-  async rasteriseSvg(svg: string, width: number): Promise<Uint8Array> {
-    return this.withPage(async (page) => {
-      const src = `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
-      await page.setViewport({ width: Math.max(1, Math.ceil(width)), height: 10, deviceScaleFactor: 2 });
-      await page.setContent(
-        `<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent}img{display:block;width:${width}px;height:auto}</style></head><body><img src="${src}" alt=""></body></html>`,
-        { waitUntil: 'load' },
-      );
-      const image = await page.$('img');
-      if (!image) throw new Error('the SVG did not load');
-      const png = await image.screenshot({ type: 'png', omitBackground: true });
-      return new Uint8Array(png);
-    });
+  /** Stops the session: what is in progress rejects (INTERRUPTED), pages waiting for a turn are released. */
+  private markClosed(): void {
+    this.closed = true;
+    this.stopping.abort();
+    for (const resume of this.waiting.splice(0)) resume();
   }
 
   /** Closes the browser (idempotent; safe before launch and while a launch is under way). */
   async close(): Promise<void> {
-    this.closed = true;
-    const browser = this.browser ?? (await this.launching?.catch(() => undefined));
+    this.markClosed();
+    const browser = this.browser;
     this.browser = undefined;
-    if (!browser) {
+    if (this.dying) {
+      // Killed (kill()): its profile goes once the process is gone.
+      await this.dying;
       this.removeProfile();
+      return;
+    }
+    if (!browser) {
+      // Not started, failed to start, or still starting (start() ends it when the launch returns).
+      if (!this.launching) this.removeProfile();
       return;
     }
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]).catch(() => undefined);
@@ -326,15 +289,30 @@ export class BrowserSession {
     this.profile = undefined;
   }
 
-  /** Synchronous last resort for signal handlers: kills the browser process at once. */
+  /**
+   * For Ctrl-C and signal handlers: kills the browser process at once (synchronously). Its profile
+   * folder is removed by close() once the process is gone (removing it under a dying browser took
+   * 0.6 s of retries); a process that exits first leaves it to the next run's clean-up.
+   */
   kill(): void {
-    this.closed = true;
+    this.markClosed();
     const child = this.browser?.process();
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-    try {
-      this.removeProfile();
-    } catch {
-      // the killed browser may still hold files: the next run's clean-up removes the folder
+    this.browser = undefined;
+    if (!child && this.profile) {
+      // Still starting (puppeteer kills it: the launch's signal) or never started: best effort now.
+      try {
+        rmSync(this.profile, { recursive: true, force: true });
+        this.profile = undefined;
+      } catch {
+        // the browser is still writing it: the next run's clean-up removes it
+      }
+    }
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      this.dying = new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        setTimeout(resolve, 1_000).unref();
+      });
     }
   }
 }

@@ -26,7 +26,8 @@ import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.
 import { embeddedFonts, fontKeyOf, obfuscateFont, textTwips } from './docx-fonts.js';
 import { MONO, SANS } from './fonts.js';
 import { displayDate } from './html.js';
-import type { BrowserSession, RenderContext, Renderer } from './renderer.js';
+import type { RenderContext, Renderer } from './renderer.js';
+import { rasteriseSvg } from './svg-raster.js';
 
 type D = typeof Docx;
 type Block = Docx.Paragraph | Docx.Table | Docx.TableOfContents;
@@ -42,7 +43,7 @@ const ACCENT = '1F3864';
 const RULE = 'BFBFBF';
 
 export interface DocxOptions {
-  /** Called for each SVG image that has no PNG fallback (no browser): it is left out, its alt text shown. */
+  /** Called for each SVG image that has no PNG fallback (resvg could not draw it): it is left out, its alt text shown. */
   onSkippedImage?: (name: string) => void;
 }
 
@@ -333,7 +334,7 @@ class Walker {
 
   /**
    * Images only from ctx.attachments, by bare file name. An SVG needs a PNG fallback in DOCX (Word
-   * before 2016 and most other readers show only that); without a browser to draw one the image is
+   * before 2016 and most other readers show only that); when one cannot be drawn the image is
    * left out and its alt text stands in its place, rather than shipping an image some readers
    * would show as a broken box.
    */
@@ -755,7 +756,10 @@ function numbering(d: D): Docx.INumberingOptions {
   };
 }
 
-/** PNG fallbacks of the SVG attachments the Markdown shows, drawn by the run's browser (none without one). */
+/**
+ * PNG fallbacks of the SVG attachments the Markdown shows, drawn by resvg (svg-raster.ts): a DOCX
+ * needs no browser. One that cannot be drawn is left out of the map (the image then shows its alt text).
+ */
 async function rasterise(tokens: Token[], ctx: RenderContext): Promise<Map<string, Uint8Array>> {
   const wanted = new Map<string, number>();
   for (const t of tokens) {
@@ -768,9 +772,13 @@ async function rasterise(tokens: Token[], ctx: RenderContext): Promise<Map<strin
     }
   }
   const out = new Map<string, Uint8Array>();
-  if (wanted.size === 0 || !ctx.browser) return out;
-  const browser: BrowserSession = await ctx.browser();
-  for (const [name, width] of wanted) out.set(name, await browser.rasteriseSvg(strFromU8(ctx.attachments!.get(name)!), width));
+  for (const [name, width] of wanted) {
+    try {
+      out.set(name, await rasteriseSvg(ctx.attachments!.get(name)!, width));
+    } catch (error) {
+      ctx.warn?.(`image ${name} could not be drawn for the DOCX (${(error as Error).message}): its alt text is shown instead`);
+    }
+  }
   return out;
 }
 

@@ -5,11 +5,9 @@ import type { ReportModel } from '../model/report-model.js';
 
 /**
  * The run's browser, shared by every report of a run (launched on first use, closed by the
- * caller whatever happens). PDF printing and the PNG fallback of SVG images in DOCX use it.
+ * caller whatever happens). Only PDF printing uses it: every other format renders without one.
  */
 export interface BrowserSession {
-  /** A PNG of the SVG at `width` CSS pixels (device scale 2, transparent background). */
-  rasteriseSvg(svg: string, width: number): Promise<Uint8Array>;
   /** The HTML printed to PDF in an isolated page (no JavaScript, no requests); `blocked` lists what it tried to load. */
   printPdf(html: string, options: PrintOptions): Promise<PrintResult>;
 }

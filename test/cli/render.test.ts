@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import MarkdownIt from 'markdown-it';
+import { unzipSync } from 'fflate';
 import { runCli } from '../support/cli.js';
 import { countingServer } from '../support/counting-server.js';
 import { binPath, examplesDir } from '../support/paths.js';
@@ -205,42 +206,111 @@ options:
     assert.match(result.stderr, /warning: no findings file matched findings\.sources/);
   });
 
-  it('Ctrl-C stops after the report in progress: exit 130, what was published stays, the index is written', async () => {
+  it('Ctrl-C stops the run: exit 130, nothing of the run written (no file, no index row, no staging folder), the lock released', async () => {
     const root = copyOfAcme();
     try {
       const child = spawn(process.execPath, [binPath, 'render', '--format', 'md'], { cwd: root, env: { ...process.env, ...env, GITHUB_ACTIONS: '' } });
       let stderr = '';
+      let sent = false;
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
         stderr += chunk;
         // The first report is done: interrupt the run (the progress lines are plain: stderr is a pipe).
-        if (/\[1\/\d+\]/.test(stderr) && !child.killed) child.kill('SIGINT');
+        if (/\[1\/\d+\]/.test(stderr) && !sent) {
+          sent = true;
+          child.kill('SIGINT');
+        }
       });
       const [code] = (await once(child, 'exit')) as [number];
+      // How fast it stops is test/tools/render-interrupt.test.ts's (a real browser to kill).
       assert.equal(code, 130, stderr);
-      assert.match(stderr, /interrupted: closing the browser and writing the index/);
-      const index = JSON.parse(readFileSync(join(root, 'out', 'index.json'), 'utf8'));
-      const total = Number(/\[1\/(\d+)\]/.exec(stderr)![1]);
-      const rendered = new Set(index.items.map((i: { definition: string }) => i.definition));
-      assert.ok(rendered.size >= 1 && rendered.size < total, `${rendered.size} of ${total} definitions in the index`);
-      assert.equal(readdirSync(join(root, 'out')).filter((n) => n.startsWith('.')).length, 0, 'no staging folder left behind');
+      assert.match(stderr, /interrupted: stopping the browser; nothing of this run is written/);
+      assert.match(stderr, /interrupted: nothing of this run was written/);
+      // A render's writes are all or none: a stopped run leaves the workspace as it was.
+      assert.ok(!existsSync(join(root, 'out')), 'no output folder, no index');
+      assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitignore', 'version.json']);
+      const list = runCli(['list'], { cwd: root, env });
+      assert.doesNotMatch(list.stdout, /FAILED/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
 
-  it('no browser for a PDF: exit 3 with BROWSER_NOT_FOUND and the fix, after rendering what needs none', () => {
+  it('Ctrl-C with --json: the result says interrupted, with no report (nothing was written), exit 130', async () => {
+    const root = copyOfAcme();
+    try {
+      const child = spawn(process.execPath, [binPath, 'render', '--format', 'md', '--json'], {
+        cwd: root,
+        env: { ...process.env, ...env, GITHUB_ACTIONS: '' },
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      // --json prints no progress: the run holds the workspace's lock once it is past validation.
+      const lock = join(root, '.infracast', '.lock');
+      while (!existsSync(lock) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));
+      child.kill('SIGINT');
+      const [code] = (await once(child, 'exit')) as [number];
+      assert.equal(code, 130, stdout);
+      const result = JSON.parse(stdout) as { interrupted?: boolean; reports: unknown[]; ok: boolean };
+      assert.equal(result.interrupted, true);
+      assert.equal(result.ok, false);
+      assert.deepEqual(result.reports, []);
+      assert.ok(!existsSync(lock), 'the lock is released');
+      assert.ok(!existsSync(join(root, 'out')));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('no browser for a PDF: the other formats are published and valid, the PDF is FAILED with the fix, exit 3', () => {
+    const logo = readFileSync(join(examplesDir, 'acme', 'assets', 'acme-logo.svg'));
     const root = makeWorkspace({
-      'reports/gap.yaml': 'type: gap\nframework: nist-800-53\nbaseline: low\nformats: [md, pdf]\n',
+      'assets/logo.svg': logo,
+      'reports/gap.yaml':
+        'type: gap\nframework: nist-800-53\nbaseline: low\nformats: [md, json, xlsx, docx, pdf]\noptions:\n  organization_logo: assets/logo.svg\n',
       'reports/rem.yaml': 'type: remediation\nformat: md\n',
     });
+    // CHROME_PATH names the browser to use; pointing it at nothing is a machine without one.
     const result = runCli(['render'], { cwd: root, env: { ...env, CHROME_PATH: '/nowhere/chrome' } });
     assert.equal(result.status, 3, result.stderr);
-    assert.match(result.stdout + result.stderr, /CHROME_PATH=\/nowhere\/chrome is not an executable file/);
+    assert.match(result.stdout, /gap\s+pdf\s+-\s+FAILED: CHROME_PATH=\/nowhere\/chrome is not an executable file/);
+    assert.match(result.stdout, /1 of 2 definitions rendered, 1 in part/);
+    assert.match(result.stderr, /1 definition\(s\) published without the formats marked FAILED/);
     assert.match(result.stderr, /hint: Point CHROME_PATH at a Chrome or Chromium executable/);
+    assert.match(result.stderr, /hint: Install Chromium or Google Chrome: `sudo apt-get install chromium`/);
     assert.ok(existsSync(join(root, 'out', 'rem', 'rem.md')), 'the report needing no browser is rendered');
-    // A definition is published whole or not at all: its md waits for its pdf.
-    assert.ok(!existsSync(join(root, 'out', 'gap')), 'nothing of the definition whose pdf failed');
+    const folder = join(root, 'out', 'gap');
+    assert.deepEqual(readdirSync(folder).sort(), ['.infracast-published.json', 'gap.docx', 'gap.json', 'gap.md', 'gap.xlsx', 'logo.svg']);
+    assert.match(readFileSync(join(folder, 'gap.md'), 'utf8'), /^# NIST SP 800-53 Rev. 5 Gap Analysis$/m);
+    assert.equal(JSON.parse(readFileSync(join(folder, 'gap.json'), 'utf8')).meta.frameworks[0], 'nist-800-53');
+    const xlsx = unzipSync(readFileSync(join(folder, 'gap.xlsx')));
+    assert.ok(xlsx['xl/workbook.xml'] && Object.keys(xlsx).some((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)), Object.keys(xlsx).join(', '));
+    // The DOCX needed no browser: the SVG logo is embedded with its PNG fallback, drawn without one.
+    const docx = unzipSync(readFileSync(join(folder, 'gap.docx')));
+    assert.ok(docx['word/document.xml']);
+    const media = Object.keys(docx).filter((n) => n.startsWith('word/media/'));
+    assert.deepEqual(media.map((n) => n.slice(n.lastIndexOf('.'))).sort(), ['.png', '.svg']);
+    const png = docx[media.find((n) => n.endsWith('.png'))!]!;
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // The index and `list` say which format failed, and why.
+    const index = JSON.parse(readFileSync(join(root, 'out', 'index.json'), 'utf8')) as {
+      items: { format: string; status: string; definition: string; error?: string }[];
+    };
+    const gap = index.items.filter((i) => i.definition === 'reports/gap.yaml');
+    assert.deepEqual(
+      gap.filter((i) => i.status === 'failed').map((i) => i.format),
+      ['pdf'],
+    );
+    assert.deepEqual(
+      gap
+        .filter((i) => i.status === 'completed')
+        .map((i) => i.format)
+        .sort(),
+      ['docx', 'json', 'md', 'svg', 'xlsx'],
+    );
+    const list = runCli(['list'], { cwd: root, env });
+    assert.match(list.stdout, /gap\s+pdf\s+FAILED\s+CHROME_PATH=\/nowhere\/chrome is not an executable file/);
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('--format that no selected definition can have: usage error (exit 2) naming the types that have it, and nothing is written', () => {
