@@ -24,11 +24,13 @@ import { pdfRenderer } from '../renderers/pdf.js';
 import { openBrowserSession } from '../io/browser.js';
 import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
-import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
+import { buildFramework, buildGap, buildPoam, buildRemediation, findingsOf, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
+import { mappingRules } from './evaluate.js';
+import { unmappedCounts } from './unmapped.js';
 import { observationWarnings } from './observation-dates.js';
 import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
@@ -117,6 +119,8 @@ export interface RenderResult {
   interrupted?: boolean;
   /** Set when a report failed for want of something on the machine (no browser...): exit 3. */
   environmentError?: { code: string; message: string; hints: string[] };
+  /** Per framework the definitions report on: findings that map to none of its controls (as summary's unmapped_findings). */
+  unmapped?: { framework: string; unmapped: number }[];
 }
 
 /** What a definition's build produced: report models, extra files, history snapshots. */
@@ -343,6 +347,9 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
       options.signal?.removeEventListener('abort', onAbort);
       await session.browser?.close();
     }
+
+    // "N of M findings map to no control of <framework>": impossible to miss in the final lines.
+    result.unmapped = unmappedCounts(findingsOf(run), [...new Set(definitions.flatMap((d) => d.frameworks))], mappingRules(workspace));
 
     // What signing had to say (a certificate outside its validity, time-stamped), once per set-up.
     for (const plan of session.signing.plans.values()) result.warnings.push(...((await plan.catch(() => undefined))?.warnings ?? []));

@@ -127,6 +127,11 @@ Exit codes: 0 every report rendered, 1 invalid workspace or at least one report 
           ? `; signatures: ${result.signatures.signed} signed, ${result.signatures.kept} unchanged (kept)`
           : ''),
     );
+    for (const u of result.unmapped ?? [])
+      this.log(
+        `${u.unmapped} of ${result.findings} finding${result.findings === 1 ? '' : 's'} map${result.findings === 1 ? 's' : ''} to no control of ${u.framework}` +
+          (u.unmapped > 0 ? ' (infracast findings inspect --rules shows which rules; add a mapping in mappings/)' : ''),
+      );
     if (result.failed > 0) process.stderr.write(`${result.failed} definition(s) failed; their previous files, if any, are unchanged\n`);
   }
 }
