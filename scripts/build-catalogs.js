@@ -14,11 +14,13 @@
 // and SOC 2, which have no source here, are written in the standards' own numbering order.
 // Deterministic: the same fixtures give byte-identical files (no dates, no locale, no hash order).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
+import { MAPPING_OUTPUTS } from './lib/mapping-outputs.js';
+import { writeOrCheck } from './lib/write-or-check.js';
 import { NIST_800_171_SUMMARIES } from './lib/nist-800-171-summaries.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -835,23 +837,9 @@ const committed = (dir) =>
         .map(String)
         .filter((f) => f.endsWith('.json'))
     : [];
-if (check) {
-  const differ = [];
-  for (const [rel, text] of outputs) {
-    const path = join(outDir, rel);
-    if (!existsSync(path) || readFileSync(path, 'utf8') !== text) differ.push(rel);
-  }
-  for (const rel of committed(outDir)) if (!outputs.has(rel.split('\\').join('/'))) differ.push(`${rel} (not generated)`);
-  if (differ.length) {
-    console.error(`build-catalogs --check: ${differ.length} file(s) differ from what the script writes: ${differ.join(', ')}`);
-    console.error('run `node scripts/build-catalogs.js` and commit the result');
-    process.exit(1);
-  }
-  console.log(`build-catalogs --check: ${outputs.size} files up to date in ${relative(root, outDir)}`);
-} else {
-  for (const [rel, text] of outputs) {
-    mkdirSync(dirname(join(outDir, rel)), { recursive: true });
-    writeFileSync(join(outDir, rel), text);
-  }
-  console.log(`build-catalogs: wrote ${outputs.size} files to ${relative(root, outDir)}`);
-}
+// scripts/build-mappings.js writes and checks its own files (from scripts/sources).
+const ofBuildMappings = new Set(Object.values(MAPPING_OUTPUTS));
+const stray = committed(outDir)
+  .map((f) => f.split('\\').join('/'))
+  .filter((rel) => !outputs.has(rel) && !ofBuildMappings.has(rel));
+writeOrCheck({ script: 'build-catalogs', root, outDir, outputs, check, stray });

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { documentaryControls } from '../catalogs/documentary.js';
-import { builtInMappings, getCatalog } from '../catalogs/index.js';
+import { builtInCrosswalk, builtInMappings, getCatalog } from '../catalogs/index.js';
+import type { BuiltInTool } from '../catalogs/index.js';
 import { InfracastError } from '../errors.js';
 import type { Catalog } from '../catalogs/index.js';
 import type { Control } from '../model/control.js';
@@ -50,18 +51,29 @@ function controlsOf(catalog: Catalog): Control[] {
   }));
 }
 
-/** How reasons name the built-in rules (their full source and licence are in NOTICE and in builtInMappings().source). */
-export const BUILT_IN_MAPPING_LABEL = 'built-in Prowler mapping';
+/** How reasons name the built-in rules (their full source and licence are in NOTICE and in builtInMappings().sources). */
+export const BUILT_IN_MAPPING_LABELS: Readonly<Record<BuiltInTool, string>> = {
+  prowler: 'built-in Prowler mapping',
+  'aws-securityhub': 'built-in AWS Security Hub mapping',
+};
 
 /** The mapping rules in force: the workspace's, then the built-in ones (workspace rules win). */
 export function mappingRules(workspace: LoadedWorkspace): MappingRule[] {
   return [...mappingsOf(workspace), ...builtInMappingRules()];
 }
 
-/** The built-in mapping rules alone (Prowler's check-to-control mappings): never sufficient. */
+/** The built-in mapping rules alone (Prowler's check mappings, Security Hub's control mappings): never sufficient. */
 export function builtInMappingRules(): MappingRule[] {
   const builtIn = builtInMappings();
-  return builtIn.rules.map((rule) => ({ rule: rule.rule, tool: rule.tool, controls: rule.controls, sufficient: false, source: BUILT_IN_MAPPING_LABEL }));
+  return builtIn.rules.map((rule) => ({
+    rule: rule.rule,
+    tool: rule.tool,
+    controls: rule.controls,
+    sufficient: false,
+    source: BUILT_IN_MAPPING_LABELS[rule.tool],
+    // Security Hub findings carry AWS's list when the account's standards include the framework.
+    ...(rule.tool === 'aws-securityhub' ? { unlessNamed: true } : {}),
+  }));
 }
 
 /** The crosswalk a custom catalog declares: control id -> ids per other framework (maps_to). */
@@ -83,7 +95,8 @@ function propagateFailures(
   source: string,
 ): FrameworkEvaluation {
   const results = own.results.map((result) => {
-    if (result.status === 'failing') return result;
+    // A documentary control (the SSP, 3.12.4) is decided by attestation only: findings never decide it, nor do their crosswalks.
+    if (result.status === 'failing' || result.notes.documentary) return result;
     const failing = Object.entries(crosswalk.get(result.control.id) ?? {}).flatMap(([fw, ids]) =>
       (targets.get(fw)?.results ?? [])
         .filter((r) => r.status === 'failing' && ids.some((id) => canonicalControlId(fw, id) === r.control.id))
@@ -99,6 +112,25 @@ function propagateFailures(
     };
   });
   return { ...own, results, ...summarise(results) };
+}
+
+/** The built-in crosswalk of infracast.yaml `crosswalks` (on unless the list leaves it out). */
+export const APPENDIX_D = 'nist-800-171-appendix-d';
+
+/**
+ * SP 800-171 with the failures of the SP 800-53 controls NIST SP 800-171 Rev. 2 Appendix D relates
+ * to each requirement: a failing control marks the requirements mapped to it failing, naming the
+ * crosswalk (evaluation.md section 3). One direction only: Appendix D relates a group of basic
+ * requirements to a group of controls jointly (3.1.1 and 3.1.2 -> AC-2, AC-3, AC-17), so a failing
+ * requirement does not say which of its controls fails, and a passing control never passes a
+ * requirement. `sp80053` is evaluated on its own (the whole catalog, not a baseline): failures
+ * never travel further than one crosswalk.
+ */
+function withAppendixD(workspace: LoadedWorkspace, sp800171: FrameworkEvaluation, sp80053: () => FrameworkEvaluation): FrameworkEvaluation {
+  if (!(workspace.config?.crosswalks ?? [APPENDIX_D]).includes(APPENDIX_D)) return sp800171;
+  const crosswalk = builtInCrosswalk();
+  const mapped = new Map([...crosswalk.controls].map(([id, ids]): [string, Record<string, string[]>] => [id, { [crosswalk.to]: ids }]));
+  return propagateFailures(sp800171, mapped, new Map([[crosswalk.to, sp80053()]]), crosswalk.name);
 }
 
 /**
@@ -169,6 +201,8 @@ export function evaluateWorkspace(
       at,
     });
   const catalog = catalogOf(workspace, framework, baseline);
+  if (framework === 'nist-800-171')
+    return { evaluation: withAppendixD(workspace, run(framework, catalog), () => run('nist-800-53', getCatalog('nist-800-53'))), catalog };
   if (!VIEWS_OVER_800_171.has(framework)) {
     const crosswalk = crosswalkOf(workspace, framework);
     const own = run(framework, catalog);
@@ -179,7 +213,7 @@ export function evaluateWorkspace(
     }
     return { evaluation: propagateFailures(own, crosswalk, targets, `catalogs/ (${framework})`), catalog };
   }
-  const base = run('nist-800-171', getCatalog('nist-800-171'));
+  const base = withAppendixD(workspace, run('nist-800-171', getCatalog('nist-800-171')), () => run('nist-800-53', getCatalog('nist-800-53')));
   // CMMC Level 1 practices map to FAR ids, which map to 800-171 requirements.
   const far = new Map(getCatalog('far-52204-21').controls.map((c) => [c.id, c.maps_to ?? []]));
   const mapsTo = new Map(catalog.controls.map((c) => [c.id, (c.maps_to ?? []).flatMap((id) => far.get(id) ?? [id])]));

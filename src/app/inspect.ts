@@ -11,6 +11,7 @@ import { BUILT_IN_FRAMEWORK_IDS } from '../catalogs/frameworks.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { expandPaths } from '../io/glob.js';
 import { CONFIG_FILE, findWorkspaceRoot } from '../io/workspace.js';
+import { controlSortKey } from '../model/control-ids.js';
 import { controlsOfFinding } from '../model/evaluation.js';
 import type { MappingRule } from '../model/evaluation.js';
 import { builtInMappingRules, catalogOf, evidenceFrameworkOf, mappingRules } from './evaluate.js';
@@ -19,6 +20,7 @@ import type { IngestResult } from './ingest.js';
 import { resolveInstant } from './instant.js';
 import { loadWorkspace } from './load-workspace.js';
 import type { LoadedWorkspace } from './load-workspace.js';
+import { isUnmapped } from './unmapped.js';
 import { ingestWorkspace } from './workspace-findings.js';
 
 export interface InspectOptions {
@@ -31,6 +33,8 @@ export interface InspectOptions {
   frameworks?: string[];
   /** A path inside the workspace whose mappings apply; default: the workspace holding every file, if one does. */
   workspace?: string;
+  /** List every rule with the controls it counts for per framework and what says so. */
+  rules?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -47,7 +51,22 @@ export interface InspectResult extends IngestResult {
   unmappedByFile?: Map<string, Record<string, number>>;
   /** Frameworks whose counts were skipped, and why (e.g. --summary keeps no findings). */
   note?: string;
+  /** With `rules`: per tool and rule, the controls its findings count for and why (the records, or which mapping rule). */
+  rules?: RuleMapping[];
 }
+
+/** How the findings of one rule map, per framework. */
+export interface RuleMapping {
+  tool?: string;
+  /** The finding's rule id; absent for findings that carry none. */
+  rule?: string;
+  findings: number;
+  /** Per framework: every control, and per reason (the records, or `<mapping source>: <rule pattern>`) the controls it gave. */
+  frameworks: Record<string, { controls: string[]; by: Record<string, string[]> }>;
+}
+
+/** What made a control count: the record itself, or a mapping rule (its source and pattern). */
+const NAMED_BY_RECORD = 'named by the records';
 
 /** The workspace named by -w, else the one holding every given file, else none. */
 async function workspaceRootOf(options: InspectOptions, cwd: string): Promise<string | undefined> {
@@ -95,8 +114,7 @@ function countUnmapped(
   for (const finding of result.findings) {
     const files = new Set(finding.sources.map((s) => s.file));
     for (const framework of frameworks) {
-      // CMMC and FAR are SP 800-171 under other ids: a finding counts for them through its 800-171 ids, as in summary.
-      if (controlsOfFinding(finding, evidenceFrameworkOf(framework), rules).ids.size > 0) continue;
+      if (!isUnmapped(finding, framework, rules)) continue;
       total[framework]!++;
       for (const file of files) {
         const counts = byFile.get(file);
@@ -105,6 +123,51 @@ function countUnmapped(
     }
   }
   return { unmappedByFramework: total, unmappedByFile: byFile };
+}
+
+/**
+ * Per tool and rule, the controls of each framework its findings count for, each with what said so,
+ * by the same function as evaluation (controlsOfFinding): `findings inspect --rules`, the way to
+ * check a mapping. Sorted by tool, then rule (code units).
+ */
+function mapRules(result: IngestResult, frameworks: readonly string[], rules: MappingRule[]): RuleMapping[] {
+  const byRule = new Map<string, { tool?: string; rule?: string; findings: number; frameworks: Map<string, Map<string, Set<string>>> }>();
+  for (const finding of result.findings) {
+    const key = `${finding.tool ?? ''}\u0000${finding.ruleId ?? ''}`;
+    let entry = byRule.get(key);
+    if (!entry) {
+      entry = { findings: 0, frameworks: new Map(frameworks.map((f) => [f, new Map()])) };
+      if (finding.tool !== undefined) entry.tool = finding.tool;
+      if (finding.ruleId !== undefined) entry.rule = finding.ruleId;
+      byRule.set(key, entry);
+    }
+    entry.findings++;
+    for (const framework of frameworks) {
+      const mapped = controlsOfFinding(finding, evidenceFrameworkOf(framework), rules);
+      const controls = entry.frameworks.get(framework)!;
+      for (const id of mapped.ids) {
+        const rule = mapped.rules.get(id);
+        const by = mapped.named.has(id) || !rule ? NAMED_BY_RECORD : `${rule.source}: ${rule.rule}`;
+        controls.set(id, (controls.get(id) ?? new Set()).add(by));
+      }
+    }
+  }
+  const codeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byRule.keys()].sort(codeUnits).map((key) => {
+    const entry = byRule.get(key)!;
+    return {
+      ...(entry.tool !== undefined ? { tool: entry.tool } : {}),
+      ...(entry.rule !== undefined ? { rule: entry.rule } : {}),
+      findings: entry.findings,
+      frameworks: Object.fromEntries(
+        [...entry.frameworks].map(([framework, controls]) => {
+          const ids = [...controls.keys()].sort((a, b) => codeUnits(controlSortKey(a), controlSortKey(b)));
+          const reasons = [...new Set(ids.flatMap((id) => [...controls.get(id)!]))].sort(codeUnits);
+          return [framework, { controls: ids, by: Object.fromEntries(reasons.map((r) => [r, ids.filter((id) => controls.get(id)!.has(r))])) }];
+        }),
+      ),
+    };
+  });
 }
 
 export async function inspectFindings(options: InspectOptions): Promise<InspectResult> {
@@ -128,6 +191,18 @@ export async function inspectFindings(options: InspectOptions): Promise<InspectR
     ? await ingestWorkspace(workspace, { paths: options.paths, cwd, ...read })
     : await ingest({ paths: options.paths, cwd, ...read });
   if (workspace) result.workspace = workspace.root;
+  if (options.rules && frameworks.length === 0) {
+    throw new InfracastError('USAGE', '--rules needs a framework to map to', {
+      exitCode: ExitCode.Usage,
+      hints: ['Give one with -f (e.g. -f nist-800-53), or run it inside a workspace, whose frameworks apply.'],
+    });
+  }
+  if (options.rules && options.summary) {
+    throw new InfracastError('USAGE', '--rules needs the findings kept, and --summary keeps none', {
+      exitCode: ExitCode.Usage,
+      hints: ['Drop --summary.'],
+    });
+  }
   if (frameworks.length === 0) return result;
   if (options.summary) return { ...result, note: `unmapped per framework (${frameworks.join(', ')}) not counted: --summary keeps no findings` };
   const rules = workspace ? mappingRules(workspace) : builtInMappingRules();
@@ -135,5 +210,6 @@ export async function inspectFindings(options: InspectOptions): Promise<InspectR
     ...result,
     mappings: workspace ? 'workspace mappings/ and built-in' : 'built-in only (no workspace)',
     ...countUnmapped(result, frameworks, rules),
+    ...(options.rules ? { rules: mapRules(result, frameworks, rules) } : {}),
   };
 }

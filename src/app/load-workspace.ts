@@ -89,6 +89,7 @@ function buildConfig(root: string, body: Body): WorkspaceConfig {
     tenant: body.tenant as WorkspaceConfig['tenant'],
     system: { ...(system as unknown as WorkspaceConfig['system']), fips199: fips, impactLevel },
     frameworks: Array.isArray(body.frameworks) ? (body.frameworks as string[]) : [],
+    ...(Array.isArray(body.crosswalks) ? { crosswalks: body.crosswalks as string[] } : {}),
     findingsSources: sources ? sources.map((s) => (typeof s === 'string' ? s : s.path)) : ['findings/**/*'],
     findingsObservedAt: (sources ?? []).flatMap((s) =>
       typeof s === 'string' || s.observed_at === undefined ? [] : [{ source: s.path, observedAt: s.observed_at }],

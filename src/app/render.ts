@@ -25,11 +25,15 @@ import { openBrowserSession } from '../io/browser.js';
 import { isInterrupted } from '../io/browser-errors.js';
 import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
-import { buildFramework, buildGap, buildPoam, buildRemediation, snapshotFor } from './build.js';
+import { buildFramework, buildGap, buildPoam, buildRemediation, findingsOf, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
+import { mappingRules } from './evaluate.js';
+import { unmappedCounts } from './unmapped.js';
+import { unmappedCount } from '../reports/meta.js';
+import type { UnmappedCount } from '../model/report-model.js';
 import { observationWarnings } from './observation-dates.js';
 import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
@@ -119,6 +123,8 @@ export interface RenderResult {
   interrupted?: boolean;
   /** Set when a report failed for want of something on the machine (no browser...): exit 3. */
   environmentError?: { code: string; message: string; hints: string[] };
+  /** Per framework the definitions report on: findings that map to none of its controls (as summary's unmapped_findings). */
+  unmapped?: UnmappedCount[];
 }
 
 /** What a definition's build produced: report models, extra files, history snapshots. */
@@ -409,6 +415,13 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
       result.reports = [];
       return result;
     }
+
+    // "N of M findings map to no control of <framework>": impossible to miss in the final lines.
+    const findings = findingsOf(run);
+    result.unmapped = unmappedCounts(findings, [...new Set(definitions.flatMap((d) => d.frameworks))], mappingRules(workspace)).map((u) =>
+      unmappedCount(u.framework, u.unmapped, findings.length),
+    );
+
     // What signing had to say (a certificate outside its validity, time-stamped), once per set-up.
     for (const plan of session.signing.plans.values()) result.warnings.push(...((await plan.catch(() => undefined))?.warnings ?? []));
 

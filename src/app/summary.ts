@@ -53,10 +53,13 @@ export interface ComplianceSummary {
   practices_failing: number;
   practices_attested: number;
   practices_not_assessed: number;
-  failing_practices: (Omit<FailingPractice, 'point_value'> & { point_value?: number; requirement?: string; derived_from?: string })[];
+  /** The practices counted in practices_failing: assessed and not met (the same number of entries). */
+  failing_practices: SummaryPractice[];
   /** The date of the assessment evidence (SPRS frameworks), else the run instant. */
   assessment_date: string;
   sprs_status?: SprsResult['sprs_status'];
+  /** The practices counted in practices_not_assessed: no evidence decided them (the same number of entries). */
+  not_assessed_practices: SummaryPractice[];
   practices_not_applicable: number;
   score: number | null;
   coverage: number;
@@ -75,10 +78,23 @@ export interface ComplianceSummary {
   provenance: Provenance;
 }
 
+export type SummaryPractice = Omit<FailingPractice, 'point_value'> & { point_value?: number; requirement?: string; derived_from?: string };
+
 export { formatInstant } from './instant.js';
 
+/**
+ * The failing and the not-assessed practices apart, so that each list has as many entries as its
+ * count (practices_failing, practices_not_assessed) and means the same.
+ */
+function byStatus(practices: SummaryPractice[]): Pick<ComplianceSummary, 'failing_practices' | 'not_assessed_practices'> {
+  return {
+    failing_practices: practices.filter((p) => p.status === 'failing'),
+    not_assessed_practices: practices.filter((p) => p.status === 'not-assessed'),
+  };
+}
+
 /** Generic failing list for frameworks without points: failing and not-assessed controls, each with its reason. */
-function failingControls(results: EvaluatedControl[]): ComplianceSummary['failing_practices'] {
+function failingControls(results: EvaluatedControl[]): SummaryPractice[] {
   return results
     .filter((r) => r.status === 'failing' || r.status === 'not-assessed')
     .map((r) => {
@@ -96,7 +112,7 @@ function failingControls(results: EvaluatedControl[]): ComplianceSummary['failin
 }
 
 /** The CMMC view prints CMMC practice ids (AU.L2-3.3.8) and names the SP 800-171 requirement beside them. */
-function asCmmcPractices(sprs: SprsResult): { failing: ComplianceSummary['failing_practices']; cmmc: SprsResult['cmmc'] } {
+function asCmmcPractices(sprs: SprsResult): { failing: SummaryPractice[]; cmmc: SprsResult['cmmc'] } {
   const family = new Map(sprs.failing_practices.map((p) => [p.practice_id, p.family]));
   const practice = (id: string): string => (/^3\.\d+\.\d+$/.test(id) && family.has(id) ? cmmcPracticeIdOf(id, family.get(id)!) : id);
   const idOf = (id: string): string => (id === '*' ? id : /^3\.\d+\.\d+$/.test(id) ? cmmcPracticeIdOf(id, familyOf(id, family)) : id);
@@ -166,20 +182,30 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   };
   const assessmentDate = (date: string | undefined): string => (date ? `${date}T00:00:00Z` : formatInstant(at));
   if (!view) {
+    const lists = byStatus(failingControls(evaluation.results));
     return {
       framework: options.framework,
       practices_passing: evaluation.counts.passing,
       practices_failing: evaluation.counts.failing,
       practices_attested: evaluation.counts.attested,
       practices_not_assessed: evaluation.counts.notAssessed,
-      failing_practices: failingControls(evaluation.results),
+      failing_practices: lists.failing_practices,
       assessment_date: formatInstant(at),
+      not_assessed_practices: lists.not_assessed_practices,
       ...common,
       provenance,
     };
   }
   const { sprs } = view;
   const cmmcView = options.framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
+  // SP 800-171 requirements failing through the Appendix D crosswalk say so (the CMMC view's
+  // practices derive from SP 800-171 as a whole and are not marked).
+  const derived = new Map(evaluation.results.filter((r) => r.derivedFrom).map((r) => [r.control.id, r.derivedFrom!]));
+  const marked = (practices: SummaryPractice[]): SummaryPractice[] =>
+    options.framework === 'nist-800-171'
+      ? practices.map((p) => (derived.has(p.practice_id) ? { ...p, derived_from: derived.get(p.practice_id)! } : p))
+      : practices;
+  const lists = byStatus(marked(cmmcView?.failing ?? sprs.failing_practices));
   const result: ComplianceSummary = {
     framework: options.framework,
     sprs_score: sprs.sprs_score,
@@ -189,9 +215,10 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     practices_failing: sprs.practices_failing,
     practices_attested: sprs.practices_attested,
     practices_not_assessed: sprs.practices_not_assessed,
-    failing_practices: cmmcView?.failing ?? sprs.failing_practices,
+    failing_practices: lists.failing_practices,
     assessment_date: assessmentDate(view.assessmentDate),
     sprs_status: sprs.sprs_status,
+    not_assessed_practices: lists.not_assessed_practices,
     ...common,
     practices_not_applicable: sprs.practices_not_applicable,
     ...(sprs.practices_met_by_exception !== undefined ? { practices_met_by_exception: sprs.practices_met_by_exception } : {}),
@@ -203,7 +230,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   if (options.minSprs !== undefined && (sprs.sprs_score === null || sprs.sprs_score < options.minSprs)) {
     throw new InfracastError('POLICY_FAILED', `SPRS score ${String(sprs.sprs_score)} is below the required ${options.minSprs}`, {
       exitCode: ExitCode.Policy,
-      hints: ['See failing_practices (infracast summary --framework nist-800-171) for what to close first.'],
+      hints: ['See failing_practices and not_assessed_practices (infracast summary --framework nist-800-171) for what to close first.'],
       details: result,
     });
   }

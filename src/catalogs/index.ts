@@ -6,7 +6,8 @@
  *
  *   getCatalog(framework, { baseline })  the controls in scope (withdrawn excluded), name, release, verified
  *   lookupControl(framework, rawId)      one control by any accepted id form, withdrawn ones included
- *   builtInMappings()                    Prowler check -> control rules (Apache-2.0)
+ *   builtInMappings()                    tool rule -> control rules: Prowler (Apache-2.0), AWS Security Hub (CC-BY-SA-4.0)
+ *   builtInCrosswalk()                   SP 800-171 Rev. 2 requirement -> SP 800-53 controls (Appendix D)
  *   sprsFacts(), cmmcLevel1()            what the SPRS score needs from nist-800-171 and far-52204-21
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,20 +44,42 @@ export interface Catalog {
   controls: CatalogControl[];
 }
 
+export type BuiltInTool = 'prowler' | 'aws-securityhub';
+
 export interface MappingRule {
   /** The tool's rule (check) id. */
   rule: string;
-  tool: 'prowler';
+  tool: BuiltInTool;
   /** Canonical control ids per framework. */
   controls: Record<string, string[]>;
   /** Built-in mappings never make a PASS sufficient for a control (evaluation.md section 4). */
   sufficient: false;
 }
 
+export interface BuiltInMappingSource {
+  tool: BuiltInTool;
+  source: string;
+  license: string;
+}
+
 export interface BuiltInMappings {
   source: string;
   license: string;
+  /** Per tool, where its rules come from (NOTICE names the same). */
+  sources: BuiltInMappingSource[];
   rules: MappingRule[];
+}
+
+/** A crosswalk between two frameworks: each control of `from` and the controls of `to` related to it. */
+export interface BuiltInCrosswalk {
+  from: string;
+  to: string;
+  /** How derived statuses name it. */
+  name: string;
+  source: string;
+  license: string;
+  /** Control ids of `from` -> ids of `to` (canonical). */
+  controls: Map<string, string[]>;
 }
 
 /** The folder that holds the generated data: <package>/src/catalogs/data, found by walking up from this module. */
@@ -142,38 +165,76 @@ export function lookupControl(framework: string, rawId: string): CatalogControl 
   return id === undefined ? undefined : index.get(id);
 }
 
-interface ProwlerMappingFile {
+interface MappingFile {
   framework: string;
+  tool: BuiltInTool;
   source: string;
   license: string;
   checks: Record<string, string[]>;
 }
 
+/** The generated mapping files (scripts/build-catalogs.js: Prowler; scripts/build-mappings.js: Security Hub). */
+const MAPPING_FILES = ['prowler-nist-800-53.json', 'prowler-nist-800-171.json', 'aws-securityhub-nist-800-53.json'];
+
 let mappingsCache: BuiltInMappings | undefined;
 
-/** The built-in check-to-control mappings: Prowler's SP 800-53 rev5 and SP 800-171 rev2 files (Apache-2.0). */
+/**
+ * The built-in rule-to-control mappings: Prowler's SP 800-53 rev5 and SP 800-171 rev2 files
+ * (Apache-2.0), and AWS Security Hub's "Related requirements" of its controls (CC-BY-SA-4.0), FSBP
+ * and consolidated security control ids and CIS AWS Foundations Benchmark ids.
+ */
 export function builtInMappings(): BuiltInMappings {
   if (mappingsCache) return mappingsCache;
-  const files = ['prowler-nist-800-53.json', 'prowler-nist-800-171.json'].map(
-    (file) => JSON.parse(readFileSync(join(catalogDataDir(), 'mappings', file), 'utf8')) as ProwlerMappingFile,
-  );
-  const byRule = new Map<string, Record<string, string[]>>();
+  const files = MAPPING_FILES.map((file) => JSON.parse(readFileSync(join(catalogDataDir(), 'mappings', file), 'utf8')) as MappingFile);
+  const byRule = new Map<string, { tool: BuiltInTool; controls: Record<string, string[]> }>();
   for (const file of files) {
     for (const [rule, controls] of Object.entries(file.checks)) {
-      const entry = byRule.get(rule) ?? {};
-      entry[file.framework] = controls;
-      byRule.set(rule, entry);
+      // Rule ids are per tool: the same id under two tools is two rules.
+      const key = `${file.tool}\u0000${rule}`;
+      const entry = byRule.get(key) ?? { tool: file.tool, controls: {} };
+      entry.controls[file.framework] = controls;
+      byRule.set(key, entry);
     }
   }
-  const rules = [...byRule.keys()]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((rule): MappingRule => ({ rule, tool: 'prowler', controls: byRule.get(rule)!, sufficient: false }));
+  const rules = [...byRule.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, { tool, controls }]): MappingRule => ({ rule: key.slice(key.indexOf('\u0000') + 1), tool, controls, sufficient: false }));
+  const sources = [...new Set(files.map((f) => f.tool))].map((tool): BuiltInMappingSource => {
+    const ofTool = files.filter((f) => f.tool === tool);
+    return { tool, source: [...new Set(ofTool.map((f) => f.source))].join('; '), license: ofTool[0]!.license };
+  });
   mappingsCache = {
     source: files.map((f) => f.source).join('; '),
     license: [...new Set(files.map((f) => f.license))].join(', '),
+    sources,
     rules,
   };
   return mappingsCache;
+}
+
+interface CrosswalkFile {
+  from: string;
+  to: string;
+  source: string;
+  license: string;
+  requirements: Record<string, string[]>;
+}
+
+let crosswalkCache: BuiltInCrosswalk | undefined;
+
+/** NIST SP 800-171 Rev. 2 Appendix D: each requirement and the SP 800-53 controls relevant to it (scripts/build-mappings.js). */
+export function builtInCrosswalk(): BuiltInCrosswalk {
+  if (crosswalkCache) return crosswalkCache;
+  const file = JSON.parse(readFileSync(join(catalogDataDir(), 'crosswalks', 'nist-800-171-nist-800-53.json'), 'utf8')) as CrosswalkFile;
+  crosswalkCache = {
+    from: file.from,
+    to: file.to,
+    name: 'NIST SP 800-171 Rev. 2 Appendix D',
+    source: file.source,
+    license: file.license,
+    controls: new Map(Object.entries(file.requirements)),
+  };
+  return crosswalkCache;
 }
 
 /**

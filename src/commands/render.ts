@@ -161,6 +161,8 @@ Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the 
           ? `; signatures: ${result.signatures.signed} signed, ${result.signatures.kept} unchanged (kept)`
           : ''),
     );
+    for (const u of result.unmapped ?? [])
+      this.log(u.text + (u.unmapped > 0 ? ' (infracast findings inspect --rules shows which rules; add a mapping in mappings/)' : ''));
     if (partial > 0)
       process.stderr.write(`${partial} definition(s) published without the formats marked FAILED (their folders hold this run's other formats)\n`);
     if (result.failed - partial > 0) process.stderr.write(`${result.failed - partial} definition(s) failed; their previous files, if any, are unchanged\n`);

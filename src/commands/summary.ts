@@ -6,7 +6,7 @@ import { InfracastCommand } from '../cli/base-command.js';
 
 export default class Summary extends InfracastCommand {
   static override summary = "A framework's compliance summary: counts, score with coverage, failing controls; the SPRS score for NIST SP 800-171.";
-  static override description = `Evaluates the workspace's findings, attestations and exceptions against one framework (docs/evaluation.md sections 4 and 5) and prints the Reports API's compliance summary JSON, fields in the spec's order, then Infracast's: every failing or not-assessed control with the reason that decided it and a remediation that fits it, the counts of unmapped findings and of findings outside the framework's scope.
+  static override description = `Evaluates the workspace's findings, attestations and exceptions against one framework (docs/evaluation.md sections 4 and 5) and prints the Reports API's compliance summary: a table on a terminal, JSON when piped (or with --json or -o json), fields in the spec's order, then Infracast's. failing_practices lists exactly the practices counted in practices_failing, not_assessed_practices those counted in practices_not_assessed, each with the reason that decided it and a remediation that fits it; unmapped_findings counts the findings that map to no control of the framework (the table says "N of M findings map to no control of ..."; \`infracast findings inspect --rules\` shows which rules map where).
 
 nist-800-171: sprs_score is the DoD Assessment Methodology score that DFARS 252.204-7019 posts to SPRS (CMMC exceptions never count), with CMMC Level 1 and 2 status beside it (the CMMC score, POA&M eligibility, what blocks Conditional status, the 180-day closeout date; 32 CFR 170.21, 170.24) and the SPRS posting data (only when the assessment is complete). cmmc-l2: the CMMC score (enduring exceptions and temporary deficiencies MET), in CMMC practice ids. Other frameworks get the same shape without the SPRS fields.
 
@@ -29,7 +29,11 @@ assessment_date is the date of the assessment evidence; the workspace is validat
     }),
     workspace: Flags.string({ char: 'w', description: 'A path inside the workspace (default: the current directory).', helpValue: 'PATH' }),
     at: Flags.string({ description: 'Assessment instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
-    output: Flags.string({ char: 'o', description: 'json: the spec shape; table: for people.', options: ['json', 'table'], default: 'json' }),
+    output: Flags.string({
+      char: 'o',
+      description: 'table: for people; json: the spec shape. Default: table on a terminal, json when the output is piped or redirected (and with --json).',
+      options: ['json', 'table'],
+    }),
     'min-sprs': Flags.integer({ description: 'Policy gate: exit 4 when the SPRS score is below this (or cannot be computed).', min: -203, max: 110 }),
   };
 
@@ -41,7 +45,11 @@ assessment_date is the date of the assessment evidence; the workspace is validat
       ...(flags.at ? { at: flags.at } : {}),
       ...(flags['min-sprs'] !== undefined ? { minSprs: flags['min-sprs'] } : {}),
     });
-    if (!this.jsonEnabled()) this.log(flags.output === 'table' ? toTable(result) : JSON.stringify(result, null, 2));
+    if (!this.jsonEnabled()) {
+      // People read a terminal; programs read a pipe (as gh and kubectl do).
+      const output = flags.output ?? (process.stdout.isTTY ? 'table' : 'json');
+      this.log(output === 'table' ? toTable(result) : JSON.stringify(result, null, 2));
+    }
     return result;
   }
 }
@@ -69,6 +77,9 @@ function toTable(s: ComplianceSummary): string {
   lines.push(
     `unmapped          ${s.unmapped_findings} of ${s.findings_total} findings map to no control of ${s.framework}${s.findings_outside_scope > 0 ? `; ${s.findings_outside_scope} name only controls outside its scope` : ''}`,
   );
+  const crosswalked = s.failing_practices.filter((p) => p.derived_from?.startsWith('crosswalk ')).length;
+  if (crosswalked > 0)
+    lines.push(`crosswalk         ${crosswalked} of the failing fail through a crosswalk from failing controls of another framework (derived_from)`);
   if (s.cmmc) {
     const l2 = s.cmmc.level_2;
     lines.push(
@@ -79,18 +90,19 @@ function toTable(s: ComplianceSummary): string {
     lines.push(
       `SPRS posting      ${s.sprs_submission.status}${'reasons' in s.sprs_submission && s.sprs_submission.reasons ? `: ${s.sprs_submission.reasons.join('; ')}` : ''}`,
     );
+  const width = Math.max(12, ...[...s.failing_practices, ...s.not_assessed_practices].map((p) => p.practice_id.length + 2));
+  const row = (p: ComplianceSummary['failing_practices'][number]): string =>
+    `${p.practice_id.padEnd(width)}${String(p.point_value ?? '').padStart(6)}  ${p.description}${p.short_name ? ` (${p.short_name})` : ''}`;
   if (s.failing_practices.length > 0) {
-    // For people: failing first, then at most NOT_ASSESSED_SHOWN not-assessed ones (the JSON lists all).
-    const failing = s.failing_practices.filter((p) => p.status === 'failing');
-    const notAssessed = s.failing_practices.filter((p) => p.status !== 'failing');
-    const width = Math.max(12, ...s.failing_practices.map((p) => p.practice_id.length + 2));
-    lines.push('', 'NOT MET'.padEnd(width) + 'points  status        description');
-    for (const p of [...failing, ...notAssessed.slice(0, NOT_ASSESSED_SHOWN)]) {
-      const name = p.short_name ? ` (${p.short_name})` : '';
-      lines.push(`${p.practice_id.padEnd(width)}${String(p.point_value ?? '').padStart(6)}  ${p.status.padEnd(13)} ${p.description}${name}`);
-    }
-    if (notAssessed.length > NOT_ASSESSED_SHOWN)
-      lines.push(`... and ${notAssessed.length - NOT_ASSESSED_SHOWN} more not assessed (--output json lists every one)`);
+    lines.push('', `FAILING (${s.failing_practices.length}) `.padEnd(width) + 'points  description');
+    for (const p of s.failing_practices) lines.push(row(p));
+  }
+  if (s.not_assessed_practices.length > 0) {
+    // For people: at most NOT_ASSESSED_SHOWN (the JSON lists every one).
+    lines.push('', `NOT ASSESSED (${s.not_assessed_practices.length}) `.padEnd(width) + 'points  description');
+    for (const p of s.not_assessed_practices.slice(0, NOT_ASSESSED_SHOWN)) lines.push(row(p));
+    if (s.not_assessed_practices.length > NOT_ASSESSED_SHOWN)
+      lines.push(`... and ${s.not_assessed_practices.length - NOT_ASSESSED_SHOWN} more not assessed (--output json lists every one)`);
   }
   lines.push('', `catalog: ${s.provenance.catalog.name} (${s.provenance.catalog.release})${s.provenance.catalog.verified ? '' : ' UNVERIFIED list'}`);
   return lines.join('\n');

@@ -56,6 +56,21 @@ export function asffTool(record: Record<string, unknown>): string {
   return typeof record.ProductName === 'string' ? record.ProductName.toLowerCase().replace(/\s+/g, '-') : 'asff';
 }
 
+/**
+ * The rule of a Security Hub standard finding without a consolidated `SecurityControlId`: its
+ * `ControlId` (FSBP: `Config.1`, a security control id) or `RuleId` (CIS 1.2.0: `1.1`). A bare CIS
+ * number names different checks in different benchmark versions (1.2.0 1.1 is root account use,
+ * 1.4.0 1.1 contact details), so it is qualified by its standard, as in the GeneratorId and the
+ * StandardsControlArn: `cis-aws-foundations-benchmark/v/1.2.0/1.1`. Mapping rules match that id.
+ */
+function standardControlId(fields: Record<string, unknown>): string | undefined {
+  const id = typeof fields.ControlId === 'string' ? fields.ControlId : typeof fields.RuleId === 'string' ? fields.RuleId : undefined;
+  if (id === undefined || !/^\d+(?:\.\d+)*$/.test(id)) return id;
+  const arn = [fields.StandardsGuideArn, fields.StandardsArn].find((a): a is string => typeof a === 'string');
+  const standard = arn ? /:(?:ruleset|standards)\/(.+\/v\/[^/]+)$/.exec(arn)?.[1] : undefined;
+  return standard ? `${standard}/${id}` : id;
+}
+
 export function normaliseAsff(value: unknown, record: number, file: string): Finding {
   if (!isObject(value)) throw new RecordError('a finding must be an object');
   const id = reqString(value, 'Id');
@@ -114,8 +129,7 @@ export function normaliseAsff(value: unknown, record: number, file: string): Fin
   const ruleId =
     vulnerability?.id ??
     (compliance ? optString(compliance, 'SecurityControlId', 'Compliance.SecurityControlId') : undefined) ??
-    (typeof productFields.ControlId === 'string' ? productFields.ControlId : undefined) ??
-    (typeof productFields.RuleId === 'string' ? productFields.RuleId : undefined) ??
+    standardControlId(productFields) ??
     optString(value, 'GeneratorId');
   const remediationObject = optObject(value, 'Remediation');
   const recommendation = remediationObject ? optObject(remediationObject, 'Recommendation', 'Remediation.Recommendation') : undefined;

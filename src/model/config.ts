@@ -32,6 +32,8 @@ export interface WorkspaceConfig {
   };
   /** Default frameworks for definitions that name none (may be empty). */
   frameworks: string[];
+  /** The built-in crosswalks in force (infracast.yaml `crosswalks`); undefined: all of them. */
+  crosswalks?: string[];
   /** findings.sources: files and globs relative to the root (the path of each {path, observed_at} entry). */
   findingsSources: string[];
   /** The sources that declare when their exports were observed, in the order written (the first that lists a file decides). */

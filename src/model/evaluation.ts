@@ -55,6 +55,12 @@ export interface MappingRule {
   sufficient: boolean;
   /** Where the rule comes from, named in derived statuses. */
   source: string;
+  /**
+   * Only for findings that name no control of the framework themselves: a source's own list that
+   * its records may carry (Security Hub's RelatedRequirements) is taken from the record when it is
+   * there, and from the built-in copy of that list when it is not.
+   */
+  unlessNamed?: boolean;
 }
 
 export interface EvaluationInput {
@@ -175,6 +181,7 @@ export function controlsOfFinding(
       const rule = mappings.find(
         (m) =>
           m.controls[fw] !== undefined &&
+          !(m.unlessNamed === true && named.size > 0) &&
           globMatches(m.rule, finding.ruleId as string) &&
           (m.tool === undefined || (finding.tool !== undefined && m.tool.toLowerCase() === finding.tool.toLowerCase())),
       );

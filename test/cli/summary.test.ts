@@ -3,11 +3,12 @@
  * hand from evaluation.md sections 4 and 5), in the spec's shape, deterministically.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
-import { examplesDir, goldenDir, repoRoot } from '../support/paths.js';
+import { binPath, examplesDir, goldenDir, repoRoot } from '../support/paths.js';
 
 const acme = join(examplesDir, 'acme');
 const readme = readFileSync(join(acme, 'README.md'), 'utf8');
@@ -63,11 +64,27 @@ describe('infracast summary on examples/acme', () => {
     }
     assert.equal(summary.sprs_status, figures.get('sprs_status'));
   });
-  it('lists the NOT MET requirements of the README, points negative, with their status', () => {
+  it('lists the NOT MET requirements of the README, points negative: failing ones in failing_practices, the others in not_assessed_practices', () => {
+    const row = (p: { practice_id: string; point_value: number; status: string }): [string, number, string] => [p.practice_id, -p.point_value, p.status];
     assert.deepEqual(
-      summary.failing_practices.map((p: { practice_id: string; point_value: number; status: string }) => [p.practice_id, -p.point_value, p.status]),
-      notMet,
+      summary.failing_practices.map(row),
+      notMet.filter(([, , status]) => status === 'failing'),
     );
+    assert.deepEqual(
+      summary.not_assessed_practices.map(row),
+      notMet.filter(([, , status]) => status === 'not-assessed'),
+    );
+  });
+  it('each list has exactly the entries its count counts, in every framework', () => {
+    for (const framework of ['nist-800-171', 'cmmc-l2', 'far-52204-21', 'nist-800-53', 'fedramp-moderate']) {
+      const s = framework === 'nist-800-171' ? summary : JSON.parse(run(['-f', framework]).stdout);
+      assert.equal(s.failing_practices.length, s.practices_failing, framework);
+      assert.equal(s.not_assessed_practices.length, s.practices_not_assessed, framework);
+      assert.ok(
+        s.failing_practices.every((p: { status: string }) => p.status === 'failing'),
+        framework,
+      );
+    }
   });
   it('gives CMMC eligibility: no Level 2 status at 80, Level 1 not met on 3.14.1', () => {
     assert.equal(summary.cmmc.level_2.status, 'no-status');
@@ -105,12 +122,33 @@ describe('infracast summary on examples/acme', () => {
     assert.equal(json.error.details.sprs_score, 80);
     assert.equal(run(['-f', 'nist-800-171', '--min-sprs', '80']).status, 0);
   });
-  it('--output table lists failing requirements first, then the not-assessed ones', () => {
+  it('--output table lists the failing requirements, then the not-assessed ones apart, and the unmapped count', () => {
     const table = run(['-f', 'nist-800-171', '-o', 'table']).stdout;
     assert.match(table, /^SPRS score {8}80 of 110 {2}\(incomplete\)$/m);
-    const rows = [...table.matchAll(/^(3\.\d+\.\d+)\s+-\d\s+([\w-]+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-    assert.equal(rows.length, 12);
-    assert.deepEqual(rows.slice(-2), ['3.1.21 not-assessed', '3.13.14 not-assessed']);
+    assert.match(table, /^unmapped {10}155 of 433 findings map to no control of nist-800-171$/m);
+    const ids = (heading: string): string[] => {
+      const start = table.indexOf(heading);
+      const block = table.slice(start, table.indexOf('\n\n', start));
+      return [...block.matchAll(/^(3\.\d+\.\d+)\s+-\d\s/gm)].map((m) => m[1]!);
+    };
+    assert.deepEqual(
+      ids('FAILING (10)'),
+      notMet.filter(([, , status]) => status === 'failing').map(([id]) => id),
+    );
+    assert.deepEqual(ids('NOT ASSESSED (2)'), ['3.1.21', '3.13.14']);
+  });
+  it('prints JSON when piped, a table on a terminal (-o chooses either)', (t) => {
+    // runCli pipes stdout: JSON without -o.
+    assert.equal(JSON.parse(run(['-f', 'nist-800-171']).stdout).sprs_score, 80);
+    // A terminal: util-linux script(1) gives the CLI a pseudo-terminal.
+    const command = [process.execPath, binPath, 'summary', '-w', acme, '--at', '2026-11-29', '-f', 'nist-800-171'].map((a) => `'${a}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (tty.error) {
+      t.skip(`script(1) is not available here (${tty.error.message}): the terminal case is not checked`);
+      return;
+    }
+    assert.match(tty.stdout, /^SPRS score {8}80 of 110 {2}\(incomplete\)\r?$/m);
+    assert.doesNotMatch(tty.stdout, /"sprs_score"/);
   });
   it('an unknown framework is a clear error', () => {
     const bad = run(['-f', 'nist-800-172']);

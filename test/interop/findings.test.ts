@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { builtInMappingRules } from '../../src/app/evaluate.js';
 import { ingest } from '../../src/app/ingest.js';
+import { controlsOfFinding } from '../../src/model/evaluation.js';
 import { requireShared } from '../support/shared.js';
 
 const EXPECTED: [string, string, number][] = [
@@ -54,6 +56,25 @@ describe('interop: ../shared/fixtures/findings import with every record', () => 
     const result = await ingest({ paths: [join(dir, 'asff/securityhub-cis-fsbp-findings.asff.json')] });
     assert.deepEqual(result.totals.counts.result, { FAIL: 17, PASS: 1, MANUAL: 0, NOT_APPLICABLE: 0, ERROR: 0, INFO: 0 });
     assert.equal(result.totals.counts.unmapped, 18);
+  });
+  it('Security Hub: each finding maps to the SP 800-53 controls AWS relates to its control (built-in mapping, checked by hand)', async (t) => {
+    const dir = requireShared(t, 'fixtures/findings');
+    if (!dir) return;
+    const result = await ingest({ paths: [join(dir, 'asff/securityhub-cis-fsbp-findings.asff.json')] });
+    const rules = builtInMappingRules();
+    const mapped = result.findings.map((f) => [f.ruleId, f.result, [...controlsOfFinding(f, 'nist-800-53', rules).ids].sort().join(' ')]);
+    const config1 = 'CM-3 CM-6(1) CM-8 CM-8(2)';
+    const cis = (rule: string): string => `cis-aws-foundations-benchmark/v/1.2.0/${rule}`;
+    // AWS Security Hub User Guide, doc_source/*-controls.md "Related requirements": CIS 1.2.0 1.1 is
+    // checked by CloudWatch.1 and IAM.20, 3.x by CloudWatch.1-14 (no NIST.800-53.r5 id); 2.5 by
+    // Config.1 (CM-3, CM-6(1), CM-8, CM-8(2)); S3.2 relates 14 SP 800-53 controls.
+    assert.deepEqual(mapped, [
+      [cis('1.1'), 'FAIL', ''],
+      [cis('2.5'), 'FAIL', config1],
+      ...['3.9', '3.8', '3.7', '3.6', '3.5', '3.4', '3.3', '3.2', '3.14', '3.13', '3.12', '3.11', '3.10', '3.1'].map((r) => [cis(r), 'FAIL', '']),
+      ['Config.1', 'FAIL', config1],
+      ['S3.2', 'PASS', 'AC-21 AC-3 AC-3(7) AC-4 AC-4(21) AC-6 SC-7 SC-7(11) SC-7(16) SC-7(20) SC-7(21) SC-7(3) SC-7(4) SC-7(9)'],
+    ]);
   });
   it('the FedRAMP POA&M repeats a uuid for two items: two findings', async (t) => {
     const dir = requireShared(t, 'fixtures/findings');

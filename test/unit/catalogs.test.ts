@@ -3,13 +3,16 @@
  * facts pinned without ../shared (the interop test re-derives them from the fixtures).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { builtInMappings, getCatalog, lookupControl } from '../../src/catalogs/index.js';
+import { builtInCrosswalk, builtInMappings, getCatalog, lookupControl } from '../../src/catalogs/index.js';
 import { loadCatalogData, type CatalogData } from '../../src/catalogs/catalog.js';
 import { catalogDataDir } from '../../src/catalogs/index.js';
 import { BUILT_IN_FRAMEWORK_IDS } from '../../src/catalogs/frameworks.js';
 import { canonicalControlId, controlSortKey } from '../../src/model/control-ids.js';
 import { InfracastError } from '../../src/errors.js';
+import { repoRoot } from '../support/paths.js';
 
 const data = (framework: string): CatalogData => loadCatalogData(catalogDataDir(), framework)!;
 const ids = (framework: string, baseline?: 'low' | 'moderate' | 'high' | 'none'): string[] =>
@@ -230,21 +233,30 @@ describe('built-in catalogs: API errors', () => {
   });
 });
 
-describe('built-in mappings: Prowler (Apache-2.0)', () => {
+describe('built-in mappings: Prowler (Apache-2.0), AWS Security Hub (CC-BY-SA-4.0)', () => {
   const mappings = builtInMappings();
-  it('records its source and license', () => {
-    assert.equal(mappings.license, 'Apache-2.0');
-    assert.match(mappings.source, /prowler-cloud\/prowler/);
+  it('records each source and its license', () => {
+    assert.deepEqual(
+      mappings.sources.map((s) => [s.tool, s.license]),
+      [
+        ['prowler', 'Apache-2.0'],
+        ['aws-securityhub', 'CC-BY-SA-4.0'],
+      ],
+    );
+    assert.match(mappings.sources[0]!.source, /prowler-cloud\/prowler/);
+    assert.match(mappings.sources[1]!.source, /awsdocs\/aws-security-hub-user-guide at commit 47bfe2f1/);
   });
-  it('maps check ids to canonical ids of known controls, never sufficient', () => {
+  it('maps rule ids to canonical ids of known controls, never sufficient, per tool', () => {
     assert.ok(mappings.rules.length > 100);
-    const rules = mappings.rules.map((r) => r.rule);
-    assert.deepEqual(rules, [...rules].sort());
+    const keys = mappings.rules.map((r) => `${r.tool}\u0000${r.rule}`);
+    assert.deepEqual(keys, [...keys].sort());
+    assert.equal(new Set(keys).size, keys.length);
     for (const rule of mappings.rules) {
-      assert.equal(rule.tool, 'prowler');
+      assert.ok(['prowler', 'aws-securityhub'].includes(rule.tool));
       assert.equal(rule.sufficient, false);
       for (const [framework, controls] of Object.entries(rule.controls)) {
-        assert.ok(['nist-800-53', 'nist-800-171'].includes(framework));
+        assert.ok(rule.tool === 'prowler' ? ['nist-800-53', 'nist-800-171'].includes(framework) : framework === 'nist-800-53');
+        assert.ok(controls.length > 0, `${rule.rule}: an empty list would count a finding as mapped`);
         for (const id of controls) {
           assert.equal(canonicalControlId(framework, id), id);
           assert.ok(lookupControl(framework, id), `${rule.rule}: ${framework} ${id} unknown`);
@@ -253,5 +265,51 @@ describe('built-in mappings: Prowler (Apache-2.0)', () => {
     }
     const acm = mappings.rules.find((r) => r.rule === 'acm_certificates_expiration_check');
     assert.deepEqual(acm?.controls['nist-800-53'], ['SC-7(12)', 'SC-7(16)']);
+  });
+  it("Security Hub: a control's Related requirements, and a CIS rule through the controls that check it", () => {
+    const rule = (id: string) => mappings.rules.find((r) => r.tool === 'aws-securityhub' && r.rule === id)?.controls['nist-800-53'];
+    // config-controls.md: [Config.1] Related requirements ... NIST.800-53.r5 CM-3, CM-6(1), CM-8, CM-8(2);
+    // CIS AWS Foundations Benchmark v1.2.0/2.5 is checked by Config.1.
+    assert.deepEqual(rule('Config.1'), ['CM-3', 'CM-6(1)', 'CM-8', 'CM-8(2)']);
+    assert.deepEqual(rule('cis-aws-foundations-benchmark/v/1.2.0/2.5'), ['CM-3', 'CM-6(1)', 'CM-8', 'CM-8(2)']);
+    assert.deepEqual(rule('cis-aws-foundations-benchmark/v/1.4.0/3.5'), ['CM-3', 'CM-6(1)', 'CM-8', 'CM-8(2)']);
+    // CIS 1.2.0 1.1 (root account use) is checked by CloudWatch.1 and IAM.20, and CIS 3.x by the
+    // CloudWatch metric-filter controls: AWS relates none of them to an SP 800-53 control.
+    assert.equal(rule('cis-aws-foundations-benchmark/v/1.2.0/1.1'), undefined);
+    assert.equal(rule('CloudWatch.1'), undefined);
+    assert.equal(rule('cis-aws-foundations-benchmark/v/1.2.0/3.1'), undefined);
+  });
+});
+
+describe('built-in crosswalk: NIST SP 800-171 Rev. 2 Appendix D', () => {
+  const crosswalk = builtInCrosswalk();
+  it('relates every one of the 110 requirements to known SP 800-53 controls', () => {
+    assert.equal(crosswalk.from, 'nist-800-171');
+    assert.equal(crosswalk.to, 'nist-800-53');
+    assert.deepEqual(
+      [...crosswalk.controls.keys()],
+      getCatalog('nist-800-171').controls.map((c) => c.id),
+    );
+    for (const [id, controls] of crosswalk.controls) {
+      assert.ok(controls.length > 0, id);
+      for (const c of controls) assert.ok(lookupControl('nist-800-53', c), `${id}: ${c}`);
+    }
+  });
+  it('reads the tables as NIST prints them: basic requirements share a row, derived ones have their own', () => {
+    // Table D-1: 3.1.1 and 3.1.2 (basic) -> AC-2, AC-3, AC-17; 3.1.5 -> AC-6, AC-6(1), AC-6(5).
+    assert.deepEqual(crosswalk.controls.get('3.1.1'), ['AC-2', 'AC-3', 'AC-17']);
+    assert.deepEqual(crosswalk.controls.get('3.1.2'), ['AC-2', 'AC-3', 'AC-17']);
+    assert.deepEqual(crosswalk.controls.get('3.1.5'), ['AC-6', 'AC-6(1)', 'AC-6(5)']);
+    // Table D-8: the basic 3.8.1-3.8.3 -> MP-2, MP-4, MP-6, though MP-4 is printed beside 3.8.2.
+    for (const id of ['3.8.1', '3.8.2', '3.8.3']) assert.deepEqual(crosswalk.controls.get(id), ['MP-2', 'MP-4', 'MP-6']);
+    // Table D-14: derived 3.14.4 and 3.14.5 share SI-3; 3.14.6 has its own row.
+    assert.deepEqual(crosswalk.controls.get('3.14.5'), ['SI-3']);
+    assert.deepEqual(crosswalk.controls.get('3.14.6'), ['SI-4', 'SI-4(4)']);
+    assert.deepEqual(crosswalk.controls.get('3.13.11'), ['SC-13']);
+  });
+  it('node scripts/build-mappings.js --check: the committed data is what the sources in scripts/sources give', () => {
+    const result = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build-mappings.js'), '--check'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /2 files up to date/);
   });
 });

@@ -3,7 +3,7 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type { FindingCounts, IngestedFile, IngestResult } from '../../app/ingest.js';
 import { inspectFindings } from '../../app/inspect.js';
-import type { MappingsApplied } from '../../app/inspect.js';
+import type { MappingsApplied, RuleMapping } from '../../app/inspect.js';
 import type { DuplicateIds } from '../../app/repeats.js';
 import { InfracastCommand } from '../../cli/base-command.js';
 import { displayPath } from '../../cli/print-diagnostics.js';
@@ -23,6 +23,8 @@ export interface InspectJson {
     observationTimes?: Record<string, number>;
   })[];
   totals: IngestResult['totals'] & { unmappedByFramework?: Record<string, number> };
+  /** With --rules: per tool and rule, the controls its findings count for per framework, and what says so. */
+  rules?: RuleMapping[];
   findings?: Finding[];
 }
 
@@ -48,6 +50,10 @@ Identity (docs/evaluation.md section 1): records inside one file are never merge
     { command: '<%= config.bin %> <%= command.id %> export.csv --skip-invalid', description: 'Skip and count malformed records instead of failing.' },
     { command: '<%= config.bin %> <%= command.id %> export.json --json', description: 'The normalised findings as JSON.' },
     {
+      command: '<%= config.bin %> <%= command.id %> findings --rules -f nist-800-53',
+      description: 'Check a mapping: every rule, the controls its findings count for, and which mapping rule says so.',
+    },
+    {
       command: '<%= config.bin %> <%= command.id %> findings -f nist-800-171',
       description: "Inside a workspace: findings no control of SP 800-171 covers, after the workspace's mappings (as summary counts them).",
     },
@@ -68,6 +74,11 @@ Identity (docs/evaluation.md section 1): records inside one file are never merge
       multiple: true,
       helpValue: 'FRAMEWORK',
     }),
+    rules: Flags.boolean({
+      description:
+        "List every rule (per tool) with the controls its findings count for per framework (-f, default the workspace's frameworks) and what says so: the records themselves, or which mapping rule (workspace mappings/ first, then the built-in Prowler and AWS Security Hub mappings). The way to check a mapping.",
+      default: false,
+    }),
     workspace: Flags.string({
       char: 'w',
       description: 'The workspace whose mappings and findings sources apply (default: the one holding every file, if any).',
@@ -83,6 +94,7 @@ Identity (docs/evaluation.md section 1): records inside one file are never merge
       skipInvalid: flags['skip-invalid'],
       ...(flags.framework ? { frameworks: flags.framework } : {}),
       ...(flags.workspace ? { workspace: flags.workspace } : {}),
+      rules: flags.rules,
     });
     const observed = new Map((result.observation ?? []).map((o) => [o.file, o.counts as Record<string, number>]));
     const json: InspectJson = {
@@ -97,6 +109,7 @@ Identity (docs/evaluation.md section 1): records inside one file are never merge
         ...(observed.has(f.file) ? { observationTimes: observed.get(f.file)! } : {}),
       })),
       totals: { ...result.totals, ...(result.unmappedByFramework ? { unmappedByFramework: result.unmappedByFramework } : {}) },
+      ...(result.rules ? { rules: result.rules } : {}),
       ...(flags.summary ? {} : { findings: result.findings.map((f) => ({ ...f, sources: f.sources.map((s) => ({ ...s, file: displayPath(s.file) })) })) }),
     };
     if (!this.jsonEnabled()) this.printHuman(json);
@@ -123,6 +136,22 @@ Identity (docs/evaluation.md section 1): records inside one file are never merge
       `total: ${t.findings} finding${t.findings === 1 ? '' : 's'} from ${t.records} record${t.records === 1 ? '' : 's'} in ${t.files} file${t.files === 1 ? '' : 's'} (${t.merged} merged${t.invalid > 0 ? `, ${t.invalid} invalid skipped` : ''})`,
     );
     if (json.files.length > 1) this.printCounts(t.counts, '  ', t.unmappedByFramework);
+    if (json.rules) this.printRules(json.rules);
+  }
+
+  private printRules(rules: RuleMapping[]): void {
+    this.log(`rules: ${rules.length}, with the controls their findings count for`);
+    for (const r of rules) {
+      this.log(`  ${r.tool ?? '(no tool)'} ${r.rule ?? '(no rule id)'}: ${r.findings} finding${r.findings === 1 ? '' : 's'}`);
+      for (const [framework, { controls, by }] of Object.entries(r.frameworks))
+        this.log(
+          controls.length > 0
+            ? `    ${framework}: ${Object.entries(by)
+                .map(([reason, ids]) => `${ids.join(', ')} (${reason})`)
+                .join('; ')}`
+            : `    ${framework}: no control (the records name none and no mapping rule matches)`,
+        );
+    }
   }
 
   private printDuplicateIds(duplicates: DuplicateIds): void {
