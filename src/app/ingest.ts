@@ -5,7 +5,7 @@
  * findings-limits.ts, its format detected from its content, and its records normalised one at a
  * time by the format's loader (src/loaders/).
  *
- * Identity and merging follow spec/evaluation.md section 1: records inside one file are never
+ * Identity and merging follow docs/evaluation.md section 1: records inside one file are never
  * merged (the records of a repeated identity inside a file get identities of their own, from
  * their content: repeats.ts); equal identities across files are merged, keeping every source
  * reference; records read per file are always reported. Nothing depends on record order.

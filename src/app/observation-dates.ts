@@ -1,5 +1,5 @@
 /**
- * Observation times for findings whose export carries none (spec/evaluation.md section 1). The
+ * Observation times for findings whose export carries none (docs/evaluation.md section 1). The
  * loaders take a finding's time from its record, else from the tool's run in the same file (SARIF
  * `invocations[].endTimeUtc`); after ingest, the findings still without one take the date their
  * source declares in infracast.yaml (`findings.sources: [{path, observed_at}]`), else the commit

@@ -1,5 +1,5 @@
 /**
- * Records of one file that share an identity (spec/evaluation.md section 1). Their identity parts
+ * Records of one file that share an identity (docs/evaluation.md section 1). Their identity parts
  * are equal (the same native id, resource and location: a scanner reusing an id, a result repeated
  * in a SARIF log), yet records inside one file are never merged, so each needs an identity of its
  * own, and identity never depends on record order: two exports of one scan with the records in
@@ -54,7 +54,7 @@ const MAX_IDS_LISTED = 20;
 const MAX_RECORDS_LISTED = 10;
 
 /**
- * The native ids of one file that several records carry (spec/evaluation.md section 1: a native id
+ * The native ids of one file that several records carry (docs/evaluation.md section 1: a native id
  * alone is never trusted). `differing` ids are on records whose content differs: a scanner reusing
  * an id for two packages or resources, a sample export's `<finding_uid>` placeholder; identity
  * keeps those records apart. `identicalRecords` counts records that repeat an earlier record of the

@@ -1,5 +1,5 @@
 /**
- * The workspace's persistent state (spec/evaluation.md section 7): the folder `config.stateDir`
+ * The workspace's persistent state (docs/evaluation.md section 7): the folder `config.stateDir`
  * (`.infracast/` by default), committed with the workspace.
  *
  *   version.json                                         {"state_version": 1}

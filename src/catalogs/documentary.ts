@@ -1,5 +1,5 @@
 /**
- * Documentary controls (spec/evaluation.md section 5): those whose object is a document (a policy,
+ * Documentary controls (docs/evaluation.md section 5): those whose object is a document (a policy,
  * plan or strategy) rather than a property of the system. They are decided by attestation only:
  * a scanner finding mapped to them (Prowler maps nine AWS checks to SP 800-171 3.12.4, and checks
  * to SI-1, CP-1, RA-1 and SA-1) is shown as supporting evidence and never decides them, so one

@@ -1,5 +1,5 @@
 /**
- * What all loaders share (spec/evaluation.md section 1): severity scales, identity, control ids
+ * What all loaders share (docs/evaluation.md section 1): severity scales, identity, control ids
  * per framework, placeholders, small JSON accessors.
  */
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * What the scanner-report loaders (Trivy, Grype, Checkov and Semgrep JSON) share: one way to build
- * a check finding and a vulnerability finding (spec/evaluation.md section 1), the CVSS score to
+ * a check finding and a vulnerability finding (docs/evaluation.md section 1), the CVSS score to
  * keep, severity labels, the run's time, and the numbering of records read from a whole document.
  */
 import { joinRemediation, seeUrl } from './remediation.js';

@@ -1,5 +1,5 @@
 /**
- * Which attestation decides a control (spec/evaluation.md section 4, rule 3): the latest by date;
+ * Which attestation decides a control (docs/evaluation.md section 4, rule 3): the latest by date;
  * on the same date the more conservative result wins (not-met over partial over met over
  * not-applicable), whatever the files are called or the order they were read in. Two attestations
  * of one requirement on one date with different results are a conflict: the evaluation records it

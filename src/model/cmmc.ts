@@ -1,7 +1,7 @@
 /**
  * What the SPRS and CMMC computation (model/sprs.ts) needs from the rest of the workspace, derived
  * purely: the CMMC exceptions per requirement, the POA&M per NOT MET requirement, and the date of
- * the assessment evidence (spec/evaluation.md section 5).
+ * the assessment evidence (docs/evaluation.md section 5).
  */
 import { decideAttestations } from './attestations.js';
 import { canonicalControlId } from './control-ids.js';

@@ -1,5 +1,5 @@
 /**
- * Control ids (spec/evaluation.md section 2): one canonical form per framework, and a parser
+ * Control ids (docs/evaluation.md section 2): one canonical form per framework, and a parser
  * that accepts the variants seen in real data.
  *
  *   SP 800-53 (and FedRAMP):  AC-2(4)     from ac-2.4 (OSCAL), AC-02 (04) (FedRAMP templates),

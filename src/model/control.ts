@@ -1,4 +1,4 @@
-/** Controls and per-control results (spec/evaluation.md sections 2 and 4). */
+/** Controls and per-control results (docs/evaluation.md sections 2 and 4). */
 import type { Finding } from './finding.js';
 
 export type FrameworkId = string;

@@ -1,5 +1,5 @@
 /**
- * Control evaluation (spec/evaluation.md sections 3 and 4): findings, attestations and
+ * Control evaluation (docs/evaluation.md sections 3 and 4): findings, attestations and
  * exceptions in, one status per control out. Pure: the instant is passed in.
  *
  * Status, in this order (section 4):

@@ -1,4 +1,4 @@
-/** A normalised finding (spec/evaluation.md section 1). Loaders produce these; nothing else does. */
+/** A normalised finding (docs/evaluation.md section 1). Loaders produce these; nothing else does. */
 import type { Severity } from './definitions.js';
 import type { FrameworkId } from './control.js';
 

@@ -1,5 +1,5 @@
 /**
- * History snapshots (spec/evaluation.md section 7): one per (definition, framework, generated_at),
+ * History snapshots (docs/evaluation.md section 7): one per (definition, framework, generated_at),
  * holding what a later run compares against. Pure; app/state.ts stores one file per snapshot.
  * "Previous run" means the latest snapshot strictly before `generated_at`.
  */

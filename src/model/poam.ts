@@ -1,5 +1,5 @@
 /**
- * The one POA&M store (spec/evaluation.md section 6; FedRAMP rules in notes/documents.md section 2).
+ * The one POA&M store (docs/evaluation.md section 6; FedRAMP rules in notes/documents.md section 2).
  * Pure: the previous store, the run's findings, exceptions, scan coverage, deadlines and the run
  * instant in; the new store out. The state layer (app/state.ts) reads and writes it.
  *

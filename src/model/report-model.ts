@@ -37,7 +37,7 @@ export interface UnmappedCount {
 }
 
 /**
- * Where the observation times of one findings file's findings come from (spec/evaluation.md
+ * Where the observation times of one findings file's findings come from (docs/evaluation.md
  * section 1): the record, the tool's run, a date declared in infracast.yaml, the file's git commit,
  * or none (then `note` says why and what to declare).
  */
@@ -48,7 +48,7 @@ export interface ObservationProvenance {
   note?: string;
 }
 
-/** The fixed provenance block of every artifact (spec/evaluation.md section 8). */
+/** The fixed provenance block of every artifact (docs/evaluation.md section 8). */
 export interface Provenance {
   toolVersion: string;
   catalogs: { framework: string; release: string; baseline?: string }[];

@@ -1,6 +1,6 @@
 /**
  * The SPRS score of NIST SP 800-171 rev2 (DoD Assessment Methodology v1.2.1; 32 CFR 170.24) and
- * CMMC 2.0 status (32 CFR 170.21), from an evaluation of nist-800-171 (spec/evaluation.md
+ * CMMC 2.0 status (32 CFR 170.21), from an evaluation of nist-800-171 (docs/evaluation.md
  * section 5). Pure: the POA&M, the CMMC exceptions and the assessment date are passed in.
  *
  * Two scorings of the same evaluation:
