@@ -1,36 +1,42 @@
 #!/usr/bin/env node
 // Generates the built-in AWS Security Hub mapping and the SP 800-171 <-> SP 800-53 crosswalk
 // (src/catalogs/data/mappings/aws-securityhub-nist-800-53.json,
-// src/catalogs/data/crosswalks/nist-800-171-nist-800-53.json) from the published sources kept in
-// scripts/sources/ (scripts/sources/PROVENANCE.md: where each file comes from, its commit and
-// licence). The output is committed; evaluation.md section 3 says how it is used.
+// src/catalogs/data/crosswalks/nist-800-171-nist-800-53.json) from the fact extracts kept in
+// scripts/sources/ (scripts/sources/PROVENANCE.md: where each original comes from, its commit,
+// sha256 and licence). The output is committed; evaluation.md section 3 says how it is used.
 //
 //   node scripts/build-mappings.js           write the data files
 //   node scripts/build-mappings.js --check   exit 1 when a committed file differs from what would be written
+//   node scripts/build-mappings.js --extract [--check] [--aws DIR] [--nist FILE]
+//                                            regenerate (or check) the extracts from the originals
+//                                            (scripts/lib/extract-mapping-sources.js)
 //
-// Facts only: control ids and which ids the source relates; no prose is copied. Control ids are
+// Facts only: control ids and which ids the source relates; no prose is copied, and the originals
+// are not kept in the repository (only the extracts and the originals' sha256). Control ids are
 // checked against the built-in SP 800-53 and SP 800-171 catalogs (src/catalogs/data, written by
 // scripts/build-catalogs.js). Deterministic: the same sources give byte-identical files.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extractSources } from './lib/extract-mapping-sources.js';
+import { AWS_ORIGIN, NIST_ORIGIN, SOURCE_FILES, listOf, readExtract, readOriginals, sourceError } from './lib/mapping-sources.js';
 import { MAPPING_OUTPUTS } from './lib/mapping-outputs.js';
 import { writeOrCheck } from './lib/write-or-check.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const check = process.argv.slice(2).includes('--check');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
 const sources = join(root, 'scripts', 'sources');
 const outDir = join(root, 'src', 'catalogs', 'data');
 
 function fail(message) {
-  throw new Error(`build-mappings: ${message}`);
+  throw sourceError(message);
 }
 const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /** Same as controlSortKey in src/model/control-ids.ts. */
 const sortKey = (id) => id.replace(/\d+/g, (digits) => digits.padStart(4, '0'));
 const byControlId = (a, b) => byCodeUnits(sortKey(a), sortKey(b));
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 const sorted = (values, order = byCodeUnits) => [...new Set(values)].sort(order);
 
 const catalog = (framework) => new Map(JSON.parse(readFileSync(join(outDir, `${framework}.json`), 'utf8')).controls.map((c) => [c.id, c]));
@@ -47,42 +53,32 @@ function known80053(id, where, withdrawn) {
 // AWS Security Hub: "Related requirements" of each control (FSBP and consolidated security
 // control ids), and the CIS AWS Foundations Benchmark ids each control checks.
 
-const AWS_DIR = 'aws-security-hub-user-guide/doc_source';
-const AWS_ORIGIN = 'awsdocs/aws-security-hub-user-guide at commit 47bfe2f1de2e486914543113d2e751f3e2ed8868';
-const unescapeMarkdown = (text) => text.replace(/\\(.)/g, '$1');
+const SP80053_ID = /^[A-Z]{2}-\d+(?:\(\d+\))?$/;
 
+/** The extract's controls: id -> { nist, cis }, and the digest of the originals it was taken from. */
 function securityHubControls() {
-  const files = readdirSync(join(sources, AWS_DIR))
-    .filter((f) => f.endsWith('-controls.md'))
-    .sort(byCodeUnits);
-  if (files.length === 0) fail(`no *-controls.md in scripts/sources/${AWS_DIR}`);
+  const originals = readOriginals(sources, SOURCE_FILES.awsOriginals);
+  const originalFiles = new Set(originals.map((o) => o.path.slice(o.path.lastIndexOf('/') + 1)));
   const controls = new Map();
-  const digest = createHash('sha256');
-  for (const file of files) {
-    const bytes = readFileSync(join(sources, AWS_DIR, file));
-    digest.update(`${file}\0${sha256(bytes)}\n`);
-    // One section per control: "## \[Config\.1\] AWS Config should be enabled<a name="config-1"></a>".
-    for (const section of bytes.toString('utf8').split(/^## /m).slice(1)) {
-      const heading = unescapeMarkdown(section.slice(0, section.indexOf('\n')));
-      const m = /^\[([A-Za-z0-9]+\.\d+)\] .*<a name="[^"]+"><\/a>$/.exec(heading);
-      if (!m) fail(`${file}: a section that is not a control: "${heading}"`);
-      const id = m[1];
-      if (controls.has(id)) fail(`${file}: ${id} is described twice`);
-      const line = section.split('\n').find((l) => l.startsWith('**Related requirements:**'));
-      // A control without the line (Redshift.8 in this release) relates to no requirement.
-      const related = line ? unescapeMarkdown(line.slice('**Related requirements:**'.length)).split(',') : [];
-      const entry = { nist: [], cis: [] };
-      for (const raw of related.map((r) => r.trim()).filter(Boolean)) {
-        let r;
-        if ((r = /^NIST\.800-53\.r5 ([A-Z]{2}-\d+(?:\(\d+\))?)$/.exec(raw))) entry.nist.push(r[1]);
-        else if ((r = /^CIS AWS Foundations Benchmark v(1\.[24]\.0)\/(\d+(?:\.\d+)+)$/.exec(raw)))
-          entry.cis.push(`cis-aws-foundations-benchmark/v/${r[1]}/${r[2]}`);
-        else if (!/^PCI DSS v3\.2\.1\/[\d.]+$/.test(raw)) fail(`${file}: ${id}: unrecognised related requirement "${raw}"`);
-      }
-      controls.set(id, entry);
-    }
+  for (const { cells, at } of readExtract(sources, 'awsControls')) {
+    const [file, id, title, nist, cis, pci] = cells;
+    if (!/^[a-z0-9]+-controls\.md$/.test(file) || !/^[A-Za-z0-9]+\.\d+$/.test(id) || title === '') fail(`${at}: not a file, a control id and a title`);
+    if (!originalFiles.has(file)) fail(`${at}: ${file} is not listed in scripts/sources/${SOURCE_FILES.awsOriginals}`);
+    if (controls.has(id)) fail(`${at}: ${id} is described twice`);
+    const entry = { nist: listOf(nist), cis: listOf(cis) };
+    for (const n of entry.nist) if (!SP80053_ID.test(n)) fail(`${at}: ${id}: "${n}" is not an SP 800-53 id`);
+    for (const c of entry.cis)
+      if (!/^v1\.[24]\.0\/\d+(?:\.\d+)+$/.test(c)) fail(`${at}: ${id}: "${c}" is not a CIS AWS Foundations Benchmark v1.2.0 or v1.4.0 id`);
+    for (const p of listOf(pci)) if (!/^v3\.2\.1\/[\d.]+$/.test(p)) fail(`${at}: ${id}: "${p}" is not a PCI DSS v3.2.1 id`);
+    entry.cis = entry.cis.map((c) => `cis-aws-foundations-benchmark/${c.replace(/^v/, 'v/')}`);
+    controls.set(id, entry);
   }
-  return { controls, files: files.length, digest: digest.digest('hex') };
+  if (controls.size === 0) fail(`scripts/sources/${SOURCE_FILES.awsControls} lists no control`);
+  // The digest the data file records is of the originals (file name and sha256 of each, in
+  // name order), so that it names the documents the facts come from, not the extract.
+  const digest = createHash('sha256');
+  for (const { path, sha256 } of originals) digest.update(`${path.slice(path.lastIndexOf('/') + 1)}\0${sha256}\n`);
+  return { controls, files: originals.length, digest: digest.digest('hex') };
 }
 
 function securityHubMapping() {
@@ -136,74 +132,49 @@ function securityHubMapping() {
 
 // ---------------------------------------------------------------------------------------------
 // NIST SP 800-171 Rev. 2, Appendix D (Tables D-1 to D-14): each requirement -> the SP 800-53
-// (Rev. 4) controls relevant to it. Read from the text of the publication's pages (pdftotext
-// -layout), checked against Appendix E of the same publication.
+// (Rev. 4) controls relevant to it, as the extract lists the table rows (the extraction reads the
+// page layout, scripts/lib/extract-mapping-sources.js), checked against Appendix E of the same
+// publication.
 
-const NIST_TEXT = 'nist-sp-800-171r2/appendices-d-e.txt';
-const CONTROL_IN_COLUMN = /(?:^|\s{2,})([A-Z]{2}-\d{1,2}(?:\(\d{1,2}\))?)(?=\s)/g;
 const KNOWN_ONLY_IN_D = ['AU-11'];
-const REQUIREMENT_AT_START = /^\s*(3\.\d{1,2}\.\d{1,2})\s/;
+const D_EXTRACT = `scripts/sources/${SOURCE_FILES.nistAppendixD}`;
 
-/** The lines of one appendix, without the page furniture (running heads, page numbers, the DOI in the margin). */
-function appendixLines(text, from, to) {
-  const start = text.indexOf(from);
-  const end = text.indexOf(to, start);
-  if (start < 0 || end < 0) fail(`${NIST_TEXT}: cannot find "${from}" ... "${to}"`);
-  return text
-    .slice(start, end)
-    .split('\n')
-    .filter((l) => !/SP 800-171, REVISION 2|^\s*_{20,}\s*$|\.SP\.800-171r2|APPENDIX [DE]\s+PAGE \d+/.test(l));
-}
-
-function appendixD(text) {
-  // Each table has two blocks. The basic requirements of a family (from FIPS 200) share one row:
-  // every one relates to all the controls listed beside the block (3.8.1-3.8.3 -> MP-2, MP-4,
-  // MP-6; the controls are not aligned with single requirements). A derived requirement has a row
-  // of its own, top-aligned, except that requirements printed without a control of their own
-  // share the row above (3.14.4 and 3.14.5 -> SI-3). A derived requirement that joins a row and
-  // is followed by more controls would be ambiguous: the script fails on it.
+/** The rows of Appendix D, checked for the shape NIST prints: per table, one basic row, then derived rows, numbered without a gap. */
+function appendixD() {
   const rows = [];
-  let row;
-  let block;
-  let joined = false;
-  for (const line of appendixLines(text, 'TABLE D-1:', 'APPENDIX E')) {
-    if (/TABLE D-\d+:|^\s*3\.\d{1,2}\s+[A-Z ,]+$/.test(line)) {
-      row = undefined;
-      block = undefined;
-      continue;
+  const next = new Map(); // table -> the requirement number its next row starts with
+  for (const { cells, at } of readExtract(sources, 'nistAppendixD')) {
+    const [table, block, requirementCell, controlCell] = cells;
+    const family = /^D-(\d{1,2})$/.exec(table)?.[1] ?? fail(`${at}: "${table}" is not a table of Appendix D`);
+    if (block !== 'basic' && block !== 'derived') fail(`${at}: block "${block}" is neither basic nor derived`);
+    const requirements = listOf(requirementCell);
+    const controls = listOf(controlCell);
+    if (requirements.length === 0) fail(`${at}: a row without a requirement`);
+    // The basic requirements of a family share one row, the first of its table.
+    if ((block === 'basic') !== !next.has(table)) fail(`${at}: Table ${table} must start with its one basic row`);
+    let expected = next.get(table) ?? 1;
+    for (const id of requirements) {
+      if (id !== `3.${family}.${expected}`) fail(`${at}: ${id} where 3.${family}.${expected} was expected (Table ${table} numbers its requirements in order)`);
+      expected += 1;
     }
-    if (/Basic Security Requirements|Derived Security Requirements/.test(line)) {
-      row = undefined;
-      block = line.includes('Basic') ? 'basic' : 'derived';
-      joined = false;
-    }
-    // Footnotes at a page's foot ("32 ...") carry no mapping.
-    if (/^\s*3[2-5] \S/.test(line)) continue;
-    const requirement = REQUIREMENT_AT_START.exec(line)?.[1];
-    const controls = [...line.matchAll(CONTROL_IN_COLUMN)].map((m) => m[1]);
-    if (requirement) {
-      if (!block) fail(`${NIST_TEXT}: ${requirement} outside a basic or derived block`);
-      const starts = !row || (block === 'derived' && controls.length > 0);
-      if (starts) rows.push((row = { requirements: [], controls: [] }));
-      joined = !starts && block === 'derived';
-      row.requirements.push(requirement);
-    }
-    if (controls.length > 0) {
-      if (!row) fail(`${NIST_TEXT}: controls before any requirement: "${line.trim()}"`);
-      if (joined && !requirement) fail(`${NIST_TEXT}: ${row.requirements.at(-1)} joined the row of ${row.requirements[0]} but controls follow it`);
-      row.controls.push(...controls);
-    }
+    next.set(table, expected);
+    for (const c of controls) if (!SP80053_ID.test(c)) fail(`${at}: "${c}" is not an SP 800-53 id`);
+    rows.push({ requirements, controls, at });
   }
+  if (next.size !== 14) fail(`${D_EXTRACT}: ${next.size} tables, Appendix D has 14`);
   return rows;
 }
 
 /** The SP 800-53 controls Appendix E marks CUI: traceable to a basic or derived requirement. */
-function appendixECui(text) {
+function appendixECui() {
   const cui = new Set();
-  for (const line of appendixLines(text, 'TABLE E-1:', '\u0000')) {
+  for (const { cells, at } of readExtract(sources, 'nistAppendixE')) {
+    const [table, control, tailoring] = cells;
     // "CM-7(4)(5)" is one row for two enhancements.
-    const m = /^\s*([A-Z]{2}-\d{1,2})((?:\(\d{1,2}\))*)\s.*\s(CUI|NCO|FED|NFO)\s*$/.exec(line);
-    if (!m || m[3] !== 'CUI') continue;
+    const m = /^([A-Z]{2}-\d{1,2})((?:\(\d{1,2}\))*)$/.exec(control);
+    if (!/^E-\d{1,2}$/.test(table) || !m || !['CUI', 'NCO', 'FED', 'NFO'].includes(tailoring))
+      fail(`${at}: not a table of Appendix E, a control id and a tailoring action`);
+    if (tailoring !== 'CUI') continue;
     const enhancements = [...m[2].matchAll(/\(\d+\)/g)].map((e) => e[0]);
     for (const e of enhancements.length ? enhancements : ['']) cui.add(`${m[1]}${e}`);
   }
@@ -211,23 +182,23 @@ function appendixECui(text) {
 }
 
 function crosswalk800171() {
-  const bytes = readFileSync(join(sources, NIST_TEXT));
-  const text = `${bytes.toString('utf8')}\u0000`;
-  const rows = appendixD(text);
+  const [original, ...others] = readOriginals(sources, SOURCE_FILES.nistOriginals);
+  if (!original || others.length) fail(`scripts/sources/${SOURCE_FILES.nistOriginals} must list one file`);
+  const rows = appendixD();
   const requirements = new Map();
   for (const row of rows) {
-    if (row.controls.length === 0) fail(`${NIST_TEXT}: ${row.requirements.join(', ')} with no SP 800-53 control`);
+    if (row.controls.length === 0) fail(`${row.at}: ${row.requirements.join(', ')} with no SP 800-53 control`);
     for (const id of row.requirements) {
-      if (requirements.has(id)) fail(`${NIST_TEXT}: ${id} in two rows`);
-      if (!sp800171.has(id)) fail(`${NIST_TEXT}: ${id} is not an SP 800-171 Rev. 2 requirement`);
+      if (requirements.has(id)) fail(`${row.at}: ${id} in two rows`);
+      if (!sp800171.has(id)) fail(`${row.at}: ${id} is not an SP 800-171 Rev. 2 requirement`);
       requirements.set(id, row.controls);
     }
   }
   const missing = [...sp800171.keys()].filter((id) => !requirements.has(id));
-  if (missing.length) fail(`${NIST_TEXT}: requirements without a row: ${missing.join(', ')}`);
+  if (missing.length) fail(`${D_EXTRACT}: requirements without a row: ${missing.join(', ')}`);
   // Appendix E lists the same controls as traceable to the requirements (tailoring action CUI).
   const mapped = new Set([...requirements.values()].flat());
-  const cui = appendixECui(text);
+  const cui = appendixECui();
   const onlyD = [...mapped].filter((c) => !cui.has(c)).sort(byControlId);
   const onlyE = [...cui].filter((c) => !mapped.has(c)).sort(byControlId);
   // The publication itself differs in one place: Table D-3 lists AU-11 for 3.3.1/3.3.2, Table E-3
@@ -250,8 +221,9 @@ function crosswalk800171() {
     to: 'nist-800-53',
     source:
       'NIST SP 800-171 Rev. 2, Appendix D, Tables D-1 to D-14 "Mapping basic and derived security requirements to security controls", ' +
-      'read from the text (pdftotext -layout) of pages 61-101 of NIST.SP.800-171r2.pdf, j1nh0/pdf_nist at commit 99a0f1136911185b383540395c642092ecef6277',
-    input_sha256: sha256(bytes),
+      `read from ${NIST_ORIGIN}`,
+    // Of the pdftotext output the extract was taken from (scripts/sources/*/originals.sha256).
+    input_sha256: original.sha256,
     license: 'US Government work (NIST): not subject to copyright in the United States',
     note: 'The controls are SP 800-53 Rev. 4 ids (Appendix D, footnote 31); each names a control of the same id in the SP 800-53 Rev. 5 catalog; those Rev. 5 withdrew are listed and never evaluated.',
     rows: rows.length,
@@ -263,14 +235,29 @@ function crosswalk800171() {
 // ---------------------------------------------------------------------------------------------
 // Write or check
 
-if (!existsSync(sources)) {
-  console.error(`build-mappings: ${sources} is absent`);
-  process.exit(3);
+function main() {
+  if (args.includes('--extract')) {
+    extractSources({ root, sources, args });
+    return;
+  }
+  if (!existsSync(sources)) {
+    console.error(`build-mappings: ${sources} is absent`);
+    process.exit(3);
+  }
+  const outputs = new Map();
+  const put = (rel, data) => outputs.set(rel, `${JSON.stringify(data, null, 2)}\n`);
+  put(MAPPING_OUTPUTS.securityHub, securityHubMapping());
+  put(MAPPING_OUTPUTS.crosswalk800171, crosswalk800171());
+  if ([...outputs.keys()].sort().join() !== Object.values(MAPPING_OUTPUTS).sort().join()) fail('scripts/lib/mapping-outputs.js lists other files');
+  writeOrCheck({ script: 'build-mappings', root, outDir, outputs, check });
 }
-const outputs = new Map();
-const put = (rel, data) => outputs.set(rel, `${JSON.stringify(data, null, 2)}\n`);
-put(MAPPING_OUTPUTS.securityHub, securityHubMapping());
-put(MAPPING_OUTPUTS.crosswalk800171, crosswalk800171());
-if ([...outputs.keys()].sort().join() !== Object.values(MAPPING_OUTPUTS).sort().join()) fail('scripts/lib/mapping-outputs.js lists other files');
 
-writeOrCheck({ script: 'build-mappings', root, outDir, outputs, check });
+// A source that does not read as expected is reported in one line naming the file and line (the
+// messages come from sourceError); anything else is a bug of this script and keeps its stack.
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof Error) || !error.message.startsWith('build-mappings: ')) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
