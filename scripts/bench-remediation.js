@@ -6,7 +6,7 @@
 // that gives them all one owner. Runs the real CLI (`bin/run.js render <ws> --format md`, over dist/)
 // as a whole process, and as the baseline in the same run `infracast findings inspect --summary`
 // on the same file (the import alone). Prints both times and their ratio. Exit 1 when the render
-// fails or takes more than 3x the import (grouping linear in the findings: before issue 14 a copy
+// fails or takes more than 4x the import (grouping linear in the findings: before issue 14 a copy
 // of the owner's list per finding made it quadratic, about a minute at 100,000).
 //   BENCH_REMEDIATION_KEEP=1 keeps the temp folder (its path is printed).
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'run.js');
 const count = Number(process.argv[2] ?? process.env.BENCH_REMEDIATION_FINDINGS ?? 100000);
-const BOUND = 3;
+// The render also evaluates every framework of the definition, updates the POA&M and writes the
+// history snapshot: 3.0-3.6x the import on 2 cores (issue 14, after caching mapping-rule lookups).
+// The bound guards against a return of the per-finding copy (116x), not against noise.
+const BOUND = 4;
 
 if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
   console.error('bench-remediation: dist/ is missing: run `npm run build` first');

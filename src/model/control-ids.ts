@@ -62,9 +62,28 @@ function cmmc(raw: string): string | undefined {
   return requirement ? `${domain!.toUpperCase()}.L${level}-${requirement}` : undefined;
 }
 
+/**
+ * Canonical ids already computed, per id scheme and raw text: every finding of a rule names the same
+ * few ids, and a run asks for each once per framework and per finding. Bounded: cleared when full,
+ * so records naming endless distinct strings cannot grow it without limit.
+ */
+const canonicalIds = new Map<string, string | null>();
+const CANONICAL_IDS_MAX = 10_000;
+
 /** The canonical form of a control id in a framework, or undefined when it is not a valid id form. */
 export function canonicalControlId(framework: string, raw: string): string | undefined {
-  switch (idSchemeOf(framework)) {
+  const scheme = idSchemeOf(framework);
+  const key = `${scheme}\0${raw}`;
+  const known = canonicalIds.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const id = canonicalIdIn(scheme, raw);
+  if (canonicalIds.size >= CANONICAL_IDS_MAX) canonicalIds.clear();
+  canonicalIds.set(key, id ?? null);
+  return id;
+}
+
+function canonicalIdIn(scheme: IdScheme, raw: string): string | undefined {
+  switch (scheme) {
     case 'sp800-53':
       return sp80053(raw);
     case 'sp800-171r2':

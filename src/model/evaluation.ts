@@ -136,15 +136,55 @@ export function isExpiredAt(expires: string | undefined, at: Date): boolean {
 }
 
 /** Glob with * and ? only, whole string, case-sensitive. */
+/** Compiled glob patterns: a pattern is tested against every finding of a run. */
+const globRegexes = new Map<string, RegExp | null>();
+
 export function globMatches(pattern: string, value: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === value;
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
+  let regex = globRegexes.get(pattern);
+  if (regex === undefined) {
+    regex = /[*?]/.test(pattern)
+      ? new RegExp(
+          `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        )
+      : null;
+    globRegexes.set(pattern, regex);
+  }
+  return regex === null ? pattern === value : regex.test(value);
+}
+
+/**
+ * The first mapping rule of `mappings` that maps a finding of (`ruleId`, `tool`) to `fw`, remembered
+ * per list: an export holds one rule across thousands of resources, and the answer depends only on
+ * these values (and on whether the record names controls itself, for `unlessNamed` rules). A list
+ * is never changed once built (it is `readonly` everywhere it is passed).
+ */
+const ruleLookups = new WeakMap<readonly MappingRule[], Map<string, MappingRule | null>>();
+function mappingRuleFor(
+  mappings: readonly MappingRule[],
+  fw: string,
+  ruleId: string,
+  tool: string | undefined,
+  namesControls: boolean,
+): MappingRule | undefined {
+  let lookups = ruleLookups.get(mappings);
+  if (!lookups) ruleLookups.set(mappings, (lookups = new Map()));
+  const key = `${fw}\0${namesControls ? 1 : 0}\0${tool === undefined ? '-' : `+${tool.toLowerCase()}`}\0${ruleId}`;
+  let rule = lookups.get(key);
+  if (rule === undefined) {
+    rule =
+      mappings.find(
+        (m) =>
+          m.controls[fw] !== undefined &&
+          !(m.unlessNamed === true && namesControls) &&
+          globMatches(m.rule, ruleId) &&
+          (m.tool === undefined || (tool !== undefined && m.tool.toLowerCase() === tool.toLowerCase())),
+      ) ?? null;
+    lookups.set(key, rule);
+  }
+  return rule ?? undefined;
 }
 
 export function selectorMatches(selector: FindingSelector, finding: Finding): boolean {
@@ -164,7 +204,7 @@ function evidenceFrameworks(framework: string): string[] {
 export function controlsOfFinding(
   finding: Finding,
   framework: string,
-  mappings: MappingRule[],
+  mappings: readonly MappingRule[],
 ): { ids: Set<string>; rules: Map<string, MappingRule>; named: Set<string> } {
   const ids = new Set<string>();
   const rules = new Map<string, MappingRule>();
@@ -178,13 +218,7 @@ export function controlsOfFinding(
   const named = new Set(ids);
   if (finding.ruleId !== undefined) {
     for (const fw of evidenceFrameworks(framework)) {
-      const rule = mappings.find(
-        (m) =>
-          m.controls[fw] !== undefined &&
-          !(m.unlessNamed === true && named.size > 0) &&
-          globMatches(m.rule, finding.ruleId as string) &&
-          (m.tool === undefined || (finding.tool !== undefined && m.tool.toLowerCase() === finding.tool.toLowerCase())),
-      );
+      const rule = mappingRuleFor(mappings, fw, finding.ruleId, finding.tool, named.size > 0);
       if (!rule) continue;
       for (const raw of rule.controls[fw] ?? []) {
         const id = canonicalControlId(framework, raw);

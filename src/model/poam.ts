@@ -252,7 +252,7 @@ function weaknessesOf(
 
 function controlsOf(findings: readonly Finding[], kind: WeaknessKind, mappings: readonly MappingRule[]): string[] {
   const ids = new Set<string>();
-  for (const finding of findings) for (const id of controlsOfFinding(finding, 'nist-800-53', [...mappings]).ids) ids.add(id);
+  for (const finding of findings) for (const id of controlsOfFinding(finding, 'nist-800-53', mappings).ids) ids.add(id);
   if (ids.size === 0) ids.add(kind === 'vulnerability' ? DEFAULT_VULNERABILITY_CONTROL : DEFAULT_CONFIGURATION_CONTROL);
   // Catalog order (CP-6 before CP-10), as the POA&M template's Controls column lists them.
   return [...ids].sort((a, b) => compareCodeUnits(controlSortKey(a), controlSortKey(b)));
