@@ -21,7 +21,25 @@ export function controlsByIdentity(evaluations: readonly FrameworkEvaluation[]):
       }
     }
   }
+  // Findings of one rule fail the same controls: they share one value (100,000 findings hold a
+  // handful of distinct values, not 100,000 maps; the XLSX bench's memory bound depends on it).
+  const shared = new Map<string, ControlsByFramework>();
+  for (const [identity, perFramework] of map) {
+    const key = [...perFramework].map(([framework, ids]) => `${framework}\0${ids.join('\0')}`).join('\n');
+    const same = shared.get(key);
+    if (same) map.set(identity, same);
+    else shared.set(key, perFramework);
+  }
   return map;
+}
+
+const texts = new WeakMap<ControlsByFramework, string>();
+/** "nist-800-53: AC-2, AC-3; nist-800-171: 3.1.1" for one finding's controls (one string per shared value). */
+export function findingControlsText(controls: ControlsByFramework | undefined): string {
+  if (!controls) return '';
+  let text = texts.get(controls);
+  if (text === undefined) texts.set(controls, (text = [...controls].map(([framework, ids]) => `${framework}: ${ids.join(', ')}`).join('; ')));
+  return text;
 }
 
 /** "nist-800-53: AC-2, AC-3; nist-800-171: 3.1.1": the controls of several findings, per framework in the evaluations' order. */

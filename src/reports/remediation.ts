@@ -21,7 +21,7 @@ import type { OwnerRule, OwnerSource } from '../model/owners.js';
 import { ownerWithSource, UNASSIGNED } from '../model/owners.js';
 import type { PoamItem } from '../model/poam.js';
 import { poamIdNumber } from '../model/poam.js';
-import { controlsByIdentity, controlsText } from './finding-controls.js';
+import { controlsByIdentity, controlsText, findingControlsText } from './finding-controls.js';
 import { groupBy } from '../model/order.js';
 import { reportMeta } from './meta.js';
 import type { Provenance, ReportModel, Table } from '../model/report-model.js';
@@ -166,7 +166,7 @@ export function buildRemediationReport(input: RemediationReportInput): ReportMod
         severity: f.severity,
         tool: f.tool ?? null,
         remediation: f.remediation ? f.remediation.replace(/\s+/g, ' ').trim() : null,
-        controls: [...(controls.get(f.identity) ?? [])].map(([framework, ids]) => `${framework}: ${ids.join(', ')}`).join('; '),
+        controls: findingControlsText(controls.get(f.identity)),
         poam_id: input.poamItem?.(f)?.id ?? null,
         poam_due: input.poamItem?.(f)?.scheduled_completion_date ?? null,
         observed_at: f.observedAt ?? null,
