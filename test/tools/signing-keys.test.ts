@@ -99,6 +99,14 @@ describe('signing identities: PEM and PKCS#12', { skip: skipReason }, () => {
       fails(() => identityFromPem({ key: encrypted, certificates, passphrase: 'wrong' }), 'SIGNING_KEY_INVALID'),
       /does not open/,
     );
+    // A wrong passphrase decrypts to garbage with valid padding about once in 256 tries (OpenSSL
+    // then reports an ASN.1 error, not "bad decrypt"): each of 1,500 must still be called wrong.
+    for (let i = 0; i < 1500; i++)
+      assert.match(
+        fails(() => identityFromPem({ key: encrypted, certificates, passphrase: `wrong-${i}` }), 'SIGNING_KEY_INVALID'),
+        /does not open/,
+        `passphrase wrong-${i}`,
+      );
   });
 
   it('PKCS#12 (OpenSSL 3 default, AES): key and chain read; wrong passphrase and legacy ciphers explained', async () => {
