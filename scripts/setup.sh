@@ -26,6 +26,8 @@ test_packages=(
   pandoc
   cmark-gfm
   openssl
+  gcc       # builds a browser stand-in whose shared library is missing (browser-errors test)
+  bsdutils  # script(1): the pseudo-terminal of summary's table test
 )
 
 tests=false

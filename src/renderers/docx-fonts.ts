@@ -13,48 +13,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { inflateSync } from 'node:zlib';
 import { MONO, SANS } from './fonts.js';
+import { woffToSfnt } from './woff.js';
 
 const require = createRequire(import.meta.url);
-
-/** The sfnt (TrueType) bytes of a WOFF 1.0 file (W3C WOFF 1.0, section 4-5). */
-export function woffToSfnt(woff: Uint8Array): Uint8Array {
-  const view = new DataView(woff.buffer, woff.byteOffset, woff.byteLength);
-  if (view.getUint32(0) !== 0x774f4646) throw new Error('not a WOFF 1.0 file');
-  const flavor = view.getUint32(4);
-  const numTables = view.getUint16(12);
-  const tables: { tag: number; checksum: number; data: Uint8Array }[] = [];
-  for (let i = 0; i < numTables; i++) {
-    const at = 44 + i * 20;
-    const offset = view.getUint32(at + 4);
-    const compLength = view.getUint32(at + 8);
-    const origLength = view.getUint32(at + 12);
-    const stored = woff.subarray(offset, offset + compLength);
-    tables.push({ tag: view.getUint32(at), checksum: view.getUint32(at + 16), data: compLength < origLength ? inflateSync(stored) : stored });
-  }
-  const pad = (n: number): number => (n + 3) & ~3;
-  const headerLength = 12 + 16 * numTables;
-  const out = new Uint8Array(headerLength + tables.reduce((s, t) => s + pad(t.data.byteLength), 0));
-  const o = new DataView(out.buffer);
-  const entrySelector = Math.floor(Math.log2(numTables));
-  o.setUint32(0, flavor);
-  o.setUint16(4, numTables);
-  o.setUint16(6, 16 * 2 ** entrySelector);
-  o.setUint16(8, entrySelector);
-  o.setUint16(10, 16 * numTables - 16 * 2 ** entrySelector);
-  let offset = headerLength;
-  tables.forEach((t, i) => {
-    const at = 12 + 16 * i;
-    o.setUint32(at, t.tag);
-    o.setUint32(at + 4, t.checksum);
-    o.setUint32(at + 8, offset);
-    o.setUint32(at + 12, t.data.byteLength);
-    out.set(t.data, offset);
-    offset += pad(t.data.byteLength);
-  });
-  return out;
-}
 
 /** Advance widths of a TrueType font, per character, in units of its em. */
 export interface FontMetrics {

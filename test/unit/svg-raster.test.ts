@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { rasteriseSvg, woffToSfnt } from '../../src/renderers/svg-raster.js';
+import { rasteriseSvg } from '../../src/renderers/svg-raster.js';
+import { woffToSfnt } from '../../src/renderers/woff.js';
 import { examplesDir } from '../support/paths.js';
 
 const require = createRequire(import.meta.url);
