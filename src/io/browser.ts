@@ -284,9 +284,24 @@ export class BrowserSession {
     this.removeProfile();
   }
 
+  /**
+   * Never throws: a browser that crashed leaves helper processes that may still write into the
+   * profile for a moment (ENOTEMPTY), so a failed removal is tried once more shortly after, and
+   * what remains is removed by the next run's clean-up of dead processes' profiles.
+   */
   private removeProfile(): void {
-    if (this.profile) rmSync(this.profile, { recursive: true, force: true, maxRetries: 3 });
+    const profile = this.profile;
     this.profile = undefined;
+    if (!profile) return;
+    const remove = (): boolean => {
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!remove()) setTimeout(remove, 500).unref();
   }
 
   /**

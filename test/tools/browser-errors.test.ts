@@ -74,7 +74,9 @@ describe('browser failures in plain words', () => {
     async () => {
       const session = openBrowserSession();
       try {
-        // A long document: the print is under way when the browser is killed.
+        // The browser is started first (a slow machine may take seconds to launch it, and a kill
+        // then is a launch failure, not a crash); then a long document is under way when it is killed.
+        await session.printPdf('<p>before the crash</p>');
         const html = `<!doctype html><body>${'<p>A paragraph of a long report, repeated to keep the printer busy.</p>'.repeat(60_000)}</body>`;
         const printing = session.printPdf(html);
         const children = (): number[] =>
@@ -84,7 +86,7 @@ describe('browser failures in plain words', () => {
         const chromium = (): number | undefined => children().find((pid) => /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8')));
         const deadline = Date.now() + 60_000;
         while (!chromium() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await new Promise((resolve) => setTimeout(resolve, 300));
         process.kill(chromium()!, 'SIGKILL');
         const error = await printing.then(
           () => undefined,
