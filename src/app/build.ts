@@ -9,7 +9,7 @@ import { openItemOf, updatePoam } from '../model/poam.js';
 import type { PoamStore } from '../model/poam.js';
 import { buildPoamReport } from '../reports/poam.js';
 import type { FrameworkEvaluation } from '../model/evaluation.js';
-import { canonicalControlId, idSchemeOf } from '../model/control-ids.js';
+import { idSchemeOf } from '../model/control-ids.js';
 import type { OutputDefinition } from '../model/definitions.js';
 import type { Provenance, ReportModel } from '../model/report-model.js';
 import { cmmcLevel1, getCatalog, sprsFacts } from '../catalogs/index.js';
@@ -29,6 +29,8 @@ import { computeSprs } from '../model/sprs.js';
 import type { SprsContext, SprsResult } from '../model/sprs.js';
 import type { Baseline } from '../model/definitions.js';
 
+import { controlImplementationsOf } from './control-implementations.js';
+import { IMPLEMENTATION_STATUS_LABELS } from '../model/control-implementation.js';
 import { exceptionsOf } from './records.js';
 import type { IngestResult } from './ingest.js';
 import type { LoadedWorkspace } from './load-workspace.js';
@@ -58,18 +60,14 @@ export function findingsOf(run: RunContext): Finding[] {
   return findings;
 }
 
-/** Implementation statements (controls/) of a framework, by canonical control id. */
+/** Implementation statements (controls/) of a framework, by canonical control id: what the framework report prints. */
 function statementsFor(workspace: LoadedWorkspace, framework: string): Map<string, { statement?: string; parts?: Record<string, string>; status?: string }> {
-  const sameCatalog = (fw: unknown): boolean => fw === framework || (framework.startsWith('fedramp-') && fw === 'nist-800-53');
   const statements = new Map<string, { statement?: string; parts?: Record<string, string>; status?: string }>();
-  for (const record of workspace.records.filter((r) => r.kind === 'ControlImplementation' && sameCatalog(r.value.framework))) {
-    const id = canonicalControlId(framework, String(record.value.control));
-    if (!id) continue;
-    const v = record.value as { statement?: string; parts?: Record<string, string>; status?: string };
+  for (const [id, v] of controlImplementationsOf(workspace, framework)) {
     statements.set(id, {
       ...(v.statement ? { statement: v.statement } : {}),
-      ...(v.parts ? { parts: v.parts } : {}),
-      ...(v.status ? { status: v.status } : {}),
+      ...(Object.keys(v.parts).length > 0 ? { parts: v.parts } : {}),
+      ...(v.status ? { status: IMPLEMENTATION_STATUS_LABELS[v.status] } : {}),
     });
   }
   return statements;

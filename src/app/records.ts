@@ -3,9 +3,11 @@
  * validated YAML (snake_case, as written) turned into the model's records.
  */
 import { relative } from 'node:path';
-import type { EvidenceRef } from '../model/control.js';
+import { evidenceRefOf } from '../model/control.js';
 import type { AttestationRecord, ExceptionRecord, MappingRule } from '../model/evaluation.js';
 import type { LoadedWorkspace } from './load-workspace.js';
+
+export { evidenceRefOf };
 
 type Body = Record<string, unknown>;
 const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : undefined);
@@ -38,17 +40,6 @@ function attesterOf(value: unknown): Pick<AttestationRecord, 'attester'> {
   const name = string(a.name);
   if (!name) return {};
   return { attester: { name, ...(string(a.email) ? { email: string(a.email) } : {}), ...(string(a.role) ? { role: string(a.role) } : {}) } };
-}
-
-/** An evidence entry as validated by the schema (path and sha256 required). */
-export function evidenceRefOf(e: Body): EvidenceRef {
-  return {
-    path: String(e.path),
-    sha256: String(e.sha256),
-    ...(string(e.description) ? { description: string(e.description) } : {}),
-    ...(string(e.observed_at) ? { observedAt: string(e.observed_at) } : {}),
-    ...(string(e.collector) ? { collector: string(e.collector) } : {}),
-  };
 }
 
 function planOfActionOf(value: unknown): Pick<AttestationRecord, 'planOfAction'> {

@@ -68,3 +68,15 @@ export interface ControlResult {
   /** Set when the status comes through a crosswalk: the mapping that produced it. */
   derivedFrom?: string;
 }
+
+/** An evidence entry as validated by the schema (common.schema.json evidenceRef: path and sha256 required). */
+export function evidenceRefOf(e: Record<string, unknown>): EvidenceRef {
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  return {
+    path: String(e.path),
+    sha256: String(e.sha256),
+    ...(text(e.description) ? { description: text(e.description) } : {}),
+    ...(text(e.observed_at) ? { observedAt: text(e.observed_at) } : {}),
+    ...(text(e.collector) ? { collector: text(e.collector) } : {}),
+  };
+}

@@ -442,12 +442,12 @@ export function checkSupportingDocument(doc: YamlDocument, kind: Kind, body: Bod
       break;
     case 'ControlImplementation':
       checkFramework(out, ctx, ['framework'], body.framework);
-      if (!('statement' in body) && !('parts' in body) && body.status !== 'not-applicable') {
+      if (!('statement' in body) && !('parts' in body) && !('by_component' in body) && body.status !== 'not-applicable') {
         out.add(
           [],
           'missing-key',
           `control ${String(body.control)} has no implementation statement`,
-          'Add statement: (or parts: per statement part), or status: not-applicable.',
+          'Add statement: (or parts: per statement part, or by_component:), or status: not-applicable with remarks: (the justification).',
         );
       }
       checkEvidence(out, body);

@@ -58,7 +58,7 @@ describe('framework report on examples/acme', () => {
     const si10 = md.slice(md.indexOf('#### SI-10 '));
     assert.match(si10, /^#### SI-10 Information Input Validation: Failing/);
     assert.match(si10, /\| zap\.40014 \|/);
-    assert.match(md, /#### AC-2 Account Management: Failing\n\nImplementation \(implemented\):\n- Part a: /);
+    assert.match(md, /#### AC-2 Account Management: Failing\n\nImplementation \(Implemented\):\n- Part a: /);
   });
 
   it('renders hostile finding text inert (md and HTML through markdown-it)', async () => {

@@ -150,7 +150,21 @@ describe('attestation, exception, inventory and config rules', () => {
     assert.deepEqual(await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: implemented\n' }), [
       'controls/c.yaml:1 error missing-key',
     ]);
-    assert.deepEqual(await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: not-applicable\n' }), []);
+    assert.deepEqual(
+      await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: not-applicable\nremarks: No wireless anywhere.\n' }),
+      [],
+    );
+    // FedRAMP: a not-applicable control says why; a planned one says what and by when.
+    assert.equal((await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: not-applicable\n' })).length, 1);
+    assert.equal((await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: planned\nstatement: Okta.\nremarks: Q3.\n' })).length, 1);
+    assert.deepEqual(
+      await codesFor({
+        'controls/c.yaml':
+          'framework: nist-800-53\ncontrol: AC-2\nstatus: planned\nplanned_completion_date: 2027-03-31\nremarks: Q1 rollout.\nby_component:\n  okta:\n    parts: {a: Okta groups.}\n',
+      }),
+      [],
+    );
+    assert.equal((await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\norigination: [inherited]\nstatement: AWS.\n' })).length, 1);
   });
   it('inventory references resolve', async () => {
     const text = 'components:\n  - {id: a, name: A, type: compute, boundary: vpc}\n  - {id: a, name: B, type: database}\nconnections:\n  - {from: a, to: b}\n';
