@@ -27,7 +27,9 @@ export function makeWorkspace(files: Record<string, string | Buffer>): string {
 /** A throwaway copy of an existing workspace (e.g. examples/acme), to alter without touching the original. */
 export function copyWorkspace(source: string): string {
   const root = mkdtempSync(join(tmpdir(), 'infracast-ws-'));
-  cpSync(source, root, { recursive: true });
+  // Without its rendered output (git-ignored): a developer who rendered the example keeps the tests' start state.
+  const rendered = join(source, 'out');
+  cpSync(source, root, { recursive: true, filter: (path) => path !== rendered && !path.startsWith(`${rendered}/`) });
   return root;
 }
 
