@@ -21,6 +21,7 @@ import type { Reference, RuleContext, RuleResult } from '../schema/rules.js';
 import { didYouMean } from '../schema/suggest.js';
 import { checkAgainstSchema } from '../schema/validate-schema.js';
 import { ContentCache } from '../io/cache.js';
+import { sspReferenceRules } from './ssp-rules.js';
 import { attestationConflictRules, controlIdRules, crossFileRules, diagnosticAt } from './workspace-rules.js';
 import { checkFindingsSources } from './findings-check.js';
 import { outputFolderDiagnostics } from './output-folder.js';
@@ -300,6 +301,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   diagnostics.push(...crossFileRules(root, outputs, outputDocs, schedules, scheduleDocs, records, recordDocs));
   diagnostics.push(...outputNameRules(root, outputs, outputDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
+  diagnostics.push(...sspReferenceRules(ctx.config?.raw.system, records, recordDocs));
   diagnostics.push(...attestationConflictRules(root, records, recordDocs, ctx.strict));
   diagnostics.push(...(await checkReferences(root, references)));
 

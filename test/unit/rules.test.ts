@@ -166,6 +166,26 @@ describe('attestation, exception, inventory and config rules', () => {
     );
     assert.equal((await codesFor({ 'controls/c.yaml': 'framework: nist-800-53\ncontrol: AC-2\norigination: [inherited]\nstatement: AWS.\n' })).length, 1);
   });
+  it('statements name declared leveraged authorizations and roles (system: in infracast.yaml)', async () => {
+    const statement =
+      'framework: nist-800-53\ncontrol: PE-3\nstatus: implemented\norigination: [inherited]\ninherited_from: aws\nresponsible_roles: [ISSO, Facilities]\nstatement: AWS data centres.\n';
+    // Nothing declared: the authorization is a warning (declare it), roles are not checked.
+    assert.deepEqual(await codesFor({ 'controls/pe.yaml': statement }), ['controls/pe.yaml:5 warning unknown-reference']);
+    const config = (system: string): string => MINIMAL_CONFIG.replace('  fips199: moderate\n', `  fips199: moderate\n${system}`);
+    const declared =
+      '  leveraged_authorizations: [{id: aws-east-west, name: AWS, authorization_type: jab}]\n  roles: [{id: isso, title: ISSO}, {id: facilities, title: Facilities}]\n';
+    // Declared: an unknown id is an error (a broken 6.1 reference), a role matches its id or its title.
+    assert.deepEqual(await codesFor({ 'infracast.yaml': config(declared), 'controls/pe.yaml': statement }), ['controls/pe.yaml:5 error unknown-reference']);
+    assert.deepEqual(await codesFor({ 'infracast.yaml': config(declared), 'controls/pe.yaml': statement.replace('aws\n', 'aws-east-west\n') }), []);
+    assert.deepEqual(
+      await codesFor({
+        'infracast.yaml': config(declared),
+        'controls/pe.yaml': statement.replace('aws\n', 'aws-east-west\n').replace('Facilities', 'Facility'),
+      }),
+      ['controls/pe.yaml:6 warning unknown-reference'],
+    );
+  });
+
   it('inventory references resolve', async () => {
     const text = 'components:\n  - {id: a, name: A, type: compute, boundary: vpc}\n  - {id: a, name: B, type: database}\nconnections:\n  - {from: a, to: b}\n';
     assert.deepEqual(await codesFor({ 'inventory/i.yaml': text }), [
