@@ -165,7 +165,7 @@ function perFramework(ctx: BuildContext, build: (run: RunContext, definition: Ou
 const single = (ctx: BuildContext, model: ReportModel): Built => ({ reports: [{ fileStem: ctx.definition.outputName, model }], files: [], snapshots: [] });
 
 /** Report builders by type (Document types arrive with the documents issue). */
-const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
+export const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   framework: (ctx) => perFramework(ctx, buildFramework, true),
   gap: (ctx) => perFramework(ctx, buildGap, true),
   remediation: (ctx) => single(ctx, buildRemediation(ctx.run, ctx.definition)),
