@@ -195,7 +195,8 @@ export function checkOutputDefinition(
   }
   const row = type ? typeRow(kind, type) : undefined;
   // The frameworks this type takes (undefined: any known one); an unknown id is reported once, as unknown.
-  const accepted = row && row.frameworks !== ANY_FRAMEWORK ? row.frameworks : undefined;
+  // far-dfars-compliance evaluates what its report_subtype implies: a framework that differs is a conflict (below).
+  const accepted = row && row.frameworks !== ANY_FRAMEWORK && type !== 'far-dfars-compliance' ? row.frameworks : undefined;
   const checkNamed = (path: PathSegment[], id: unknown): void => {
     checkFramework(out, ctx, path, id);
     if (typeof id === 'string' && ctx.frameworks.has(id) && accepted) checkAccepted(out, path, `${kind.toLowerCase()} type ${String(type)}`, accepted, id);
@@ -227,7 +228,6 @@ export function checkOutputDefinition(
     }
     if (implied) frameworks = [implied];
   }
-  // far-dfars-compliance evaluates the framework its report_subtype implies (above).
   const needsFramework = accepted?.length !== 0 && type !== 'far-dfars-compliance';
   if (frameworks.length === 0 && needsFramework) {
     const defaults = ctx.config?.frameworks ?? [];
