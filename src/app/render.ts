@@ -165,7 +165,7 @@ function perFramework(ctx: BuildContext, build: (run: RunContext, definition: Ou
 const single = (ctx: BuildContext, model: ReportModel): Built => ({ reports: [{ fileStem: ctx.definition.outputName, model }], files: [], snapshots: [] });
 
 /** Report builders by type (Document types arrive with the documents issue). */
-export const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
+const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   framework: (ctx) => perFramework(ctx, buildFramework, true),
   gap: (ctx) => perFramework(ctx, buildGap, true),
   remediation: (ctx) => single(ctx, buildRemediation(ctx.run, ctx.definition)),
@@ -732,3 +732,6 @@ async function browserOf(session: RunSession): Promise<BrowserSession> {
 function workspaceRelative(root: string, file: string): string {
   return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
+
+// For the test that the type table's `built` flags match the builders (test/unit/output-types.test.ts).
+export { REPORT_BUILDERS };

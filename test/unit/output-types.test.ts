@@ -50,6 +50,7 @@ describe('the type table', () => {
   });
   it('marks built exactly the types render has a builder for (ssp and architecture-diagram: their builders are on other issue-15 branches)', () => {
     // Until the diagram and SSP branches are merged, their builders are absent here; after, this list can go.
+    // Document builders are checked once render.ts exports DOCUMENT_BUILDERS (the diagram branch adds the map).
     const beingBuilt = new Set(['ssp', 'architecture-diagram']);
     const builders: Record<string, object> = {
       report: render.REPORT_BUILDERS,
