@@ -732,3 +732,6 @@ async function browserOf(session: RunSession): Promise<BrowserSession> {
 function workspaceRelative(root: string, file: string): string {
   return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
+
+// For the test that the type table's `built` flags match the builders (test/unit/output-types.test.ts).
+export { REPORT_BUILDERS };

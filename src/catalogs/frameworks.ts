@@ -3,6 +3,8 @@
  * baselines, points, mappings) is generated from ../shared/fixtures by scripts/ (issue: engine);
  * this list is what definitions may name.
  */
+import { typesOf } from '../model/output-types.js';
+
 export interface FrameworkInfo {
   id: string;
   name: string;
@@ -26,8 +28,7 @@ export const BUILT_IN_FRAMEWORKS: readonly FrameworkInfo[] = [
 
 export const BUILT_IN_FRAMEWORK_IDS: readonly string[] = BUILT_IN_FRAMEWORKS.map((f) => f.id);
 
-/** The framework a far-dfars-compliance document evaluates, by its report_subtype. */
-export const FRAMEWORK_OF_SUBTYPE: Readonly<Record<string, string>> = {
-  'far-52204-21': 'far-52204-21',
-  'dfars-252204-7012': 'nist-800-171',
-};
+/** The framework a far-dfars-compliance document evaluates, by its report_subtype (a view of the type table). */
+export const FRAMEWORK_OF_SUBTYPE: Readonly<Record<string, string>> = Object.fromEntries(
+  typesOf('far-dfars').flatMap((row) => (Array.isArray(row.frameworks) && row.frameworks.length === 1 ? [[row.id, row.frameworks[0]]] : [])),
+);

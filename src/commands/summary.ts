@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { summary } from '../app/summary.js';
 import type { ComplianceSummary } from '../app/summary.js';
 import { InfracastCommand } from '../cli/base-command.js';
+import { chosenOutput, outputFlag } from '../cli/output-choice.js';
 
 export default class Summary extends InfracastCommand {
   static override summary = "A framework's compliance summary: counts, score with coverage, failing controls; the SPRS score for NIST SP 800-171.";
@@ -29,11 +30,7 @@ assessment_date is the date of the assessment evidence; the workspace is validat
     }),
     workspace: Flags.string({ char: 'w', description: 'A path inside the workspace (default: the current directory).', helpValue: 'PATH' }),
     at: Flags.string({ description: 'Assessment instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'DATE' }),
-    output: Flags.string({
-      char: 'o',
-      description: 'table: for people; json: the spec shape. Default: table on a terminal, json when the output is piped or redirected (and with --json).',
-      options: ['json', 'table'],
-    }),
+    output: outputFlag,
     'min-sprs': Flags.integer({ description: 'Policy gate: exit 4 when the SPRS score is below this (or cannot be computed).', min: -203, max: 110 }),
   };
 
@@ -46,9 +43,7 @@ assessment_date is the date of the assessment evidence; the workspace is validat
       ...(flags['min-sprs'] !== undefined ? { minSprs: flags['min-sprs'] } : {}),
     });
     if (!this.jsonEnabled()) {
-      // People read a terminal; programs read a pipe (as gh and kubectl do).
-      const output = flags.output ?? (process.stdout.isTTY ? 'table' : 'json');
-      this.log(output === 'table' ? toTable(result) : JSON.stringify(result, null, 2));
+      this.log(chosenOutput(flags.output) === 'table' ? toTable(result) : JSON.stringify(result, null, 2));
     }
     return result;
   }

@@ -3,14 +3,18 @@
  * Pure data; the load stage (app/load-workspace.ts) produces it.
  */
 
-export const REPORT_TYPES = ['framework', 'executive', 'gap', 'remediation', 'poam', 'evidence'] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
+import { typesOf } from './output-types.js';
+import type { DocumentSubtypeId, DocumentTypeId, ReportTypeId } from './output-types.js';
 
-export const DOCUMENT_TYPES = ['ssp', 'poam', 'sar', 'architecture-diagram', 'far-dfars-compliance'] as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+// Views of the type table (model/output-types.ts), in its order.
+export type ReportType = ReportTypeId;
+export const REPORT_TYPES: readonly ReportType[] = typesOf('report').map((row) => row.id as ReportType);
 
-export const DOCUMENT_SUBTYPES = ['far-52204-21', 'dfars-252204-7012'] as const;
-export type DocumentSubtype = (typeof DOCUMENT_SUBTYPES)[number];
+export type DocumentType = DocumentTypeId;
+export const DOCUMENT_TYPES: readonly DocumentType[] = typesOf('document').map((row) => row.id as DocumentType);
+
+export type DocumentSubtype = DocumentSubtypeId;
+export const DOCUMENT_SUBTYPES: readonly DocumentSubtype[] = typesOf('far-dfars').map((row) => row.id as DocumentSubtype);
 
 export const OUTPUT_FORMATS = ['pdf', 'docx', 'xlsx', 'json', 'md', 'oscal', 'png', 'svg', 'zip'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -109,23 +113,10 @@ export interface ScheduleDefinition {
   source: DefinitionSource;
 }
 
-/** Formats each type can be rendered to (the schemas' type-specific `format` enums; a test keeps them equal). */
+/** Formats each type can be rendered to: a view of the type table (the schemas' type-specific `format` enums equal it). */
 export const FORMATS_OF_TYPE: Readonly<Record<'Report' | 'Document', Readonly<Record<string, readonly OutputFormat[]>>>> = {
-  Report: {
-    framework: ['pdf', 'docx', 'xlsx', 'json', 'md'],
-    executive: ['pdf', 'docx', 'xlsx', 'json', 'md'],
-    gap: ['pdf', 'docx', 'xlsx', 'json', 'md'],
-    remediation: ['pdf', 'docx', 'xlsx', 'json', 'md'],
-    poam: ['pdf', 'docx', 'xlsx', 'json', 'md'],
-    evidence: ['zip', 'md', 'json', 'pdf'],
-  },
-  Document: {
-    ssp: ['docx', 'pdf', 'md', 'json', 'oscal'],
-    poam: ['xlsx', 'pdf', 'docx', 'md', 'json', 'oscal'],
-    sar: ['docx', 'pdf', 'md', 'json', 'oscal'],
-    'architecture-diagram': ['pdf', 'png', 'svg'],
-    'far-dfars-compliance': ['pdf', 'docx', 'md', 'json'],
-  },
+  Report: Object.fromEntries(typesOf('report').map((row) => [row.id, row.formats])),
+  Document: Object.fromEntries(typesOf('document').map((row) => [row.id, row.formats])),
 };
 
 /**

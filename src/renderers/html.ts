@@ -10,6 +10,7 @@
  * running header and footer of every page (pdf.ts).
  */
 import type Token from 'markdown-it/lib/token.mjs';
+import { typeRow } from '../model/output-types.js';
 import type { ReportMeta, ReportModel } from '../model/report-model.js';
 import { fontFaceCss, headerFontFaceCss, MONO, SANS } from './fonts.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
@@ -206,19 +207,8 @@ export function prepareReport(model: ReportModel, ctx: RenderContext): PreparedR
   return { meta: model.meta, kind: model.kind, headings, toc, body, droppedImages };
 }
 
-const KIND_LABELS: Record<string, string> = {
-  framework: 'Framework compliance report',
-  executive: 'Executive summary',
-  gap: 'Gap analysis',
-  remediation: 'Remediation report',
-  poam: 'Plan of action and milestones',
-  evidence: 'Evidence index',
-  ssp: 'System security plan',
-  sar: 'Security assessment report',
-  'architecture-diagram': 'Architecture diagram',
-  'far-dfars-compliance': 'FAR/DFARS compliance',
-};
-export const kindLabel = (kind: string): string => KIND_LABELS[kind] ?? kind;
+/** The type's words on the cover, footer and PDF Subject (model/output-types.ts). */
+export const kindLabel = (kind: string): string => (typeRow('Report', kind) ?? typeRow('Document', kind))?.label ?? kind;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

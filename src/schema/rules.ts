@@ -7,6 +7,7 @@ import type { Diagnostic, Severity } from '../diagnostics.js';
 import type { PathSegment, YamlDocument } from '../io/yaml-source.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { FORMATS_OF_TYPE } from '../model/definitions.js';
+import { ANY_FRAMEWORK, typeRow } from '../model/output-types.js';
 import type {
   Baseline,
   DefinitionOptions,
@@ -83,6 +84,19 @@ const isUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
 function checkFramework(out: Findings, ctx: RuleContext, path: PathSegment[], id: unknown): void {
   if (typeof id !== 'string' || ctx.frameworks.has(id)) return;
   out.add(path, 'unknown-framework', `unknown framework '${id}'${didYouMean(id, ctx.frameworks)}`, `Known frameworks: ${[...ctx.frameworks].join(', ')}.`);
+}
+
+/** A known framework that the definition's type does not take (the type table, model/output-types.ts). */
+function checkAccepted(out: Findings, path: PathSegment[], what: string, accepted: readonly string[], id: string): void {
+  if (accepted.includes(id)) return;
+  if (accepted.length === 0) out.add(path, 'framework-not-accepted', `${what} takes no framework, not '${id}'`, `Remove ${String(path[0])}.`);
+  else
+    out.add(
+      path,
+      'framework-not-accepted',
+      `${what} does not take framework '${id}': it takes ${accepted.join(', ')}`,
+      `Use one of them (\`infracast types\` lists every type's frameworks and formats).`,
+    );
 }
 
 const OBSOLETE_MARKINGS = /^(FOUO|FOR OFFICIAL USE ONLY|SBU|SENSITIVE BUT UNCLASSIFIED|LES)\b/i;
@@ -179,8 +193,16 @@ export function checkOutputDefinition(
       'key',
     );
   }
-  checkFramework(out, ctx, ['framework'], body.framework);
-  if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkFramework(out, ctx, ['frameworks', i], f));
+  const row = type ? typeRow(kind, type) : undefined;
+  // The frameworks this type takes (undefined: any known one); an unknown id is reported once, as unknown.
+  // far-dfars-compliance evaluates what its report_subtype implies: a framework that differs is a conflict (below).
+  const accepted = row && row.frameworks !== ANY_FRAMEWORK && type !== 'far-dfars-compliance' ? row.frameworks : undefined;
+  const checkNamed = (path: PathSegment[], id: unknown): void => {
+    checkFramework(out, ctx, path, id);
+    if (typeof id === 'string' && ctx.frameworks.has(id) && accepted) checkAccepted(out, path, `${kind.toLowerCase()} type ${String(type)}`, accepted, id);
+  };
+  checkNamed(['framework'], body.framework);
+  if (Array.isArray(body.frameworks)) body.frameworks.forEach((f, i) => checkNamed(['frameworks', i], f));
   if ('report_subtype' in body && type !== 'far-dfars-compliance') {
     out.add(
       ['report_subtype'],
@@ -206,15 +228,23 @@ export function checkOutputDefinition(
     }
     if (implied) frameworks = [implied];
   }
-  const needsFramework = type !== 'architecture-diagram' && type !== 'far-dfars-compliance';
+  const needsFramework = accepted?.length !== 0 && type !== 'far-dfars-compliance';
   if (frameworks.length === 0 && needsFramework) {
-    frameworks = [...(ctx.config?.frameworks ?? [])];
-    if (frameworks.length === 0 && ctx.config) {
+    const defaults = ctx.config?.frameworks ?? [];
+    frameworks = defaults.filter((f) => !accepted || accepted.includes(f));
+    if (frameworks.length === 0 && ctx.config && defaults.length === 0) {
       out.add(
         [],
         'missing-framework',
         'no framework: the definition names none and infracast.yaml has no default frameworks',
-        'Add framework: nist-800-53 (or another id) here, or frameworks: [...] to infracast.yaml.',
+        `Add framework: ${accepted?.[0] ?? 'nist-800-53'} (or another id) here, or frameworks: [...] to infracast.yaml.`,
+      );
+    } else if (frameworks.length === 0 && ctx.config && accepted) {
+      out.add(
+        [],
+        'missing-framework',
+        `no framework: the definition names none, and none of infracast.yaml's default frameworks (${defaults.join(', ')}) is one ${String(type)} takes (${accepted.join(', ')})`,
+        `Add framework: ${accepted[0]} (or another of them) here.`,
       );
     }
   }

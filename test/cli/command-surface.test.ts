@@ -77,6 +77,9 @@ it('the --json output shapes match test/golden/json-shapes.json', async () => {
     'findings inspect --summary': run(['findings', 'inspect', 'examples/acme/findings', '--summary']),
     'findings inspect (unrecognised)': run(['findings', 'inspect', 'examples/acme/infracast.yaml']),
     error: run(['validate', '/no/such/path']),
+    types: run(['types']),
+    'types --category far-dfars': run(['types', '--category', 'far-dfars']),
+    'types --category report': run(['types', '--category', 'report']),
     'catalog import': await (async () => {
       const { TINY_CATALOG } = await import('../support/oscal.js');
       const base = mkdtempSync(join(tmpdir(), 'infracast-shape-catalog-'));
