@@ -1,0 +1,114 @@
+/**
+ * The architecture diagram laid out by ELK (the Eclipse Layout Kernel, elkjs: its layered
+ * algorithm over the whole hierarchy, so that edges between nested boxes are routed too).
+ * elkjs is imported on first use only (it is large), in its bundled form: it runs in this thread,
+ * no worker. Its layered algorithm is deterministic for a given graph (fixed random seed).
+ */
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
+import { STYLE } from './diagram-graph.js';
+import type { DiagramGraph, DiagramItem } from './diagram-graph.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface EdgeRoute {
+  points: { x: number; y: number }[];
+  label?: Box;
+}
+
+export interface DiagramLayout {
+  width: number;
+  height: number;
+  /** Every box and component by key, in the diagram's coordinates. */
+  boxes: Map<string, Box>;
+  edges: Map<string, EdgeRoute>;
+}
+
+/** Around the whole drawing. */
+const PADDING = 12;
+
+const ROOT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.direction': 'DOWN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '18',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
+  'elk.spacing.nodeNode': '22',
+  'elk.spacing.edgeNode': '14',
+  'elk.spacing.edgeEdge': '10',
+  'elk.spacing.edgeLabel': '4',
+  'elk.spacing.componentComponent': '28',
+  'elk.edgeLabels.placement': 'CENTER',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.padding': `[top=${PADDING},left=${PADDING},bottom=${PADDING},right=${PADDING}]`,
+  // Coordinates of every shape and edge relative to the root: the SVG draws them as they come.
+  'elk.json.shapeCoords': 'ROOT',
+  'elk.json.edgeCoords': 'ROOT',
+};
+
+function elkNode(item: DiagramItem): ElkNode {
+  if (item.kind === 'component') return { id: item.key, width: item.width, height: item.height };
+  const s = STYLE.boundary;
+  return {
+    id: item.key,
+    layoutOptions: {
+      'elk.padding': `[top=${item.padTop},left=${s.padSide},bottom=${s.padBottom},right=${s.padSide}]`,
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.nodeSize.minimum': `(${item.minWidth}, ${item.minHeight})`,
+    },
+    children: item.children.map(elkNode),
+    // An empty box keeps its label's size.
+    ...(item.children.length === 0 ? { width: item.minWidth, height: item.minHeight } : {}),
+  };
+}
+
+let elk: Promise<ELK> | undefined;
+
+async function layoutEngine(): Promise<ELK> {
+  // The bundle is CommonJS (module.exports = the constructor); its typings say `export default`.
+  elk ??= import('elkjs/lib/elk.bundled.js').then((module) => new (module.default as unknown as new () => ELK)());
+  return elk;
+}
+
+export async function layoutDiagram(graph: DiagramGraph): Promise<DiagramLayout> {
+  const edges: ElkExtendedEdge[] = graph.edges.map((e) => ({
+    id: e.key,
+    sources: [e.from],
+    targets: [e.to],
+    // The placement set on the label itself: set on the graph only, ELK's hierarchical layout leaves the labels at (0, 0).
+    labels: [
+      { id: `${e.key}l`, text: e.labelLines.join(' '), width: e.labelWidth, height: e.labelHeight, layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } },
+    ],
+  }));
+  const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children: graph.roots.map(elkNode), edges };
+  const laid = await (await layoutEngine()).layout(root);
+  const boxes = new Map<string, Box>();
+  const visit = (nodes: ElkNode[] | undefined): void => {
+    for (const node of nodes ?? []) {
+      boxes.set(node.id, { x: node.x ?? 0, y: node.y ?? 0, width: node.width ?? 0, height: node.height ?? 0 });
+      visit(node.children);
+    }
+  };
+  visit(laid.children);
+  const routes = new Map<string, EdgeRoute>();
+  const collect = (node: ElkNode): void => {
+    for (const edge of node.edges ?? []) {
+      const section = edge.sections?.[0];
+      if (!section) continue;
+      const label = edge.labels?.[0];
+      routes.set(edge.id, {
+        points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint].map((p) => ({ x: p.x, y: p.y })),
+        ...(label ? { label: { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0, height: label.height ?? 0 } } : {}),
+      });
+    }
+    for (const child of node.children ?? []) collect(child);
+  };
+  collect(laid);
+  return { width: laid.width ?? 0, height: laid.height ?? 0, boxes, edges: routes };
+}
