@@ -34,7 +34,10 @@ const PADDING = 12;
 const ROOT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-  'elk.direction': 'DOWN',
+  // Left to right: users and the internet on the left, data stores on the right. Going down, a
+  // layer of many services made a row as wide as all of them (11,400 pixels at 150 components);
+  // going right, the VPCs stack and each box's components are set in a grid (gridEdges).
+  'elk.direction': 'RIGHT',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.layered.spacing.nodeNodeBetweenLayers': '44',
   'elk.layered.spacing.edgeNodeBetweenLayers': '18',
@@ -45,16 +48,38 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.componentComponent': '28',
   'elk.edgeLabels.placement': 'CENTER',
-  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  // The greedy switch across the whole hierarchy cost half the time at 500 components (5.7 s of
+  // 12) for little: the layer sweeps still minimise crossings across the hierarchy.
+  'elk.layered.crossingMinimization.greedySwitchHierarchical.type': 'OFF',
   'elk.padding': `[top=${PADDING},left=${PADDING},bottom=${PADDING},right=${PADDING}]`,
   // Coordinates of every shape and edge relative to the root: the SVG draws them as they come.
   'elk.json.shapeCoords': 'ROOT',
   'elk.json.edgeCoords': 'ROOT',
 };
 
-function elkNode(item: DiagramItem): ElkNode {
+/** A box with this many components or more has them set in a grid (gridEdges). */
+const GRID_FROM = 6;
+
+/**
+ * Hidden edges that set a box's components in a grid: ELK's layered algorithm puts nodes with no
+ * edge between them in one layer, so forty services of a subnet made one row forty boxes long (a
+ * drawing 15,000 pixels wide at 150 components). Component i is tied to component i + rows, which
+ * puts it one layer further: `rows` components per layer, layers enough for all. The grid is about
+ * as wide as it is high (boxes are some three times wider than high). Not drawn.
+ */
+function gridEdges(item: DiagramItem & { kind: 'boundary' }, hidden: ElkExtendedEdge[]): void {
+  const components = item.children.filter((c) => c.kind === 'component');
+  if (components.length < GRID_FROM) return;
+  const layers = Math.max(2, Math.round(Math.sqrt(components.length / 2.5)));
+  const rows = Math.ceil(components.length / layers);
+  for (let i = 0; i + rows < components.length; i++)
+    hidden.push({ id: `g${hidden.length}`, sources: [components[i]!.key], targets: [components[i + rows]!.key] });
+}
+
+function elkNode(item: DiagramItem, hidden: ElkExtendedEdge[]): ElkNode {
   if (item.kind === 'component') return { id: item.key, width: item.width, height: item.height };
   const s = STYLE.boundary;
+  gridEdges(item, hidden);
   return {
     id: item.key,
     layoutOptions: {
@@ -62,7 +87,7 @@ function elkNode(item: DiagramItem): ElkNode {
       'elk.nodeSize.constraints': 'MINIMUM_SIZE',
       'elk.nodeSize.minimum': `(${item.minWidth}, ${item.minHeight})`,
     },
-    children: item.children.map(elkNode),
+    children: item.children.map((child) => elkNode(child, hidden)),
     // An empty box keeps its label's size.
     ...(item.children.length === 0 ? { width: item.minWidth, height: item.minHeight } : {}),
   };
@@ -86,7 +111,9 @@ export async function layoutDiagram(graph: DiagramGraph): Promise<DiagramLayout>
       { id: `${e.key}l`, text: e.labelLines.join(' '), width: e.labelWidth, height: e.labelHeight, layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } },
     ],
   }));
-  const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children: graph.roots.map(elkNode), edges };
+  const hidden: ElkExtendedEdge[] = [];
+  const children = graph.roots.map((item) => elkNode(item, hidden));
+  const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children, edges: [...edges, ...hidden] };
   const laid = await (await layoutEngine()).layout(root);
   const boxes = new Map<string, Box>();
   const visit = (nodes: ElkNode[] | undefined): void => {
@@ -99,6 +126,7 @@ export async function layoutDiagram(graph: DiagramGraph): Promise<DiagramLayout>
   const routes = new Map<string, EdgeRoute>();
   const collect = (node: ElkNode): void => {
     for (const edge of node.edges ?? []) {
+      if (edge.id.startsWith('g')) continue;
       const section = edge.sections?.[0];
       if (!section) continue;
       const label = edge.labels?.[0];

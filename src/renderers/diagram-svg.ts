@@ -107,14 +107,23 @@ class Writer {
 
 function drawBoundary(w: Writer, item: DiagramBoundary, box: Box): void {
   const style = BOUNDARY_STYLE[item.type ?? 'none'];
-  const s = STYLE.boundary;
   w.out.push(
-    `<g><title>${escapeXml(item.title)}</title><rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${num(box.height)}" rx="4" fill="${style.fill}" stroke="${style.stroke}" stroke-width="${style.width}"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}/>`,
+    `<rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.width)}" height="${num(box.height)}" rx="4" fill="${style.fill}" stroke="${style.stroke}" stroke-width="${style.width}"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}><title>${escapeXml(item.title)}</title></rect>`,
   );
+}
+
+/** A box's label, drawn over the connections that cross it with a halo of the box's colour, so that it stays legible. */
+function drawBoundaryLabel(w: Writer, item: DiagramBoundary, box: Box): void {
+  const style = BOUNDARY_STYLE[item.type ?? 'none'];
+  const s = STYLE.boundary;
   item.labelLines.forEach((line, i) =>
-    w.text(box.x + s.padSide / 2 + 2, box.y + s.padTop + (i + 1) * s.line - 4, line, `font-size="${s.size}" font-weight="600" fill="${style.label}"`),
+    w.text(
+      box.x + s.padSide / 2 + 2,
+      box.y + s.padTop + (i + 1) * s.line - 4,
+      line,
+      `font-size="${s.size}" font-weight="600" fill="${style.label}" stroke="${style.fill}" stroke-width="3" stroke-linejoin="round" paint-order="stroke"`,
+    ),
   );
-  w.out.push('</g>');
 }
 
 function drawComponent(w: Writer, item: DiagramComponent, box: Box): void {
@@ -174,14 +183,13 @@ function drawEdgeLabel(w: Writer, edge: DiagramEdge, layout: DiagramLayout): voi
   w.out.push('</g>');
 }
 
-function drawItems(w: Writer, items: readonly DiagramItem[], layout: DiagramLayout, components: DiagramComponent[]): void {
+/** Boxes outside in (each over the one that holds it) and components, in drawing order. */
+function collect(items: readonly DiagramItem[], boxes: DiagramBoundary[], components: DiagramComponent[]): void {
   for (const item of items) {
-    const box = layout.boxes.get(item.key);
-    if (!box) continue;
     if (item.kind === 'component') components.push(item);
     else {
-      drawBoundary(w, item, box);
-      drawItems(w, item.children, layout, components);
+      boxes.push(item);
+      collect(item.children, boxes, components);
     }
   }
 }
@@ -306,10 +314,13 @@ export function drawDiagram(graph: DiagramGraph, layout: DiagramLayout, options:
   w.text(MARGIN, titleTop + 18, options.title, `font-size="20" font-weight="600" fill="#101828"`);
   w.text(MARGIN, titleTop + 36, subtitle, `font-size="12" fill="#475467"`);
   w.out.push(`<g transform="translate(${MARGIN} ${top})">`);
-  const components_: DiagramComponent[] = [];
-  drawItems(w, graph.roots, layout, components_);
+  const boxes: DiagramBoundary[] = [];
+  const items: DiagramComponent[] = [];
+  collect(graph.roots, boxes, items);
+  for (const item of boxes) drawBoundary(w, item, layout.boxes.get(item.key)!);
   for (const edge of graph.edges) drawEdge(w, edge, layout);
-  for (const item of components_) drawComponent(w, item, layout.boxes.get(item.key)!);
+  for (const item of boxes) drawBoundaryLabel(w, item, layout.boxes.get(item.key)!);
+  for (const item of items) drawComponent(w, item, layout.boxes.get(item.key)!);
   for (const edge of graph.edges) drawEdgeLabel(w, edge, layout);
   w.out.push('</g>');
   drawLegend(w, graph, MARGIN, legendTop);
