@@ -59,8 +59,8 @@ export const diagramPngRenderer: Renderer = {
   async render(model: ReportModel): Promise<Uint8Array> {
     const { svg, width, height } = await drawingOf(model);
     const scale = Math.min(2, Math.sqrt(PNG_MAX_PIXELS / (width * height)));
-    // rasteriseSvg draws at twice the width it is given.
-    return rasteriseSvg(svg, (width * scale) / 2);
+    // rasteriseSvg draws at twice the width it is given (whole pixels, rounded up).
+    return rasteriseSvg(svg, Math.floor(width * scale) / 2);
   },
 };
 
