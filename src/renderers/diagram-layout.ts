@@ -6,7 +6,7 @@
  */
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { STYLE } from './diagram-graph.js';
-import type { DiagramGraph, DiagramItem } from './diagram-graph.js';
+import type { DiagramEdge, DiagramGraph, DiagramItem } from './diagram-graph.js';
 
 export interface Box {
   x: number;
@@ -28,6 +28,9 @@ export interface DiagramLayout {
   edges: Map<string, EdgeRoute>;
 }
 
+/** Edges with one label into one component from this many on are labelled once (layoutDiagram). */
+const FAN_IN = 3;
+
 /** Around the whole drawing. */
 const PADDING = 12;
 
@@ -48,6 +51,7 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.componentComponent': '28',
   'elk.edgeLabels.placement': 'CENTER',
+  'elk.layered.mergeEdges': 'true',
   // The greedy switch across the whole hierarchy cost half the time at 500 components (5.7 s of
   // 12) for little: the layer sweeps still minimise crossings across the hierarchy.
   'elk.layered.crossingMinimization.greedySwitchHierarchical.type': 'OFF',
@@ -102,15 +106,39 @@ async function layoutEngine(): Promise<ELK> {
 }
 
 export async function layoutDiagram(graph: DiagramGraph): Promise<DiagramLayout> {
-  const edges: ElkExtendedEdge[] = graph.edges.map((e) => ({
-    id: e.key,
-    sources: [e.from],
-    targets: [e.to],
-    // The placement set on the label itself: set on the graph only, ELK's hierarchical layout leaves the labels at (0, 0).
-    labels: [
-      { id: `${e.key}l`, text: e.labelLines.join(' '), width: e.labelWidth, height: e.labelHeight, layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } },
-    ],
-  }));
+  // Edges from one component with the same label (agency users to a dozen load balancers, all
+  // "HTTPS :443 · CUI") leave it as one line that branches (mergeEdges), and that line carries the
+  // label once, near the source; likewise edges into one component (every service to the log
+  // archive, from FAN_IN edges on: two could be told apart only by their own labels), labelled once
+  // near the target. A dozen identical labels told the reader nothing more.
+  const textOf = (e: DiagramEdge): string => e.labelLines.join('\n');
+  const count = (key: string, counts: Map<string, number>): number => counts.get(key) ?? 0;
+  const fromCounts = new Map<string, number>();
+  const toCounts = new Map<string, number>();
+  for (const e of graph.edges) {
+    fromCounts.set(`${e.from}\u0000${textOf(e)}`, count(`${e.from}\u0000${textOf(e)}`, fromCounts) + 1);
+    toCounts.set(`${e.to}\u0000${textOf(e)}`, count(`${e.to}\u0000${textOf(e)}`, toCounts) + 1);
+  }
+  const labelled = new Set<string>();
+  const edges: ElkExtendedEdge[] = graph.edges.map((e) => {
+    const text = textOf(e);
+    const group =
+      count(`${e.from}\u0000${text}`, fromCounts) > 1
+        ? `from\u0000${e.from}\u0000${text}`
+        : count(`${e.to}\u0000${text}`, toCounts) >= FAN_IN
+          ? `to\u0000${e.to}\u0000${text}`
+          : undefined;
+    const placement = group === undefined ? 'CENTER' : group.startsWith('from') ? 'TAIL' : 'HEAD';
+    const first = group === undefined || !labelled.has(group);
+    if (group !== undefined) labelled.add(group);
+    return {
+      id: e.key,
+      sources: [e.from],
+      targets: [e.to],
+      // The placement is set on the label itself: set on the graph only, ELK's hierarchical layout left the labels at (0, 0).
+      labels: first ? [{ id: `${e.key}l`, text, width: e.labelWidth, height: e.labelHeight, layoutOptions: { 'elk.edgeLabels.placement': placement } }] : [],
+    };
+  });
   const hidden: ElkExtendedEdge[] = [];
   const children = graph.roots.map((item) => elkNode(item, hidden));
   const root: ElkNode = { id: 'root', layoutOptions: ROOT_OPTIONS, children, edges: [...edges, ...hidden] };

@@ -161,6 +161,22 @@ describe('architecture diagram: the SVG', () => {
     );
   });
 
+  it('labels edges of one label from one component once, and into one component once from three on', async () => {
+    const labels = (svg: string): number => [...svg.matchAll(/fill-opacity="0.92"/g)].length;
+    const component = (id: string) => ({ id, name: id, type: 'compute' });
+    const https = (from: string, to: string) => ({ from, to, protocol: 'HTTPS', port: 443, encrypted: true, data: ['cui'] });
+    const fanOut: Inventory = {
+      boundaries: [],
+      components: ['u', 'a', 'b', 'c'].map(component),
+      connections: [https('u', 'a'), https('u', 'b'), https('u', 'c')],
+    };
+    assert.equal(labels(await architectureSvg(fanOut)), 1);
+    const fanIn: Inventory = { ...fanOut, connections: [https('a', 'u'), https('b', 'u'), https('c', 'u')] };
+    assert.equal(labels(await architectureSvg(fanIn)), 1);
+    const two: Inventory = { ...fanOut, connections: [https('a', 'u'), https('b', 'u'), { ...https('c', 'u'), port: 8443 }] };
+    assert.equal(labels(await architectureSvg(two)), 3, 'two edges into one component keep a label each');
+  });
+
   it('renders hostile names inert: escaped text, no reference but its own markers, nothing for the sanitiser to remove', async () => {
     const hostile = `<script>alert(1)</script> & "quoted" 'single' ]]> <a href="https://evil.example/x">x</a> \u0000\u0007\u001b[31m \u202e javascript:alert(1) url(https://evil.example/f)`;
     const inventory: Inventory = {
