@@ -203,8 +203,11 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   },
 };
 
-/** Document builders by type (kind Document); a type not here fails with TYPE_UNAVAILABLE. */
-const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
+/**
+ * Document builders by type (kind Document); a type not here fails with TYPE_UNAVAILABLE.
+ * Exported for the test that the type table's `built` flags match the builders.
+ */
+export const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
   'architecture-diagram': (ctx) => ({ ...single(ctx, buildArchitecture(ctx.run, ctx.definition)), renderers: DIAGRAM_RENDERERS }),
 };
 
