@@ -25,6 +25,9 @@
 //             over 100,000 ASFF findings of one rule and one owner (owners map, no tags) as a whole
 //             process, against `infracast findings inspect --summary` on the same file in the same
 //             run (bound 3x: grouping is linear). BENCH_REMEDIATION=0 skips it.
+//   diagram (issue 15): scripts/bench-diagram.js, `infracast render` of an architecture diagram of a
+//             generated 500-component estate to SVG as a whole process (bound 5 s), and ELK's
+//             layout alone. BENCH_DIAGRAM=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -104,6 +107,8 @@ if (process.env.BENCH_RENDER !== '0') {
 if (process.env.BENCH_VERIFY !== '0') failed = benchScript('verify', 'bench-verify.js') || failed;
 // ---- remediation grouping ----
 if (process.env.BENCH_REMEDIATION !== '0') failed = benchScript('remediation', 'bench-remediation.js') || failed;
+// ---- architecture diagram ----
+if (process.env.BENCH_DIAGRAM !== '0') failed = benchScript('diagram', 'bench-diagram.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

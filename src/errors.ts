@@ -60,6 +60,10 @@ export type ErrorCode =
   | 'TEMPLATE_RECURSION'
   | 'CATALOG_INVALID'
   | 'CATALOG_HREF_UNRESOLVED'
+  /** A document drawn from the inventory (the architecture diagram) in a workspace that has none. */
+  | 'INVENTORY_MISSING'
+  /** The workspace's inventory files contradict each other or themselves (an id in two files, boundaries in a cycle). */
+  | 'INVENTORY_INVALID'
   /** A findings file matches no known format (the message names each format tried and why it failed). */
   | 'FINDINGS_UNRECOGNISED'
   /** A findings file of a known format is malformed: a bad record, a truncated or corrupt file. */

@@ -27,6 +27,8 @@ import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, findingsOf, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
+import { buildArchitecture } from './build-architecture.js';
+import { DIAGRAM_RENDERERS } from '../renderers/diagram.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
@@ -133,6 +135,8 @@ interface Built {
   /** Files that are not renderings of a model: charts, the evidence zip. */
   files: (Artifact & { supporting?: boolean })[];
   snapshots: HistorySnapshot[];
+  /** The type's own renderers, by format, where they are not the report ones (RENDERERS). */
+  renderers?: Partial<Record<OutputFormat, Renderer>>;
 }
 
 interface BuildContext {
@@ -164,7 +168,7 @@ function perFramework(ctx: BuildContext, build: (run: RunContext, definition: Ou
 
 const single = (ctx: BuildContext, model: ReportModel): Built => ({ reports: [{ fileStem: ctx.definition.outputName, model }], files: [], snapshots: [] });
 
-/** Report builders by type (Document types arrive with the documents issue). */
+/** Report builders by type (kind Report). */
 const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
   framework: (ctx) => perFramework(ctx, buildFramework, true),
   gap: (ctx) => perFramework(ctx, buildGap, true),
@@ -197,6 +201,14 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
     }
     return built;
   },
+};
+
+/**
+ * Document builders by type (kind Document); a type not here fails with TYPE_UNAVAILABLE.
+ * Exported for the test that the type table's `built` flags match the builders.
+ */
+export const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
+  'architecture-diagram': (ctx) => ({ ...single(ctx, buildArchitecture(ctx.run, ctx.definition)), renderers: DIAGRAM_RENDERERS }),
 };
 
 const RENDERERS: Partial<Record<OutputFormat, Renderer>> = {
@@ -509,7 +521,7 @@ async function renderDefinition(
   });
   const frameworkOf = (model: ReportModel): string | null => (model.meta.frameworks.length === 1 ? model.meta.frameworks[0]! : null);
   try {
-    const builder = definition.kind === 'Report' ? REPORT_BUILDERS[definition.type] : undefined;
+    const builder = (definition.kind === 'Report' ? REPORT_BUILDERS : DOCUMENT_BUILDERS)[definition.type];
     if (!builder) {
       throw new InfracastError(
         'TYPE_UNAVAILABLE',
@@ -556,7 +568,7 @@ async function renderDefinition(
       for (const format of formatsOf(definition, options.formats)) {
         const fileName = `${fileStem}.${format}`;
         if (format === 'zip' && built.files.some((f) => f.format === 'zip')) continue;
-        const renderer = RENDERERS[format];
+        const renderer = built.renderers?.[format] ?? RENDERERS[format];
         if (!renderer) {
           failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: `${format} is not rendered by this version of Infracast` }));
           continue;
