@@ -27,6 +27,7 @@ import { xlsxRenderer } from '../renderers/xlsx.js';
 import { resolveLogo } from './assets.js';
 import { buildFramework, buildGap, buildPoam, buildRemediation, findingsOf, snapshotFor } from './build.js';
 import { buildEvidence } from './build-evidence.js';
+import { buildSsp } from './build-ssp.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
@@ -133,6 +134,8 @@ interface Built {
   /** Files that are not renderings of a model: charts, the evidence zip. */
   files: (Artifact & { supporting?: boolean })[];
   snapshots: HistorySnapshot[];
+  /** What the reader must know about the built document (missing facts...): the definition's warnings. */
+  warnings?: string[];
 }
 
 interface BuildContext {
@@ -194,6 +197,19 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
       const { model, zip } = buildEvidence(ctx.run, { ...definition, outputName, frameworks: [framework] });
       built.reports.push({ fileStem: outputName, model });
       built.files.push({ format: 'zip', fileName: zip.fileName, bytes: zip.bytes });
+    }
+    return built;
+  },
+};
+
+/** Document builders by type. TEMPORARY (eng/ssp-document): the lead merges this entry into the diagram helper's DOCUMENT_BUILDERS. */
+const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
+  ssp: (ctx) => {
+    const built: Built = { reports: [], files: [], snapshots: [], warnings: [] };
+    for (const framework of ctx.definition.frameworks) {
+      const { model, warnings } = buildSsp(ctx.run, ctx.definition, framework);
+      built.reports.push({ fileStem: fileStemOf(ctx.definition, framework), model });
+      built.warnings!.push(...warnings);
     }
     return built;
   },
@@ -509,7 +525,7 @@ async function renderDefinition(
   });
   const frameworkOf = (model: ReportModel): string | null => (model.meta.frameworks.length === 1 ? model.meta.frameworks[0]! : null);
   try {
-    const builder = definition.kind === 'Report' ? REPORT_BUILDERS[definition.type] : undefined;
+    const builder = (definition.kind === 'Report' ? REPORT_BUILDERS : DOCUMENT_BUILDERS)[definition.type];
     if (!builder) {
       throw new InfracastError(
         'TYPE_UNAVAILABLE',
@@ -529,6 +545,7 @@ async function renderDefinition(
         return session.history.get(key)!;
       },
     });
+    outcome.warnings.push(...(built.warnings ?? []));
     const logo = await resolveLogo(definition.options.organization_logo, config);
     if ('warning' in logo) outcome.warnings.push(logo.warning);
     const artifacts: DefinitionArtifact[] = [];
