@@ -40,6 +40,8 @@ const TEXT_WIDTH_TWIPS = PAGE.width - 2 * PAGE.margin;
 /** Images are sized in CSS pixels (96 per inch). */
 const TEXT_WIDTH_PX = (TEXT_WIDTH_TWIPS / 1440) * 96;
 const ACCENT = '1F3864';
+/** The space before a check box (☐ U+2610, ☒ U+2612) in a cell's text: the box starts a new line. */
+const CHECK_BOX_BREAK = /\s+(?=[\u2610\u2612])/;
 const RULE = 'BFBFBF';
 
 export interface DocxOptions {
@@ -398,11 +400,20 @@ class Walker {
       if (link) link.runs += xml;
       else out += xml;
     };
+    const breakLine = (): void => {
+      if (link) link.runs += '<w:r><w:br/></w:r>';
+      else out += '<w:r><w:br/></w:r>';
+    };
     for (const child of token?.children ?? []) {
       if (countEmphasis(emphasis, child.type)) continue;
       switch (child.type) {
         case 'text':
-          if (child.content) run(child.content);
+          // A check box (the SSP's "Implementation Status (check all that apply): ☒ Implemented ☐ ...")
+          // starts a line of its own, as in the FedRAMP template's cells.
+          child.content.split(CHECK_BOX_BREAK).forEach((piece, n) => {
+            if (n > 0) breakLine();
+            if (piece) run(piece);
+          });
           break;
         case 'code_inline':
           run(child.content, true);
@@ -411,8 +422,7 @@ class Walker {
           run(' ');
           break;
         case 'hardbreak':
-          if (link) link.runs += '<w:r><w:br/></w:r>';
-          else out += '<w:r><w:br/></w:r>';
+          breakLine();
           break;
         case 'link_open':
           link = { anchor: this.target(child.attrGet('href') ?? '')?.anchor, runs: '' };
@@ -476,11 +486,17 @@ class Walker {
         '</w:tblGrid>';
       for (const row of shown) {
         xml += row.header ? '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' : '<w:tr><w:trPr><w:cantSplit/></w:trPr>';
+        // A header whose last cells are empty is one title over the table (the SSP's "AC-2 What is
+        // the solution and how is it implemented?"): its text spans them.
+        const filled = row.header ? Math.max(1, ...row.cells.map((cell, c) => (plainText(cell.inline).trim() === '' ? 0 : c + 1))) : widths.length;
         widths.forEach((width, c) => {
+          if (c >= filled) return;
           const cell = row.cells[c];
+          const spanned = c === filled - 1 && filled < widths.length ? widths.length - c : 1;
+          const cellWidth = spanned > 1 ? sum(widths.slice(c)) : width;
           const jc = cell?.align === 'right' || cell?.align === 'center' ? `<w:jc w:val="${cell.align}"/>` : '';
           xml +=
-            `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/>${row.header ? `<w:shd w:fill="${ACCENT}" w:color="auto" w:val="clear"/>` : ''}</w:tcPr>` +
+            `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${cellWidth}"/>${spanned > 1 ? `<w:gridSpan w:val="${spanned}"/>` : ''}${row.header ? `<w:shd w:fill="${ACCENT}" w:color="auto" w:val="clear"/>` : ''}</w:tcPr>` +
             `<w:p><w:pPr><w:pStyle w:val="${styleOf(row.header, c)}"/>${jc}</w:pPr>${this.inlineXml(cell?.inline)}</w:p></w:tc>`;
         });
         xml += '</w:tr>';

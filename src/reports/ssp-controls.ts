@@ -78,7 +78,11 @@ const RULES_SHOWN = 5;
 /** The "-1" controls (policy and procedures): only the service provider's origination boxes (documents.md 1.2). */
 const isPolicyControl = (id: string): boolean => /^[A-Z]{2}-1$/.test(id);
 
-export function originationBoxes(control: string, statement: ControlImplementation | undefined, inheritedName: string | undefined): CheckBox[] {
+export function originationBoxes(
+  control: string,
+  statement: ControlImplementation | undefined,
+  inherited: { name: string; date?: string } | undefined,
+): CheckBox[] {
   const has = new Set(statement?.origination ?? []);
   const corporate = has.has('sp-corporate');
   const system = has.has('sp-system');
@@ -95,7 +99,7 @@ export function originationBoxes(control: string, statement: ControlImplementati
     { label: 'Provided by Customer (Customer System Specific)', checked: has.has('customer-provided') },
     { label: 'Shared (Service Provider and Customer Responsibility)', checked: (corporate || system) && customer },
     {
-      label: `Inherited from pre-existing FedRAMP Authorization for ${inheritedName ?? '[Click here to enter text]'}, Date of Authorization`,
+      label: `Inherited from pre-existing FedRAMP Authorization for ${inherited?.name ?? '[Click here to enter text]'}, Date of Authorization${inherited?.date ? ` ${inherited.date}` : ''}`,
       checked: has.has('inherited'),
     },
   ];
@@ -176,8 +180,8 @@ export interface ControlSectionInput {
   assignments: Record<string, string>;
   /** Role id or title -> title (system.roles). */
   roles: ReadonlyMap<string, string>;
-  /** Leveraged authorization id -> "name (date authorized)". */
-  leveraged: ReadonlyMap<string, string>;
+  /** Leveraged authorization id -> its name and date authorized. */
+  leveraged: ReadonlyMap<string, { name: string; date?: string }>;
   /** Inventory component id -> name. */
   components: ReadonlyMap<string, string>;
 }
@@ -215,7 +219,7 @@ export function controlSection(input: ControlSectionInput, warnings: ControlWarn
   const status = statement?.status;
   if (statement?.inheritedFrom && !input.leveraged.has(statement.inheritedFrom))
     warnings.unknownLeveraged.push(`${id} (${statement.location}) names "${statement.inheritedFrom}"`);
-  const inherited = statement?.inheritedFrom ? (input.leveraged.get(statement.inheritedFrom) ?? statement.inheritedFrom) : undefined;
+  const inherited = statement?.inheritedFrom ? (input.leveraged.get(statement.inheritedFrom) ?? { name: statement.inheritedFrom }) : undefined;
   const gap: Fact = statement ? { gap: 'parts', to: fileOf(statement) } : unstatedGap(id);
   const disagreement = disagreementOf(status, result);
   if (disagreement && statement) warnings.disagreements.push(`${id}: ${disagreement} (${statement.location})`);

@@ -87,9 +87,9 @@ export function buildSspDocument(input: SspInput): SspResult {
     roles.set(role.title, role.title);
     if (typeof role.id === 'string') roles.set(role.id, role.title);
   }
-  const leveraged = new Map<string, string>();
+  const leveraged = new Map<string, { name: string; date?: string }>();
   for (const a of Array.isArray(system.leveraged_authorizations) ? (system.leveraged_authorizations as Record<string, unknown>[]) : []) {
-    leveraged.set(String(a.id), `${String(a.name)}${typeof a.date_authorized === 'string' ? `, authorized ${a.date_authorized}` : ''}`);
+    leveraged.set(String(a.id), { name: String(a.name), ...(typeof a.date_authorized === 'string' ? { date: a.date_authorized } : {}) });
   }
   const components = new Map((input.inventory?.components ?? []).map((c) => [c.id, c.name]));
 
