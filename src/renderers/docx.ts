@@ -22,7 +22,7 @@ import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { normaliseZip, type Rewrite } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
-import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
+import { CHECK_BOX_BREAK, isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
 import { embeddedFonts, fontKeyOf, obfuscateFont, textTwips } from './docx-fonts.js';
 import { MONO, SANS } from './fonts.js';
 import { displayDate } from './html.js';
@@ -40,8 +40,6 @@ const TEXT_WIDTH_TWIPS = PAGE.width - 2 * PAGE.margin;
 /** Images are sized in CSS pixels (96 per inch). */
 const TEXT_WIDTH_PX = (TEXT_WIDTH_TWIPS / 1440) * 96;
 const ACCENT = '1F3864';
-/** The space before a check box (☐ U+2610, ☒ U+2612) in a cell's text: the box starts a new line. */
-const CHECK_BOX_BREAK = /\s+(?=[\u2610\u2612])/;
 const RULE = 'BFBFBF';
 
 export interface DocxOptions {
@@ -408,8 +406,7 @@ class Walker {
       if (countEmphasis(emphasis, child.type)) continue;
       switch (child.type) {
         case 'text':
-          // A check box (the SSP's "Implementation Status (check all that apply): ☒ Implemented ☐ ...")
-          // starts a line of its own, as in the FedRAMP template's cells.
+          // A check box starts a line of its own (markdown-parser.ts CHECK_BOX_BREAK).
           child.content.split(CHECK_BOX_BREAK).forEach((piece, n) => {
             if (n > 0) breakLine();
             if (piece) run(piece);
