@@ -247,6 +247,14 @@ class Walker {
 
   private headingCount = 0;
 
+  /**
+   * Markdown levels below Word's: the SSP follows the FedRAMP template, whose sections (the
+   * Markdown's H2) are Heading 1, subsections and control families Heading 2, controls Heading 3.
+   */
+  get headingShift(): number {
+    return headingShiftOf(this.model);
+  }
+
   /** A heading of the Markdown that is not written (the Contents heading the TOC field replaces) still takes its number. */
   skipHeading(): void {
     this.headingCount++;
@@ -373,7 +381,7 @@ class Walker {
     ];
     this.headingCount++;
     return new d.Paragraph({
-      heading: headingLevels[Math.min(level, 6) - 1]!,
+      heading: headingLevels[Math.min(Math.max(level - this.headingShift, 1), 6) - 1]!,
       children: [new d.Bookmark({ id: `_H${this.headingCount}`, children: this.inlines(inline) })],
     });
   }
@@ -874,6 +882,11 @@ function stableFontKeys(parts: Record<string, Uint8Array>): Record<string, Rewri
   return rewrites;
 }
 
+/** How many levels the Markdown's headings move up in Word (the SSP: its H2 sections are Heading 1). */
+function headingShiftOf(model: ReportModel): number {
+  return model.kind === 'ssp' ? 1 : 0;
+}
+
 /** The DOCX of a report from its Markdown (exported for tests that feed Markdown of their own). */
 export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx: RenderContext, options: DocxOptions = {}): Promise<Uint8Array> {
   const d: D = await import('docx');
@@ -905,7 +918,10 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
     // as it is without asking to update fields, and LibreOffice shows the same entries. Page
     // numbers are left out: docx's layout estimator (docx/layout) takes ~45 s on such a report;
     // "Update Table" in Word adds them, the field's instruction being Word's own (TOC \h \o "1-2").
-    const entries = headingList.filter((h) => h.level <= 2 && h.token >= bodyStart).map((h) => ({ title: h.text, level: h.level, href: h.bookmark }));
+    const shift = walker.headingShift;
+    const entries = headingList
+      .filter((h) => h.level - shift <= 2 && h.token >= bodyStart)
+      .map((h) => ({ title: h.text, level: h.level - shift, href: h.bookmark }));
     children.push(new d.Paragraph({ style: 'TOCHeading', text: 'Contents' }));
     children.push(
       new d.TableOfContents('Contents', { hyperlink: true, headingStyleRange: '1-2', beginDirty: false, tabLeader: d.LeaderType.NONE, cachedEntries: entries }),

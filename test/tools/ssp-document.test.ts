@@ -56,8 +56,11 @@ describe('SSP rendered by infracast render (md, json, docx, pdf)', { skip }, () 
   it('gives a DOCX LibreOffice opens, with Heading styles, a TOC field and the Appendix A rows', () => {
     const docx = join(folder, 'fedramp-moderate-ssp.docx');
     const xml = strFromU8(unzipSync(readFileSync(docx), { filter: (f) => f.name === 'word/document.xml' })['word/document.xml']!);
-    assert.match(xml, /<w:pStyle w:val="Heading2"\/>/);
-    assert.match(xml, /<w:pStyle w:val="Heading4"\/>/);
+    // The FedRAMP template's levels: sections Heading 1, tables and families Heading 2, controls Heading 3.
+    for (const level of [1, 2, 3]) assert.match(xml, new RegExp(`<w:pStyle w:val="Heading${level}"/>`));
+    assert.doesNotMatch(xml, /<w:pStyle w:val="Heading4"\/>/);
+    assert.match(xml, /<w:pStyle w:val="Heading1"\/>(?:(?!<\/w:p>).)*3 System Information/);
+    assert.match(xml, /<w:pStyle w:val="Heading3"\/>(?:(?!<\/w:p>).)*AC-2 Account Management \(L\)\(M\)\(H\)/);
     assert.match(xml, /TOC \\h \\o &quot;1-2&quot;|TOC \\o &quot;1-2&quot; \\h/);
     // The solution table's title spans its two columns.
     assert.match(xml, /<w:gridSpan w:val="2"\/>/);
