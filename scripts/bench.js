@@ -28,6 +28,9 @@
 //   diagram (issue 15): scripts/bench-diagram.js, `infracast render` of an architecture diagram of a
 //             generated 500-component estate to SVG as a whole process (bound 5 s), and ELK's
 //             layout alone. BENCH_DIAGRAM=0 skips it.
+//   ssp (issue 15): scripts/bench-ssp.js, `infracast render` of the FedRAMP High SSP (410 controls,
+//             each with a statement) to md, docx and pdf as a whole process, within 1.5x of the
+//             framework report of the same baseline in the same formats, same run. BENCH_SSP=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -109,6 +112,8 @@ if (process.env.BENCH_VERIFY !== '0') failed = benchScript('verify', 'bench-veri
 if (process.env.BENCH_REMEDIATION !== '0') failed = benchScript('remediation', 'bench-remediation.js') || failed;
 // ---- architecture diagram ----
 if (process.env.BENCH_DIAGRAM !== '0') failed = benchScript('diagram', 'bench-diagram.js') || failed;
+// ---- SSP document ----
+if (process.env.BENCH_SSP !== '0') failed = benchScript('ssp', 'bench-ssp.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

@@ -29,6 +29,7 @@ import { buildFramework, buildGap, buildPoam, buildRemediation, findingsOf, snap
 import { buildEvidence } from './build-evidence.js';
 import { buildArchitecture } from './build-architecture.js';
 import { DIAGRAM_RENDERERS } from '../renderers/diagram.js';
+import { buildSsp } from './build-ssp.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
@@ -137,6 +138,8 @@ interface Built {
   snapshots: HistorySnapshot[];
   /** The type's own renderers, by format, where they are not the report ones (RENDERERS). */
   renderers?: Partial<Record<OutputFormat, Renderer>>;
+  /** What the reader must know about the built document (missing facts...): the definition's warnings. */
+  warnings?: string[];
 }
 
 interface BuildContext {
@@ -209,6 +212,15 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
  */
 export const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
   'architecture-diagram': (ctx) => ({ ...single(ctx, buildArchitecture(ctx.run, ctx.definition)), renderers: DIAGRAM_RENDERERS }),
+  ssp: (ctx) => {
+    const built: Built = { reports: [], files: [], snapshots: [], warnings: [] };
+    for (const framework of ctx.definition.frameworks) {
+      const { model, warnings } = buildSsp(ctx.run, ctx.definition, framework);
+      built.reports.push({ fileStem: fileStemOf(ctx.definition, framework), model });
+      built.warnings!.push(...warnings);
+    }
+    return built;
+  },
 };
 
 const RENDERERS: Partial<Record<OutputFormat, Renderer>> = {
@@ -541,6 +553,7 @@ async function renderDefinition(
         return session.history.get(key)!;
       },
     });
+    outcome.warnings.push(...(built.warnings ?? []));
     const logo = await resolveLogo(definition.options.organization_logo, config);
     if ('warning' in logo) outcome.warnings.push(logo.warning);
     const artifacts: DefinitionArtifact[] = [];

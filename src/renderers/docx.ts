@@ -22,7 +22,7 @@ import type { OutputFormat } from '../model/definitions.js';
 import type { ReportModel } from '../model/report-model.js';
 import { normaliseZip, type Rewrite } from '../io/deterministic-zip.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
-import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
+import { CHECK_BOX_BREAK, isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
 import { embeddedFonts, fontKeyOf, obfuscateFont, textTwips } from './docx-fonts.js';
 import { MONO, SANS } from './fonts.js';
 import { displayDate } from './html.js';
@@ -247,6 +247,14 @@ class Walker {
 
   private headingCount = 0;
 
+  /**
+   * Markdown levels below Word's: the SSP follows the FedRAMP template, whose sections (the
+   * Markdown's H2) are Heading 1, subsections and control families Heading 2, controls Heading 3.
+   */
+  get headingShift(): number {
+    return headingShiftOf(this.model);
+  }
+
   /** A heading of the Markdown that is not written (the Contents heading the TOC field replaces) still takes its number. */
   skipHeading(): void {
     this.headingCount++;
@@ -373,7 +381,7 @@ class Walker {
     ];
     this.headingCount++;
     return new d.Paragraph({
-      heading: headingLevels[Math.min(level, 6) - 1]!,
+      heading: headingLevels[Math.min(Math.max(level - this.headingShift, 1), 6) - 1]!,
       children: [new d.Bookmark({ id: `_H${this.headingCount}`, children: this.inlines(inline) })],
     });
   }
@@ -398,11 +406,19 @@ class Walker {
       if (link) link.runs += xml;
       else out += xml;
     };
+    const breakLine = (): void => {
+      if (link) link.runs += '<w:r><w:br/></w:r>';
+      else out += '<w:r><w:br/></w:r>';
+    };
     for (const child of token?.children ?? []) {
       if (countEmphasis(emphasis, child.type)) continue;
       switch (child.type) {
         case 'text':
-          if (child.content) run(child.content);
+          // A check box starts a line of its own (markdown-parser.ts CHECK_BOX_BREAK).
+          child.content.split(CHECK_BOX_BREAK).forEach((piece, n) => {
+            if (n > 0) breakLine();
+            if (piece) run(piece);
+          });
           break;
         case 'code_inline':
           run(child.content, true);
@@ -411,8 +427,7 @@ class Walker {
           run(' ');
           break;
         case 'hardbreak':
-          if (link) link.runs += '<w:r><w:br/></w:r>';
-          else out += '<w:r><w:br/></w:r>';
+          breakLine();
           break;
         case 'link_open':
           link = { anchor: this.target(child.attrGet('href') ?? '')?.anchor, runs: '' };
@@ -476,11 +491,17 @@ class Walker {
         '</w:tblGrid>';
       for (const row of shown) {
         xml += row.header ? '<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' : '<w:tr><w:trPr><w:cantSplit/></w:trPr>';
+        // A header whose last cells are empty is one title over the table (the SSP's "AC-2 What is
+        // the solution and how is it implemented?"): its text spans them.
+        const filled = row.header ? Math.max(1, ...row.cells.map((cell, c) => (plainText(cell.inline).trim() === '' ? 0 : c + 1))) : widths.length;
         widths.forEach((width, c) => {
+          if (c >= filled) return;
           const cell = row.cells[c];
+          const spanned = c === filled - 1 && filled < widths.length ? widths.length - c : 1;
+          const cellWidth = spanned > 1 ? sum(widths.slice(c)) : width;
           const jc = cell?.align === 'right' || cell?.align === 'center' ? `<w:jc w:val="${cell.align}"/>` : '';
           xml +=
-            `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/>${row.header ? `<w:shd w:fill="${ACCENT}" w:color="auto" w:val="clear"/>` : ''}</w:tcPr>` +
+            `<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${cellWidth}"/>${spanned > 1 ? `<w:gridSpan w:val="${spanned}"/>` : ''}${row.header ? `<w:shd w:fill="${ACCENT}" w:color="auto" w:val="clear"/>` : ''}</w:tcPr>` +
             `<w:p><w:pPr><w:pStyle w:val="${styleOf(row.header, c)}"/>${jc}</w:pPr>${this.inlineXml(cell?.inline)}</w:p></w:tc>`;
         });
         xml += '</w:tr>';
@@ -861,6 +882,11 @@ function stableFontKeys(parts: Record<string, Uint8Array>): Record<string, Rewri
   return rewrites;
 }
 
+/** How many levels the Markdown's headings move up in Word (the SSP: its H2 sections are Heading 1). */
+function headingShiftOf(model: ReportModel): number {
+  return model.kind === 'ssp' ? 1 : 0;
+}
+
 /** The DOCX of a report from its Markdown (exported for tests that feed Markdown of their own). */
 export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx: RenderContext, options: DocxOptions = {}): Promise<Uint8Array> {
   const d: D = await import('docx');
@@ -892,7 +918,10 @@ export async function docxFromMarkdown(markdown: string, model: ReportModel, ctx
     // as it is without asking to update fields, and LibreOffice shows the same entries. Page
     // numbers are left out: docx's layout estimator (docx/layout) takes ~45 s on such a report;
     // "Update Table" in Word adds them, the field's instruction being Word's own (TOC \h \o "1-2").
-    const entries = headingList.filter((h) => h.level <= 2 && h.token >= bodyStart).map((h) => ({ title: h.text, level: h.level, href: h.bookmark }));
+    const shift = walker.headingShift;
+    const entries = headingList
+      .filter((h) => h.level - shift <= 2 && h.token >= bodyStart)
+      .map((h) => ({ title: h.text, level: h.level - shift, href: h.bookmark }));
     children.push(new d.Paragraph({ style: 'TOCHeading', text: 'Contents' }));
     children.push(
       new d.TableOfContents('Contents', { hyperlink: true, headingStyleRange: '1-2', beginDirty: false, tabLeader: d.LeaderType.NONE, cachedEntries: entries }),

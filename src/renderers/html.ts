@@ -14,7 +14,7 @@ import { typeRow } from '../model/output-types.js';
 import type { ReportMeta, ReportModel } from '../model/report-model.js';
 import { fontFaceCss, headerFontFaceCss, MONO, SANS } from './fonts.js';
 import { headingAnchor, renderMarkdown } from './markdown.js';
-import { isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
+import { CHECK_BOX_BREAK, isAttachmentName, markdownParser, SHORT_CELL } from './markdown-parser.js';
 import type { RenderContext } from './renderer.js';
 
 export interface Heading {
@@ -102,7 +102,8 @@ export function breakableHtml(text: string): string {
 
 /** A text or inline-code token as pre-escaped HTML with break opportunities (content escaped here). */
 function breakableToken(child: Token): Token {
-  const html = breakableHtml(child.content);
+  // A check box starts a line of its own (markdown-parser.ts CHECK_BOX_BREAK).
+  const html = child.type === 'text' ? child.content.split(CHECK_BOX_BREAK).map(breakableHtml).join('<br>') : breakableHtml(child.content);
   if (html === escapeHtml(child.content)) return child;
   const token = Object.assign(Object.create(Object.getPrototypeOf(child) as object) as Token, child);
   token.type = 'html_inline';
@@ -124,7 +125,8 @@ function keepShortColumnsOnOneLine(tokens: Token[], tableOpen: number): void {
     if (t.type === 'tr_open') column = 0;
     else if (t.type === 'th_open' || t.type === 'td_open') {
       (cells[column] ??= []).push(t);
-      longest[column] = Math.max(longest[column] ?? 0, inlineText(tokens[j + 1]).length);
+      // A title spanning columns (spanTrailingHeaderCells) says nothing of any one column's width.
+      if (!t.attrGet('colspan')) longest[column] = Math.max(longest[column] ?? 0, inlineText(tokens[j + 1]).length);
       column++;
     }
   }
@@ -133,6 +135,21 @@ function keepShortColumnsOnOneLine(tokens: Token[], tableOpen: number): void {
   cells.forEach((list, c) => {
     if ((longest[c] ?? 0) <= SHORT_CELL) for (const cell of list) cell.attrJoin('class', 'nw');
   });
+}
+
+/**
+ * A header row whose last cells are empty is one title over the table (the SSP's "AC-2 What is the
+ * solution and how is it implemented?"): its last text cell spans them, the empty ones are dropped.
+ */
+function spanTrailingHeaderCells(tokens: Token[], tableOpen: number): void {
+  const cells: number[] = [];
+  for (let j = tableOpen; j < tokens.length && tokens[j]!.type !== 'thead_close'; j++) if (tokens[j]!.type === 'th_open') cells.push(j);
+  let filled = cells.length;
+  while (filled > 1 && inlineText(tokens[cells[filled - 1]! + 1]).trim() === '') filled--;
+  if (filled === cells.length) return;
+  tokens[cells[filled - 1]!]!.attrSet('colspan', String(cells.length - filled + 1));
+  // th_open, inline, th_close of each empty cell, from the last so the indexes stay valid.
+  for (const at of cells.slice(filled).reverse()) tokens.splice(at, 3);
 }
 
 /** The TOC lists sections (H2) and, unless there are too many to be useful, their subsections (H3). */
@@ -170,11 +187,13 @@ export function prepareReport(model: ReportModel, ctx: RenderContext): PreparedR
       headings.push({ id, level: Number(token.tag.slice(1)), text });
     }
     if (token.type === 'table_open') {
-      keepShortColumnsOnOneLine(tokens, i);
-      // A two-column table with an empty header row is a list of facts: no header, label column bold.
       const theadEnd = tokens.findIndex((t, j) => j > i && t.type === 'thead_close');
       const cells = tokens.slice(i, theadEnd).filter((t) => t.type === 'inline');
-      if (theadEnd > 0 && cells.every((c) => c.content.trim() === '')) {
+      // A two-column table with an empty header row is a list of facts: no header, label column bold.
+      const facts = theadEnd > 0 && cells.every((c) => c.content.trim() === '');
+      if (!facts && theadEnd > 0) spanTrailingHeaderCells(tokens, i);
+      keepShortColumnsOnOneLine(tokens, i);
+      if (facts) {
         token.attrJoin('class', 'facts');
         out.push(token);
         i = theadEnd;

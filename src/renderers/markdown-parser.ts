@@ -27,6 +27,13 @@ export function isAllowedLink(url: string): boolean {
  */
 export const SHORT_CELL = 16;
 
+/**
+ * The space before a check box (☐ U+2610, ☒ U+2612) in a cell's text: PDF and DOCX start the box on
+ * a line of its own, as the FedRAMP SSP template's cells do ("Implementation Status (check all that
+ * apply):" then one box a line); the Markdown keeps the cell on its one line.
+ */
+export const CHECK_BOX_BREAK = /\s+(?=[\u2610\u2612])/g;
+
 let parser: MarkdownIt | undefined;
 
 export function markdownParser(): MarkdownIt {
