@@ -4,7 +4,7 @@
  * framework, so that start-up reads none of them.
  *
  * Data file shape (CatalogData): facts only (ids, titles, families, baseline membership,
- * parameters, points, mappings), never statement prose.
+ * parameters, parameter and part ids, points, mappings), never statement prose.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +43,17 @@ export type CatalogControl = Control & {
   designation?: 'basic' | 'derived';
   /** FedRAMP parameter values, by parameter id. */
   parameters?: Record<string, string>;
+  /**
+   * SP 800-53 and FedRAMP baseline controls (from the resolved baseline catalogs): every parameter id,
+   * in catalog order. What an OSCAL SSP's set-parameters may name.
+   */
+  params?: string[];
+  /** The parameters inserted inside another parameter's choice: FedRAMP needs only the selection's value. */
+  choice_params?: string[];
+  /** The statement part ids (the statement, then its items at any depth): what an OSCAL statement-id may name. */
+  parts?: string[];
+  /** FedRAMP: the statement parts tagged response-point, each needing its own OSCAL statement. */
+  response_points?: string[];
   /** FedRAMP LI-SaaS designation. */
   li_saas?: string;
   /** SPRS: the requirement has no point value (3.12.4: without an SSP no assessment). */
