@@ -168,6 +168,7 @@ function oscalXmlControlIds(xml) {
  * inserted inside another parameter's choice (a nested assignment: FedRAMP needs only the value of
  * the selection that holds it), its statement part ids (the statement and its items, any depth) and
  * the statement parts FedRAMP tags "response-point". Ids only, no prose. Keyed by OSCAL control id.
+ * (NIST's params carry props alt-identifier or aggregates: those say whether the param aggregates.)
  */
 function ensureArray(value) {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -178,6 +179,15 @@ function sspFactsOf(params, statement) {
   const facts = { params: params.map((p) => p.id) };
   const inChoices = params.flatMap((p) => p.choiceRefs);
   if (inChoices.length) facts.choice_params = [...new Set(inChoices)];
+  // Release 5.1 keeps the 5.0 parameter (ac-1_prm_1) beside the assessment's ones (ac-01_odp.01...)
+  // that it aggregates; FedRAMP sets the latter only. NIST's files say so (prop aggregates),
+  // FedRAMP's XML drops the prop: a _prm_ id in a control with _odp ids is one (checked on NIST's).
+  const hasOdp = params.some((p) => p.id.includes('_odp'));
+  const aggregates = params.filter((p) => hasOdp && p.id.includes('_prm_')).map((p) => p.id);
+  for (const p of params)
+    if (p.aggregates !== undefined && p.aggregates !== aggregates.includes(p.id))
+      fail(`parameter ${p.id}: aggregates ${p.aggregates}, but the id rule says otherwise`);
+  if (aggregates.length) facts.aggregate_params = aggregates;
   const parts = [];
   const points = [];
   const walk = (part) => {
@@ -198,6 +208,9 @@ function oscalJsonSspFacts(catalog) {
     for (const c of node.controls ?? []) {
       const params = (c.params ?? []).map((p) => ({
         id: p.id,
+        ...((p.props ?? []).some((prop) => prop.name === 'alt-identifier') || (p.props ?? []).some((prop) => prop.name === 'aggregates')
+          ? { aggregates: (p.props ?? []).some((prop) => prop.name === 'aggregates') }
+          : {}),
         choiceRefs: (p.select?.choice ?? []).flatMap((choice) => [...choice.matchAll(INSERT_PARAM)].map((m) => m[1])),
       }));
       facts.set(
@@ -392,8 +405,8 @@ async function buildLiSaas() {
     const base = nistControls.get(id);
     if (!base || base.withdrawn) fail(`LI-SaaS: ${id} is not an active SP 800-53 control`);
     // LI-SaaS tailors FedRAMP Low (checked below): the same parameters and parts, no baseline file of its own.
-    const { params, choice_params, parts, response_points } = fedramp.low.controls.find((c) => c.id === id) ?? {};
-    const facts = Object.fromEntries(Object.entries({ params, choice_params, parts, response_points }).filter(([, v]) => v !== undefined));
+    const { params, choice_params, aggregate_params, parts, response_points } = fedramp.low.controls.find((c) => c.id === id) ?? {};
+    const facts = Object.fromEntries(Object.entries({ params, choice_params, aggregate_params, parts, response_points }).filter(([, v]) => v !== undefined));
     controls.push({ id, title: base.title, family: base.family, framework: 'fedramp-li-saas', li_saas: action, ...facts });
   }
   // The LI-SaaS worksheet tailors every FedRAMP Low control.

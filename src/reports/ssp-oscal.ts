@@ -71,6 +71,14 @@ export function baselineProfileHref(framework: string, baseline: string): string
 /** AC-2(4) -> ac-2.4 (OSCAL SP 800-53 control ids). */
 export const oscalControlId = (id: string): string => id.toLowerCase().replace(/\((\d+)\)/g, '.$1');
 
+/**
+ * A parameter FedRAMP does not require a value for: one nested in a selection (only the selected
+ * value counts) or a release 5.0 parameter that aggregates 5.1's ("FedRAMP does not use aggregated
+ * parameters"). A value given for one is still written.
+ */
+export const optionalParam = (control: CatalogControl, id: string): boolean =>
+  (control.choice_params ?? []).includes(id) || (control.aggregate_params ?? []).includes(id);
+
 /** A part key as written (`a`, `d.1`, or the catalog's id `ac-2_smt.a`) -> the statement part id. */
 export const statementPartId = (oscalId: string, key: string): string => (key.includes('_') ? key : `${oscalId}_smt.${key}`);
 
@@ -167,7 +175,7 @@ function implementedRequirement(
   const setParameters = params.flatMap((id) => {
     const value = impl.parameters[id] ?? control.parameters?.[id];
     if (value !== undefined && value.trim() !== '') return [{ 'param-id': id, values: [value] }];
-    if (!(control.choice_params ?? []).includes(id)) tally.noValue.push(`${control.id} ${id}`);
+    if (!optionalParam(control, id)) tally.noValue.push(`${control.id} ${id}`);
     return [];
   });
 

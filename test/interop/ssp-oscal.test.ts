@@ -1,0 +1,226 @@
+/**
+ * The OSCAL SSP against NIST's OSCAL JSON schemas (1.1.2 and 1.0.4, ../shared/fixtures) and
+ * FedRAMP's rules, for acme as it is (about 20 statements) and for workspaces that state every
+ * control of FedRAMP Moderate and High; then side by side with FedRAMP's own SSP OSCAL template.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import { loadWorkspace } from '../../src/app/load-workspace.js';
+import { oscalSspOf } from '../../src/app/oscal-ssp.js';
+import { getCatalog } from '../../src/catalogs/index.js';
+import type { OutputDefinition } from '../../src/model/definitions.js';
+import { oscalSspProblems } from '../../src/reports/ssp-oscal-check.js';
+import { oscalControlId } from '../../src/reports/ssp-oscal.js';
+import type { OscalVersion, SspOscalResult } from '../../src/reports/ssp-oscal.js';
+import { errorsOf, oscalValidator, scaffoldedWorkspace } from '../support/oscal-ssp.js';
+import { examplesDir } from '../support/paths.js';
+import { requireShared } from '../support/shared.js';
+
+type Json = Record<string, unknown>;
+const AT = '2026-12-01T00:00:00Z';
+const acme = join(examplesDir, 'acme');
+
+async function render(root: string, framework: string, version: OscalVersion, baseline?: 'moderate'): Promise<SspOscalResult> {
+  const workspace = await loadWorkspace(root, { at: new Date(AT) });
+  assert.deepEqual(
+    workspace.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
+  const definition = workspace.outputs.find((o) => o.type === 'ssp')!;
+  return oscalSspOf(workspace, { ...definition, ...(baseline ? { baseline } : {}) } as OutputDefinition, framework, AT, version);
+}
+
+function assertValid(t: TestContext, fixtures: string, result: SspOscalResult, version: OscalVersion): void {
+  const validate = oscalValidator(fixtures, version);
+  const valid = validate(result.document);
+  assert.ok(valid, `not valid OSCAL ${version}:\n${errorsOf(validate.errors)}`);
+  t.diagnostic(`valid OSCAL ${version} (${result.json.length} bytes)`);
+}
+
+const ssp = (document: Json): Json => document['system-security-plan'] as Json;
+
+/** Every key path of a JSON value, arrays as [] (what a document has, not what it says). */
+function keyPaths(value: unknown, path = '', into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) keyPaths(item, `${path}[]`, into);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, child] of Object.entries(value)) {
+      into.add(`${path}/${key}`);
+      keyPaths(child, `${path}/${key}`, into);
+    }
+  return into;
+}
+
+describe('interop: OSCAL SSP, NIST schemas and FedRAMP rules', () => {
+  it('the schemas do reject: a bad uuid (1.1.2), an SSP without security-impact-level (1.0.4 only)', async (t) => {
+    const fixtures = requireShared(t, 'fixtures');
+    if (!fixtures) return;
+    const result = await render(acme, 'fedramp-moderate', '1.0.4');
+    const broken = structuredClone(result.document);
+    (ssp(broken) as Json).uuid = 'not-a-uuid';
+    assert.equal(oscalValidator(fixtures, '1.1.2')(broken), false);
+    const noImpact = structuredClone(result.document);
+    delete (ssp(noImpact)['system-characteristics'] as Json)['security-impact-level'];
+    assert.equal(oscalValidator(fixtures, '1.0.4')(noImpact), false, '1.0.4 requires security-impact-level');
+    assert.equal(
+      oscalValidator(
+        fixtures,
+        '1.1.2',
+      )({ ...noImpact, 'system-security-plan': { ...ssp(noImpact), metadata: { ...(ssp(noImpact).metadata as Json), 'oscal-version': '1.1.2' } } }),
+      true,
+    );
+  });
+
+  it("acme as it is (FedRAMP Moderate, its statements): valid 1.1.2 and 1.0.4, FedRAMP's rules kept, the same bytes twice", async (t) => {
+    const fixtures = requireShared(t, 'fixtures');
+    if (!fixtures) return;
+    const result = await render(acme, 'fedramp-moderate', '1.1.2');
+    assertValid(t, fixtures, result, '1.1.2');
+    assertValid(t, fixtures, await render(acme, 'fedramp-moderate', '1.0.4'), '1.0.4');
+    const controls = getCatalog('fedramp-moderate').controls;
+    // acme's inherited controls name their leveraged authorization in words (inherited_from: "AWS
+    // FedRAMP High P-ATO (...)") and infracast.yaml has no system.leveraged_authorizations yet: the
+    // writer warns, and FedRAMP's rule is broken until acme states them.
+    assert.deepEqual(oscalSspProblems(result.document, controls), [
+      'au-2: inherited without a leveraged-authorization-uuid',
+      'sc-7: inherited without a leveraged-authorization-uuid',
+      'sc-13: inherited without a leveraged-authorization-uuid',
+      'si-4: inherited without a leveraged-authorization-uuid',
+    ]);
+    assert.equal(result.warnings.filter((w) => w.includes('is not a leveraged authorization of system.leveraged_authorizations')).length, 4);
+    assert.equal((await render(acme, 'fedramp-moderate', '1.1.2')).json, result.json);
+    const stated = ((ssp(result.document)['control-implementation'] as Json)['implemented-requirements'] as Json[]).filter((r) => r.props);
+    t.diagnostic(`${stated.length} stated of ${controls.length}; ${result.warnings.length} warnings`);
+    assert.ok(stated.length >= 15);
+    assert.ok(result.warnings.some((w) => /^\d+ of 323 baseline controls have no statement/.test(w)));
+  });
+
+  for (const [framework, count] of [
+    ['fedramp-moderate', 323],
+    ['fedramp-high', 410],
+  ] as const) {
+    it(`every ${framework} control stated: valid 1.1.2 and 1.0.4, FedRAMP's rules complete (${count} implemented-requirements, every parameter, every response point)`, async (t) => {
+      const fixtures = requireShared(t, 'fixtures');
+      if (!fixtures) return;
+      const controls = getCatalog(framework).controls;
+      const root = scaffoldedWorkspace(acme, controls);
+      const result = await render(root, framework, '1.1.2');
+      assertValid(t, fixtures, result, '1.1.2');
+      assertValid(t, fixtures, await render(root, framework, '1.0.4'), '1.0.4');
+      const requirements = (ssp(result.document)['control-implementation'] as Json)['implemented-requirements'] as Json[];
+      assert.equal(requirements.length, count);
+      assert.deepEqual(oscalSspProblems(result.document, controls, { complete: true }), []);
+      assert.ok(!result.warnings.some((w) => /no statement|no value|response points/.test(w)), result.warnings.join('\n'));
+      // The checker does see a broken rule.
+      const broken = structuredClone(result.document);
+      const first = ((ssp(broken)['control-implementation'] as Json)['implemented-requirements'] as Json[])[0]!;
+      (first['set-parameters'] as Json[]).push({ 'param-id': 'xx-1_prm_1', values: ['x'] });
+      first['responsible-roles'] = [{ 'role-id': 'nobody' }];
+      (first.statements as Json[]).push({
+        'statement-id': `${String(first['control-id'])}_smt.zz`,
+        uuid: '00000000-0000-4000-8000-000000000000',
+        'by-components': [],
+      });
+      assert.deepEqual(oscalSspProblems(broken, controls), [
+        "ac-1: responsible role nobody is no user's role (system-implementation users)",
+        'ac-1: responsible role nobody is not a metadata role',
+        'ac-1: set-parameter xx-1_prm_1 is not a parameter of AC-1',
+        'ac-1: statement ac-1_smt.zz is not a part of AC-1',
+      ]);
+    });
+  }
+
+  it('NIST SP 800-53 Moderate: valid 1.1.2, the NIST profile imported, rules kept', async (t) => {
+    const fixtures = requireShared(t, 'fixtures');
+    if (!fixtures) return;
+    const result = await render(acme, 'nist-800-53', '1.1.2', 'moderate');
+    assertValid(t, fixtures, result, '1.1.2');
+    const controls = getCatalog('nist-800-53', { baseline: 'moderate' }).controls;
+    assert.equal(controls.length, 287);
+    assert.deepEqual(oscalSspProblems(result.document, controls), []);
+  });
+
+  it("side by side with FedRAMP's SSP OSCAL template: the template's statement ids are parts of our Moderate catalog; key paths compared", async (t) => {
+    const fixtures = requireShared(t, 'fixtures');
+    if (!fixtures) return;
+    const template = JSON.parse(readFileSync(join(fixtures, 'fedramp', 'oscal', 'FedRAMP-SSP-OSCAL-Template.json'), 'utf8')) as Json;
+    const controls = getCatalog('fedramp-moderate').controls;
+    const byId = new Map(controls.map((c) => [oscalControlId(c.id), c]));
+    const theirRequirements = (ssp(template)['control-implementation'] as Json)['implemented-requirements'] as Json[];
+    const statementIds = theirRequirements.flatMap((r) =>
+      ((r.statements as Json[] | undefined) ?? []).map((s) => [String(r['control-id']), String(s['statement-id'])] as const),
+    );
+    // 38 of the template's 74 are parts of the Rev5 baseline. The others are the "-1" controls'
+    // b.1 and b.2 (SP 800-53 Rev4's numbering: Rev5 has c.1 and c.2 for the reviews), and two
+    // statement ids "_smt" that name no control: the template's errors, not the catalog's.
+    const notParts = statementIds.filter(([control, statement]) => !(byId.get(control)?.parts ?? []).includes(statement));
+    t.diagnostic(`template statement ids: ${statementIds.length}, not parts of the baseline: ${notParts.length}`);
+    assert.equal(statementIds.length - notParts.length, 38);
+    assert.equal(notParts.filter(([control, statement]) => statement === `${control}_smt.b.1` || statement === `${control}_smt.b.2`).length, 34);
+    assert.deepEqual(
+      notParts.filter(([control, statement]) => !/^[a-z]{2}-1$/.test(control) || !/_smt\.b\.[12]$/.test(statement)).map(([, s]) => s),
+      ['_smt', '_smt'],
+    );
+    // The template's set-parameters mostly use SP 800-53 release 5.0 ids (ac-2_prm_1...): 41 of its 61
+    // are no parameter of the Rev5 baseline (release 5.1: ac-02_odp.01...). Of the 20 that are, 18
+    // are the "-1" controls' 5.0 parameters that 5.1 keeps as aggregates, 2 the baseline's own.
+    const paramIds = theirRequirements.flatMap((r) =>
+      ((r.statements as Json[] | undefined) ?? []).flatMap((s) =>
+        ((s['by-components'] as Json[] | undefined) ?? []).flatMap((b) =>
+          ((b['set-parameters'] as Json[] | undefined) ?? []).map((p) => [String(r['control-id']), String(p['param-id'])] as const),
+        ),
+      ),
+    );
+    const known = paramIds.filter(([control, param]) => (byId.get(control)?.params ?? []).includes(param));
+    t.diagnostic(`template set-parameters: ${paramIds.length}, of which baseline parameter ids: ${known.length} (${known.map(([, p]) => p).join(', ')})`);
+    assert.equal(paramIds.length, 61);
+    assert.equal(known.length, 20);
+    assert.deepEqual(
+      known.filter(([control, param]) => !(byId.get(control)?.aggregate_params ?? []).includes(param)).map(([, p]) => p),
+      ['ac-01_odp.05', 'ac-01_odp.07'],
+    );
+
+    const ours = (await render(scaffoldedWorkspace(acme, controls), 'fedramp-moderate', '1.0.4')).document;
+    const theirPaths = keyPaths(template);
+    const ourPaths = keyPaths(ours);
+    const onlyTheirs = [...theirPaths].filter((p) => !ourPaths.has(p)).sort();
+    const onlyOurs = [...ourPaths].filter((p) => !theirPaths.has(p)).sort();
+    t.diagnostic(`key paths: template ${theirPaths.size}, ours ${ourPaths.size}, shared ${[...ourPaths].filter((p) => theirPaths.has(p)).length}`);
+    t.diagnostic(`only in the template:\n${onlyTheirs.join('\n')}`);
+    t.diagnostic(`only in ours:\n${onlyOurs.join('\n')}`);
+    // What we write that the template does not: set-parameters where FedRAMP's guide puts them (on
+    // the implemented-requirement; the template has them on this-system's by-component), and the
+    // core implementation-status of each by-component (FedRAMP's AUTO-SSP: the control's value is
+    // the least of its statements' and components').
+    assert.deepEqual(onlyOurs, [
+      '/system-security-plan/control-implementation/implemented-requirements[]/set-parameters',
+      '/system-security-plan/control-implementation/implemented-requirements[]/set-parameters[]/param-id',
+      '/system-security-plan/control-implementation/implemented-requirements[]/set-parameters[]/values',
+      '/system-security-plan/control-implementation/implemented-requirements[]/statements[]/by-components[]/implementation-status',
+      '/system-security-plan/control-implementation/implemented-requirements[]/statements[]/by-components[]/implementation-status/state',
+    ]);
+    // Everything FedRAMP's rules and documents.md 1.3 name is in both.
+    for (const path of [
+      '/system-security-plan/metadata/props[]/value',
+      '/system-security-plan/import-profile/href',
+      '/system-security-plan/system-characteristics/system-ids[]/identifier-type',
+      '/system-security-plan/system-characteristics/props[]/ns',
+      '/system-security-plan/system-characteristics/security-sensitivity-level',
+      '/system-security-plan/system-characteristics/system-information/information-types[]/categorizations[]/information-type-ids',
+      '/system-security-plan/system-characteristics/system-information/information-types[]/confidentiality-impact/selected',
+      '/system-security-plan/system-characteristics/security-impact-level/security-objective-availability',
+      '/system-security-plan/system-characteristics/status/state',
+      '/system-security-plan/system-characteristics/authorization-boundary/description',
+      '/system-security-plan/system-implementation/leveraged-authorizations[]/date-authorized',
+      '/system-security-plan/system-implementation/users[]/role-ids',
+      '/system-security-plan/system-implementation/users[]/authorized-privileges[]/functions-performed',
+      '/system-security-plan/system-implementation/components[]/links[]/rel',
+      '/system-security-plan/control-implementation/implemented-requirements[]/props[]/remarks',
+      '/system-security-plan/control-implementation/implemented-requirements[]/responsible-roles[]/role-id',
+      '/system-security-plan/control-implementation/implemented-requirements[]/statements[]/by-components[]/description',
+    ])
+      assert.ok(theirPaths.has(path) && ourPaths.has(path), path);
+  });
+});
