@@ -176,7 +176,7 @@ function ensureArray(value) {
 const INSERT_PARAM = /\{\{\s*insert:\s*param,\s*([\w.-]+)\s*\}\}/g;
 const RESPONSE_POINT = (prop) => prop.name === 'response-point' && prop.ns === 'https://fedramp.gov/ns/oscal';
 function sspFactsOf(params, statement) {
-  const facts = { params: params.map((p) => p.id) };
+  const facts = { param_ids: params.map((p) => p.id) };
   const inChoices = params.flatMap((p) => p.choiceRefs);
   if (inChoices.length) facts.choice_params = [...new Set(inChoices)];
   // Release 5.1 keeps the 5.0 parameter (ac-1_prm_1) beside the assessment's ones (ac-01_odp.01...)
@@ -197,7 +197,7 @@ function sspFactsOf(params, statement) {
     for (const child of part.parts) if (child.name === 'item') walk(child);
   };
   if (statement) walk(statement);
-  facts.parts = parts;
+  facts.part_ids = parts;
   if (points.length) facts.response_points = points;
   return facts;
 }
@@ -356,7 +356,7 @@ for (const level of ['low', 'moderate', 'high']) {
     if (parameters.has(id)) control.parameters = parameters.get(id);
     Object.assign(control, sspFacts.get(`${id.toLowerCase().replace('(', '.').replace(')', '')}`));
     for (const paramId of Object.keys(control.parameters ?? {}))
-      if (!control.params.includes(paramId)) fail(`FedRAMP ${level}: ${id}: FedRAMP sets ${paramId}, not a parameter of the resolved catalog`);
+      if (!control.param_ids.includes(paramId)) fail(`FedRAMP ${level}: ${id}: FedRAMP sets ${paramId}, not a parameter of the resolved catalog`);
     return control;
   });
   for (const id of parameters.keys()) if (!ids.map(sp80053FromOscal).includes(id)) fail(`FedRAMP ${level}: parameter for ${id}, not in the baseline`);
@@ -405,8 +405,10 @@ async function buildLiSaas() {
     const base = nistControls.get(id);
     if (!base || base.withdrawn) fail(`LI-SaaS: ${id} is not an active SP 800-53 control`);
     // LI-SaaS tailors FedRAMP Low (checked below): the same parameters and parts, no baseline file of its own.
-    const { params, choice_params, aggregate_params, parts, response_points } = fedramp.low.controls.find((c) => c.id === id) ?? {};
-    const facts = Object.fromEntries(Object.entries({ params, choice_params, aggregate_params, parts, response_points }).filter(([, v]) => v !== undefined));
+    const { param_ids, choice_params, aggregate_params, part_ids, response_points } = fedramp.low.controls.find((c) => c.id === id) ?? {};
+    const facts = Object.fromEntries(
+      Object.entries({ param_ids, choice_params, aggregate_params, part_ids, response_points }).filter(([, v]) => v !== undefined),
+    );
     controls.push({ id, title: base.title, family: base.family, framework: 'fedramp-li-saas', li_saas: action, ...facts });
   }
   // The LI-SaaS worksheet tailors every FedRAMP Low control.

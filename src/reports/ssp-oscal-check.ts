@@ -65,10 +65,10 @@ export function oscalSspProblems(document: Json, controls: readonly CatalogContr
       continue;
     }
     checkRoles(requirement, id);
-    const params = control.params ?? [];
+    const params = control.param_ids ?? [];
     const set = list(requirement['set-parameters']).map((p) => String(p['param-id']));
     for (const param of set) if (!params.includes(param)) problems.push(`${id}: set-parameter ${param} is not a parameter of ${control.id}`);
-    const parts = control.parts ?? [];
+    const parts = control.part_ids ?? [];
     const statements = list(requirement.statements);
     for (const statement of statements) {
       const statementId = String(statement['statement-id']);

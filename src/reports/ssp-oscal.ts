@@ -168,7 +168,7 @@ function implementedRequirement(
   if (!impl.status) ctx.warn(`${where}: ${control.id} states no status`);
 
   // Parameters: the statement's value, else FedRAMP's; in catalog order.
-  const params = control.params ?? [];
+  const params = control.param_ids ?? [];
   for (const id of Object.keys(impl.parameters))
     if (!params.includes(id))
       ctx.warn(`${where}: ${control.id} has no parameter ${id} in ${ctx.fedramp ? 'the FedRAMP baseline' : 'the baseline'}; its value is left out`);
@@ -183,7 +183,7 @@ function implementedRequirement(
   if (responsible.length === 0 && impl.status !== 'not-applicable') tally.noRole.push(control.id);
 
   // Statements: the system's text on this-system, each component's on its component; in part order.
-  const parts = control.parts ?? [];
+  const parts = control.part_ids ?? [];
   const statements = new Map<string, OscalObject[]>();
   const add = (partId: string, entry: OscalObject): void => {
     if (!statements.has(partId)) statements.set(partId, []);

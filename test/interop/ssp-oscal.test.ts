@@ -155,7 +155,7 @@ describe('interop: OSCAL SSP, NIST schemas and FedRAMP rules', () => {
     // 38 of the template's 74 are parts of the Rev5 baseline. The others are the "-1" controls'
     // b.1 and b.2 (SP 800-53 Rev4's numbering: Rev5 has c.1 and c.2 for the reviews), and two
     // statement ids "_smt" that name no control: the template's errors, not the catalog's.
-    const notParts = statementIds.filter(([control, statement]) => !(byId.get(control)?.parts ?? []).includes(statement));
+    const notParts = statementIds.filter(([control, statement]) => !(byId.get(control)?.part_ids ?? []).includes(statement));
     t.diagnostic(`template statement ids: ${statementIds.length}, not parts of the baseline: ${notParts.length}`);
     assert.equal(statementIds.length - notParts.length, 38);
     assert.equal(notParts.filter(([control, statement]) => statement === `${control}_smt.b.1` || statement === `${control}_smt.b.2`).length, 34);
@@ -173,7 +173,7 @@ describe('interop: OSCAL SSP, NIST schemas and FedRAMP rules', () => {
         ),
       ),
     );
-    const known = paramIds.filter(([control, param]) => (byId.get(control)?.params ?? []).includes(param));
+    const known = paramIds.filter(([control, param]) => (byId.get(control)?.param_ids ?? []).includes(param));
     t.diagnostic(`template set-parameters: ${paramIds.length}, of which baseline parameter ids: ${known.length} (${known.map(([, p]) => p).join(', ')})`);
     assert.equal(paramIds.length, 61);
     assert.equal(known.length, 20);

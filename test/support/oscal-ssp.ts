@@ -99,7 +99,7 @@ export function scaffoldedWorkspace(acme: string, controls: readonly CatalogCont
       origination: i % 13 === 4 ? ['inherited'] : ['service-provider-system-specific'],
       ...(i % 13 === 4 ? { inherited_from: 'aws-govcloud' } : {}),
       responsible_roles: i % 2 === 0 ? ['isso'] : ['Information System Security Officer'],
-      parameters: Object.fromEntries((control.params ?? []).filter((p) => !optionalParam(control, p)).map((p) => [p, `test value of ${p}`])),
+      parameters: Object.fromEntries((control.param_ids ?? []).filter((p) => !optionalParam(control, p)).map((p) => [p, `test value of ${p}`])),
       ...(points.length ? { parts: Object.fromEntries(points.map((p) => [p, `Test statement of ${p}.`])) } : { statement: `Test statement of ${control.id}.` }),
       ...(i % 5 === 0 ? { by_component: { eks: { statement: `Test statement of ${control.id} for the EKS cluster.` } } } : {}),
     };
