@@ -10,13 +10,14 @@ import { InfracastError } from '../errors.js';
 import { isComposedCui } from '../model/cui-marking.js';
 import type { Classification, OutputDefinition } from '../model/definitions.js';
 import { baselineProfileHref, sspToOscal } from '../reports/ssp-oscal.js';
-import type { InventoryComponentFacts, OscalVersion, SspOscalResult, SspSystemFacts } from '../reports/ssp-oscal.js';
+import type { InventoryComponentFacts, InventoryConnectionFacts, OscalVersion, SspOscalResult, SspSystemFacts } from '../reports/ssp-oscal.js';
 import { controlImplementationsOf } from './control-implementations.js';
 import type { LoadedWorkspace } from './load-workspace.js';
+import { artifactFileName } from './output-names.js';
 import { toolVersion } from './provenance.js';
 
 /** `<output name>.oscal.json` (`-<framework>` before it when the definition has several frameworks). */
-export const oscalSspFileName = (stem: string): string => `${stem}.oscal.json`;
+export const oscalSspFileName = (stem: string): string => artifactFileName(stem, 'oscal');
 
 /** A written classification that is CUI: banner CUI or CONTROLLED (composed), or a string that starts with it. */
 export function isCui(classification: string | Classification | undefined): boolean {
@@ -25,11 +26,9 @@ export function isCui(classification: string | Classification | undefined): bool
   return isComposedCui(classification);
 }
 
-/** The workspace's inventory components, every Inventory file in load order. */
-export function inventoryComponents(workspace: LoadedWorkspace): InventoryComponentFacts[] {
-  return workspace.records
-    .filter((r) => r.kind === 'Inventory')
-    .flatMap((r) => (Array.isArray(r.value.components) ? (r.value.components as InventoryComponentFacts[]) : []));
+/** The workspace's inventory components or connections, every Inventory file in load order. */
+function inventoryOf<T>(workspace: LoadedWorkspace, key: 'components' | 'connections'): T[] {
+  return workspace.records.filter((r) => r.kind === 'Inventory').flatMap((r) => (Array.isArray(r.value[key]) ? (r.value[key] as T[]) : []));
 }
 
 export function oscalSspOf(
@@ -61,7 +60,8 @@ export function oscalSspOf(
       catalog: getCatalog(framework, { baseline }),
       implementations: controlImplementationsOf(workspace, framework),
       system: config.system as unknown as SspSystemFacts,
-      inventory: inventoryComponents(workspace),
+      inventory: inventoryOf<InventoryComponentFacts>(workspace, 'components'),
+      connections: inventoryOf<InventoryConnectionFacts>(workspace, 'connections'),
       tool: toolVersion(),
       generatedAt,
       cui: isCui(definition.options.classification),

@@ -88,6 +88,14 @@ export interface InventoryComponentFacts {
   description?: string;
 }
 
+/** An inventory connection as written: the SSP's ports and protocols (FedRAMP SSP 9.1). */
+export interface InventoryConnectionFacts {
+  from: string;
+  to: string;
+  protocol?: string;
+  port?: number;
+}
+
 const LEVELS: readonly Level[] = ['low', 'moderate', 'high'];
 const fips = (level: Level): string => `fips-199-${level}`;
 const highest = (levels: Level[]): Level => LEVELS[Math.max(...levels.map((l) => LEVELS.indexOf(l)))] ?? 'high';
@@ -118,6 +126,14 @@ export interface Role {
 }
 
 /** metadata: roles, parties and responsible-parties (the CSP, system owner, ISSO, authorizing official). */
+/** The party of each FedRAMP role the workspace names a person (or the CSP) for: responsible-roles cite them. */
+export function rolePartyUuids(ctx: OscalContext, system: SspSystemFacts): Map<string, string> {
+  const parties = new Map<string, string>();
+  if (system.csp_name) parties.set('cloud-service-provider', ctx.uuid('party/csp'));
+  for (const [key, roleId] of PERSON_ROLES) if (system[key]) parties.set(roleId, ctx.uuid(`party/${key}`));
+  return parties;
+}
+
 export function metadataParties(ctx: OscalContext, system: SspSystemFacts, extraRoles: readonly Role[]): OscalObject {
   const roles = new Map<string, Role>();
   const parties: OscalObject[] = [];
@@ -269,7 +285,23 @@ const COMPONENT_TYPES: Readonly<Record<string, string>> = {
 /** The inventory components that are OSCAL components: users are people (OSCAL users), not components. */
 export const isOscalComponent = (component: InventoryComponentFacts): boolean => component.type !== 'user';
 
-export function components(ctx: OscalContext, system: SspSystemFacts, inventory: readonly InventoryComponentFacts[]): OscalObject[] {
+/** The protocols a component serves: the connections to it, one per protocol and port (FedRAMP SSP 9.1). */
+function protocolsOf(ctx: OscalContext, componentId: string, connections: readonly InventoryConnectionFacts[]): OscalObject[] {
+  const served = new Map<string, InventoryConnectionFacts>();
+  for (const c of connections) if (c.to === componentId && c.protocol) served.set(`${c.protocol}\u0000${c.port ?? ''}`, c);
+  return [...served.values()].map((c) => ({
+    uuid: ctx.uuid(`protocol/${componentId}/${c.protocol!}/${c.port ?? ''}`),
+    name: c.protocol!.trim(),
+    ...(c.port !== undefined ? { 'port-ranges': [{ start: c.port, end: c.port }] } : {}),
+  }));
+}
+
+export function components(
+  ctx: OscalContext,
+  system: SspSystemFacts,
+  inventory: readonly InventoryComponentFacts[],
+  connections: readonly InventoryConnectionFacts[],
+): OscalObject[] {
   const operational = { state: 'operational' };
   const thisSystem = {
     uuid: ctx.thisSystem,
@@ -278,13 +310,17 @@ export function components(ctx: OscalContext, system: SspSystemFacts, inventory:
     description: system.description ?? gap('the general system description', 'system.description'),
     status: operational,
   };
-  const fromInventory = inventory.filter(isOscalComponent).map((c) => ({
-    uuid: ctx.componentUuid(c.id),
-    type: COMPONENT_TYPES[c.type] ?? 'service',
-    title: c.name,
-    description: c.description ?? `${c.name}: inventory component ${c.id} (${c.type}).`,
-    status: operational,
-  }));
+  const fromInventory = inventory.filter(isOscalComponent).map((c) => {
+    const protocols = protocolsOf(ctx, c.id, connections);
+    return {
+      uuid: ctx.componentUuid(c.id),
+      type: COMPONENT_TYPES[c.type] ?? 'service',
+      title: c.name,
+      description: c.description ?? `${c.name}: inventory component ${c.id} (${c.type}).`,
+      status: operational,
+      ...(protocols.length ? { protocols } : {}),
+    };
+  });
   const crypto = (system.cryptographic_modules ?? []).map((m) => {
     const validated = m.validation && m.validation !== 'none';
     if (!validated) ctx.warn(`cryptographic module "${m.name}" has no FIPS 140 validation stated (system.cryptographic_modules)`);

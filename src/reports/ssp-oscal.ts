@@ -19,10 +19,19 @@ import type { ControlImplementation, StatementText } from '../model/control-impl
 import { IMPLEMENTATION_STATUS_LABELS } from '../model/control-implementation.js';
 import type { OscalContext, OscalObject } from './ssp-oscal-context.js';
 import { FEDRAMP_NS, oscalContext, prop } from './ssp-oscal-context.js';
-import type { InventoryComponentFacts, Role, SspSystemFacts } from './ssp-oscal-system.js';
-import { components, isOscalComponent, leveragedAuthorizations, metadataParties, ROLE_ALIASES, systemCharacteristics, users } from './ssp-oscal-system.js';
+import type { InventoryComponentFacts, InventoryConnectionFacts, Role, SspSystemFacts } from './ssp-oscal-system.js';
+import {
+  components,
+  isOscalComponent,
+  leveragedAuthorizations,
+  metadataParties,
+  ROLE_ALIASES,
+  rolePartyUuids,
+  systemCharacteristics,
+  users,
+} from './ssp-oscal-system.js';
 
-export type { InventoryComponentFacts, SspSystemFacts } from './ssp-oscal-system.js';
+export type { InventoryComponentFacts, InventoryConnectionFacts, SspSystemFacts } from './ssp-oscal-system.js';
 
 export type OscalVersion = '1.1.2' | '1.0.4';
 export const OSCAL_VERSIONS: readonly OscalVersion[] = ['1.1.2', '1.0.4'];
@@ -37,6 +46,8 @@ export interface SspOscalInput {
   system: SspSystemFacts;
   /** The inventory's components, in the order written. */
   inventory: readonly InventoryComponentFacts[];
+  /** The inventory's connections: the protocols and ports of the components they reach. */
+  connections?: readonly InventoryConnectionFacts[];
   /** e.g. "infracast 0.1.0" (provenance.ts toolVersion). */
   tool: string;
   /** The run's instant (ISO 8601 with zone): metadata last-modified. */
@@ -138,7 +149,7 @@ function implementedRequirement(
   ctx: OscalContext,
   control: CatalogControl,
   impl: (ControlImplementation & { location?: string }) | undefined,
-  known: { components: ReadonlyMap<string, InventoryComponentFacts>; leveraged: ReadonlySet<string> },
+  known: { components: ReadonlyMap<string, InventoryComponentFacts>; leveraged: ReadonlySet<string>; parties: ReadonlyMap<string, string> },
   roles: ReturnType<typeof roleResolver>,
   tally: Tally,
 ): OscalObject {
@@ -243,7 +254,9 @@ function implementedRequirement(
     ...base,
     ...(props.length ? { props } : {}),
     ...(setParameters.length ? { 'set-parameters': setParameters } : {}),
-    ...(responsible.length ? { 'responsible-roles': responsible.map((id) => ({ 'role-id': id })) } : {}),
+    ...(responsible.length
+      ? { 'responsible-roles': responsible.map((id) => ({ 'role-id': id, ...(known.parties.has(id) ? { 'party-uuids': [known.parties.get(id)!] } : {}) })) }
+      : {}),
     ...(ordered.length
       ? {
           statements: ordered.map((partId) => ({
@@ -271,6 +284,7 @@ export function sspToOscal(input: SspOscalInput, options: { oscalVersion: OscalV
   const known = {
     components: new Map(input.inventory.map((c) => [c.id, c])),
     leveraged: new Set((system.leveraged_authorizations ?? []).filter((la) => la.date_authorized).map((la) => la.id)),
+    parties: rolePartyUuids(ctx, system),
   };
   for (const [id] of input.implementations)
     if (!catalog.controls.some((c) => c.id === id))
@@ -309,7 +323,7 @@ export function sspToOscal(input: SspOscalInput, options: { oscalVersion: OscalV
     'system-implementation': {
       ...(leveraged.length ? { 'leveraged-authorizations': leveraged } : {}),
       users: users(ctx, system, extraRoles),
-      components: components(ctx, system, input.inventory),
+      components: components(ctx, system, input.inventory, input.connections ?? []),
     },
     'control-implementation': {
       description: `How ${system.name} implements the ${catalog.name} baseline${catalog.baseline !== 'none' ? ` (${catalog.baseline})` : ''}: one implemented requirement per baseline control, from the statements in controls/.`,

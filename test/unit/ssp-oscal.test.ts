@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadWorkspace } from '../../src/app/load-workspace.js';
 import { isCui, oscalSspFileName, oscalSspOf } from '../../src/app/oscal-ssp.js';
+import { publishedFileNames } from '../../src/app/output-names.js';
 import { getCatalog } from '../../src/catalogs/index.js';
 import { controlImplementationOf } from '../../src/model/control-implementation.js';
 import type { ControlImplementation } from '../../src/model/control-implementation.js';
@@ -170,6 +171,23 @@ describe('sspToOscal', () => {
       );
   });
 
+  it("a responsible role the workspace names a person for cites the person's party; a component lists the protocols and ports of the connections to it", () => {
+    const owner = { name: 'Pat Owner', email: 'pat@example.com' };
+    const connections = [
+      { from: 'staff', to: 'db', protocol: 'PostgreSQL', port: 5432 },
+      { from: 'app', to: 'db', protocol: 'PostgreSQL', port: 5432 },
+      { from: 'app', to: 'db', protocol: 'HTTPS' },
+    ];
+    const result = sspToOscal({ ...input([AC2], { owner }), connections }, { oscalVersion: '1.1.2' });
+    const party = ((ssp(result).metadata as Json).parties as Json[]).find((p) => p.name === 'Pat Owner')!;
+    assert.deepEqual((requirement(result, 'ac-2')['responsible-roles'] as Json[])[0], { 'role-id': 'system-owner', 'party-uuids': [party.uuid] });
+    const db = ((ssp(result)['system-implementation'] as Json).components as Json[]).find((c) => c.title === 'Database')!;
+    assert.deepEqual(
+      (db.protocols as Json[]).map(({ uuid: _uuid, ...rest }) => rest),
+      [{ name: 'PostgreSQL', 'port-ranges': [{ start: 5432, end: 5432 }] }, { name: 'HTTPS' }],
+    );
+  });
+
   it('part keys: a letter, a nested item, or the catalog id', () => {
     assert.equal(statementPartId('ac-2', 'a'), 'ac-2_smt.a');
     assert.equal(statementPartId('ac-2', 'd.1'), 'ac-2_smt.d.1');
@@ -183,6 +201,10 @@ describe('oscalSspOf (workspace)', () => {
     const workspace = await loadWorkspace(join(examplesDir, 'acme'), { at: new Date('2026-12-01T00:00:00Z') });
     const definition = workspace.outputs.find((o) => o.type === 'ssp')!;
     assert.equal(oscalSspFileName(definition.outputName), 'fedramp-moderate-ssp.oscal.json');
+    const names = publishedFileNames({ ...definition, formats: ['oscal'] });
+    for (const name of ['fedramp-moderate-ssp.oscal.json', 'fedramp-moderate-ssp.oscal.json.sigstore.json', 'fedramp-moderate-ssp.oscal.json.p7s'])
+      assert.ok(names.includes(name), name);
+    assert.ok(!names.includes('fedramp-moderate-ssp.oscal'));
     assert.throws(() => oscalSspOf(workspace, definition, 'nist-800-171', '2026-12-01T00:00:00Z'), /no published OSCAL baseline profile/);
     assert.throws(
       () => oscalSspOf(workspace, definition, 'nist-800-53', '2026-12-01T00:00:00Z'),
