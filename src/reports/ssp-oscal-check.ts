@@ -93,6 +93,11 @@ export function oscalSspProblems(document: Json, controls: readonly CatalogContr
     const originations = fedrampProps(requirement, 'control-origination');
     for (const origination of originations)
       if (!(ORIGINATIONS as readonly string[]).includes(origination)) problems.push(`${id}: control-origination ${origination} is not a FedRAMP value`);
+    // The "-1" controls (policy and procedures) offer only the service provider's originations (Appendix A).
+    if (/^[a-z]{2}-1$/.test(id))
+      for (const origination of originations)
+        if (origination !== 'sp-corporate' && origination !== 'sp-system')
+          problems.push(`${id}: control-origination ${origination}: a "-1" control is sp-corporate or sp-system`);
     if (originations.includes('inherited')) {
       const refs = fedrampProps(requirement, 'leveraged-authorization-uuid');
       if (refs.length === 0) problems.push(`${id}: inherited without a leveraged-authorization-uuid`);

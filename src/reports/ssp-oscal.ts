@@ -168,6 +168,8 @@ function implementedRequirement(
       props.push({ ...prop('implementation-status', impl.status, FEDRAMP_NS), ...(remarks ? { remarks } : {}) });
     }
     for (const origination of impl.origination) props.push(prop('control-origination', origination, FEDRAMP_NS));
+    if (/^[a-z]{2}-1$/.test(oscalId) && impl.origination.some((o) => o !== 'sp-corporate' && o !== 'sp-system'))
+      ctx.warn(`${where}: ${control.id} is a "-1" control (policy and procedures): FedRAMP allows only sp-corporate and sp-system as its origination`);
     if (impl.inheritedFrom) {
       if (known.leveraged.has(impl.inheritedFrom)) props.push(prop('leveraged-authorization-uuid', ctx.leveragedUuid(impl.inheritedFrom), FEDRAMP_NS));
       else

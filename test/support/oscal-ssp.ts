@@ -88,6 +88,7 @@ export function scaffoldedWorkspace(acme: string, controls: readonly CatalogCont
   writeFileSync(join(root, 'infracast.yaml'), config.replace(/^system:\n/m, `system:\n${SYSTEM_FACTS}`));
   const documents = controls.map((control, i) => {
     const points = control.response_points ?? [];
+    const inherited = i % 13 === 4 && !/^[A-Z]{2}-1$/.test(control.id);
     const status = i === 3 ? 'not-applicable' : i % 11 === 5 ? 'partial' : i % 7 === 6 ? 'planned' : 'implemented';
     return {
       kind: 'ControlImplementation',
@@ -96,8 +97,8 @@ export function scaffoldedWorkspace(acme: string, controls: readonly CatalogCont
       status,
       ...(status === 'planned' ? { planned_completion_date: '2027-06-30' } : {}),
       ...(status !== 'implemented' ? { remarks: `Test remark for ${control.id}.` } : {}),
-      origination: i % 13 === 4 ? ['inherited'] : ['service-provider-system-specific'],
-      ...(i % 13 === 4 ? { inherited_from: 'aws-govcloud' } : {}),
+      origination: inherited ? ['inherited'] : ['service-provider-system-specific'],
+      ...(inherited ? { inherited_from: 'aws-govcloud' } : {}),
       responsible_roles: i % 2 === 0 ? ['isso'] : ['Information System Security Officer'],
       parameters: Object.fromEntries((control.param_ids ?? []).filter((p) => !optionalParam(control, p)).map((p) => [p, `test value of ${p}`])),
       ...(points.length ? { parts: Object.fromEntries(points.map((p) => [p, `Test statement of ${p}.`])) } : { statement: `Test statement of ${control.id}.` }),

@@ -132,6 +132,15 @@ describe('sspToOscal', () => {
     assert.deepEqual(oscalSspProblems(result.document, catalog.controls), ['pe-2: inherited without a leveraged-authorization-uuid']);
   });
 
+  it('a "-1" control originated elsewhere than the service provider: a warning, and a broken FedRAMP rule', () => {
+    const ac1 = { control: 'AC-1', status: 'implemented', origination: ['shared'], responsible_roles: ['isso'], statement: 'Policy.' };
+    const result = sspToOscal(input([ac1]), { oscalVersion: '1.1.2' });
+    assert.ok(result.warnings.some((w) => w.includes('AC-1 is a "-1" control')));
+    assert.deepEqual(oscalSspProblems(result.document, catalog.controls), [
+      'ac-1: control-origination customer-configured: a "-1" control is sp-corporate or sp-system',
+    ]);
+  });
+
   it('is deterministic, and changing one statement changes only its own implemented-requirement', () => {
     const a = sspToOscal(input([AC2]), { oscalVersion: '1.1.2' });
     assert.equal(sspToOscal(input([AC2]), { oscalVersion: '1.1.2' }).json, a.json);
