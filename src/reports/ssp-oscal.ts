@@ -20,16 +20,8 @@ import { IMPLEMENTATION_STATUS_LABELS } from '../model/control-implementation.js
 import type { OscalContext, OscalObject } from './ssp-oscal-context.js';
 import { FEDRAMP_NS, oscalContext, prop } from './ssp-oscal-context.js';
 import type { InventoryComponentFacts, InventoryConnectionFacts, Role, SspSystemFacts } from './ssp-oscal-system.js';
-import {
-  components,
-  isOscalComponent,
-  leveragedAuthorizations,
-  metadataParties,
-  ROLE_ALIASES,
-  rolePartyUuids,
-  systemCharacteristics,
-  users,
-} from './ssp-oscal-system.js';
+import { metadataParties, ROLE_ALIASES, rolePartyUuids, systemCharacteristics } from './ssp-oscal-system.js';
+import { components, isOscalComponent, leveragedAuthorizations, users } from './ssp-oscal-implementation.js';
 
 export type { InventoryComponentFacts, InventoryConnectionFacts, SspSystemFacts } from './ssp-oscal-system.js';
 
@@ -269,7 +261,8 @@ function implementedRequirement(
         }
       : {}),
     ...(controlComponents.length ? { 'by-components': controlComponents } : {}),
-    ...(!ctx.fedramp && impl.remarks ? { remarks: impl.remarks } : {}),
+    // FedRAMP: the remarks of a status other than implemented are the status prop's (above).
+    ...(impl.remarks && (!ctx.fedramp || !impl.status || impl.status === 'implemented') ? { remarks: impl.remarks } : {}),
   };
 }
 

@@ -141,6 +141,31 @@ describe('sspToOscal', () => {
     ]);
   });
 
+  it('remarks: on the FedRAMP status of a control not implemented (else its label), on the requirement of an implemented one', () => {
+    const result = sspToOscal(
+      input([
+        { control: 'AC-3', status: 'implemented', remarks: 'Reviewed yearly.', responsible_roles: ['isso'], statement: 'Enforced.' },
+        {
+          control: 'AC-7',
+          status: 'planned',
+          planned_completion_date: '2027-01-31',
+          remarks: 'Lockout in Q1.',
+          responsible_roles: ['isso'],
+          statement: 'Planned.',
+        },
+        { control: 'AC-8', status: 'alternative', responsible_roles: ['isso'], statement: 'Other banner.' },
+      ]),
+      { oscalVersion: '1.1.2' },
+    );
+    assert.equal(requirement(result, 'ac-3').remarks, 'Reviewed yearly.');
+    assert.deepEqual(props(requirement(result, 'ac-7')).slice(0, 2), [
+      { name: 'planned-completion-date', ns: 'https://fedramp.gov/ns/oscal', value: '2027-01-31' },
+      { name: 'implementation-status', ns: 'https://fedramp.gov/ns/oscal', value: 'planned', remarks: 'Lockout in Q1.' },
+    ]);
+    assert.equal(requirement(result, 'ac-7').remarks, undefined);
+    assert.equal(props(requirement(result, 'ac-8'))[0]!.remarks, 'Alternative Implementation');
+  });
+
   it('is deterministic, and changing one statement changes only its own implemented-requirement', () => {
     const a = sspToOscal(input([AC2]), { oscalVersion: '1.1.2' });
     assert.equal(sspToOscal(input([AC2]), { oscalVersion: '1.1.2' }).json, a.json);
