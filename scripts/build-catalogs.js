@@ -7,8 +7,7 @@
 //   node scripts/build-catalogs.js --check    exit 1 when a committed file differs from what would be written
 //   node scripts/build-catalogs.js --fixtures <dir>   read the fixtures from <dir> (default <repo>/../shared/fixtures)
 //
-// Facts only: ids, titles, families, baseline membership, FedRAMP parameter values, parameter and
-// statement part ids (and FedRAMP's response points: what an OSCAL SSP must answer), SPRS points,
+// Facts only: ids, titles, families, baseline membership, FedRAMP parameter values, SPRS points,
 // designations and mappings. No statement, requirement or guidance prose is copied.
 // Order: every list keeps its source's order (the catalog's, the CSV's, the workbook's), which for
 // SP 800-53, FedRAMP and SP 800-171 is also controlSortKey order (a unit test checks that). PCI DSS
@@ -164,7 +163,7 @@ function oscalXmlControlIds(xml) {
   return { ids, version: String(doc.catalog.metadata.version) };
 }
 /**
- * The SSP-relevant facts of each control of a resolved baseline catalog: its parameter ids, those
+ * (Facts for OSCAL SSPs, ids only.) The SSP-relevant facts of each control of a resolved baseline catalog: its parameter ids, those
  * inserted inside another parameter's choice (a nested assignment: FedRAMP needs only the value of
  * the selection that holds it), its statement part ids (the statement and its items, any depth) and
  * the statement parts FedRAMP tags "response-point". Ids only, no prose. Keyed by OSCAL control id.

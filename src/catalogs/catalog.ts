@@ -4,7 +4,7 @@
  * framework, so that start-up reads none of them.
  *
  * Data file shape (CatalogData): facts only (ids, titles, families, baseline membership,
- * parameters, parameter and part ids, points, mappings), never statement prose.
+ * parameters, points, mappings), never statement prose.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
