@@ -163,11 +163,12 @@ function oscalXmlControlIds(xml) {
   return { ids, version: String(doc.catalog.metadata.version) };
 }
 /**
- * (Facts for OSCAL SSPs, ids only.) The SSP-relevant facts of each control of a resolved baseline catalog: its parameter ids, those
- * inserted inside another parameter's choice (a nested assignment: FedRAMP needs only the value of
- * the selection that holds it), its statement part ids (the statement and its items, any depth) and
- * the statement parts FedRAMP tags "response-point". Ids only, no prose. Keyed by OSCAL control id.
- * (NIST's params carry props alt-identifier or aggregates: those say whether the param aggregates.)
+ * What an OSCAL SSP needs of each control of a resolved baseline catalog (param_ids, choice_params,
+ * aggregate_params, part_ids, response_points): its parameter ids, those inserted inside another
+ * parameter's choice (a nested assignment: FedRAMP needs only the value of the selection that holds
+ * it), its statement part ids (the statement and its items, any depth) and the statement parts
+ * FedRAMP tags "response-point". Ids only, no prose. Keyed by OSCAL control id. (NIST's params carry
+ * a prop alt-identifier or aggregates, which says whether the param aggregates.)
  */
 function ensureArray(value) {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -179,8 +180,9 @@ function sspFactsOf(params, statement) {
   const inChoices = params.flatMap((p) => p.choiceRefs);
   if (inChoices.length) facts.choice_params = [...new Set(inChoices)];
   // Release 5.1 keeps the 5.0 parameter (ac-1_prm_1) beside the assessment's ones (ac-01_odp.01...)
-  // that it aggregates; FedRAMP sets the latter only. NIST's files say so (prop aggregates),
-  // FedRAMP's XML drops the prop: a _prm_ id in a control with _odp ids is one (checked on NIST's).
+  // that it aggregates; FedRAMP asks for the latter (though its baselines set a few aggregates).
+  // NIST's files mark them (prop aggregates), FedRAMP's XML does not: a _prm_ id in a control with
+  // _odp ids is one (the rule is checked against NIST's marks).
   const hasOdp = params.some((p) => p.id.includes('_odp'));
   const aggregates = params.filter((p) => hasOdp && p.id.includes('_prm_')).map((p) => p.id);
   for (const p of params)
