@@ -227,15 +227,7 @@ function implementedRequirement(
       unattributed.push(componentId);
       continue;
     }
-    controlComponents.push(
-      byComponent(
-        ctx,
-        impl,
-        ctx.componentUuid(componentId),
-        `control/${componentId}`,
-        `${component.name} is one of the components that implement ${control.id}; the statement is given for the system as a whole.`,
-      ),
-    );
+    controlComponents.push(byComponent(ctx, impl, ctx.componentUuid(componentId), `control/${componentId}`, componentListing(component.name, control.id)));
   }
   if (unattributed.length)
     ctx.warn(`${where}: ${control.id} components ${unattributed.join(', ')} are not components of the inventory (users are not components)`);
@@ -265,6 +257,13 @@ function implementedRequirement(
     ...(impl.remarks && (!ctx.fedramp || !impl.status || impl.status === 'implemented') ? { remarks: impl.remarks } : {}),
   };
 }
+
+/**
+ * The description of a component a statement lists (`components:`) without text of its own (OSCAL
+ * requires one): a reader that meets exactly this text reads the component back as listed only.
+ */
+export const componentListing = (componentName: string, controlId: string): string =>
+  `${componentName} is one of the components that implement ${controlId}; the statement is given for the system as a whole.`;
 
 const listed = (items: string[], limit = 12): string => `${items.slice(0, limit).join(', ')}${items.length > limit ? ` and ${items.length - limit} more` : ''}`;
 

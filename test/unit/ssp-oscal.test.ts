@@ -10,7 +10,7 @@ import { controlImplementationOf } from '../../src/model/control-implementation.
 import type { ControlImplementation } from '../../src/model/control-implementation.js';
 import { URL_NAMESPACE, uuidV5 } from '../../src/model/uuid-v5.js';
 import { oscalSspProblems } from '../../src/reports/ssp-oscal-check.js';
-import { oscalControlId, sspToOscal, statementPartId } from '../../src/reports/ssp-oscal.js';
+import { componentListing, oscalControlId, sspToOscal, statementPartId } from '../../src/reports/ssp-oscal.js';
 import type { SspOscalInput } from '../../src/reports/ssp-oscal.js';
 import { examplesDir } from '../support/paths.js';
 
@@ -97,6 +97,12 @@ describe('sspToOscal', () => {
     assert.deepEqual((statements[2]!['by-components'] as Json[])[0]!['implementation-status'], { state: 'partial' });
     assert.ok(result.warnings.some((w) => w.includes('AC-2 has no part zz (ac-2_smt.zz)')));
     assert.ok(result.warnings.some((w) => w.includes('by_component names "ghost"')));
+    // A component listed without text of its own: on the control as a whole, with the text a reader recognises.
+    const listedOnly = sspToOscal(input([{ ...AC2, components: ['db'], by_component: {} }]), { oscalVersion: '1.1.2' });
+    assert.deepEqual(
+      (requirement(listedOnly, 'ac-2')['by-components'] as Json[]).map((b) => [b['component-uuid'], b.description]),
+      [[uuidOf('service', 'Database'), componentListing('Database', 'AC-2')]],
+    );
     // Inventory users are people, not components.
     assert.ok(!thisSystem.some((c) => c.title === 'Staff'));
   });
