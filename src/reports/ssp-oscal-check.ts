@@ -77,6 +77,8 @@ export function oscalSspProblems(document: Json, controls: readonly CatalogContr
         if (!componentUuids.has(String(by['component-uuid'])))
           problems.push(`${id} ${statementId}: by-component names no component (${String(by['component-uuid'])})`);
         checkRoles(by, `${id} ${statementId}`);
+        for (const param of list(by['set-parameters']).map((p) => String(p['param-id'])))
+          if (!params.includes(param)) problems.push(`${id} ${statementId}: set-parameter ${param} is not a parameter of ${control.id}`);
       }
     }
     for (const by of list(requirement['by-components']))

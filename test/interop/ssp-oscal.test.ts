@@ -182,6 +182,27 @@ describe('interop: OSCAL SSP, NIST schemas and FedRAMP rules', () => {
       ['ac-01_odp.05', 'ac-01_odp.07'],
     );
 
+    // The checker on FedRAMP's own template: what it finds is what is said above, and the template
+    // shows 20 of the 323 Moderate controls.
+    const found = oscalSspProblems(template, controls);
+    const kinds = new Map<string, number>();
+    for (const problem of found) {
+      const kind = problem
+        .replace(/^\S+( \S*_smt\S*)?: /, '')
+        .replace(/\b[a-z]{2}-\d+\S*/g, '<id>')
+        .replace(/\b[A-Z]{2}-\d+\S*/g, '<ID>');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    t.diagnostic(`oscalSspProblems on the template: ${[...kinds].map(([k, n]) => `${n} x ${k}`).join('; ')}`);
+    assert.equal(kinds.get('0 implemented-requirements (FedRAMP wants exactly one per baseline control)'), 303);
+    assert.equal(kinds.get('statement <id> is not a part of <ID>'), 34);
+    assert.equal(kinds.get('set-parameter <id> is not a parameter of <ID>'), 41);
+    // And what it shows besides: UUIDs used twice (revision props, by-components), ac-1 (planned)
+    // with no responsible role, a by-component role that is no user's.
+    assert.equal(found.filter((p) => p.endsWith(' is used twice')).length, 4);
+    assert.equal(found.length, 303 + 34 + 2 + 41 + 4 + 1 + 1);
+    assert.ok(found.includes('ac-1: no responsible role'));
+
     const ours = (await render(scaffoldedWorkspace(acme, controls), 'fedramp-moderate', '1.0.4')).document;
     const theirPaths = keyPaths(template);
     const ourPaths = keyPaths(ours);
