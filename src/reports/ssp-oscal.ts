@@ -141,7 +141,13 @@ function implementedRequirement(
   ctx: OscalContext,
   control: CatalogControl,
   impl: (ControlImplementation & { location?: string }) | undefined,
-  known: { components: ReadonlyMap<string, InventoryComponentFacts>; leveraged: ReadonlySet<string>; parties: ReadonlyMap<string, string> },
+  known: {
+    components: ReadonlyMap<string, InventoryComponentFacts>;
+    leveraged: ReadonlySet<string>;
+    /** Leveraged authorizations without the date OSCAL requires -> the controls inheriting from them. */
+    undated: ReadonlyMap<string, string[]>;
+    parties: ReadonlyMap<string, string>;
+  },
   roles: ReturnType<typeof roleResolver>,
   tally: Tally,
 ): OscalObject {
@@ -164,10 +170,8 @@ function implementedRequirement(
       ctx.warn(`${where}: ${control.id} is a "-1" control (policy and procedures): FedRAMP allows only sp-corporate and sp-system as its origination`);
     if (impl.inheritedFrom) {
       if (known.leveraged.has(impl.inheritedFrom)) props.push(prop('leveraged-authorization-uuid', ctx.leveragedUuid(impl.inheritedFrom), FEDRAMP_NS));
-      else
-        ctx.warn(
-          `${where}: inherited_from "${impl.inheritedFrom}" is not a leveraged authorization of system.leveraged_authorizations (with a date_authorized)`,
-        );
+      else if (known.undated.has(impl.inheritedFrom)) known.undated.get(impl.inheritedFrom)!.push(control.id);
+      else ctx.warn(`${where}: inherited_from "${impl.inheritedFrom}" is not a leveraged authorization of system.leveraged_authorizations`);
     }
   }
   if (!impl.status) ctx.warn(`${where}: ${control.id} states no status`);
@@ -278,6 +282,7 @@ export function sspToOscal(input: SspOscalInput, options: { oscalVersion: OscalV
   const known = {
     components: new Map(input.inventory.map((c) => [c.id, c])),
     leveraged: new Set((system.leveraged_authorizations ?? []).filter((la) => la.date_authorized).map((la) => la.id)),
+    undated: new Map((system.leveraged_authorizations ?? []).filter((la) => !la.date_authorized).map((la) => [la.id, [] as string[]])),
     parties: rolePartyUuids(ctx, system),
   };
   for (const [id] of input.implementations)
@@ -295,6 +300,11 @@ export function sspToOscal(input: SspOscalInput, options: { oscalVersion: OscalV
     ctx.warn(`${tally.noValue.length} baseline parameters of stated controls have no value (no set-parameter): ${listed(tally.noValue)}`);
   if (ctx.fedramp && tally.noResponse.length)
     ctx.warn(`${tally.noResponse.length} FedRAMP response points of stated controls have no statement: ${listed(tally.noResponse)}`);
+  for (const [id, inheriting] of known.undated)
+    if (inheriting.length)
+      ctx.warn(
+        `${inheriting.length} inherited controls name leveraged authorization "${id}", which has no date_authorized: they have no leveraged-authorization-uuid (${listed(inheriting)})`,
+      );
   if (tally.noRole.length) ctx.warn(`${tally.noRole.length} stated controls name no responsible role: ${listed(tally.noRole)}`);
 
   const extraRoles = [...roles.extra.values()];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { parseDocument } from 'yaml';
 import type { CatalogControl } from '../../src/catalogs/index.js';
 import { optionalParam } from '../../src/reports/ssp-oscal.js';
 import type { OscalVersion } from '../../src/reports/ssp-oscal.js';
@@ -40,41 +41,46 @@ export const errorsOf = (errors: ErrorObject[] | null | undefined): string =>
     .map((e) => `${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
     .join('\n');
 
-/** What the test adds to infracast.yaml's system: block (facts the acme example does not state yet). */
-export const SYSTEM_FACTS = `  status: operational
-  authorization_path: agency
-  digital_identity_level: 2
-  fully_operational_date: 2025-03-01
-  leveraged_authorizations:
-    - id: aws-govcloud
-      name: Amazon Web Services
-      service: AWS GovCloud (US)
-      authorization_type: jab
-      package_id: F1603047866
-      date_authorized: 2016-06-21
-      impact_level: high
-  cryptographic_modules:
-    - name: AWS Key Management Service HSM
-      vendor: Amazon
-      validation: fips-140-3
-      certificate: '4884'
-      usage: [data-at-rest]
-  information_types:
-    - id: C.3.5.1
-      title: System Development
-      description: Test information type.
-      confidentiality: moderate
-      integrity: moderate
-      availability: low
-  roles:
-    - id: isso
-      title: Information System Security Officer
-      internal: true
-      privilege: privileged
-      sensitivity: moderate
-      authorized_privileges: Security tooling administration
-      functions: [Reviews audit records]
-`;
+/** What the test sets in infracast.yaml's system: block (replacing what the example states). */
+export const SYSTEM_FACTS: Record<string, unknown> = {
+  status: 'operational',
+  authorization_path: 'agency',
+  digital_identity_level: 2,
+  fully_operational_date: '2025-03-01',
+  leveraged_authorizations: [
+    {
+      id: 'aws-govcloud',
+      name: 'Amazon Web Services',
+      service: 'AWS GovCloud (US)',
+      authorization_type: 'jab',
+      package_id: 'F1603047866',
+      date_authorized: '2016-06-21',
+      impact_level: 'high',
+    },
+  ],
+  cryptographic_modules: [{ name: 'AWS Key Management Service HSM', vendor: 'Amazon', validation: 'fips-140-3', certificate: '4884', usage: ['data-at-rest'] }],
+  information_types: [
+    {
+      id: 'C.3.5.1',
+      title: 'System Development',
+      description: 'Test information type.',
+      confidentiality: 'moderate',
+      integrity: 'moderate',
+      availability: 'low',
+    },
+  ],
+  roles: [
+    {
+      id: 'isso',
+      title: 'Information System Security Officer',
+      internal: true,
+      privilege: 'privileged',
+      sensitivity: 'moderate',
+      authorized_privileges: 'Security tooling administration',
+      functions: ['Reviews audit records'],
+    },
+  ],
+};
 
 /**
  * A copy of examples/acme whose controls/ has a statement for every control given: a part text for
@@ -84,8 +90,9 @@ export const SYSTEM_FACTS = `  status: operational
 export function scaffoldedWorkspace(acme: string, controls: readonly CatalogControl[]): string {
   const root = copyWorkspace(acme);
   rmSync(join(root, 'controls'), { recursive: true, force: true });
-  const config = readFileSync(join(root, 'infracast.yaml'), 'utf8');
-  writeFileSync(join(root, 'infracast.yaml'), config.replace(/^system:\n/m, `system:\n${SYSTEM_FACTS}`));
+  const config = parseDocument(readFileSync(join(root, 'infracast.yaml'), 'utf8'));
+  for (const [key, value] of Object.entries(SYSTEM_FACTS)) config.setIn(['system', key], value);
+  writeFileSync(join(root, 'infracast.yaml'), config.toString());
   const documents = controls.map((control, i) => {
     const points = control.response_points ?? [];
     const inherited = i % 13 === 4 && !/^[A-Z]{2}-1$/.test(control.id);

@@ -129,13 +129,22 @@ describe('sspToOscal', () => {
       responsible_roles: ['isso'],
       statement: 'Inherited.',
     };
-    const result = sspToOscal(input([inherited, { ...inherited, control: 'PE-2', inherited_from: 'other' }], { leveraged_authorizations: leveraged }), {
-      oscalVersion: '1.1.2',
-    });
+    const undated = { id: 'old', name: 'Old Cloud', authorization_type: 'agency' as const };
+    const statements = [inherited, { ...inherited, control: 'PE-2', inherited_from: 'other' }, { ...inherited, control: 'PE-6', inherited_from: 'old' }];
+    const result = sspToOscal(input(statements, { leveraged_authorizations: [...leveraged, undated] }), { oscalVersion: '1.1.2' });
+    assert.equal(((ssp(result)['system-implementation'] as Json)['leveraged-authorizations'] as Json[]).length, 1);
+    assert.ok(
+      result.warnings.includes(
+        '1 inherited controls name leveraged authorization "old", which has no date_authorized: they have no leveraged-authorization-uuid (PE-6)',
+      ),
+    );
     const la = ((ssp(result)['system-implementation'] as Json)['leveraged-authorizations'] as Json[])[0]!;
     assert.deepEqual(props(requirement(result, 'pe-3')).at(-1), { name: 'leveraged-authorization-uuid', ns: 'https://fedramp.gov/ns/oscal', value: la.uuid });
     assert.ok(result.warnings.some((w) => w.includes('inherited_from "other" is not a leveraged authorization')));
-    assert.deepEqual(oscalSspProblems(result.document, catalog.controls), ['pe-2: inherited without a leveraged-authorization-uuid']);
+    assert.deepEqual(oscalSspProblems(result.document, catalog.controls), [
+      'pe-2: inherited without a leveraged-authorization-uuid',
+      'pe-6: inherited without a leveraged-authorization-uuid',
+    ]);
   });
 
   it('a "-1" control originated elsewhere than the service provider: a warning, and a broken FedRAMP rule', () => {
