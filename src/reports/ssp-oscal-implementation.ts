@@ -22,11 +22,11 @@ export const isOscalComponent = (component: InventoryComponentFacts): boolean =>
 /** The protocols a component serves: the connections to it, one per protocol and port (FedRAMP SSP 9.1). */
 function protocolsOf(ctx: OscalContext, componentId: string, connections: readonly InventoryConnectionFacts[]): OscalObject[] {
   const served = new Map<string, InventoryConnectionFacts>();
-  for (const c of connections) if (c.to === componentId && c.protocol) served.set(`${c.protocol}\u0000${c.port ?? ''}`, c);
+  for (const c of connections) if (c.to === componentId && c.protocol) served.set(`${c.protocol}\u0000${c.port ?? ''}\u0000${c.transport ?? ''}`, c);
   return [...served.values()].map((c) => ({
-    uuid: ctx.uuid(`protocol/${componentId}/${c.protocol!}/${c.port ?? ''}`),
+    uuid: ctx.uuid(`protocol/${componentId}/${c.protocol!}/${c.port ?? ''}${c.transport ? `/${c.transport}` : ''}`),
     name: c.protocol!.trim(),
-    ...(c.port !== undefined ? { 'port-ranges': [{ start: c.port, end: c.port }] } : {}),
+    ...(c.port !== undefined ? { 'port-ranges': [{ start: c.port, end: c.port, ...(c.transport ? { transport: c.transport.toUpperCase() } : {}) }] } : {}),
   }));
 }
 

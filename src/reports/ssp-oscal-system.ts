@@ -15,6 +15,9 @@ export interface PersonFacts {
   email?: string;
   role?: string;
   organization?: string;
+  phone?: string;
+  /** Postal address, one string (written as one address line). */
+  address?: string;
 }
 type ImpactFact = Level | { recommended?: Level; selected: Level; justification?: string };
 
@@ -94,6 +97,7 @@ export interface InventoryConnectionFacts {
   to: string;
   protocol?: string;
   port?: number;
+  transport?: 'tcp' | 'udp';
 }
 
 const LEVELS: readonly Level[] = ['low', 'moderate', 'high'];
@@ -164,6 +168,8 @@ export function metadataParties(ctx: OscalContext, system: SspSystemFacts, extra
       name: person.name,
       ...(person.role ? { props: [prop('job-title', person.role)] } : {}),
       ...(person.email ? { 'email-addresses': [person.email] } : {}),
+      ...(person.phone ? { 'telephone-numbers': [{ number: person.phone }] } : {}),
+      ...(person.address ? { addresses: [{ 'addr-lines': [person.address] }] } : {}),
       ...(person.organization ? { remarks: person.organization } : {}),
     });
     responsible.push({ 'role-id': roleId, 'party-uuids': [uuid] });

@@ -13,7 +13,7 @@ import { oscalSspOf } from '../../src/app/oscal-ssp.js';
 import { getCatalog } from '../../src/catalogs/index.js';
 import type { OutputDefinition } from '../../src/model/definitions.js';
 import { oscalSspProblems } from '../../src/reports/ssp-oscal-check.js';
-import { oscalControlId } from '../../src/reports/ssp-oscal.js';
+import { oscalControlId, sspToOscal } from '../../src/reports/ssp-oscal.js';
 import type { OscalVersion, SspOscalResult, SspSystemFacts } from '../../src/reports/ssp-oscal.js';
 import { errorsOf, oscalValidator, scaffoldedWorkspace } from '../support/oscal-ssp.js';
 import { examplesDir } from '../support/paths.js';
@@ -137,6 +137,31 @@ describe('interop: OSCAL SSP, NIST schemas and FedRAMP rules', () => {
       ]);
     });
   }
+
+  it("facts acme's schema may not state yet (a person's phone and address, a connection's transport) stay valid OSCAL", async (t) => {
+    const fixtures = requireShared(t, 'fixtures');
+    if (!fixtures) return;
+    const workspace = await loadWorkspace(acme, { at: new Date(AT) });
+    const system = workspace.config!.system as unknown as SspSystemFacts;
+    for (const version of ['1.1.2', '1.0.4'] as const) {
+      const result = sspToOscal(
+        {
+          framework: 'fedramp-moderate',
+          catalog: getCatalog('fedramp-moderate'),
+          implementations: new Map(),
+          system: { ...system, owner: { name: 'Pat Owner', phone: '+1 202 555 0100', address: '1 Main Street, Springfield, VA 22150' } },
+          inventory: [{ id: 'db', name: 'Database', type: 'database' }],
+          connections: [{ from: 'app', to: 'db', protocol: 'PostgreSQL', port: 5432, transport: 'tcp' }],
+          tool: 'infracast test',
+          generatedAt: AT,
+          cui: true,
+        },
+        { oscalVersion: version },
+      );
+      assert.ok(result.json.includes('"transport": "TCP"') && result.json.includes('"telephone-numbers"'));
+      assertValid(t, fixtures, result, version);
+    }
+  });
 
   it('NIST SP 800-53 Moderate: valid 1.1.2, the NIST profile imported, rules kept', async (t) => {
     const fixtures = requireShared(t, 'fixtures');

@@ -221,19 +221,25 @@ describe('sspToOscal', () => {
   });
 
   it("a responsible role the workspace names a person for cites the person's party; a component lists the protocols and ports of the connections to it", () => {
-    const owner = { name: 'Pat Owner', email: 'pat@example.com' };
+    const owner = { name: 'Pat Owner', email: 'pat@example.com', phone: '+1 202 555 0100', address: '1 Main Street, Springfield, VA 22150' };
     const connections = [
-      { from: 'staff', to: 'db', protocol: 'PostgreSQL', port: 5432 },
+      { from: 'staff', to: 'db', protocol: 'PostgreSQL', port: 5432, transport: 'tcp' as const },
       { from: 'app', to: 'db', protocol: 'PostgreSQL', port: 5432 },
       { from: 'app', to: 'db', protocol: 'HTTPS' },
     ];
     const result = sspToOscal({ ...input([AC2], { owner }), connections }, { oscalVersion: '1.1.2' });
     const party = ((ssp(result).metadata as Json).parties as Json[]).find((p) => p.name === 'Pat Owner')!;
     assert.deepEqual((requirement(result, 'ac-2')['responsible-roles'] as Json[])[0], { 'role-id': 'system-owner', 'party-uuids': [party.uuid] });
+    assert.deepEqual(party['telephone-numbers'], [{ number: '+1 202 555 0100' }]);
+    assert.deepEqual(party.addresses, [{ 'addr-lines': ['1 Main Street, Springfield, VA 22150'] }]);
     const db = ((ssp(result)['system-implementation'] as Json).components as Json[]).find((c) => c.title === 'Database')!;
     assert.deepEqual(
       (db.protocols as Json[]).map(({ uuid: _uuid, ...rest }) => rest),
-      [{ name: 'PostgreSQL', 'port-ranges': [{ start: 5432, end: 5432 }] }, { name: 'HTTPS' }],
+      [
+        { name: 'PostgreSQL', 'port-ranges': [{ start: 5432, end: 5432, transport: 'TCP' }] },
+        { name: 'PostgreSQL', 'port-ranges': [{ start: 5432, end: 5432 }] },
+        { name: 'HTTPS' },
+      ],
     );
   });
 
