@@ -162,12 +162,118 @@ function oscalXmlControlIds(xml) {
   walk(doc.catalog);
   return { ids, version: String(doc.catalog.metadata.version) };
 }
+/**
+ * What an OSCAL SSP needs of each control of a resolved baseline catalog (param_ids, choice_params,
+ * aggregate_params, part_ids, response_points): its parameter ids, those inserted inside another
+ * parameter's choice (a nested assignment: FedRAMP needs only the value of the selection that holds
+ * it), its statement part ids (the statement and its items, any depth) and the statement parts
+ * FedRAMP tags "response-point". Ids only, no prose. Keyed by OSCAL control id. (NIST's params carry
+ * a prop alt-identifier or aggregates, which says whether the param aggregates.)
+ */
+function ensureArray(value) {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+const INSERT_PARAM = /\{\{\s*insert:\s*param,\s*([\w.-]+)\s*\}\}/g;
+const RESPONSE_POINT = (prop) => prop.name === 'response-point' && prop.ns === 'https://fedramp.gov/ns/oscal';
+function sspFactsOf(params, statement) {
+  const facts = { param_ids: params.map((p) => p.id) };
+  const inChoices = params.flatMap((p) => p.choiceRefs);
+  if (inChoices.length) facts.choice_params = [...new Set(inChoices)];
+  // Release 5.1 keeps the 5.0 parameter (ac-1_prm_1) beside the assessment's ones (ac-01_odp.01...)
+  // that it aggregates; FedRAMP asks for the latter (though its baselines set a few aggregates).
+  // NIST's files mark them (prop aggregates), FedRAMP's XML does not: a _prm_ id in a control with
+  // _odp ids is one (the rule is checked against NIST's marks).
+  const hasOdp = params.some((p) => p.id.includes('_odp'));
+  const aggregates = params.filter((p) => hasOdp && p.id.includes('_prm_')).map((p) => p.id);
+  for (const p of params)
+    if (p.aggregates !== undefined && p.aggregates !== aggregates.includes(p.id))
+      fail(`parameter ${p.id}: aggregates ${p.aggregates}, but the id rule says otherwise`);
+  if (aggregates.length) facts.aggregate_params = aggregates;
+  const parts = [];
+  const points = [];
+  const walk = (part) => {
+    if (!part.id) fail(`a statement part without an id (${JSON.stringify(part).slice(0, 80)})`);
+    parts.push(part.id);
+    if (part.responsePoint) points.push(part.id);
+    for (const child of part.parts) if (child.name === 'item') walk(child);
+  };
+  if (statement) walk(statement);
+  facts.part_ids = parts;
+  if (points.length) facts.response_points = points;
+  return facts;
+}
+function oscalJsonSspFacts(catalog) {
+  const facts = new Map();
+  const partOf = (p) => ({ id: p.id, name: p.name, responsePoint: (p.props ?? []).some(RESPONSE_POINT), parts: (p.parts ?? []).map(partOf) });
+  const walk = (node) => {
+    for (const c of node.controls ?? []) {
+      const params = (c.params ?? []).map((p) => ({
+        id: p.id,
+        ...((p.props ?? []).some((prop) => prop.name === 'alt-identifier') || (p.props ?? []).some((prop) => prop.name === 'aggregates')
+          ? { aggregates: (p.props ?? []).some((prop) => prop.name === 'aggregates') }
+          : {}),
+        choiceRefs: (p.select?.choice ?? []).flatMap((choice) => [...choice.matchAll(INSERT_PARAM)].map((m) => m[1])),
+      }));
+      facts.set(
+        c.id,
+        sspFactsOf(
+          params,
+          (c.parts ?? []).map(partOf).find((p) => p.name === 'statement'),
+        ),
+      );
+      walk(c);
+    }
+    for (const g of node.groups ?? []) walk(g);
+  };
+  walk(catalog);
+  return facts;
+}
+function oscalXmlSspFacts(xml) {
+  const arrays = new Set(['control', 'group', 'param', 'part', 'prop', 'choice', 'insert']);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => arrays.has(name) });
+  const facts = new Map();
+  const partOf = (p) => ({
+    id: p['@_id'],
+    name: p['@_name'],
+    responsePoint: ensureArray(p.prop).some((prop) => RESPONSE_POINT({ name: prop['@_name'], ns: prop['@_ns'] })),
+    parts: ensureArray(p.part).map(partOf),
+  });
+  const walk = (node) => {
+    for (const c of ensureArray(node.control)) {
+      const params = ensureArray(c.param).map((p) => ({
+        id: p['@_id'],
+        choiceRefs: ensureArray(p.select?.choice).flatMap((choice) =>
+          typeof choice === 'object'
+            ? ensureArray(choice.insert)
+                .filter((i) => i['@_type'] === 'param')
+                .map((i) => i['@_id-ref'])
+            : [],
+        ),
+      }));
+      facts.set(
+        c['@_id'],
+        sspFactsOf(
+          params,
+          ensureArray(c.part)
+            .map(partOf)
+            .find((p) => p.name === 'statement'),
+        ),
+      );
+      walk(c);
+    }
+    for (const g of ensureArray(node.group)) walk(g);
+  };
+  walk(parser.parse(xml).catalog);
+  return facts;
+}
 const profileIds = (profile) => profile.imports.flatMap((imp) => (imp['include-controls'] ?? []).flatMap((ic) => ic['with-ids'] ?? []));
 
 const NIST_BASELINE_COUNTS = { low: 149, moderate: 287, high: 370 };
 const nistBaselines = {};
 let nistBaselineVersion;
 const nistBaselineSources = [];
+/** Canonical id -> parameter and part ids (SP 800-53B resolved baselines, release 5.1.1). */
+const nistSspFacts = new Map();
 for (const level of ['low', 'moderate', 'high']) {
   const LEVEL = level.toUpperCase();
   const profileFile = `${NIST_DIR}/NIST_SP-800-53_rev5_${LEVEL}-baseline_profile.json`;
@@ -184,11 +290,19 @@ for (const level of ['low', 'moderate', 'high']) {
   assertEqual(profile.metadata.version, nistBaselineVersion, `SP 800-53B ${level} version`);
   nistBaselines[level] = new Set(ids.map(sp80053FromOscal));
   nistBaselineSources.push(sourceOf(profileFile), sourceOf(resolvedFile));
+  // A control's parameters and parts are the same in every baseline that has it (checked).
+  for (const [oscalId, facts] of oscalJsonSspFacts(readJson(resolvedFile).catalog)) {
+    const id = sp80053FromOscal(oscalId);
+    const known = nistSspFacts.get(id);
+    if (known && JSON.stringify(known) !== JSON.stringify(facts)) fail(`SP 800-53B ${level}: ${id} has other parameters or parts than in a lower baseline`);
+    nistSspFacts.set(id, facts);
+  }
 }
 for (const control of nistControls.values()) {
   const levels = ['low', 'moderate', 'high'].filter((l) => nistBaselines[l].has(control.id));
   if (levels.length && control.withdrawn) fail(`${control.id} is withdrawn but in a baseline`);
   if (levels.length) control.baselines = levels;
+  if (levels.length) Object.assign(control, nistSspFacts.get(control.id));
 }
 for (const level of ['low', 'moderate', 'high'])
   for (const id of nistBaselines[level]) if (!nistControls.has(id)) fail(`${level} baseline: ${id} not in catalog`);
@@ -218,6 +332,7 @@ for (const level of ['low', 'moderate', 'high']) {
   const resolvedXml = `${FEDRAMP_DIR}/FedRAMP_rev5_${LEVEL}-baseline-resolved-profile_catalog.xml`;
   const resolvedFile = existsSync(fixturePath(resolvedJson)) ? resolvedJson : resolvedXml;
   const resolvedIds = resolvedFile.endsWith('.json') ? oscalJsonControlIds(readJson(resolvedFile).catalog) : oscalXmlControlIds(readText(resolvedFile)).ids;
+  const sspFacts = resolvedFile.endsWith('.json') ? oscalJsonSspFacts(readJson(resolvedFile).catalog) : oscalXmlSspFacts(readText(resolvedFile));
   sameSet(ids, resolvedIds, `FedRAMP ${level}: profile with-ids and resolved catalog`);
   assertEqual(ids.length, FEDRAMP_COUNTS[level], `FedRAMP ${level} baseline size`);
 
@@ -240,6 +355,9 @@ for (const level of ['low', 'moderate', 'high']) {
     if (base.withdrawn) fail(`FedRAMP ${level}: ${id} is withdrawn in the SP 800-53 catalog`);
     const control = { id, title: base.title, family: base.family, framework: `fedramp-${level}` };
     if (parameters.has(id)) control.parameters = parameters.get(id);
+    Object.assign(control, sspFacts.get(`${id.toLowerCase().replace('(', '.').replace(')', '')}`));
+    for (const paramId of Object.keys(control.parameters ?? {}))
+      if (!control.param_ids.includes(paramId)) fail(`FedRAMP ${level}: ${id}: FedRAMP sets ${paramId}, not a parameter of the resolved catalog`);
     return control;
   });
   for (const id of parameters.keys()) if (!ids.map(sp80053FromOscal).includes(id)) fail(`FedRAMP ${level}: parameter for ${id}, not in the baseline`);
@@ -287,7 +405,12 @@ async function buildLiSaas() {
     if (!LI_SAAS_DESIGNATIONS.includes(action)) fail(`${WORKBOOK} LI-SaaS row ${r}: unknown tailoring action ${JSON.stringify(action)}`);
     const base = nistControls.get(id);
     if (!base || base.withdrawn) fail(`LI-SaaS: ${id} is not an active SP 800-53 control`);
-    controls.push({ id, title: base.title, family: base.family, framework: 'fedramp-li-saas', li_saas: action });
+    // LI-SaaS tailors FedRAMP Low (checked below): the same parameters and parts, no baseline file of its own.
+    const { param_ids, choice_params, aggregate_params, part_ids, response_points } = fedramp.low.controls.find((c) => c.id === id) ?? {};
+    const facts = Object.fromEntries(
+      Object.entries({ param_ids, choice_params, aggregate_params, part_ids, response_points }).filter(([, v]) => v !== undefined),
+    );
+    controls.push({ id, title: base.title, family: base.family, framework: 'fedramp-li-saas', li_saas: action, ...facts });
   }
   // The LI-SaaS worksheet tailors every FedRAMP Low control.
   sameSet(

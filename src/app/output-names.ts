@@ -44,7 +44,9 @@ export function publishedFileNames(definition: Pick<OutputDefinition, 'outputNam
   const name = definition.outputName;
   const formats = FORMATS_OF_TYPE[definition.kind][definition.type] ?? definition.formats;
   const stems = [name, ...(definition.frameworks.length > 1 ? definition.frameworks.map((framework) => `${name}-${framework}`) : [])];
-  const files = stems.flatMap((stem) => formats.flatMap((format) => [`${stem}.${format}`, `${stem}.${format}.sigstore.json`, `${stem}.${format}.p7s`]));
+  const files = stems.flatMap((stem) =>
+    formats.map((format) => artifactFileName(stem, format)).flatMap((file) => [file, `${file}.sigstore.json`, `${file}.p7s`]),
+  );
   const charts =
     definition.type === 'executive'
       ? [
@@ -55,6 +57,12 @@ export function publishedFileNames(definition: Pick<OutputDefinition, 'outputNam
       : [];
   return [name, pathSegment(name), ...files, ...charts];
 }
+
+/**
+ * The file a format is written to: `<stem>.<format>`, except OSCAL, which is JSON and named as OSCAL
+ * tools and their users expect it, `<stem>.oscal.json`.
+ */
+export const artifactFileName = (stem: string, format: string): string => (format === 'oscal' ? `${stem}.oscal.json` : `${stem}.${format}`);
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 

@@ -43,6 +43,19 @@ export type CatalogControl = Control & {
   designation?: 'basic' | 'derived';
   /** FedRAMP parameter values, by parameter id. */
   parameters?: Record<string, string>;
+  /**
+   * SP 800-53 and FedRAMP baseline controls (from the resolved baseline catalogs): every parameter id,
+   * in catalog order. What an OSCAL SSP's set-parameters may name.
+   */
+  param_ids?: string[];
+  /** The parameters inserted inside another parameter's choice: FedRAMP needs only the selection's value. */
+  choice_params?: string[];
+  /** Release 5.0 parameters (ac-1_prm_1) that aggregate release 5.1's (ac-01_odp.01...): FedRAMP sets those instead. */
+  aggregate_params?: string[];
+  /** The statement part ids (the statement, then its items at any depth): what an OSCAL statement-id may name. */
+  part_ids?: string[];
+  /** FedRAMP: the statement parts tagged response-point, each needing its own OSCAL statement. */
+  response_points?: string[];
   /** FedRAMP LI-SaaS designation. */
   li_saas?: string;
   /** SPRS: the requirement has no point value (3.12.4: without an SSP no assessment). */
