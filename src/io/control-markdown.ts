@@ -136,14 +136,17 @@ export function parseControlMarkdown(file: string, source: string, cache?: Conte
   return { file, documents: [document], diagnostics };
 }
 
+/** Sets a value by path; keys are defined, not assigned (a part or component named __proto__ is a key like any other). */
 function setPath(target: Record<string, unknown>, path: string[], text: string): void {
+  const define = (node: Record<string, unknown>, key: string, value: unknown): void =>
+    void Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
+    const next = Object.getOwnPropertyDescriptor(node, key)?.value as unknown;
+    if (typeof next !== 'object' || next === null) define(node, key, {});
+    node = Object.getOwnPropertyDescriptor(node, key)?.value as Record<string, unknown>;
   }
-  node[path[path.length - 1]!] = text;
+  define(node, path[path.length - 1]!, text);
 }
 
 /** Lines as written, trailing whitespace dropped, blank lines around the text dropped. */
