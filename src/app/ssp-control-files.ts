@@ -69,6 +69,11 @@ export function controlFileName(control: string, format: ControlFileFormat): str
 /** The Markdown form of a value (which must round trip: see controlFileText). */
 export function controlMarkdown(value: ControlValue): string {
   const front = ordered(Object.fromEntries(Object.entries(value).filter(([k]) => !(BODY_KEYS as readonly string[]).includes(k))));
+  // A component's parameters are front matter; its text is the body's.
+  const componentParameters = Object.entries(record(value.by_component)).flatMap(([id, text]) =>
+    'parameters' in record(text) ? [[id, { parameters: record(text).parameters }] as const] : [],
+  );
+  if (componentParameters.length > 0) front.by_component = Object.fromEntries(componentParameters);
   const out: string[] = ['---', yamlText(front).trimEnd(), '---'];
   const block = (heading: string | undefined, text: unknown): void => {
     if (heading !== undefined) out.push('', heading);

@@ -130,7 +130,8 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
     }
     const value: ControlValue = { framework: options.framework, control: id, title: facts.title };
     const parameters: Record<string, string> = {};
-    const setParameters = (entries: unknown): void => {
+    const componentParameters = new Map<string, Record<string, string>>();
+    const setParameters = (entries: unknown, into: Record<string, string> = parameters): void => {
       for (const sp of list(entries)) {
         const param = text(sp['param-id']);
         const values = (Array.isArray(sp.values) ? sp.values : []).filter((v): v is string => typeof v === 'string');
@@ -138,7 +139,7 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
         counts.setParameters++;
         // Schema parameters hold one text: several values are joined (rare in SSPs; counted).
         if (values.length > 1) note('set-parameters with several values, joined with "; "');
-        parameters[param] = values.join('; ');
+        into[param] = values.join('; ');
       }
     };
     readProps(requirement, value, leveraged, note);
@@ -159,7 +160,14 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
       const uuid = text(bc['component-uuid']) ?? '';
       const component = components.get(uuid);
       const description = text(bc.description) ?? '';
-      setParameters(bc['set-parameters']);
+      const componentId = componentIds.get(uuid) ?? `component-${uuid.slice(0, 8)}`;
+      // The system's values are the control's; another component's are its own (they may differ).
+      if (component?.type === 'this-system') setParameters(bc['set-parameters']);
+      else if (list(bc['set-parameters']).length > 0) {
+        const own = componentParameters.get(componentId) ?? {};
+        setParameters(bc['set-parameters'], own);
+        componentParameters.set(componentId, own);
+      }
       for (const key of ['export', 'inherited', 'satisfied'] as const) if (key in bc) note(`by-component ${key} (leveraged-system responsibilities)`);
       const state = text(record(bc['implementation-status']).state);
       if (component?.type === 'this-system' && state) coreStatus ??= state;
@@ -175,7 +183,6 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
         : statementId.startsWith(`${prefix}.`) && !statementId.slice(prefix.length + 1).includes('.')
           ? statementId.slice(prefix.length + 1)
           : statementId;
-      const componentId = componentIds.get(uuid) ?? `component-${uuid.slice(0, 8)}`;
       let target = component?.type === 'this-system' ? system : byComponent.get(componentId);
       if (!target) {
         target = { parts: {} };
@@ -194,11 +201,16 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
     if (Object.keys(parameters).length > 0) value.parameters = parameters;
     if (system.statement !== undefined) value.statement = system.statement;
     if (Object.keys(system.parts).length > 0) value.parts = system.parts;
+    for (const cid of componentParameters.keys()) if (!byComponent.has(cid)) byComponent.set(cid, { parts: {} });
     if (byComponent.size > 0) {
       value.by_component = Object.fromEntries(
         [...byComponent].map(([cid, t]) => [
           cid,
-          { ...(t.statement !== undefined ? { statement: t.statement } : {}), ...(Object.keys(t.parts).length > 0 ? { parts: t.parts } : {}) },
+          {
+            ...(t.statement !== undefined ? { statement: t.statement } : {}),
+            ...(Object.keys(t.parts).length > 0 ? { parts: t.parts } : {}),
+            ...(componentParameters.has(cid) ? { parameters: componentParameters.get(cid) } : {}),
+          },
         ]),
       );
     }

@@ -91,24 +91,29 @@ export function parseControlMarkdown(file: string, source: string, cache?: Conte
     // Not a mapping: the loader reports it, at the front matter.
     return { file, documents: [front], diagnostics };
   }
-  const value: Record<string, unknown> = { ...(front.value as Record<string, unknown>) };
+  const frontValue = front.value as Record<string, unknown>;
+  // by_component may hold a component's parameters in the front matter; the body adds its text.
+  const value: Record<string, unknown> = structuredClone(frontValue);
   const places = new Map<string, Place>();
   const conflicting = new Set<string>();
   for (const section of body) {
     const textOf = normaliseText(section.lines);
     if (textOf === '' && (section.hasComponents || section.path[0] === 'statement')) continue;
     const [key] = section.path as [string, ...string[]];
-    if (conflicting.has(key)) continue;
-    if (key in front.value) {
-      conflicting.add(key);
-      const { line, col } = front.locate([key], 'key');
+    // The front matter's own value at this place: the key itself, or for a component its statement or parts.
+    const clash = key === 'by_component' ? [key, section.path[1]!, section.path[2]!] : [key];
+    const clashKey = JSON.stringify(clash);
+    if (conflicting.has(clashKey)) continue;
+    if (valueAt(frontValue, clash) !== undefined) {
+      conflicting.add(clashKey);
+      const { line, col } = front.locate(clash, 'key');
       diagnostics.push({
         file,
         line: section.at.line,
         col: section.at.col,
         severity: 'error',
         code: 'markdown-duplicate',
-        message: `${key} is written both in the front matter (line ${line}:${col}) and in the body`,
+        message: `${clash.join('.')} is written both in the front matter (line ${line}:${col}) and in the body`,
         hint: `Keep one: the body is where ${key} goes in the Markdown form.`,
       });
       continue;
@@ -126,6 +131,7 @@ export function parseControlMarkdown(file: string, source: string, cache?: Conte
     count: 1,
     value,
     locate(path: readonly PathSegment[], target?: 'key' | 'value') {
+      if (valueAt(frontValue, path) !== undefined) return front.locate(path, target);
       for (let length = path.length; length >= 1; length--) {
         const found = places.get(JSON.stringify(path.slice(0, length)));
         if (found) return found;
@@ -134,6 +140,16 @@ export function parseControlMarkdown(file: string, source: string, cache?: Conte
     },
   };
   return { file, documents: [document], diagnostics };
+}
+
+/** The value at a path of plain data (own properties only), or undefined. */
+function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let node = value;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = Object.getOwnPropertyDescriptor(node, key)?.value as unknown;
+  }
+  return node;
 }
 
 /** Sets a value by path; keys are defined, not assigned (a part or component named __proto__ is a key like any other). */

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../support/cli.js';
+import { makeWorkspace } from '../support/workspace.js';
+
+const AT = '2026-12-06';
+
+interface ScaffoldJson {
+  controls: number;
+  written: { control: string; file: string; format: string }[];
+  skipped: { control: string; file: string; reason: string }[];
+}
+interface ValidateJson {
+  diagnostics: { severity: string; code: string; file: string }[];
+}
+
+describe('ssp scaffold', () => {
+  it('writes a valid stub per baseline control; validate passes with only stub warnings; a second run writes nothing', () => {
+    const root = makeWorkspace({
+      'controls/access.yaml':
+        'framework: nist-800-53\ncontrol: AC-2\nstatus: implemented\nstatement: Okta.\n---\nframework: fedramp-low\ncontrol: ac-3\nstatus: implemented\nstatement: IAM.\n',
+    });
+    const first = runCli(['ssp', 'scaffold', '--framework', 'fedramp-low', '--at', AT, '--json'], { cwd: root });
+    assert.equal(first.status, 0, first.stderr);
+    const written = JSON.parse(first.stdout) as ScaffoldJson;
+    assert.equal(written.controls, 156);
+    assert.equal(written.written.length, 154);
+    assert.deepEqual(
+      written.skipped.map((s) => `${s.control} ${s.file}`),
+      ['AC-2 controls/access.yaml', 'AC-3 controls/access.yaml'],
+    );
+    assert.equal(readdirSync(join(root, 'controls')).length, 155);
+    const ac1 = readFileSync(join(root, 'controls', 'ac-1.md'), 'utf8');
+    assert.match(ac1, /^---\nframework: nist-800-53\ncontrol: AC-1\ntitle: Policy and Procedures\nstatus: planned\nplanned_completion_date: 2027-12-06\n/);
+    // FedRAMP's assignment is filled in; an organisation-defined value says TODO with the catalog's label.
+    assert.match(ac1, /\n {2}ac-01_odp\.05: at least every 3 years\n/);
+    assert.match(ac1, /\n {2}ac-01_odp\.01: "TODO: personnel or roles"\n/);
+    assert.match(ac1, /\n---\n\n## Part a\n\nTODO\n\n## Part b\n\nTODO\n\n## Part c\n\nTODO\n$/);
+
+    const validate = runCli(['validate', '.', '--at', AT, '--json'], { cwd: root });
+    assert.equal(validate.status, 0, validate.stdout);
+    const diagnostics = (JSON.parse(validate.stdout) as ValidateJson).diagnostics;
+    assert.equal(diagnostics.length, 154);
+    assert.ok(diagnostics.every((d) => d.severity === 'warning' && d.code === 'unfinished-statement'));
+
+    const again = runCli(['ssp', 'scaffold', '--framework', 'fedramp-low', '--at', AT, '--json'], { cwd: root });
+    const second = JSON.parse(again.stdout) as ScaffoldJson;
+    assert.equal(second.written.length, 0);
+    assert.equal(second.skipped.length, 156);
+  });
+
+  it('counts a statement in either form, and leaves a file it did not write alone', () => {
+    const root = makeWorkspace({
+      'controls/mine.md': '---\nframework: nist-800-171\ncontrol: 3.1.1\nstatus: implemented\n---\nOkta.\n',
+      'controls/3.1.2.yaml': '# notes, not a statement\n',
+    });
+    const run = runCli(['ssp', 'scaffold', '--framework', 'nist-800-171', '--format', 'yaml', '--dry-run', '--json', '--at', AT], { cwd: root });
+    assert.equal(run.status, 0, run.stderr);
+    const json = JSON.parse(run.stdout) as ScaffoldJson;
+    assert.equal(json.written.length, 108);
+    assert.deepEqual(
+      json.skipped.map((s) => `${s.control} ${s.file}`),
+      ['3.1.1 controls/mine.md', '3.1.2 controls/3.1.2.yaml'],
+    );
+    assert.deepEqual(readdirSync(join(root, 'controls')).sort(), ['3.1.2.yaml', 'mine.md']);
+  });
+
+  it('refuses nist-800-53 without a baseline, and a folder outside controls/', () => {
+    const root = makeWorkspace({});
+    const noBaseline = runCli(['ssp', 'scaffold', '--framework', 'nist-800-53'], { cwd: root });
+    assert.equal(noBaseline.status, 2);
+    assert.match(noBaseline.stderr, /needs --baseline/);
+    const outside = runCli(['ssp', 'scaffold', '--framework', 'fedramp-low', '--dir', 'reports'], { cwd: root });
+    assert.equal(outside.status, 2);
+    assert.match(outside.stderr, /not inside the workspace's controls\/ folder/);
+  });
+});
+
+describe('ssp import', () => {
+  it('names the file and the JSON path of what it cannot read', () => {
+    const root = makeWorkspace({});
+    const file = (name: string, body: unknown): string => {
+      const path = join(root, name);
+      writeFileSync(path, JSON.stringify(body));
+      return path;
+    };
+    const notSsp = runCli(['ssp', 'import', file('cat.json', { catalog: {} })], { cwd: root });
+    assert.equal(notSsp.status, 1);
+    assert.match(notSsp.stderr, /cat\.json: \$: an OSCAL catalog, not a system security plan/);
+    const version = runCli(['ssp', 'import', file('v.json', { 'system-security-plan': { metadata: { 'oscal-version': '2.0.0' } } })], { cwd: root });
+    assert.equal(version.status, 1);
+    assert.match(version.stderr, /v\.json: \$\.system-security-plan\.metadata\.oscal-version: OSCAL version "2\.0\.0" is not supported/);
+    const unknown = runCli(
+      [
+        'ssp',
+        'import',
+        file('c.json', {
+          'system-security-plan': {
+            metadata: { 'oscal-version': '1.1.2' },
+            'control-implementation': {
+              'implemented-requirements': [
+                { uuid: 'x', 'control-id': 'ac-2' },
+                { uuid: 'y', 'control-id': 'zz-99' },
+              ],
+            },
+          },
+        }),
+      ],
+      { cwd: root },
+    );
+    assert.equal(unknown.status, 1);
+    assert.match(
+      unknown.stderr,
+      /c\.json: \$\.system-security-plan\.control-implementation\.implemented-requirements\[1\]\.control-id: 'zz-99' is not a nist-800-53 control/,
+    );
+    assert.deepEqual(readdirSync(root).sort(), ['c.json', 'cat.json', 'infracast.yaml', 'v.json']);
+  });
+});
