@@ -42,10 +42,26 @@ const KEY_ORDER = [
   'by_component',
 ];
 
+/**
+ * Keys in the order files show them; parameters by id (code units: an id's ODPs, ac-01_odp.01...,
+ * then the release 5.0 ids FedRAMP still sets, ac-1_prm_1), so that the same statement is the same
+ * text whichever way it came (scaffold, or an OSCAL SSP's set-parameters in the writer's order).
+ */
 function ordered(value: ControlValue): ControlValue {
   const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || compareCodeUnits(a, b));
-  return Object.fromEntries(keys.map((k) => [k, value[k]]));
+  const out = Object.fromEntries(keys.map((k) => [k, value[k]]));
+  if ('parameters' in out) out.parameters = byKey(record(out.parameters));
+  if ('by_component' in out) {
+    out.by_component = Object.fromEntries(
+      Object.entries(record(out.by_component)).map(([id, text]) => [
+        id,
+        'parameters' in record(text) ? { ...record(text), parameters: byKey(record(record(text).parameters)) } : text,
+      ]),
+    );
+  }
+  return out;
 }
+const byKey = (value: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(value).sort(([a], [b]) => compareCodeUnits(a, b)));
 const rank = (key: string): number => {
   const i = KEY_ORDER.indexOf(key);
   return i < 0 ? KEY_ORDER.length : i;
