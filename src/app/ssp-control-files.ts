@@ -7,10 +7,11 @@
  * two people editing two controls never touch the same file, and `git log controls/ac-2.md` is
  * the history of one statement.
  */
-import { basename, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import { ExitCode, InfracastError } from '../errors.js';
 import { stringify } from 'yaml';
 import { BODY_KEYS, MARKDOWN_FILE, parseControlMarkdown, readControlMarkdownSync } from '../io/control-markdown.js';
-import { listWorkspaceFiles } from '../io/workspace.js';
+import { isInside, listWorkspaceFiles } from '../io/workspace.js';
 import { readYamlFile } from '../io/yaml-source.js';
 import { canonicalControlId } from '../model/control-ids.js';
 import { compareCodeUnits } from '../model/order.js';
@@ -153,6 +154,18 @@ export async function writtenStatements(root: string): Promise<Map<string, strin
     }
   }
   return written;
+}
+
+/** The folder `--dir` names (default controls), which must be controls/ or inside it: statements are read from there only. */
+export function controlsDir(root: string, dir: string | undefined): string {
+  const path = resolve(root, dir ?? 'controls');
+  if (!isInside(join(root, 'controls'), path)) {
+    throw new InfracastError('USAGE', `--dir ${dir ?? ''} is not inside the workspace's controls/ folder`, {
+      exitCode: ExitCode.Usage,
+      hints: ['Control statements are read from controls/ (and its sub-folders): give --dir controls or a folder below it.'],
+    });
+  }
+  return path;
 }
 
 /** A path for messages: workspace-relative. */

@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { isInside, listWorkspaceFiles } from '../io/workspace.js';
+import { listWorkspaceFiles } from '../io/workspace.js';
 import { readYamlFile } from '../io/yaml-source.js';
-import { controlFileName, controlFileText, shownPath, writtenStatements, yamlText } from './ssp-control-files.js';
+import { controlFileName, controlsDir, controlFileText, shownPath, writtenStatements, yamlText } from './ssp-control-files.js';
 import type { ControlFileFormat } from './ssp-control-files.js';
 import { readOscalSsp } from './ssp-oscal-read.js';
 import type { SspRead } from './ssp-oscal-read.js';
@@ -54,13 +54,7 @@ export async function sspImport(options: SspImportOptions): Promise<SspImportRes
   const cwd = options.cwd ?? process.cwd();
   const root = await requireWorkspaceRoot(options.workspace, cwd, 'Run it inside a workspace, or give --workspace DIR.');
   const file = resolve(cwd, options.file);
-  const dir = resolve(root, options.dir ?? 'controls');
-  if (!isInside(join(root, 'controls'), dir)) {
-    throw new InfracastError('USAGE', `--dir ${options.dir ?? ''} is not inside the workspace's controls/ folder`, {
-      exitCode: ExitCode.Usage,
-      hints: ['Control statements are read from controls/ (and its sub-folders).'],
-    });
-  }
+  const dir = controlsDir(root, options.dir);
   const document = readSspJson(file);
   const framework = options.framework ?? 'nist-800-53';
   const read = readOscalSsp(document, { file, framework, inventory: await inventoryComponents(root) });

@@ -19,6 +19,7 @@
 import { lookupControl } from '../catalogs/index.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalControlId } from '../model/control-ids.js';
+import { slugify } from '../schema/rules.js';
 import type { ControlValue } from './ssp-control-files.js';
 import { oscalControlId } from './ssp-statement-rules.js';
 
@@ -106,7 +107,7 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
     if (uuid && !components.has(uuid)) components.set(uuid, { uuid, type: text(c.type) ?? '', title: text(c.title) ?? uuid });
   }
   const componentIds = componentIdMap([...components.values()], options.inventory);
-  const leveraged = new Map(list(implementation['leveraged-authorizations']).map((l) => [text(l.uuid) ?? '', slug(text(l.title) ?? '')]));
+  const leveraged = new Map(list(implementation['leveraged-authorizations']).map((l) => [text(l.uuid) ?? '', slugify(text(l.title) ?? '')]));
   const notes = new Map<string, number>();
   const note = (what: string): void => void notes.set(what, (notes.get(what) ?? 0) + 1);
   const counts: SspCounts = { implementedRequirements: 0, statements: 0, byComponents: 0, setParameters: 0 };
@@ -267,12 +268,6 @@ function readProps(requirement: Json, value: ControlValue, leveraged: Map<string
   if (origination.length > 0) value.origination = [...new Set(origination)];
 }
 
-const slug = (title: string): string =>
-  title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-
 /**
  * OSCAL components -> inventory ids: the inventory component whose name is the title (or whose id
  * is the slugged title); otherwise the slugged title, which validate then reports as missing
@@ -283,9 +278,9 @@ function componentIdMap(components: OscalComponent[], inventory: { id: string; n
   const used = new Set<string>();
   for (const c of components) {
     if (c.type === 'this-system') continue;
-    const match = inventory.find((i) => i.name === c.title) ?? inventory.find((i) => i.id === slug(c.title));
-    let id = match?.id ?? (slug(c.title) || `component-${c.uuid.slice(0, 8)}`);
-    if (!match) for (let n = 2; used.has(id); n++) id = `${slug(c.title)}-${n}`;
+    const match = inventory.find((i) => i.name === c.title) ?? inventory.find((i) => i.id === slugify(c.title));
+    let id = match?.id ?? (slugify(c.title) || `component-${c.uuid.slice(0, 8)}`);
+    if (!match) for (let n = 2; used.has(id); n++) id = `${slugify(c.title)}-${n}`;
     used.add(id);
     ids.set(c.uuid, id);
   }

@@ -7,13 +7,12 @@
  * statements (any file, either form) and existing files are never touched.
  */
 import { mkdirSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getCatalog, lookupControl } from '../catalogs/index.js';
 import type { CatalogControl } from '../catalogs/catalog.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { isInside } from '../io/workspace.js';
-import { controlFileName, controlFileText, shownPath, writtenStatements } from './ssp-control-files.js';
+import { controlFileName, controlsDir, controlFileText, shownPath, writtenStatements } from './ssp-control-files.js';
 import { statementScheme, TODO } from './ssp-statement-rules.js';
 import type { ControlFileFormat, ControlValue } from './ssp-control-files.js';
 import { requireWorkspaceRoot } from './workspace-root.js';
@@ -68,13 +67,7 @@ export async function sspScaffold(options: ScaffoldOptions): Promise<ScaffoldRes
     throw new InfracastError('USAGE', 'nist-800-53 needs --baseline low, moderate or high (SP 800-53B)', { exitCode: ExitCode.Usage });
   }
   const root = await requireWorkspaceRoot(options.workspace, options.cwd ?? process.cwd(), 'Run it inside a workspace, or give --workspace DIR.');
-  const dir = resolve(root, options.dir ?? 'controls');
-  if (!isInside(join(root, 'controls'), dir)) {
-    throw new InfracastError('USAGE', `--dir ${options.dir ?? ''} is not inside the workspace's controls/ folder`, {
-      exitCode: ExitCode.Usage,
-      hints: ['Control statements are read from controls/ (and its sub-folders): give --dir controls or a folder below it.'],
-    });
-  }
+  const dir = controlsDir(root, options.dir);
   const catalog = getCatalog(framework, options.baseline === undefined ? {} : { baseline: options.baseline as Baseline });
   const format = options.format ?? 'md';
   const scheme = statementScheme(framework);

@@ -78,7 +78,73 @@ describe('ssp scaffold', () => {
   });
 });
 
+describe('ssp scaffold --component', () => {
+  it("asks for the component's text per part, and the stub validates against the inventory", () => {
+    const root = makeWorkspace({
+      'inventory/agc.yaml': 'components:\n  - id: okta\n    name: Okta\n    type: identity\n',
+    });
+    const run = runCli(['ssp', 'scaffold', '--framework', 'fedramp-low', '--component', 'okta', '--dir', 'controls/okta', '--at', AT], { cwd: root });
+    assert.equal(run.status, 0, run.stderr);
+    const ac2 = readFileSync(join(root, 'controls', 'okta', 'ac-2.md'), 'utf8');
+    assert.match(ac2, /\ncomponents:\n {2}- okta\n---\n\n## Part a\n\n### Component okta\n\nTODO\n\n## Part b\n/);
+    const validate = runCli(['validate', '.', '--at', AT, '--json'], { cwd: root });
+    assert.equal(validate.status, 0, validate.stdout);
+    assert.ok((JSON.parse(validate.stdout) as ValidateJson).diagnostics.every((d) => d.code === 'unfinished-statement'));
+  });
+});
+
 describe('ssp import', () => {
+  // A minimal SSP written for this test (behaviour, not interoperability: the real SSPs are in test/interop).
+  const SSP = {
+    'system-security-plan': {
+      uuid: 'u',
+      metadata: { title: 'T', 'oscal-version': '1.1.2' },
+      'system-implementation': { components: [{ uuid: 'c1', type: 'this-system', title: 'This System' }] },
+      'control-implementation': {
+        'implemented-requirements': [
+          {
+            uuid: 'r1',
+            'control-id': 'ac-3',
+            statements: [{ uuid: 's1', 'statement-id': 'ac-3_smt', 'by-components': [{ uuid: 'b1', 'component-uuid': 'c1', description: 'IAM.' }] }],
+          },
+          {
+            uuid: 'r2',
+            'control-id': 'ac-2',
+            statements: [{ uuid: 's2', 'statement-id': 'ac-2_smt.a', 'by-components': [{ uuid: 'b2', 'component-uuid': 'c1', description: 'Okta.' }] }],
+          },
+        ],
+      },
+    },
+  };
+
+  it("never overwrites; --force replaces only a control's own file", () => {
+    const root = makeWorkspace({ 'controls/family.yaml': 'framework: nist-800-53\ncontrol: AC-2\nstatus: implemented\nstatement: Mine.\n' });
+    const file = join(root, 'ssp.json');
+    writeFileSync(file, JSON.stringify(SSP));
+    const first = JSON.parse(runCli(['ssp', 'import', file, '--json'], { cwd: root }).stdout) as ScaffoldJson;
+    assert.deepEqual(
+      first.written.map((w) => w.file),
+      ['controls/ac-3.md'],
+    );
+    assert.deepEqual(
+      first.skipped.map((w) => `${w.control} ${w.file}`),
+      ['AC-2 controls/family.yaml'],
+    );
+    assert.equal(
+      readFileSync(join(root, 'controls', 'ac-3.md'), 'utf8'),
+      '---\nframework: nist-800-53\ncontrol: AC-3\ntitle: Access Enforcement\n---\n\nIAM.\n',
+    );
+    const again = JSON.parse(runCli(['ssp', 'import', file, '--json'], { cwd: root }).stdout) as ScaffoldJson;
+    assert.equal(again.written.length, 0);
+    const forced = JSON.parse(runCli(['ssp', 'import', file, '--force', '--format', 'yaml', '--json'], { cwd: root }).stdout) as ScaffoldJson;
+    assert.deepEqual(
+      forced.written.map((w) => w.file),
+      ['controls/ac-3.yaml'],
+    );
+    assert.deepEqual(readdirSync(join(root, 'controls')).sort(), ['ac-3.yaml', 'family.yaml']);
+    assert.equal(readFileSync(join(root, 'controls', 'family.yaml'), 'utf8'), 'framework: nist-800-53\ncontrol: AC-2\nstatus: implemented\nstatement: Mine.\n');
+  });
+
   it('names the file and the JSON path of what it cannot read', () => {
     const root = makeWorkspace({});
     const file = (name: string, body: unknown): string => {
