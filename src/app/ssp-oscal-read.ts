@@ -115,6 +115,7 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
   const controlImplementation = record(ssp['control-implementation']);
   const requirements = list(controlImplementation['implemented-requirements']);
   const byOscalId = new Map<string, ControlValue>();
+  const seen = new Map<string, number>();
   const controls = requirements.map((requirement, i) => {
     const at = `$.system-security-plan.control-implementation.implemented-requirements[${i}]`;
     counts.implementedRequirements++;
@@ -129,6 +130,16 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
         `Import statements of another framework with --framework (default nist-800-53); \`infracast catalog show ${options.framework}\` lists its ids.`,
       );
     }
+    const earlier = seen.get(id);
+    if (earlier !== undefined) {
+      fail(
+        file,
+        `${at}.control-id`,
+        `${id} is implemented twice (also implemented-requirements[${earlier}])`,
+        'An SSP has one implemented-requirement per control: merge the two.',
+      );
+    }
+    seen.set(id, i);
     const value: ControlValue = { framework: options.framework, control: id, title: facts.title };
     const parameters: Record<string, string> = {};
     const componentParameters = new Map<string, Record<string, string>>();

@@ -181,6 +181,29 @@ describe('ssp import', () => {
       unknown.stderr,
       /c\.json: \$\.system-security-plan\.control-implementation\.implemented-requirements\[1\]\.control-id: 'zz-99' is not a nist-800-53 control/,
     );
-    assert.deepEqual(readdirSync(root).sort(), ['c.json', 'cat.json', 'infracast.yaml', 'v.json']);
+    const twice = runCli(
+      [
+        'ssp',
+        'import',
+        file('d.json', {
+          'system-security-plan': {
+            metadata: { 'oscal-version': '1.0.4' },
+            'control-implementation': {
+              'implemented-requirements': [
+                { uuid: 'x', 'control-id': 'ac-2' },
+                { uuid: 'y', 'control-id': 'ac-02' },
+              ],
+            },
+          },
+        }),
+      ],
+      { cwd: root },
+    );
+    assert.equal(twice.status, 1);
+    assert.match(
+      twice.stderr,
+      /d\.json: \$\.system-security-plan\.control-implementation\.implemented-requirements\[1\]\.control-id: AC-2 is implemented twice \(also implemented-requirements\[0\]\)/,
+    );
+    assert.deepEqual(readdirSync(root).sort(), ['c.json', 'cat.json', 'd.json', 'infracast.yaml', 'v.json']);
   });
 });
