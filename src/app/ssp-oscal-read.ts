@@ -343,6 +343,26 @@ function systemOf(ssp: Json): Json {
     return [{ ...(id ? { id } : {}), title: text(t.title), ...(text(t.description) ? { description: text(t.description) } : {}), ...levels }];
   });
   if (types.length > 0) system.information_types = types;
+  const leveraged = list(record(ssp['system-implementation'])['leveraged-authorizations']).flatMap((l) => {
+    const fedramp = (name: string): string | undefined => text(list(l.props).find((p) => p.name === name && p.ns === FEDRAMP_NS)?.value);
+    const type = { 'fedramp-jab': 'jab', 'fedramp-agency': 'agency' }[fedramp('authorization-type') ?? ''];
+    const title = text(l.title);
+    // authorization_type is required in system.leveraged_authorizations: one the SSP does not state is left for the user to add.
+    if (!title || !slugify(title) || !type) return [];
+    const impact = fedramp('impact-level');
+    const date = text(l['date-authorized']);
+    return [
+      {
+        id: slugify(title),
+        name: title,
+        authorization_type: type,
+        ...(fedramp('leveraged-system-identifier') ? { package_id: fedramp('leveraged-system-identifier') } : {}),
+        ...(date ? { date_authorized: date.slice(0, 10) } : {}),
+        ...(impact && ['low', 'moderate', 'high', 'li-saas'].includes(impact) ? { impact_level: impact } : {}),
+      },
+    ];
+  });
+  if (leveraged.length > 0) system.leveraged_authorizations = leveraged;
   const roles = list(record(ssp.metadata).roles).flatMap((r) =>
     /^[a-z0-9][a-z0-9-]*$/.test(text(r.id) ?? '') && text(r.title)
       ? [{ id: text(r.id), title: text(r.title), ...(text(r.description) ? { description: text(r.description) } : {}) }]

@@ -5,10 +5,12 @@
  * imported statements say once read back by the loader (Markdown and YAML forms).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { controlImplementationsOf } from '../../src/app/control-implementations.js';
 import { loadWorkspace } from '../../src/app/load-workspace.js';
+import { yamlText } from '../../src/app/ssp-control-files.js';
 import { sspImport } from '../../src/app/ssp-import.js';
 import { oscalControlId } from '../../src/app/ssp-statement-rules.js';
 import { requireShared } from '../support/shared.js';
@@ -75,7 +77,14 @@ describe('ssp import of real OSCAL SSPs keeps every requirement, statement, by-c
         const ssp = (JSON.parse(readFileSync(file, 'utf8')) as Json)['system-security-plan'] as Json;
         const expected = oscalFacts(ssp, new Map(result.components.map((c) => [c.uuid, c.id])));
 
+        // The printed system: block makes a valid infracast.yaml (checked with the statements below).
+        writeFileSync(
+          join(root, 'infracast.yaml'),
+          yamlText({ tenant: { id: 'acme-corp', name: 'Acme Corp' }, system: result.system, frameworks: ['nist-800-53'] }),
+        );
         const workspace = await loadWorkspace(root, { at: new Date('2026-12-06T00:00:00Z') });
+        assert.ok(workspace.config, 'infracast.yaml with the imported system: block is valid');
+        assert.equal(workspace.config.system.name, (ssp['system-characteristics'] as Json)['system-name']);
         assert.deepEqual(
           workspace.diagnostics.filter((d) => d.severity === 'error'),
           [],
