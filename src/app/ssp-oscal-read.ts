@@ -181,6 +181,8 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
         componentParameters.set(componentId, own);
       }
       for (const key of ['export', 'inherited', 'satisfied'] as const) if (key in bc) note(`by-component ${key} (leveraged-system responsibilities)`);
+      if ('remarks' in bc) note('by-component remarks');
+      if (component?.type !== 'this-system' && 'implementation-status' in bc) note('implementation-status of components other than this-system');
       const state = text(record(bc['implementation-status']).state);
       if (component?.type === 'this-system' && state) coreStatus ??= state;
       if (description.trim() === '') {
@@ -206,6 +208,7 @@ export function readOscalSsp(document: unknown, options: SspReadOptions): SspRea
     };
     list(requirement.statements).forEach((statement, s) => {
       counts.statements++;
+      if ('remarks' in statement) note('statement remarks');
       list(statement['by-components']).forEach((bc) => place(text(statement['statement-id']), bc, `${at}.statements[${s}]`));
     });
     list(requirement['by-components']).forEach((bc) => place(undefined, bc, `${at}.by-components`));
