@@ -7,8 +7,9 @@
 //   node scripts/build-catalogs.js --check    exit 1 when a committed file differs from what would be written
 //   node scripts/build-catalogs.js --fixtures <dir>   read the fixtures from <dir> (default <repo>/../shared/fixtures)
 //
-// Facts only: ids, titles, families, baseline membership, FedRAMP parameter values, SPRS points,
-// designations and mappings. No statement, requirement or guidance prose is copied.
+// Facts only: ids, titles, families, baseline membership, statement part labels (a, b...),
+// parameter ids with their short labels, FedRAMP parameter values, SPRS points, designations and
+// mappings. No statement, requirement or guidance prose is copied.
 // Order: every list keeps its source's order (the catalog's, the CSV's, the workbook's), which for
 // SP 800-53, FedRAMP and SP 800-171 is also controlSortKey order (a unit test checks that). PCI DSS
 // and SOC 2, which have no source here, are written in the standards' own numbering order.
@@ -106,11 +107,24 @@ const families80053 = {};
 /** Canonical id -> { id, title, family, withdrawn?, withdrawn_into? } in catalog order. */
 const nistControls = new Map();
 const propOf = (node, name) => (node.props ?? []).find((p) => p.name === name)?.value;
+/** Canonical id -> the labels of its statement's top-level items (written after baselines, below). */
+const statementParts = new Map();
+/** ac-2_smt.a -> a (a statement item's label as SSPs and the schema's parts: keys write it). */
+function partLabel(controlOscalId, partId) {
+  const prefix = `${controlOscalId}_smt.`;
+  if (!partId?.startsWith(prefix) || partId.slice(prefix.length).includes('.')) fail(`${controlOscalId}: unexpected statement item id ${partId}`);
+  return partId.slice(prefix.length);
+}
 function visitControl(node, family) {
   const id = sp80053FromOscal(node.id);
   const label = propOf(node, 'label');
   if (label && label !== id) fail(`${node.id}: label ${label} is not the canonical id ${id}`);
   const control = { id, title: plain(node.title), family, framework: 'nist-800-53' };
+  // The statement's top-level items (a, b, c...): the parts an SSP answers (FedRAMP tags exactly
+  // these as response points). Labels only, from the part ids (ac-2_smt.a -> a); never their text.
+  const statement = (node.parts ?? []).find((p) => p.name === 'statement');
+  const parts = (statement?.parts ?? []).filter((p) => p.name === 'item').map((p) => partLabel(node.id, p.id));
+  if (parts.length) statementParts.set(id, parts);
   if (propOf(node, 'status') === 'withdrawn') {
     control.withdrawn = true;
     const into = (node.links ?? [])
@@ -307,11 +321,65 @@ for (const control of nistControls.values()) {
 for (const level of ['low', 'moderate', 'high'])
   for (const id of nistBaselines[level]) if (!nistControls.has(id)) fail(`${level} baseline: ${id} not in catalog`);
 
+// The organisation-defined parameters of every baseline control (SP 800-53 5.1.1 ids, the ids
+// FedRAMP's set-parameters use): id plus the catalog's short label, or the selection's cardinality
+// (its choices are catalog text and stay out). Aggregating parameters (ac-1_prm_1, kept by 5.1.1
+// for compatibility) are left out: their ODPs are listed. From the NIST HIGH resolved catalog (a
+// superset of LOW and MODERATE), and from FedRAMP's HIGH resolved catalog for the FedRAMP
+// controls no NIST baseline has.
+const isAggregate = (props) => props.some((p) => p.name === 'aggregates');
+function paramFacts(id, label, howMany) {
+  if (label !== undefined) return { id, label: plain(label) };
+  if (howMany === undefined) fail(`parameter ${id} has neither a label nor a selection`);
+  return { id, select: howMany === 'one-or-more' ? 'one-or-more' : 'one' };
+}
+const baselineParams = new Map();
+{
+  const file = `${NIST_DIR}/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json`;
+  const walk = (node) => {
+    for (const c of node.controls ?? []) {
+      const params = (c.params ?? [])
+        .filter((p) => !isAggregate(p.props ?? []))
+        .map((p) => paramFacts(p.id, p.label, p.select ? (p.select['how-many'] ?? 'one') : undefined));
+      baselineParams.set(sp80053FromOscal(c.id), params);
+      walk(c);
+    }
+    for (const g of node.groups ?? []) walk(g);
+  };
+  walk(readJson(file).catalog);
+}
+const FEDRAMP_HIGH_XML = 'fedramp/oscal/FedRAMP_rev5_HIGH-baseline-resolved-profile_catalog.xml';
+{
+  const asArray = new Set(['control', 'group', 'param', 'prop']);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => asArray.has(name) });
+  const walk = (node) => {
+    for (const c of node.control ?? []) {
+      const id = sp80053FromOscal(c['@_id']);
+      if (!baselineParams.has(id)) {
+        const params = (c.param ?? [])
+          .filter((p) => !isAggregate((p.prop ?? []).map((q) => ({ name: q['@_name'] }))))
+          .map((p) =>
+            paramFacts(p['@_id'], typeof p.label === 'object' ? p.label['#text'] : p.label, p.select ? (p.select['@_how-many'] ?? 'one') : undefined),
+          );
+        baselineParams.set(id, params);
+      }
+      walk(c);
+    }
+    for (const g of node.group ?? []) walk(g);
+  };
+  walk(parser.parse(readText(FEDRAMP_HIGH_XML)).catalog);
+}
+for (const control of nistControls.values()) {
+  if (statementParts.has(control.id) && !control.withdrawn) control.parts = statementParts.get(control.id);
+  const params = baselineParams.get(control.id);
+  if (params?.length) control.params = params;
+}
+
 const nist80053 = {
   framework: 'nist-800-53',
   name: 'NIST SP 800-53 Rev. 5',
   release: `SP 800-53 Rev. 5 catalog ${nistCatalog.metadata.version}, SP 800-53B baselines ${nistBaselineVersion}`,
-  sources: [sourceOf(NIST_CATALOG), ...nistBaselineSources],
+  sources: [sourceOf(NIST_CATALOG), ...nistBaselineSources, sourceOf(FEDRAMP_HIGH_XML)],
   verified: true,
   families: families80053,
   controls: [...nistControls.values()],

@@ -64,6 +64,8 @@ export type ErrorCode =
   | 'INVENTORY_MISSING'
   /** The workspace's inventory files contradict each other or themselves (an id in two files, boundaries in a cycle). */
   | 'INVENTORY_INVALID'
+  /** A file given to `ssp import` is not an OSCAL SSP it reads (not an SSP, an unsupported version, a control not in the framework). */
+  | 'SSP_INVALID'
   /** A findings file matches no known format (the message names each format tried and why it failed). */
   | 'FINDINGS_UNRECOGNISED'
   /** A findings file of a known format is malformed: a bad record, a truncated or corrupt file. */

@@ -11,11 +11,12 @@ import { compareDiagnostics } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { YamlDocument } from '../io/yaml-source.js';
 import { readYamlFile } from '../io/yaml-source.js';
+import { MARKDOWN_FILE, readControlMarkdownSync } from '../io/control-markdown.js';
 import { CONFIG_FILE, escapeRoute, fileStem, folderOf, listWorkspaceFiles, resolveReference } from '../io/workspace.js';
 import type { WorkspaceConfig } from '../model/config.js';
 import { KINDS } from '../model/definitions.js';
 import type { DefinitionOptions, DefinitionSource, ImpactLevel, Kind, OutputDefinition, OutputFormat, ScheduleDefinition } from '../model/definitions.js';
-import { DEFINITION_FOLDERS, inferKind, KIND_OF_FOLDER, SCHEMA_OF_KIND } from '../schema/kinds.js';
+import { DEFINITION_FOLDERS, inferKind, KIND_OF_FOLDER, MARKDOWN_FOLDERS, SCHEMA_OF_KIND } from '../schema/kinds.js';
 import { checkConfig, checkOutputDefinition, checkSchedule, checkSupportingDocument, inlineBody, slugify } from '../schema/rules.js';
 import type { Reference, RuleContext, RuleResult } from '../schema/rules.js';
 import { didYouMean } from '../schema/suggest.js';
@@ -26,6 +27,7 @@ import { attestationConflictRules, controlIdRules, crossFileRules, diagnosticAt 
 import { checkFindingsSources } from './findings-check.js';
 import { outputFolderDiagnostics } from './output-folder.js';
 import { outputNameRules } from './output-names.js';
+import { controlStatementRules } from './ssp-statement-rules.js';
 
 export interface LoadOptions {
   /** The instant expiry is judged at. */
@@ -119,6 +121,11 @@ function csvOptions(csv: Body): NonNullable<WorkspaceConfig['findingsCsv']> {
   };
 }
 
+/** A Markdown file that is a definition: a control statement in its Markdown form, in controls/. */
+export function isMarkdownDefinition(root: string, path: string): boolean {
+  return MARKDOWN_FILE.test(path) && (MARKDOWN_FOLDERS as readonly string[]).includes(folderOf(root, path));
+}
+
 export async function loadWorkspace(root: string, options: LoadOptions): Promise<LoadedWorkspace> {
   const diagnostics: Diagnostic[] = [];
   const references: Reference[] = [];
@@ -130,7 +137,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   const ctx: RuleContext = { frameworks, config: undefined, at: options.at, strict: options.strict ?? false };
   const cache = options.cache ?? ContentCache.fromEnvironment();
 
-  const { files: listed, dotFiles } = await listWorkspaceFiles(root, DEFINITION_FOLDERS);
+  const { files: listed, dotFiles } = await listWorkspaceFiles(root, DEFINITION_FOLDERS, MARKDOWN_FOLDERS);
   const known = new Set(listed.map((f) => f.path));
   // A file named on the command line is read even when it is a dot-file; the others are reported, not read.
   for (const extra of options.extraFiles ?? []) if (!known.has(extra)) listed.push({ path: extra, folder: folderOf(root, extra) });
@@ -215,7 +222,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
       });
       continue;
     }
-    const file = await readYamlFile(entry.path, cache);
+    const file = MARKDOWN_FILE.test(entry.path) ? readControlMarkdownSync(entry.path, cache) : await readYamlFile(entry.path, cache);
     diagnostics.push(...file.diagnostics);
     for (const doc of file.documents) {
       const source: DefinitionSource = { file: doc.file, index: doc.index, count: doc.count };
@@ -302,6 +309,7 @@ export async function loadWorkspace(root: string, options: LoadOptions): Promise
   diagnostics.push(...outputNameRules(root, outputs, outputDocs));
   diagnostics.push(...controlIdRules(records, recordDocs));
   diagnostics.push(...sspReferenceRules(ctx.config?.raw.system, records, recordDocs));
+  diagnostics.push(...controlStatementRules(records, recordDocs));
   diagnostics.push(...attestationConflictRules(root, records, recordDocs, ctx.strict));
   diagnostics.push(...(await checkReferences(root, references)));
 

@@ -30,6 +30,9 @@ import { buildEvidence } from './build-evidence.js';
 import { buildArchitecture } from './build-architecture.js';
 import { DIAGRAM_RENDERERS } from '../renderers/diagram.js';
 import { buildSsp } from './build-ssp.js';
+import { oscalSspFiles } from './oscal-ssp.js';
+import { workspaceInventory } from './build-architecture.js';
+import { architectureSvg } from '../renderers/diagram-svg.js';
 import { formatsOf, planFormats } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
@@ -55,6 +58,7 @@ import type { SignatureState } from './state.js';
 import { recoverWrites, RunTransaction } from './transaction.js';
 import { cleanBrowserProfiles } from '../io/browser.js';
 import { formatInstant } from './instant.js';
+import { artifactFileName } from './output-names.js';
 import { validate } from './validate.js';
 import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
 
@@ -147,6 +151,8 @@ interface BuildContext {
   definition: OutputDefinition;
   poam: { store: PoamStore; used: boolean };
   history: (framework: string) => Promise<HistorySnapshot[]>;
+  /** The run's --format choice, if any (what formatsOf narrows the definition's formats to). */
+  formats?: OutputFormat[];
 }
 
 type Builder = (ctx: BuildContext) => Promise<Built> | Built;
@@ -212,12 +218,29 @@ const REPORT_BUILDERS: Partial<Record<string, Builder>> = {
  */
 export const DOCUMENT_BUILDERS: Partial<Record<string, Builder>> = {
   'architecture-diagram': (ctx) => ({ ...single(ctx, buildArchitecture(ctx.run, ctx.definition)), renderers: DIAGRAM_RENDERERS }),
-  ssp: (ctx) => {
+  ssp: async (ctx) => {
+    const { run, definition } = ctx;
     const built: Built = { reports: [], files: [], snapshots: [], warnings: [] };
-    for (const framework of ctx.definition.frameworks) {
-      const { model, warnings } = buildSsp(ctx.run, ctx.definition, framework);
-      built.reports.push({ fileStem: fileStemOf(ctx.definition, framework), model });
+    // Section 8.1: the inventory's diagram, a file beside the document that PDF and DOCX embed.
+    const inventory = definition.options.include_architecture_diagram === true ? workspaceInventory(run.workspace) : undefined;
+    const diagram = inventory ? { fileName: `${definition.outputName}-architecture.svg` } : undefined;
+    if (inventory && diagram) {
+      const svg = await architectureSvg(inventory, { title: 'Authorization boundary and data flows', idPrefix: 'ssp-' });
+      built.files.push({ format: 'svg', fileName: diagram.fileName, bytes: new TextEncoder().encode(svg), supporting: true });
+    } else if (definition.options.include_architecture_diagram === true) {
+      built.warnings!.push('ssp: include_architecture_diagram: the workspace has no inventory (kind: Inventory) to draw the diagram from');
+    }
+    for (const framework of definition.frameworks) {
+      const { model, warnings } = buildSsp(run, definition, framework, diagram);
+      built.reports.push({ fileStem: fileStemOf(definition, framework), model });
       built.warnings!.push(...warnings);
+    }
+    // OSCAL is written from the statements and facts directly (not from the document model).
+    if (formatsOf(definition, ctx.formats).includes('oscal')) {
+      const oscal = oscalSspFiles(run.workspace, definition, formatInstant(run.at));
+      built.files.push(...oscal.files);
+      // Facts missing from system: are already warned about by the document: one warning each.
+      built.warnings!.push(...oscal.warnings.filter((w) => !built.warnings!.includes(w)));
     }
     return built;
   },
@@ -546,6 +569,7 @@ async function renderDefinition(
     const built = await builder({
       run,
       definition,
+      ...(options.formats ? { formats: options.formats } : {}),
       poam: session.poam,
       history: async (framework) => {
         const key = `${definition.outputName}\u0000${framework}`;
@@ -579,8 +603,9 @@ async function renderDefinition(
       const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
       if (!('logo' in logo)) delete shown.meta.logo;
       for (const format of formatsOf(definition, options.formats)) {
-        const fileName = `${fileStem}.${format}`;
-        if (format === 'zip' && built.files.some((f) => f.format === 'zip')) continue;
+        const fileName = artifactFileName(fileStem, format);
+        // Written by the builder itself (the evidence zip, the OSCAL SSP), not rendered from the model.
+        if ((format === 'zip' || format === 'oscal') && built.files.some((f) => f.format === format)) continue;
         const renderer = built.renderers?.[format] ?? RENDERERS[format];
         if (!renderer) {
           failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: `${format} is not rendered by this version of Infracast` }));
@@ -642,7 +667,7 @@ async function renderDefinition(
     outcome.status = 'failed';
     outcome.error = errorOf(error);
     outcome.artifacts = formatsOf(definition, options.formats).map((format) =>
-      item(`${definition.outputName}.${format}`, format, null, { status: 'failed', error: outcome.error!.message }),
+      item(artifactFileName(definition.outputName, format), format, null, { status: 'failed', error: outcome.error!.message }),
     );
     return { outcome, snapshots: [] };
   }

@@ -9,7 +9,7 @@ import { compareDiagnostics } from '../diagnostics.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { CONFIG_FILE, findWorkspaceRoot, isInside } from '../io/workspace.js';
 import { resolveInstant } from './instant.js';
-import { loadWorkspace } from './load-workspace.js';
+import { isMarkdownDefinition, loadWorkspace } from './load-workspace.js';
 import type { LoadedWorkspace } from './load-workspace.js';
 
 export interface ValidateOptions {
@@ -62,7 +62,7 @@ export async function validate(options: ValidateOptions = {}): Promise<ValidateR
     const group = groups.get(root) ?? { whole: false, files: [], findings: [] };
     if (isDir || path === resolve(root, CONFIG_FILE)) group.whole = true;
     // Anything but YAML may be a findings export of the workspace's sources (checked once loaded).
-    else if (!/\.ya?ml$/i.test(path)) group.findings.push(path);
+    else if (!/\.ya?ml$/i.test(path) && !isMarkdownDefinition(root, path)) group.findings.push(path);
     else group.files.push(path);
     groups.set(root, group);
   }

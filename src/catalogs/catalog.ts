@@ -3,8 +3,8 @@
  * scripts/build-catalogs.js from ../shared/fixtures and committed), read lazily, one file per
  * framework, so that start-up reads none of them.
  *
- * Data file shape (CatalogData): facts only (ids, titles, families, baseline membership,
- * parameters, points, mappings), never statement prose.
+ * Data file shape (CatalogData): facts only (ids, titles, families, baseline membership, part
+ * labels, parameter ids and labels, parameter values, points, mappings), never statement prose.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +41,10 @@ export type CatalogControl = Control & {
   partial_points?: number;
   /** SPRS designation (DoD Assessment Methodology). */
   designation?: 'basic' | 'derived';
+  /** SP 800-53: the labels of the statement's top-level items (a, b, c...), the parts an SSP answers. */
+  parts?: string[];
+  /** SP 800-53 baseline controls: the organisation-defined parameters (5.1.1 ids), with the catalog's short label or the selection's cardinality. */
+  params?: CatalogParam[];
   /** FedRAMP parameter values, by parameter id. */
   parameters?: Record<string, string>;
   /**
@@ -63,6 +67,12 @@ export type CatalogControl = Control & {
   /** Withdrawn SP 800-53 controls: where the control went (control ids, or a family id such as SR). */
   withdrawn_into?: string[];
 };
+
+export interface CatalogParam {
+  id: string;
+  label?: string;
+  select?: 'one' | 'one-or-more';
+}
 
 const cache = new Map<string, CatalogData>();
 

@@ -7,6 +7,7 @@ import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compareCodeUnits } from '../model/order.js';
+import { isMarkdownReadme, MARKDOWN_FILE } from './control-markdown.js';
 
 export const CONFIG_FILE = 'infracast.yaml';
 const YAML_FILE = /\.ya?ml$/i;
@@ -96,12 +97,18 @@ export interface WorkspaceListing {
   dotFiles: string[];
 }
 
-/** infracast.yaml plus every YAML file under the given definition folders, sorted by path (synchronous: small trees, fewer round trips). */
-export async function listWorkspaceFiles(root: string, folders: readonly string[]): Promise<WorkspaceListing> {
+/**
+ * infracast.yaml plus every YAML file under the given definition folders, and every Markdown file
+ * (but a README.md) under the `markdownFolders` among them, sorted by path (synchronous: small
+ * trees, fewer round trips).
+ */
+export async function listWorkspaceFiles(root: string, folders: readonly string[], markdownFolders: readonly string[] = []): Promise<WorkspaceListing> {
   const files: WorkspaceFile[] = [{ path: join(root, CONFIG_FILE), folder: '' }];
   const dotFiles: string[] = [];
   const realRoot = realpathSync(root);
   function walk(dir: string, folder: string, depth: number): void {
+    const isDefinition = (name: string): boolean =>
+      YAML_FILE.test(name) || (markdownFolders.includes(folder) && MARKDOWN_FILE.test(name) && !isMarkdownReadme(name));
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -112,7 +119,7 @@ export async function listWorkspaceFiles(root: string, folders: readonly string[
       const full = join(dir, entry.name);
       // Dot-folders and non-YAML dot-files (.gitkeep, an editor's .x.yaml.swp) are nobody's definitions.
       if (entry.name.startsWith('.')) {
-        if (YAML_FILE.test(entry.name) && !entry.isDirectory()) dotFiles.push(full);
+        if (isDefinition(entry.name) && !entry.isDirectory()) dotFiles.push(full);
         continue;
       }
       if (entry.isSymbolicLink()) {
@@ -123,15 +130,15 @@ export async function listWorkspaceFiles(root: string, folders: readonly string[
           continue; // dangling link: nothing to read
         }
         if (!isInside(realRoot, real)) {
-          if (YAML_FILE.test(entry.name)) files.push({ path: full, folder, escapesTo: real });
+          if (isDefinition(entry.name)) files.push({ path: full, folder, escapesTo: real });
           continue;
         }
         const info = statSync(real);
         if (info.isDirectory() && depth < 8) walk(full, folder, depth + 1);
-        else if (info.isFile() && YAML_FILE.test(entry.name)) files.push({ path: full, folder });
+        else if (info.isFile() && isDefinition(entry.name)) files.push({ path: full, folder });
       } else if (entry.isDirectory() && depth < 8) {
         walk(full, folder, depth + 1);
-      } else if (entry.isFile() && YAML_FILE.test(entry.name)) {
+      } else if (entry.isFile() && isDefinition(entry.name)) {
         files.push({ path: full, folder });
       }
     }
@@ -147,7 +154,7 @@ export function folderOf(root: string, file: string): string {
   return rel.includes(sep) ? first : '';
 }
 
-/** File name without its YAML extension. */
+/** File name without its YAML (or Markdown) extension. */
 export function fileStem(file: string): string {
-  return basename(file).replace(YAML_FILE, '');
+  return basename(file).replace(YAML_FILE, '').replace(MARKDOWN_FILE, '');
 }

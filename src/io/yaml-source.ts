@@ -54,7 +54,7 @@ export interface YamlFile {
   diagnostics: Diagnostic[];
 }
 
-function fileDiagnostic(file: string, code: string, message: string, hint?: string, line = 1, col = 1): Diagnostic {
+export function fileDiagnostic(file: string, code: string, message: string, hint?: string, line = 1, col = 1): Diagnostic {
   return { file, line, col, severity: 'error', code, message, ...(hint ? { hint } : {}) };
 }
 
@@ -72,11 +72,16 @@ export async function readYamlFile(file: string, cache?: ContentCache): Promise<
 }
 
 export function readYamlFileSync(file: string, cache?: ContentCache): YamlFile {
-  const fail = (code: string, message: string, hint?: string): YamlFile => ({
-    file,
-    documents: [],
-    diagnostics: [fileDiagnostic(file, code, message, hint)],
-  });
+  const read = readDefinitionTextSync(file);
+  return 'text' in read ? parseYamlText(file, read.text, cache) : { file, documents: [], diagnostics: [read.diagnostic] };
+}
+
+/**
+ * The text of a definition file (YAML, or a Markdown control statement) with the checks every
+ * definition gets: a regular file, within the size limit, UTF-8 (or UTF-16) text.
+ */
+export function readDefinitionTextSync(file: string): { text: string } | { diagnostic: Diagnostic } {
+  const fail = (code: string, message: string, hint?: string): { diagnostic: Diagnostic } => ({ diagnostic: fileDiagnostic(file, code, message, hint) });
   let size: number;
   try {
     const info = statSync(file);
@@ -92,9 +97,7 @@ export function readYamlFileSync(file: string, cache?: ContentCache): YamlFile {
       'Keep definitions small; findings exports belong in findings/ (JSON, SARIF, CSV), which has no such limit.',
     );
   }
-  const bytes = readFileSync(file);
-  const decoded = decodeYamlBytes(file, bytes);
-  return 'text' in decoded ? parseYamlText(file, decoded.text, cache) : { file, documents: [], diagnostics: [decoded.diagnostic] };
+  return decodeYamlBytes(file, readFileSync(file));
 }
 
 /**

@@ -45,6 +45,8 @@ export interface StatementText {
   statement?: string;
   /** By part key as written: `a`, `b`... or the catalog's part id (`ac-2_smt.a`). */
   parts: Record<string, string>;
+  /** A component's own parameter values (OSCAL by-component set-parameters); the control's are ControlImplementation.parameters. */
+  parameters?: Record<string, string>;
 }
 
 export interface ControlImplementation extends StatementText {
@@ -101,7 +103,10 @@ export function originationsOf(written: unknown): Origination[] {
 /** A schema-valid ControlImplementation value (YAML, or the Markdown form's front matter and body), normalised. */
 export function controlImplementationOf(value: Record<string, unknown>): ControlImplementation {
   const byComponent: Record<string, StatementText> = {};
-  for (const [component, text] of Object.entries(record(value.by_component))) byComponent[component] = statementText(record(text));
+  for (const [component, text] of Object.entries(record(value.by_component))) {
+    const parameters = strings(record(text).parameters);
+    byComponent[component] = { ...statementText(record(text)), ...(Object.keys(parameters).length > 0 ? { parameters } : {}) };
+  }
   const listed = Array.isArray(value.components) ? value.components.filter((c): c is string => typeof c === 'string') : [];
   const status = implementationStatusOf(value.status);
   return {

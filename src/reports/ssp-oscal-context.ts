@@ -7,8 +7,7 @@ import { URL_NAMESPACE, uuidV5 } from '../model/uuid-v5.js';
 
 export type OscalObject = Record<string, unknown>;
 
-/** FedRAMP's OSCAL extension namespace (props implementation-status, control-origination...). */
-export const FEDRAMP_NS = 'https://fedramp.gov/ns/oscal';
+export { FEDRAMP_NS } from '../model/oscal-ids.js';
 
 export interface OscalContext {
   /** FedRAMP baselines: FedRAMP props (namespace FEDRAMP_NS) and FedRAMP's rules apply. */

@@ -63,13 +63,13 @@ export function components(
       type: 'validation',
       title: m.name,
       description: m.description ?? `Cryptographic module ${m.name}${m.vendor ? ` (${m.vendor})` : ''}, used for ${m.usage.join(' and ').replace(/-/g, ' ')}.`,
-      props: [
-        prop('asset-type', 'cryptographic-module', FEDRAMP_NS),
-        ...(m.vendor ? [prop('vendor-name', m.vendor, FEDRAMP_NS)] : []),
-        ...m.usage.map((u) => prop('cryptographic-module-usage', u, FEDRAMP_NS)),
+      ...nonEmpty('props', [
+        ...fedrampProp(ctx, 'asset-type', 'cryptographic-module'),
+        ...(m.vendor ? fedrampProp(ctx, 'vendor-name', m.vendor) : []),
+        ...m.usage.flatMap((u) => fedrampProp(ctx, 'cryptographic-module-usage', u)),
         ...(validated ? [prop('validation-type', m.validation!)] : []),
         ...(validated && m.certificate ? [prop('validation-reference', m.certificate)] : []),
-      ],
+      ]),
       ...(validated && m.certificate
         ? {
             links: [{ href: `https://csrc.nist.gov/projects/cryptographic-module-validation-program/certificate/${m.certificate}`, rel: 'validation-details' }],
@@ -79,6 +79,14 @@ export function components(
     };
   });
   return [thisSystem, ...fromInventory, ...crypto];
+}
+
+/** `{ [key]: items }` when there are items: OSCAL arrays have at least one item. */
+const nonEmpty = (key: string, items: OscalObject[]): OscalObject => (items.length > 0 ? { [key]: items } : {});
+
+/** A prop in FedRAMP's namespace, in FedRAMP documents only (a NIST SSP carries OSCAL's core props alone). */
+function fedrampProp(ctx: OscalContext, name: string, value: string): OscalObject[] {
+  return ctx.fedramp ? [prop(name, value, FEDRAMP_NS)] : [];
 }
 
 export function leveragedAuthorizations(ctx: OscalContext, system: SspSystemFacts): OscalObject[] {
@@ -91,12 +99,12 @@ export function leveragedAuthorizations(ctx: OscalContext, system: SspSystemFact
     out.push({
       uuid: ctx.leveragedUuid(la.id),
       title: la.service ? `${la.name} (${la.service})` : la.name,
-      props: [
-        ...(la.package_id ? [prop('leveraged-system-identifier', la.package_id, FEDRAMP_NS)] : []),
-        prop('authorization-type', AUTHORIZATION_TYPES[la.authorization_type]!, FEDRAMP_NS),
-        ...(la.impact_level ? [prop('impact-level', la.impact_level, FEDRAMP_NS)] : []),
-        ...(la.nature_of_agreement ? [prop('nature-of-agreement', la.nature_of_agreement, FEDRAMP_NS)] : []),
-      ],
+      ...nonEmpty('props', [
+        ...(la.package_id ? fedrampProp(ctx, 'leveraged-system-identifier', la.package_id) : []),
+        ...fedrampProp(ctx, 'authorization-type', AUTHORIZATION_TYPES[la.authorization_type]!),
+        ...(la.impact_level ? fedrampProp(ctx, 'impact-level', la.impact_level) : []),
+        ...(la.nature_of_agreement ? fedrampProp(ctx, 'nature-of-agreement', la.nature_of_agreement) : []),
+      ]),
       'party-uuid': ctx.uuid(`party/leveraged/${la.id}`),
       'date-authorized': la.date_authorized,
       ...(la.data_types || la.authorized_users
@@ -118,7 +126,7 @@ export function users(ctx: OscalContext, system: SspSystemFacts, extraRoles: rea
     const props = [
       ...(r.internal !== undefined ? [prop('type', r.internal ? 'internal' : 'external')] : []),
       ...(r.privilege ? [prop('privilege-level', r.privilege)] : []),
-      ...(r.sensitivity ? [prop('sensitivity', r.sensitivity, FEDRAMP_NS)] : []),
+      ...(r.sensitivity ? fedrampProp(ctx, 'sensitivity', r.sensitivity) : []),
     ];
     return {
       uuid: ctx.uuid(`user/${r.id}`),

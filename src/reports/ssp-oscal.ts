@@ -19,6 +19,7 @@ import type { ControlImplementation, StatementText } from '../model/control-impl
 import { IMPLEMENTATION_STATUS_LABELS } from '../model/control-implementation.js';
 import type { OscalContext, OscalObject } from './ssp-oscal-context.js';
 import { FEDRAMP_NS, oscalContext, prop } from './ssp-oscal-context.js';
+import { oscalControlId } from '../model/oscal-ids.js';
 import type { InventoryComponentFacts, InventoryConnectionFacts, Role, SspSystemFacts } from './ssp-oscal-system.js';
 import { metadataParties, ROLE_ALIASES, rolePartyUuids, systemCharacteristics } from './ssp-oscal-system.js';
 import { components, isOscalComponent, leveragedAuthorizations, users } from './ssp-oscal-implementation.js';
@@ -72,7 +73,7 @@ export function baselineProfileHref(framework: string, baseline: string): string
 }
 
 /** AC-2(4) -> ac-2.4 (OSCAL SP 800-53 control ids). */
-export const oscalControlId = (id: string): string => id.toLowerCase().replace(/\((\d+)\)/g, '.$1');
+export { oscalControlId };
 
 /**
  * A parameter FedRAMP does not require a value for: one nested in a selection (only the selected

@@ -28,6 +28,9 @@ export const KIND_OF_FOLDER: Readonly<Record<string, Kind | undefined>> = {
 
 export const DEFINITION_FOLDERS = ['reports', ...Object.keys(KIND_OF_FOLDER)] as const;
 
+/** Folders whose Markdown files are definitions too: control statements in their Markdown form (io/control-markdown.ts). */
+export const MARKDOWN_FOLDERS = ['controls'] as const;
+
 /** The schema file (schemas/<name>.schema.json) of each kind. */
 export const SCHEMA_OF_KIND: Readonly<Record<Kind, string>> = {
   Config: 'config',
