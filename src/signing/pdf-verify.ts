@@ -19,14 +19,11 @@
  *
  * Only the objects these steps need are parsed (pdf-revisions.ts), not the whole document.
  */
-import * as asn1js from 'asn1js';
 import type * as CmsVerifyModule from './cms-verify.js';
-import type * as CmsModule from './cms.js';
-import type * as PdfModule from './pdf.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
-import { exactArrayBuffer } from './bytes.js';
+import { parseCertificate, certificateBytes } from './x509-certificate.js';
 import {
   worstStatus,
   type PdfSignatureReport,
@@ -45,14 +42,18 @@ const REVISION_END = /startxref[ \t\r\n\f\0]+\d{1,10}[ \t\r\n\f\0]+%%EOF[ \t\r\n
 const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 
-/** What verifying a signature needs beyond this module: pkijs and the CMS verifier, loaded once a /ByteRange is found. */
-type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'> &
-  Pick<typeof CmsModule, 'parseCertificates'> &
-  Pick<typeof PdfModule, 'INFO_KEYS'>;
-async function loadCmsLib(): Promise<CmsLib> {
-  const [verify, cms, pdf] = await Promise.all([import('./cms-verify.js'), import('./cms.js'), import('./pdf.js')]);
-  return { ...verify, parseCertificates: cms.parseCertificates, INFO_KEYS: pdf.INFO_KEYS };
-}
+/** The Info dictionary keys of the report metadata (pdf.ts writes them, the verifier reads them). */
+export const INFO_KEYS = {
+  tenant: 'InfracastTenant',
+  framework: 'InfracastFramework',
+  report_type: 'InfracastReportType',
+  generated_at: 'InfracastGeneratedAt',
+  signer: 'InfracastSigner',
+} as const;
+
+/** What verifying a signature needs beyond this module: the CMS verifier, loaded once a /ByteRange is found. */
+type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'>;
+const loadCmsLib = (): Promise<CmsLib> => import('./cms-verify.js');
 
 /** One /ByteRange as found in the file. */
 interface Found {
@@ -77,9 +78,40 @@ function berLength(bytes: Uint8Array): number | undefined {
     return 2 + count + length;
   }
   if (count !== 0) return undefined;
-  // Indefinite length (BER, as some signers write the CMS): asn1js finds the end-of-contents.
-  const parsed = asn1js.fromBER(exactArrayBuffer(bytes));
-  return parsed.offset > 0 ? parsed.offset : undefined;
+  // Indefinite length (BER, as some signers write the CMS): the value ends at its end-of-contents octets.
+  return berEnd(bytes, 0, 0);
+}
+
+/**
+ * Where the BER value at `at` ends, by tags and lengths only (any BER: whether the CMS is in the
+ * encodings accepted is cms-verify.ts's check, which names it); undefined when it does not end in `bytes`.
+ */
+function berEnd(bytes: Uint8Array, at: number, depth: number): number | undefined {
+  if (depth > 64 || at + 2 > bytes.length) return undefined;
+  let i = at + 1;
+  if ((bytes[at]! & 0x1f) === 0x1f) {
+    while (i < bytes.length && bytes[i]! & 0x80) i++;
+    i++;
+  }
+  if (i >= bytes.length) return undefined;
+  const first = bytes[i++]!;
+  if (first === 0x80) {
+    if (!(bytes[at]! & 0x20)) return undefined;
+    while (i + 1 < bytes.length && !(bytes[i] === 0 && bytes[i + 1] === 0)) {
+      const end = berEnd(bytes, i, depth + 1);
+      if (end === undefined) return undefined;
+      i = end;
+    }
+    return i + 1 < bytes.length ? i + 2 : undefined;
+  }
+  let length = first;
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4 || i + count > bytes.length) return undefined;
+    length = 0;
+    for (let k = 0; k < count; k++) length = length * 256 + bytes[i++]!;
+  }
+  return i + length <= bytes.length ? i + length : undefined;
 }
 
 /**
@@ -285,7 +317,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       ...(first.profile ? { profile: first.profile } : {}),
     };
     if (status === 'tampered') return result;
-    return withMetadata(lib, file, signedRevisions[reports.indexOf(first)]!, result);
+    return withMetadata(file, signedRevisions[reports.indexOf(first)]!, result);
   } catch (cause) {
     if (cause instanceof PdfStructureError) return tampered('revisions', cause.message);
     return tampered('internal', `verification stopped: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -370,11 +402,12 @@ async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Ui
   // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
   const ranges = Buffer.concat(parts);
   const base: Verification = { status: 'valid', signed_content_sha256: createHash('sha256').update(ranges).digest('hex'), checks };
-  let anchors: ReturnType<CmsLib['parseCertificates']> = [];
+  let anchors: Uint8Array[] = certificateBytes(trust.caPem ?? '');
   try {
-    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = lib.parseCertificates(trust.caPem);
+    for (const anchor of anchors) parseCertificate(anchor);
   } catch {
-    // An unreadable anchor trusts nothing.
+    // An unreadable anchor: the anchors given trust nothing.
+    anchors = [];
   }
   const outcome = await lib.checkTimestamp(token, ranges, anchors);
   if (outcome.broken) {
@@ -422,12 +455,12 @@ function profileOf(
  * Reads the report metadata from the Info dictionary of the first signed revision (never from a later,
  * unsigned update).
  */
-function withMetadata(lib: CmsLib, file: PdfFile, revision: Revision, result: Verification): Verification {
+function withMetadata(file: PdfFile, revision: Revision, result: Verification): Verification {
   const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get('Info'));
   const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
   if (info instanceof PdfDict)
     for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = info.text(lib.INFO_KEYS[field]);
+      const value = info.text(INFO_KEYS[field]);
       if (value !== undefined) metadata[field] = value;
     }
   result.checks.push({
