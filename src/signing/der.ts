@@ -247,3 +247,23 @@ export function algorithmOf(tlv: Tlv | undefined, what: string): AlgorithmIdenti
 
 export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+
+/**
+ * `compute` remembered by the content of its input (at most `limit` entries, then forgotten all at
+ * once): one verification reads the same certificate in the CMS bag, the path and the revocation
+ * walk, and checks the same issuer signature in each. `compute` must be pure and its result read-only;
+ * it is given its own copy of the bytes, so a caller that later changes its buffer changes nothing here.
+ */
+export function memoByBytes<T>(limit: number, compute: (bytes: Uint8Array) => T): (bytes: Uint8Array) => T {
+  const cache = new Map<string, T>();
+  return (bytes) => {
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute(new Uint8Array(bytes));
+      if (cache.size >= limit) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
+}

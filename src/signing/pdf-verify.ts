@@ -19,7 +19,8 @@
  *
  * Only the objects these steps need are parsed (pdf-revisions.ts), not the whole document.
  */
-import type * as CmsVerifyModule from './cms-verify.js';
+import { createHash } from 'node:crypto';
+import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
@@ -50,10 +51,6 @@ export const INFO_KEYS = {
   generated_at: 'InfracastGeneratedAt',
   signer: 'InfracastSigner',
 } as const;
-
-/** What verifying a signature needs beyond this module: the CMS verifier, loaded once a /ByteRange is found. */
-type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'>;
-const loadCmsLib = (): Promise<CmsLib> => import('./cms-verify.js');
 
 /** One /ByteRange as found in the file. */
 interface Found {
@@ -126,13 +123,13 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     return { status: 'tampered', format: 'pdf', checks };
   };
   try {
-    // One latin1 view of the file, shared by the range checks below and the object parser (pdf-revisions.ts).
+    // The file is read by byte searches and small slices (pdf-revisions.ts), never copied whole into a string.
     const file = new PdfFile(bytes);
-    const source = file.text;
-    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
+    const positions: number[] = [];
+    for (let at = file.indexOf('/ByteRange'); at !== -1; at = file.indexOf('/ByteRange', at + 1)) positions.push(at);
     // /ByteRange is itself a trace: the other traces are looked for only when there is none.
-    if (positions.length === 0 && !SIGNATURE_TRACE.test(source)) {
-      const isPdf = source.slice(0, 1024).includes('%PDF-');
+    if (positions.length === 0 && !SIGNATURE_TRACE.test(file.text)) {
+      const isPdf = file.slice(0, 1024).includes('%PDF-');
       checks.push({ name: 'signature-count', result: 'fail', detail: isPdf ? 'the PDF has no signature' : 'not a PDF, and no signature' });
       return { status: isPdf ? 'unsigned' : 'malformed', format: 'pdf', checks };
     }
@@ -143,14 +140,13 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     const found: Found[] = [];
     const len = bytes.length;
     for (const at of positions) {
-      BYTE_RANGE.lastIndex = at;
-      const match = BYTE_RANGE.exec(source);
+      const match = file.execAt(BYTE_RANGE, at);
       if (!match) return tampered('byte-range', `the /ByteRange at byte ${at} is not an array of four numbers`);
       const [start, a, b, tail] = match.slice(1).map(Number) as [number, number, number, number];
       if (start !== 0) return tampered('byte-range', `the first range starts at ${start}, not 0`);
       if (!(a > 0 && b > a + 1 && b + tail <= len)) return tampered('byte-range', `the ranges [0, ${a}) and [${b}, ${b + tail}) are out of bounds or overlap`);
-      if (source[a] !== '<' || source[b - 1] !== '>') return tampered('byte-range', 'the gap between the ranges is not exactly the /Contents hex string');
-      const hex = source.slice(a + 1, b - 1);
+      if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return tampered('byte-range', 'the gap between the ranges is not exactly the /Contents hex string');
+      const hex = file.slice(a + 1, b - 1);
       const digits = /^[0-9a-f]*$/.test(hex) || /^[0-9A-F]*$/.test(hex);
       if (!digits)
         return tampered(
@@ -168,14 +164,14 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       const previous = found[i - 1];
       if (previous && (sig.end === previous.end || sig.a < previous.end))
         return tampered('byte-range', `two signatures cover the same revision, or one's /Contents lies inside an earlier revision (ending at ${previous.end})`);
-      if (sig.end < len && !REVISION_END.test(source.slice(Math.max(0, sig.end - 64), sig.end)))
+      if (sig.end < len && !REVISION_END.test(file.slice(Math.max(0, sig.end - 64), sig.end)))
         return tampered(
           'byte-range',
           `the signed ranges end at ${sig.end}, which is not the end of a revision ("startxref … %%EOF"), and the file goes on to ${len}`,
         );
     }
     const last = found[found.length - 1]!;
-    if (last.end < len && !REVISION_END.test(source.slice(Math.max(last.end, len - 64))))
+    if (last.end < len && !REVISION_END.test(file.slice(Math.max(last.end, len - 64), len)))
       return tampered('byte-range', `the signed ranges end at ${last.end}, the file at ${len}: bytes were added that are not an incremental update`);
     checks.push({
       name: 'byte-range',
@@ -192,18 +188,17 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
-    const lib = await loadCmsLib();
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
-      const dict = signatureDictionary(lib, file, sig);
+      const dict = signatureDictionary(file, sig);
       if (typeof dict === 'string') return tampered('signature-dictionary', dict);
       // Views, not a copy: the digest is updated over both parts (a 10 MB report is not copied per signature).
       const ranges = [bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)];
       const verification =
         dict.subFilter === TIMESTAMP_SUBFILTER
-          ? await verifyDocumentTimestamp(lib, sig.der, ranges, trust)
+          ? await verifyDocumentTimestamp(sig.der, ranges, trust)
           : CMS_SUBFILTERS.has(dict.subFilter)
-            ? await lib.verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
+            ? await verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
             : {
                 status: 'malformed' as const,
                 checks: [
@@ -331,7 +326,7 @@ interface SignatureDictionary {
 }
 
 /** The dictionary holding the /ByteRange at `sig.at` (its object starts before both the range and /Contents). */
-function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureDictionary | string {
+function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | string {
   const from = Math.min(sig.at, sig.a);
   const located = enclosingObject(file, from);
   if (!located) return `no object holds the /ByteRange at byte ${sig.at}`;
@@ -361,7 +356,7 @@ function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureD
   const m = dict.text('M');
   const date = m === undefined ? undefined : pdfDate(m);
   // An unreadable /M claims nothing.
-  if (date) out.m = lib.isoSeconds(date);
+  if (date) out.m = isoSeconds(date);
   const field = fieldName(file, num);
   if (field !== undefined) out.field = field;
   return out;
@@ -370,16 +365,15 @@ function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureD
 /** The number and offset of the last `N G obj` that starts within 64 KB before `position` (a signature dictionary's entries before /ByteRange and /Contents). */
 function enclosingObject(file: PdfFile, position: number): [number, number] | undefined {
   const start = Math.max(0, position - 65_536);
-  const headers = [...file.text.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
+  const headers = [...file.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
   const header = headers[headers.length - 1];
   return header ? [Number(header[1]), start + header.index] : undefined;
 }
 
 /** The /T of the field whose /V is object `num` (found by its reference, then read as an object). */
 function fieldName(file: PdfFile, num: number): string | undefined {
-  const reference = new RegExp(`/V[ \\t\\r\\n\\f\\0]*${num}[ \\t\\r\\n\\f\\0]+\\d{1,5}[ \\t\\r\\n\\f\\0]+R\\b`, 'g');
-  for (const match of file.text.matchAll(reference)) {
-    const located = enclosingObject(file, match.index);
+  for (const at of valueReferences(file, num)) {
+    const located = enclosingObject(file, at);
     if (!located) continue;
     try {
       const field = file.indirectAt(located[1], located[0]);
@@ -392,12 +386,51 @@ function fieldName(file: PdfFile, num: number): string | undefined {
   return undefined;
 }
 
+const isSpace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a || byte === 0x0c || byte === 0x00;
+const isDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= 0x30 && byte <= 0x39;
+const isWordByte = (byte: number | undefined): boolean =>
+  byte !== undefined && (isDigit(byte) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x5f);
+
+/**
+ * Where `/V num gen R` occurs, in file order: the matches of /\/V[ws]*num[ws]+\d{1,5}[ws]+R\b/g over
+ * the file's text (ws: the PDF white-space bytes), found by byte searches rather than by a pattern
+ * over a 10 MB string: from each occurrence of the number's digits when it has three or more (rare in
+ * a PDF), else from each "/V". A match's digits follow the whole white-space run after its "/V", so
+ * each match is found once, from either side.
+ */
+export function* valueReferences(file: PdfFile, num: number): Generator<number> {
+  const bytes = file.bytes;
+  const digits = String(num);
+  /** Whether the pattern matches at `at` (a "/V"). */
+  const matchesAt = (at: number): boolean => {
+    let i = at + 2;
+    while (isSpace(bytes[i])) i++;
+    if (!file.startsWith(digits, i)) return false;
+    i += digits.length;
+    if (!isSpace(bytes[i])) return false;
+    while (isSpace(bytes[i])) i++;
+    let count = 0;
+    for (; isDigit(bytes[i]); i++) count++;
+    if (count < 1 || count > 5 || !isSpace(bytes[i])) return false;
+    while (isSpace(bytes[i])) i++;
+    return bytes[i] === 0x52 && !isWordByte(bytes[i + 1]);
+  };
+  if (digits.length < 3) {
+    for (let at = file.indexOf('/V'); at !== -1; at = file.indexOf('/V', at + 1)) if (matchesAt(at)) yield at;
+    return;
+  }
+  for (let p = file.indexOf(digits); p !== -1; p = file.indexOf(digits, p + 1)) {
+    let start = p;
+    while (isSpace(bytes[start - 1])) start--;
+    if (bytes[start - 2] === 0x2f && bytes[start - 1] === 0x56 && matchesAt(start - 2)) yield start - 2;
+  }
+}
+
 /**
  * A document timestamp (ETSI.RFC3161): the token's imprint is sha256 of the byte ranges, its signature
  * and certificates hold, and the TSA (critical timeStamping EKU) chains to a trust anchor at genTime.
  */
-async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
-  const { createHash } = await import('node:crypto');
+async function verifyDocumentTimestamp(token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
   const checks: VerificationCheck[] = [];
   // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
   const ranges = Buffer.concat(parts);
@@ -409,12 +442,12 @@ async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Ui
     // An unreadable anchor: the anchors given trust nothing.
     anchors = [];
   }
-  const outcome = await lib.checkTimestamp(token, ranges, anchors);
+  const outcome = await checkTimestamp(token, ranges, anchors);
   if (outcome.broken) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.broken });
     return { ...base, status: 'tampered' };
   }
-  const at = lib.isoSeconds(outcome.genTime!);
+  const at = isoSeconds(outcome.genTime!);
   if (outcome.untrustedReason) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.untrustedReason });
     return { ...base, status: 'untrusted', signed_at: at, signed_at_source: 'rfc3161', ...(outcome.tsa ? { signed_by: outcome.tsa } : {}) };

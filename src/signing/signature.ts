@@ -10,7 +10,19 @@
  * from the parameters (defaults SHA-1 and 20, RFC 4055), MGF1 with that same hash.
  */
 import { createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
-import { algorithmOf, children, DerError, integerBytes, oidOf, readDer, sequenceOf, smallInteger, context, type AlgorithmIdentifier } from './der.js';
+import {
+  algorithmOf,
+  children,
+  DerError,
+  integerBytes,
+  memoByBytes,
+  oidOf,
+  readDer,
+  sequenceOf,
+  smallInteger,
+  context,
+  type AlgorithmIdentifier,
+} from './der.js';
 
 const HASH_OF_OID: Readonly<Record<string, string>> = {
   '1.3.14.3.2.26': 'sha1',
@@ -80,16 +92,22 @@ function schemeOf(algorithm: AlgorithmIdentifier, cmsDigest: string | undefined)
   throw new SignatureAlgorithmError(`Unsupported signature algorithm: ${oid}`);
 }
 
-/** The key of a DER SubjectPublicKeyInfo, checked against the scheme (as WebCrypto's importKey checks it). */
-function keyFor(spki: Uint8Array, scheme: Scheme): KeyObject {
+/** A DER SubjectPublicKeyInfo read once (OpenSSL's decoder is the slow part of a signature check). */
+const publicKey = memoByBytes(256, (spki: Uint8Array): { keyAlgorithm: AlgorithmIdentifier; key: KeyObject } | { error: string } => {
   const [algorithm] = sequenceOf(readDer(spki), 'the subjectPublicKeyInfo');
   const keyAlgorithm = algorithmOf(algorithm, "the public key's algorithm");
-  let key: KeyObject;
   try {
-    key = createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+    return { keyAlgorithm, key: createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' }) };
   } catch (cause) {
-    throw new SignatureAlgorithmError(`the public key cannot be read (${cause instanceof Error ? cause.message : String(cause)})`);
+    return { error: `the public key cannot be read (${cause instanceof Error ? cause.message : String(cause)})` };
   }
+});
+
+/** The key of a DER SubjectPublicKeyInfo, checked against the scheme (as WebCrypto's importKey checks it). */
+function keyFor(spki: Uint8Array, scheme: Scheme): KeyObject {
+  const read = publicKey(spki);
+  if ('error' in read) throw new SignatureAlgorithmError(read.error);
+  const { keyAlgorithm, key } = read;
   if (scheme.kind === 'ecdsa') {
     if (keyAlgorithm.params?.tag !== 0x06) throw new SignatureAlgorithmError('Incorrect type for ECDSA public key parameters');
     oidOf(keyAlgorithm.params, 'the named curve');
@@ -118,11 +136,23 @@ export function verifySignature(algorithm: AlgorithmIdentifier, spki: Uint8Array
   return verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
 }
 
+/** Certificate signatures already checked in this process: issuer key, algorithm, signed bytes, signature value. */
+const verdicts = new Map<string, boolean>();
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+
 /** verifySignature, false for an unsupported algorithm or unusable key (a certificate's signature: it simply does not verify). */
 export function signatureHolds(algorithm: AlgorithmIdentifier, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
-  try {
-    return verifySignature(algorithm, spki, data, signature);
-  } catch {
-    return false;
+  // Lengths first: the parts cannot run into each other.
+  const key = [spki, algorithm.der, data, signature].map((part) => `${part.length}:${latin1(part)}`).join('');
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    try {
+      verdict = verifySignature(algorithm, spki, data, signature);
+    } catch {
+      verdict = false;
+    }
+    if (verdicts.size >= 1024) verdicts.clear();
+    verdicts.set(key, verdict);
   }
+  return verdict;
 }

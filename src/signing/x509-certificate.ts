@@ -19,6 +19,7 @@ import {
   encoding,
   expect,
   integerBytes,
+  memoByBytes,
   octets,
   oidOf,
   readDer,
@@ -129,7 +130,9 @@ export interface DecodedCertificate {
  * The fields of a DER certificate (RFC 5280 §4.1); throws a DerError when it is not exactly one.
  * The critical flag's DEFAULT FALSE is accepted when written out (a DER deviation common in the wild).
  */
-export function parseCertificate(der: Uint8Array): CertificateFields {
+export const parseCertificate: (der: Uint8Array) => CertificateFields = memoByBytes(256, readCertificate);
+
+function readCertificate(der: Uint8Array): CertificateFields {
   const [tbs, signatureAlgorithm, signatureValue, ...extra] = sequenceOf(readDer(der), 'the certificate');
   if (extra.length > 0) throw new DerError('the certificate has more than three parts');
   const items = sequenceOf(tbs, 'tbsCertificate');

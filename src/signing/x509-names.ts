@@ -6,7 +6,7 @@
  * runs of spaces collapsed; values of other types must be byte-identical. Multi-valued RDNs keep
  * their boundaries (pkijs flattens them, which would equate CN=a+O=b with CN=a,O=b).
  */
-import { children, contents, DerError, encoding, oidOf, readDer, TAG, type Tlv } from './der.js';
+import { children, contents, DerError, encoding, memoByBytes, oidOf, readDer, TAG, type Tlv } from './der.js';
 import type { GeneralName, NameConstraints } from './x509-certificate.js';
 
 export interface Attribute {
@@ -68,8 +68,10 @@ function stringValue(value: Tlv): string {
   }
 }
 
-/** A DER Name as RDNs; throws when it is not a SEQUENCE OF SET OF AttributeTypeAndValue. */
-export function parseName(der: Uint8Array): Rdn[] {
+/** A DER Name as RDNs (read-only: remembered per name); throws when it is not a SEQUENCE OF SET OF AttributeTypeAndValue. */
+export const parseName: (der: Uint8Array) => Rdn[] = memoByBytes(512, readName);
+
+function readName(der: Uint8Array): Rdn[] {
   const name = readDer(der);
   if (name.tag !== TAG.sequence) throw new DerError('a Name that is not a SEQUENCE');
   return children(name).map((set) => {
