@@ -26,6 +26,7 @@ import {
   type Tlv,
 } from './der.js';
 import { parseCertificate, type CertificateFields } from './x509-certificate.js';
+import { parseName } from './x509-names.js';
 
 export const SIGNED_DATA = '1.2.840.113549.1.7.2';
 
@@ -81,11 +82,10 @@ function signerInfoOf(tlv: Tlv, options: ReadOptions): SignerInfoFields {
   if (sidTlv?.tag === TAG.sequence) {
     const [issuer, serial, ...rest] = children(sidTlv, options);
     if (rest.length > 0) throw new DerError('the IssuerAndSerialNumber has more than two parts');
-    sid = {
-      kind: 'issuer-and-serial',
-      issuer: encoding(expect(issuer, TAG.sequence, "the sid's issuer")),
-      serial: integerBytes(serial, "the sid's serial number"),
-    };
+    const issuerName = encoding(expect(issuer, TAG.sequence, "the sid's issuer"));
+    // A Name, as a CMS parser schema-checks it (parseName throws a DerError otherwise).
+    parseName(issuerName);
+    sid = { kind: 'issuer-and-serial', issuer: issuerName, serial: integerBytes(serial, "the sid's serial number") };
   } else sid = { kind: 'key-id', keyId: octets(sidTlv, 'the sid subjectKeyIdentifier', context(0, false)) };
   const digestAlgorithm = algorithmOf(items[k++], "the signer's digest algorithm");
   let signedAttrs: SignerInfoFields['signedAttrs'];

@@ -123,17 +123,31 @@ function keyFor(spki: Uint8Array, scheme: Scheme): KeyObject {
  * Throws SignatureAlgorithmError for an algorithm or key it does not support.
  */
 export function verifySignature(algorithm: AlgorithmIdentifier, spki: Uint8Array, data: Uint8Array, signature: Uint8Array, cmsDigest?: string): boolean {
-  const scheme = schemeOf(algorithm, cmsDigest);
+  let scheme = schemeOf(algorithm, cmsDigest);
+  // rsaEncryption in a SignerInfo names no scheme of its own: the key's type decides (as pkijs did).
+  if (algorithm.oid === RSA_ENCRYPTION && cmsDigest) {
+    const read = publicKey(spki);
+    if (!('error' in read) && read.key.asymmetricKeyType === 'ec') scheme = { hash: cmsDigest, kind: 'ecdsa' };
+  }
   const key = keyFor(spki, scheme);
   if (scheme.kind === 'ecdsa') {
     // One DER Ecdsa-Sig-Value (SEQUENCE of two INTEGERs), nothing else (OpenSSL checks the same).
     const parts = sequenceOf(readDer(signature), 'the ECDSA signature');
     if (parts.length !== 2) return false;
     parts.forEach((part, i) => integerBytes(part, `ECDSA ${i === 0 ? 'r' : 's'}`));
-    return verify(scheme.hash, data, { key, dsaEncoding: 'der' }, signature);
   }
-  if (scheme.kind === 'pss') return verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }, signature);
-  return verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  const options =
+    scheme.kind === 'ecdsa'
+      ? { key, dsaEncoding: 'der' as const }
+      : scheme.kind === 'pss'
+        ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength! }
+        : { key, padding: constants.RSA_PKCS1_PADDING };
+  try {
+    return verify(scheme.hash, data, options, signature);
+  } catch {
+    // OpenSSL refusing the value (a wrong length, an integer out of range) is a signature that does not verify.
+    return false;
+  }
 }
 
 /** Certificate signatures already checked in this process: issuer key, algorithm, signed bytes, signature value. */

@@ -170,6 +170,10 @@ function readCertificate(der: Uint8Array): CertificateFields {
   }
   if (k !== items.length) throw new DerError('tbsCertificate holds something after its extensions');
   const signature = bitString(signatureValue, 'the signature');
+  // The names must be Names (SEQUENCE OF SET OF AttributeTypeAndValue), as a certificate parser
+  // schema-checks them: a byte changed there makes the certificate unreadable, not merely unnamed.
+  parseName(encoding(issuer));
+  parseName(encoding(subject));
   return {
     der,
     tbs: encoding(tbs!),

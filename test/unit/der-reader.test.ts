@@ -4,7 +4,7 @@
  * a reason that says what and where.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { readSignedData } from '../../src/signing/cms-reader.js';
 import {
@@ -166,6 +166,27 @@ describe('certificate and CMS readers', () => {
   it('refuses a CMS that is not a ContentInfo, with the reason', () => {
     refused(() => readSignedData(hex('30 03 06 01 2a')), /the content is missing/);
     refused(() => readSignedData(hex('30 05 06 01 2a a1 00')), /the content at byte 5 has tag 0xa1, not 0xa0/);
+  });
+  it('RSASSA-PSS takes its hash and salt length from the parameters; rsaEncryption in a SignerInfo follows the key', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rsaSpki = new Uint8Array(rsa.publicKey.export({ type: 'spki', format: 'der' }));
+    const data = Buffer.from('signed attributes');
+    const pssSignature = sign('sha256', data, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    const sha256 = hex('30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00');
+    const pss = (salt: number): { oid: string; params: Tlv; der: Uint8Array } => {
+      const params = seq(
+        tagged(0xa0, sha256),
+        tagged(0xa1, seq(hex('06 09 2a 86 48 86 f7 0d 01 01 08'), sha256)),
+        tagged(0xa2, new Uint8Array([0x02, 0x01, salt])),
+      );
+      return { oid: '1.2.840.113549.1.1.10', params: readDer(params), der: seq(hex('06 09 2a 86 48 86 f7 0d 01 01 0a'), params) };
+    };
+    assert.equal(verifySignature(pss(32), rsaSpki, data, pssSignature), true);
+    assert.equal(verifySignature(pss(20), rsaSpki, data, pssSignature), false);
+    const rsaEncryption = { oid: '1.2.840.113549.1.1.1', der: new Uint8Array() };
+    assert.equal(verifySignature(rsaEncryption, rsaSpki, data, sign('sha384', data, rsa.privateKey), 'sha384'), true);
+    assert.equal(verifySignature(rsaEncryption, spki, data, sign('sha256', data, privateKey), 'sha256'), true);
+    assert.throws(() => verifySignature(rsaEncryption, rsaSpki, data, pssSignature), /Unsupported signature algorithm: 1\.2\.840\.113549\.1\.1\.1/);
   });
   it('names an algorithm it does not support instead of verifying', () => {
     const sha224 = { oid: '1.2.840.10045.4.3.1', der: new Uint8Array() };

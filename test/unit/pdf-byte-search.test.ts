@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PdfFile } from '../../src/signing/pdf-revisions.js';
-import { valueReferences } from '../../src/signing/pdf-verify.js';
+import { byteRangePositions, valueReferences } from '../../src/signing/pdf-verify.js';
 
 const fileOf = (text: string): PdfFile => new PdfFile(new Uint8Array(Buffer.from(text, 'latin1')));
 /** The pattern fieldName used over the whole text. */
@@ -58,6 +58,22 @@ describe('valueReferences: the /V references of an object, as the whole-text pat
   it('object 60933 in crafted texts', () => {
     for (const text of ['/V 60933 0 R', '/V160933 0 R', '/V 609330 0 R', '/V\n\n60933\n0\nR', '60933 0 R /V 60933 0 R', '/V /V60933 1 R'])
       assert.deepEqual([...valueReferences(fileOf(text), 60933)], expected(text, 60933), JSON.stringify(text));
+  });
+});
+
+describe('byteRangePositions: every /ByteRange, as /\\/ByteRange/g found it', () => {
+  it('on crafted and 3,000 random texts', () => {
+    const expectedPositions = (text: string): number[] => [...text.matchAll(/\/ByteRange/g)].map((m) => m.index);
+    for (const text of ['/ByteRange', 'ByteRange /ByteRange', '//ByteRange/ByteRange', '/ByteRa', '/ByteRangeX', 'ByteRa/ByteRange', ''])
+      assert.deepEqual(byteRangePositions(fileOf(text)), expectedPositions(text), JSON.stringify(text));
+    const next = random(3);
+    const pieces = ['/', 'B', 'ByteRa', 'nge', '/ByteRange', 'ByteRange', 'yte', 'Ra', ' ', 'x'];
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const length = Math.floor(next() * 20);
+      for (let k = 0; k < length; k++) text += pieces[Math.floor(next() * pieces.length)];
+      assert.deepEqual(byteRangePositions(fileOf(text)), expectedPositions(text), JSON.stringify(text));
+    }
   });
 });
 
