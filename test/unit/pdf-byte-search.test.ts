@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PdfFile } from '../../src/signing/pdf-revisions.js';
-import { byteRangePositions, valueReferences } from '../../src/signing/pdf-verify.js';
+import { byteRangePositions, valueReferences } from '../../src/signing/pdf-search.js';
 
 const fileOf = (text: string): PdfFile => new PdfFile(new Uint8Array(Buffer.from(text, 'latin1')));
 /** The pattern fieldName used over the whole text. */
