@@ -9,10 +9,12 @@
  * The flags come from oclif.manifest.json (generated from the command: the single definition), and the
  * output from verify-output.ts and expected-error.ts, as the oclif command prints it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { format, parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { verifyFile } from './app/verify.js';
 import { failureLine, shownReport, verifyOptionsOf, type VerifyFlags } from './app/verify-output.js';
+import { ExitCode, isInfracastError } from './errors.js';
 import { expectedErrorJson, expectedErrorText } from './cli/expected-error.js';
 
 interface ManifestFlag {
@@ -62,6 +64,22 @@ export function plainVerifyArgs(argv: string[], command: ManifestCommand): { fil
 }
 
 /**
+ * Writes to fd 1 what console.log would, without creating process.stdout: over a pipe that builds a
+ * socket and loads the stream modules, a few milliseconds of a verification that is mostly start-up.
+ * Whatever a direct write cannot take (a non-blocking pipe that is full, a closed one) goes through
+ * process.stdout, which handles it as console.log did.
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(1, bytes, at);
+  } catch {
+    process.stdout.write(bytes.subarray(at));
+  }
+}
+
+/**
  * Runs `verify` with `argv` (the arguments after `verify`) and returns true, or returns false having
  * printed nothing when oclif should run it instead (unusual arguments, or an error that is not an
  * expected InfracastError, which oclif then reports its own way).
@@ -78,8 +96,7 @@ export async function runVerifyFast(argv: string[], manifestUrl: URL): Promise<b
   if (!plain) return false;
   const json = plain.flags.json === true;
   // As oclif's ux.stdout prints (console.log of util.format).
-  const print = (text: string): void => console.log(format(text));
-  const [{ verifyFile }, { isInfracastError, ExitCode }] = await Promise.all([import('./app/verify.js'), import('./errors.js')]);
+  const print = (text: string): void => writeStdout(`${format(format(text))}\n`);
   let report;
   try {
     report = await verifyFile(verifyOptionsOf(plain.file, plain.flags));

@@ -11,9 +11,10 @@
  * name. Offline is the default: `verify` makes no network request unless asked. `checks.revocation`
  * sums it up (good, revoked, not-checked and why), `checks.revocation_certificates` per certificate.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../errors.js';
+import { verifyPdf } from '../signing/pdf-verify.js';
 import type { CertificateRevocation, RevocationSources } from '../signing/revocation.js';
 import type { PdfSignatureReport, SignatureProfile, TrustAnchors, Verification, VerificationCheck, VerificationStatus } from '../signing/verification.js';
 import { bundleName, p7sName } from './sidecars.js';
@@ -77,9 +78,10 @@ export interface VerifyReport {
 /** tampered outranks everything: one signature that does not match the file decides. */
 const PRECEDENCE: VerificationStatus[] = ['tampered', 'malformed', 'untrusted', 'unsigned', 'valid'];
 
+/** The file's bytes, read in one call (a 10 MB report read in chunks through the event loop costs a verification's worth of waiting). */
 async function readOptional(path: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -187,16 +189,12 @@ const isPdf = (bytes: Uint8Array, file: string): boolean => file.toLowerCase().e
 export async function verifyFile(options: VerifyOptions): Promise<VerifyReport> {
   const cwd = options.cwd ?? process.cwd();
   const path = resolve(cwd, options.file);
-  // The verifier's modules load while the file is read (a .pdf is all but certain to need them).
-  const pdfVerifier = import('../signing/pdf-verify.js');
-  pdfVerifier.catch(() => undefined);
   const bytes = await readRequired(path, 'the file');
   const trust = await trustOf(options, cwd);
   trust.revocation = await revocationSourcesOf(options, cwd);
   const results: { signature: string; verification: Verification }[] = [];
 
   if (isPdf(bytes, path)) {
-    const { verifyPdf } = await pdfVerifier;
     results.push({ signature: 'pdf', verification: await verifyPdf(bytes, { ...trust, revocation: await withDss(bytes, trust.revocation) }) });
   }
   const bundlePath = options.bundle ? resolve(cwd, options.bundle) : bundleName(path);

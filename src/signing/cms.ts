@@ -16,18 +16,9 @@ import * as pkijs from 'pkijs';
 import { InfracastError } from '../errors.js';
 import { tokenCovers } from './tsa.js';
 import { exactArrayBuffer } from './bytes.js';
+import { OID } from './cms-oids.js';
 
-/** Object identifiers used below (RFC 5652, RFC 5035, RFC 3161 appendix A). */
-export const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  contentType: '1.2.840.113549.1.9.3',
-  messageDigest: '1.2.840.113549.1.9.4',
-  signingTime: '1.2.840.113549.1.9.5',
-  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
-  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
-  sha256: '2.16.840.1.101.3.4.2.1',
-} as const;
+export { OID };
 
 export interface SignDetachedInput {
   /** The exact bytes being signed (not embedded in the CMS: detached). */
@@ -241,4 +232,20 @@ function readSignedData(cms: Uint8Array): pkijs.SignedData {
   } catch (cause) {
     throw new InfracastError('SIGNATURE_INVALID', `Not a CMS SignedData with one signer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
+}
+
+const attributeText = (name: pkijs.RelativeDistinguishedNames, type: string): string | undefined => {
+  const value = name.typesAndValues.find((tv) => tv.type === type)?.value as { valueBlock?: { value?: unknown } } | undefined;
+  return typeof value?.valueBlock?.value === 'string' ? value.valueBlock.value : undefined;
+};
+/** The subject's common name (of a pkijs certificate: signing and Sigstore bundles). */
+export const commonName = (cert: pkijs.Certificate): string | undefined => attributeText(cert.subject, '2.5.4.3');
+/** The certificate's e-mail: the first SAN rfc822Name, else the subject's emailAddress. */
+export function certificateEmail(cert: pkijs.Certificate): string | undefined {
+  const san = cert.extensions?.find((e) => e.extnID === '2.5.29.17')?.parsedValue as unknown;
+  if (san instanceof pkijs.AltName) {
+    const email = san.altNames.find((n) => n.type === 1);
+    if (email && typeof email.value === 'string') return email.value;
+  }
+  return attributeText(cert.subject, '1.2.840.113549.1.9.1');
 }

@@ -26,7 +26,8 @@
  * a conforming CA follows (see `profileProblem`) are checked on every certificate of the path.
  */
 import type * as pkijs from 'pkijs';
-import { cryptoEngine } from './cms.js';
+import { sameBytes } from './der.js';
+import { signatureHolds } from './signature.js';
 import {
   certificateBytes,
   decodeCertificate,
@@ -133,7 +134,23 @@ export async function validatePath(input: PathValidationInput): Promise<PathVali
   return result.valid ? { valid: true, chain: result.chain.map((c) => c.der) } : result;
 }
 
-/** pkijs certificates (as a CMS carries them) through the same validator. */
+/** DER certificates (as a CMS carries them) through the same validator, with the decoded chain. */
+export async function validateDerPath(
+  leaf: Uint8Array,
+  intermediates: readonly Uint8Array[],
+  roots: readonly Uint8Array[],
+  time: Date,
+): Promise<DecodedPathResult> {
+  let decodedLeaf: DecodedCertificate;
+  try {
+    decodedLeaf = withSelfIssued(decodeCertificate(leaf));
+  } catch (cause) {
+    return fail('malformed', `the signer certificate is not an X.509 certificate (${cause instanceof Error ? cause.message : String(cause)})`, null);
+  }
+  return guarded(() => validateDecodedPath(decodedLeaf, decodeAll(intermediates), decodeAll(roots), time));
+}
+
+/** pkijs certificates (a Sigstore bundle's) through the same validator. */
 export async function validatePkijsPath(
   leaf: pkijs.Certificate,
   intermediates: readonly pkijs.Certificate[],
@@ -141,13 +158,7 @@ export async function validatePkijsPath(
   time: Date,
 ): Promise<DecodedPathResult> {
   const der = (c: pkijs.Certificate): Uint8Array => new Uint8Array(c.toSchema().toBER());
-  let decodedLeaf: DecodedCertificate;
-  try {
-    decodedLeaf = withSelfIssued(decodeCertificate(der(leaf)));
-  } catch (cause) {
-    return fail('malformed', `the signer certificate is not an X.509 certificate (${cause instanceof Error ? cause.message : String(cause)})`, null);
-  }
-  return guarded(() => validateDecodedPath(decodedLeaf, decodeAll(intermediates.map(der)), decodeAll(roots.map(der)), time));
+  return validateDerPath(der(leaf), intermediates.map(der), roots.map(der), time);
 }
 
 /** An input no rule foresaw is a failure, never a throw and never valid. */
@@ -184,7 +195,8 @@ async function validateDecodedPath(
     const key = `${hex(child.der)}/${hex(issuer.der)}`;
     let verdict = signatures.get(key);
     if (!verdict) {
-      verdict = child.pkijs.verify(issuer.pkijs, cryptoEngine()).catch(() => false);
+      const { signatureAlgorithm, tbs, signatureValue } = child.fields;
+      verdict = Promise.resolve(signatureHolds(signatureAlgorithm, issuer.fields.spki, tbs, signatureValue));
       signatures.set(key, verdict);
     }
     return verdict;
@@ -335,12 +347,12 @@ function namesOf(cert: DecodedCertificate): GeneralName[] {
  * trust anchor included). Each is a MUST of the profile that a conforming CA follows.
  */
 function profileProblem(cert: DecodedCertificate, position: 'leaf' | 'ca'): PathFailure | undefined {
-  const { pkijs: c } = cert;
+  const { fields: c } = cert;
   if (c.version !== 2 && cert.extensions.length > 0) return fail('malformed', `a v${c.version + 1} certificate with extensions (only v3 may have them)`, cert);
-  const serial = new Uint8Array(c.serialNumber.valueBlock.valueHexView);
+  const serial = c.serial;
   if (serial.length > 20 || (serial[0] ?? 0) & 0x80 || serial.every((b) => b === 0))
     return fail('serial-number', 'the serial number is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)', cert);
-  if (hex(new Uint8Array(c.signature.toSchema().toBER())) !== hex(new Uint8Array(c.signatureAlgorithm.toSchema().toBER())))
+  if (!sameBytes(c.innerAlgorithm.der, c.signatureAlgorithm.der))
     return fail('signature-algorithm-mismatch', 'the outer signatureAlgorithm differs from the signature field inside (RFC 5280 §4.1.1.2)', cert);
   if (cert.issuer.length === 0) return fail('empty-name', 'the issuer name is empty (RFC 5280 §4.1.2.4)', cert);
   if (position === 'ca' && cert.subject.length === 0) return fail('empty-name', 'a CA certificate with an empty subject (RFC 5280 §4.1.2.6)', cert);

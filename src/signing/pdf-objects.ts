@@ -5,7 +5,6 @@
  * `infracast verify` process, while the verifier reads a handful of objects (pdf-revisions.ts).
  * Values are plain data, compared structurally by {@link sameValue}.
  */
-import { inflateSync } from 'node:zlib';
 
 export class PdfName {
   constructor(readonly name: string) {}
@@ -239,7 +238,8 @@ export function decodeStream(stream: PdfStream): Uint8Array {
   const name = filter instanceof PdfName ? filter.name : Array.isArray(filter) && filter.length === 1 && filter[0] instanceof PdfName ? filter[0].name : filter;
   if (name === undefined) return stream.raw;
   if (name !== 'FlateDecode') throw new PdfSyntaxError(`unsupported stream filter ${show(filter)}`);
-  let data: Uint8Array = new Uint8Array(inflateSync(stream.raw));
+  // zlib is loaded on first use: a PDF with a classic cross-reference table needs no stream decoded to be verified.
+  let data: Uint8Array = new Uint8Array(process.getBuiltinModule('node:zlib').inflateSync(stream.raw));
   const params = stream.dict.get('DecodeParms');
   const dict = params instanceof PdfDict ? params : Array.isArray(params) && params[0] instanceof PdfDict ? params[0] : undefined;
   const predictor = dict?.get('Predictor');

@@ -39,18 +39,76 @@ const MAX_SECTIONS = 10_000;
 const TAIL = /startxref[ \t\r\n\f\0]+(\d{1,10})[ \t\r\n\f\0]+%%EOF[ \t\r\n\f\0]*$/;
 const SPACE = '[ \\t\\r\\n\\f\\0]';
 
+/** How much text a sticky pattern is first tried on (see `PdfFile.execAt`). */
+const WINDOW = 4096;
+/** A match ending this close to the window's end is tried again on the whole rest of the file. */
+const MARGIN = 256;
+
+const isWhitespace = (byte: number | undefined): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a || byte === 0x0c || byte === 0x00;
+
 export class PdfFile {
-  readonly text: string;
+  private whole?: string;
   private readonly objects = new Map<string, PdfValue | undefined>();
   private readonly sections = new Map<number, XrefSection>();
+  private readonly buffer: Buffer;
 
   constructor(readonly bytes: Uint8Array) {
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * The whole file as Latin-1 text, made on first use only: the verifier reads a signed file by byte
+   * searches and small slices (a 10 MB report is never copied into a string on the common path).
+   */
+  get text(): string {
+    return (this.whole ??= this.buffer.toString('latin1'));
+  }
+
+  /** Bytes `start` to `end` as Latin-1 text (one character per byte, as `text` has them). */
+  slice(start: number, end: number): string {
+    return this.buffer.toString('latin1', Math.max(0, start), Math.min(this.bytes.length, Math.max(0, end)));
+  }
+
+  /** Where `needle` (ASCII) next occurs at or after `from`, or -1. */
+  indexOf(needle: string, from = 0): number {
+    return this.buffer.indexOf(needle, from, 'latin1');
+  }
+
+  startsWith(needle: string, at: number): boolean {
+    return at >= 0 && this.buffer.toString('latin1', at, at + needle.length) === needle;
+  }
+
+  /** The byte at `at`, as `text[at]` would give it. */
+  charAt(at: number): string {
+    return this.slice(at, at + 1);
+  }
+
+  /**
+   * A sticky (`y`) pattern matched at `at` as it matches `text` there: first on a window of the file,
+   * and, when it fails there or its match comes near the window's end (where more text could change
+   * the outcome), again on the whole text. Indices are those of the file.
+   */
+  execAt(pattern: RegExp, at: number): RegExpExecArray | null {
+    const end = Math.min(this.bytes.length, at + WINDOW);
+    pattern.lastIndex = 0;
+    const match = pattern.exec(this.slice(at, end));
+    if (match && (end === this.bytes.length || match[0].length < end - at - MARGIN)) {
+      match.index += at;
+      return match;
+    }
+    pattern.lastIndex = at;
+    return pattern.exec(this.text);
+  }
+
+  /** The end of the whitespace run (PDF white-space characters) that starts at `at`. */
+  skipWhitespace(at: number): number {
+    while (at < this.bytes.length && isWhitespace(this.bytes[at])) at++;
+    return at;
   }
 
   /** The revision that ends at `end` (just after its `startxref N %%EOF` and end-of-line), or why it is not one. */
   revision(end: number): Revision {
-    const tail = TAIL.exec(this.text.slice(Math.max(0, end - 64), end));
+    const tail = TAIL.exec(this.slice(Math.max(0, end - 64), end));
     if (!tail) throw new PdfStructureError(`byte ${end} is not the end of a revision (no "startxref … %%EOF" before it)`);
     const startxref = Number(tail[1]);
     return { end, startxref, chain: this.chain(startxref, end) };
@@ -72,10 +130,10 @@ export class PdfFile {
 
   /** Where the revision whose cross-reference section is at `offset` ends (at most `limit`). */
   private endOf(offset: number, limit: number): number {
-    const tail = new RegExp(`startxref${SPACE}+${offset}${SPACE}+%%EOF(\\r\\n|\\r|\\n)?`, 'g');
-    tail.lastIndex = offset;
-    const match = tail.exec(this.text);
-    return match ? Math.min(limit, match.index + match[0].length) : limit;
+    // Searched in the bytes up to `limit` only: a match reaching past `limit` gives `limit` either way.
+    const tail = new RegExp(`startxref${SPACE}+${offset}${SPACE}+%%EOF(\\r\\n|\\r|\\n)?`);
+    const match = tail.exec(this.slice(offset, limit));
+    return match ? Math.min(limit, offset + match.index + match[0].length) : limit;
   }
 
   /** The /Prev chain from `offset`, every section before `end`. */
@@ -97,7 +155,7 @@ export class PdfFile {
   private section(offset: number): XrefSection {
     let section = this.sections.get(offset);
     if (!section) {
-      section = this.text.startsWith('xref', offset) ? this.classicSection(offset) : this.streamSection(offset);
+      section = this.startsWith('xref', offset) ? this.classicSection(offset) : this.streamSection(offset);
       this.sections.set(offset, section);
     }
     return section;
@@ -109,21 +167,18 @@ export class PdfFile {
     const header = new RegExp(`${SPACE}*(\\d{1,10})${SPACE}+(\\d{1,10})${SPACE}*?(\\r\\n|\\n|\\r| )`, 'y');
     let at = offset + 4;
     for (;;) {
-      const ws = /[ \t\r\n\f\0]*/y;
-      ws.lastIndex = at;
-      ws.exec(this.text);
-      if (this.text.startsWith('trailer', ws.lastIndex)) {
-        at = ws.lastIndex;
+      const next = this.skipWhitespace(at);
+      if (this.startsWith('trailer', next)) {
+        at = next;
         break;
       }
-      header.lastIndex = at;
-      const m = header.exec(this.text);
+      const m = this.execAt(header, at);
       if (!m) throw new PdfStructureError(`the cross-reference table at byte ${offset} is malformed near byte ${at}`);
       const [first, count] = [Number(m[1]), Number(m[2])];
-      let entries = header.lastIndex;
+      let entries = m.index + m[0].length;
       // Tolerate a header line ending in two end-of-line bytes; entries themselves must be 20 bytes each.
-      while (/[\r\n ]/.test(this.text[entries] ?? '') && !/\d/.test(this.text[entries] ?? '')) entries++;
-      if (count > 0 && !/^\d{10} \d{5} [nf](\r\n| \n| \r)$/.test(this.text.slice(entries, entries + 20)))
+      while (/[\r\n ]/.test(this.charAt(entries)) && !/\d/.test(this.charAt(entries))) entries++;
+      if (count > 0 && !/^\d{10} \d{5} [nf](\r\n| \n| \r)$/.test(this.slice(entries, entries + 20)))
         throw new PdfStructureError(`the cross-reference table at byte ${offset} has an entry that is not 20 bytes ("nnnnnnnnnn ggggg n" and end-of-line)`);
       subsections.push({ first, count, at: entries });
       at = entries + 20 * count;
@@ -132,7 +187,7 @@ export class PdfFile {
     if (!(trailer instanceof PdfDict)) throw new PdfStructureError(`the trailer at byte ${at} is not a dictionary`);
     // A hybrid file's /XRefStm adds entries only readers of PDF 1.5 see; one reader's document must be everyone's.
     if (trailer.get('XRefStm') !== undefined) throw new PdfStructureError(`the trailer at byte ${at} has /XRefStm (a hybrid-reference file)`);
-    const text = this.text;
+    const slice = (start: number, end: number): string => this.slice(start, end);
     return {
       offset,
       trailer,
@@ -142,7 +197,7 @@ export class PdfFile {
         for (let s = subsections.length - 1; s >= 0; s--) {
           const sub = subsections[s]!;
           if (num < sub.first || num >= sub.first + sub.count) continue;
-          const line = text.slice(sub.at + 20 * (num - sub.first), sub.at + 20 * (num - sub.first) + 20);
+          const line = slice(sub.at + 20 * (num - sub.first), sub.at + 20 * (num - sub.first) + 20);
           const m = /^(\d{10}) (\d{5}) ([nf])/.exec(line);
           if (!m) throw new PdfStructureError(`the cross-reference entry of object ${num} is malformed`);
           return m[3] === 'f' ? { kind: 'free' } : { kind: 'offset', offset: Number(m[1]), gen: Number(m[2]) };
@@ -215,7 +270,7 @@ export class PdfFile {
 
   /** The object of the `N G obj` at `offset` (which must be object `expect` when given). */
   indirectAt(offset: number, expect?: number): PdfValue {
-    const header = new RegExp(`^${SPACE}*(\\d{1,10})${SPACE}+(\\d{1,5})${SPACE}+obj`).exec(this.text.slice(offset, offset + 40));
+    const header = new RegExp(`^${SPACE}*(\\d{1,10})${SPACE}+(\\d{1,5})${SPACE}+obj`).exec(this.slice(offset, offset + 40));
     if (!header) throw new PdfStructureError(`no "N G obj" at byte ${offset}`);
     if (expect !== undefined && Number(header[1]) !== expect)
       throw new PdfStructureError(`the cross-reference entry of object ${expect} points at object ${header[1]} (byte ${offset})`);

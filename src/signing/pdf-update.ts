@@ -14,8 +14,7 @@
  */
 import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { InfracastError } from '../errors.js';
-import { addTimestampToken, parseCertificates, signatureValue, signDetached } from './cms.js';
-import { certificateEmail, commonName } from './cms-verify.js';
+import { addTimestampToken, certificateEmail, commonName, parseCertificates, signatureValue, signDetached } from './cms.js';
 import { signatureWidget } from './pdf.js';
 import { requestTimestamp, type TimestampOptions } from './tsa.js';
 

@@ -19,14 +19,13 @@
  *
  * Only the objects these steps need are parsed (pdf-revisions.ts), not the whole document.
  */
-import * as asn1js from 'asn1js';
-import type * as CmsVerifyModule from './cms-verify.js';
-import type * as CmsModule from './cms.js';
-import type * as PdfModule from './pdf.js';
+import { createHash } from 'node:crypto';
+import { checkTimestamp, isoSeconds, verifyDetachedCms } from './cms-verify.js';
 import { classifyUpdate } from './pdf-updates.js';
 import { PdfDict, PdfName, PdfString, pdfDate } from './pdf-objects.js';
 import { PdfFile, PdfStructureError, type Revision } from './pdf-revisions.js';
-import { exactArrayBuffer } from './bytes.js';
+import { berLength, byteRangePositions, valueReferences } from './pdf-search.js';
+import { parseCertificate, certificateBytes } from './x509-certificate.js';
 import {
   worstStatus,
   type PdfSignatureReport,
@@ -45,14 +44,14 @@ const REVISION_END = /startxref[ \t\r\n\f\0]+\d{1,10}[ \t\r\n\f\0]+%%EOF[ \t\r\n
 const CMS_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']);
 const TIMESTAMP_SUBFILTER = 'ETSI.RFC3161';
 
-/** What verifying a signature needs beyond this module: pkijs and the CMS verifier, loaded once a /ByteRange is found. */
-type CmsLib = Pick<typeof CmsVerifyModule, 'checkTimestamp' | 'isoSeconds' | 'verifyDetachedCms'> &
-  Pick<typeof CmsModule, 'parseCertificates'> &
-  Pick<typeof PdfModule, 'INFO_KEYS'>;
-async function loadCmsLib(): Promise<CmsLib> {
-  const [verify, cms, pdf] = await Promise.all([import('./cms-verify.js'), import('./cms.js'), import('./pdf.js')]);
-  return { ...verify, parseCertificates: cms.parseCertificates, INFO_KEYS: pdf.INFO_KEYS };
-}
+/** The Info dictionary keys of the report metadata (pdf.ts writes them, the verifier reads them). */
+export const INFO_KEYS = {
+  tenant: 'InfracastTenant',
+  framework: 'InfracastFramework',
+  report_type: 'InfracastReportType',
+  generated_at: 'InfracastGeneratedAt',
+  signer: 'InfracastSigner',
+} as const;
 
 /** One /ByteRange as found in the file. */
 interface Found {
@@ -63,23 +62,6 @@ interface Found {
   /** /Contents decoded, padding included; `der` is the CMS or token at its start. */
   raw: Buffer;
   der: Buffer;
-}
-
-/** The length of the BER value that starts `bytes` (definite or indefinite), or undefined. */
-function berLength(bytes: Uint8Array): number | undefined {
-  if (bytes[0] !== 0x30) return undefined;
-  const first = bytes[1] ?? 0;
-  if (first < 0x80) return 2 + first;
-  const count = first & 0x7f;
-  if (count > 0 && count <= 4 && bytes.length >= 2 + count) {
-    let length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[2 + i]!;
-    return 2 + count + length;
-  }
-  if (count !== 0) return undefined;
-  // Indefinite length (BER, as some signers write the CMS): asn1js finds the end-of-contents.
-  const parsed = asn1js.fromBER(exactArrayBuffer(bytes));
-  return parsed.offset > 0 ? parsed.offset : undefined;
 }
 
 /**
@@ -94,13 +76,12 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     return { status: 'tampered', format: 'pdf', checks };
   };
   try {
-    // One latin1 view of the file, shared by the range checks below and the object parser (pdf-revisions.ts).
+    // The file is read by byte searches and small slices (pdf-revisions.ts), never copied whole into a string.
     const file = new PdfFile(bytes);
-    const source = file.text;
-    const positions = [...source.matchAll(/\/ByteRange/g)].map((m) => m.index);
+    const positions = byteRangePositions(file);
     // /ByteRange is itself a trace: the other traces are looked for only when there is none.
-    if (positions.length === 0 && !SIGNATURE_TRACE.test(source)) {
-      const isPdf = source.slice(0, 1024).includes('%PDF-');
+    if (positions.length === 0 && !SIGNATURE_TRACE.test(file.text)) {
+      const isPdf = file.slice(0, 1024).includes('%PDF-');
       checks.push({ name: 'signature-count', result: 'fail', detail: isPdf ? 'the PDF has no signature' : 'not a PDF, and no signature' });
       return { status: isPdf ? 'unsigned' : 'malformed', format: 'pdf', checks };
     }
@@ -111,14 +92,13 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     const found: Found[] = [];
     const len = bytes.length;
     for (const at of positions) {
-      BYTE_RANGE.lastIndex = at;
-      const match = BYTE_RANGE.exec(source);
+      const match = file.execAt(BYTE_RANGE, at);
       if (!match) return tampered('byte-range', `the /ByteRange at byte ${at} is not an array of four numbers`);
       const [start, a, b, tail] = match.slice(1).map(Number) as [number, number, number, number];
       if (start !== 0) return tampered('byte-range', `the first range starts at ${start}, not 0`);
       if (!(a > 0 && b > a + 1 && b + tail <= len)) return tampered('byte-range', `the ranges [0, ${a}) and [${b}, ${b + tail}) are out of bounds or overlap`);
-      if (source[a] !== '<' || source[b - 1] !== '>') return tampered('byte-range', 'the gap between the ranges is not exactly the /Contents hex string');
-      const hex = source.slice(a + 1, b - 1);
+      if (bytes[a] !== 0x3c || bytes[b - 1] !== 0x3e) return tampered('byte-range', 'the gap between the ranges is not exactly the /Contents hex string');
+      const hex = file.slice(a + 1, b - 1);
       const digits = /^[0-9a-f]*$/.test(hex) || /^[0-9A-F]*$/.test(hex);
       if (!digits)
         return tampered(
@@ -136,14 +116,14 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       const previous = found[i - 1];
       if (previous && (sig.end === previous.end || sig.a < previous.end))
         return tampered('byte-range', `two signatures cover the same revision, or one's /Contents lies inside an earlier revision (ending at ${previous.end})`);
-      if (sig.end < len && !REVISION_END.test(source.slice(Math.max(0, sig.end - 64), sig.end)))
+      if (sig.end < len && !REVISION_END.test(file.slice(Math.max(0, sig.end - 64), sig.end)))
         return tampered(
           'byte-range',
           `the signed ranges end at ${sig.end}, which is not the end of a revision ("startxref … %%EOF"), and the file goes on to ${len}`,
         );
     }
     const last = found[found.length - 1]!;
-    if (last.end < len && !REVISION_END.test(source.slice(Math.max(last.end, len - 64))))
+    if (last.end < len && !REVISION_END.test(file.slice(Math.max(last.end, len - 64), len)))
       return tampered('byte-range', `the signed ranges end at ${last.end}, the file at ${len}: bytes were added that are not an incremental update`);
     checks.push({
       name: 'byte-range',
@@ -160,18 +140,17 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
     });
 
     // 2. The signature dictionaries and each signature's cryptography.
-    const lib = await loadCmsLib();
     const reports: (PdfSignatureReport & { found: Found; verification: Verification; m?: string })[] = [];
     for (const sig of found) {
-      const dict = signatureDictionary(lib, file, sig);
+      const dict = signatureDictionary(file, sig);
       if (typeof dict === 'string') return tampered('signature-dictionary', dict);
       // Views, not a copy: the digest is updated over both parts (a 10 MB report is not copied per signature).
       const ranges = [bytes.subarray(0, sig.a), bytes.subarray(sig.b, sig.end)];
       const verification =
         dict.subFilter === TIMESTAMP_SUBFILTER
-          ? await verifyDocumentTimestamp(lib, sig.der, ranges, trust)
+          ? await verifyDocumentTimestamp(sig.der, ranges, trust)
           : CMS_SUBFILTERS.has(dict.subFilter)
-            ? await lib.verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
+            ? await verifyDetachedCms(sig.der, ranges, trust, { profile: 'PAdES' })
             : {
                 status: 'malformed' as const,
                 checks: [
@@ -285,7 +264,7 @@ export async function verifyPdf(bytes: Uint8Array, trust: TrustAnchors): Promise
       ...(first.profile ? { profile: first.profile } : {}),
     };
     if (status === 'tampered') return result;
-    return withMetadata(lib, file, signedRevisions[reports.indexOf(first)]!, result);
+    return withMetadata(file, signedRevisions[reports.indexOf(first)]!, result);
   } catch (cause) {
     if (cause instanceof PdfStructureError) return tampered('revisions', cause.message);
     return tampered('internal', `verification stopped: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -299,7 +278,7 @@ interface SignatureDictionary {
 }
 
 /** The dictionary holding the /ByteRange at `sig.at` (its object starts before both the range and /Contents). */
-function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureDictionary | string {
+function signatureDictionary(file: PdfFile, sig: Found): SignatureDictionary | string {
   const from = Math.min(sig.at, sig.a);
   const located = enclosingObject(file, from);
   if (!located) return `no object holds the /ByteRange at byte ${sig.at}`;
@@ -329,7 +308,7 @@ function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureD
   const m = dict.text('M');
   const date = m === undefined ? undefined : pdfDate(m);
   // An unreadable /M claims nothing.
-  if (date) out.m = lib.isoSeconds(date);
+  if (date) out.m = isoSeconds(date);
   const field = fieldName(file, num);
   if (field !== undefined) out.field = field;
   return out;
@@ -338,16 +317,15 @@ function signatureDictionary(lib: CmsLib, file: PdfFile, sig: Found): SignatureD
 /** The number and offset of the last `N G obj` that starts within 64 KB before `position` (a signature dictionary's entries before /ByteRange and /Contents). */
 function enclosingObject(file: PdfFile, position: number): [number, number] | undefined {
   const start = Math.max(0, position - 65_536);
-  const headers = [...file.text.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
+  const headers = [...file.slice(start, position).matchAll(/(\d{1,10})[ \t\r\n\f\0]+(\d{1,5})[ \t\r\n\f\0]+obj\b/g)];
   const header = headers[headers.length - 1];
   return header ? [Number(header[1]), start + header.index] : undefined;
 }
 
 /** The /T of the field whose /V is object `num` (found by its reference, then read as an object). */
 function fieldName(file: PdfFile, num: number): string | undefined {
-  const reference = new RegExp(`/V[ \\t\\r\\n\\f\\0]*${num}[ \\t\\r\\n\\f\\0]+\\d{1,5}[ \\t\\r\\n\\f\\0]+R\\b`, 'g');
-  for (const match of file.text.matchAll(reference)) {
-    const located = enclosingObject(file, match.index);
+  for (const at of valueReferences(file, num)) {
+    const located = enclosingObject(file, at);
     if (!located) continue;
     try {
       const field = file.indirectAt(located[1], located[0]);
@@ -364,24 +342,24 @@ function fieldName(file: PdfFile, num: number): string | undefined {
  * A document timestamp (ETSI.RFC3161): the token's imprint is sha256 of the byte ranges, its signature
  * and certificates hold, and the TSA (critical timeStamping EKU) chains to a trust anchor at genTime.
  */
-async function verifyDocumentTimestamp(lib: CmsLib, token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
-  const { createHash } = await import('node:crypto');
+async function verifyDocumentTimestamp(token: Uint8Array, parts: Uint8Array[], trust: TrustAnchors): Promise<Verification> {
   const checks: VerificationCheck[] = [];
   // pkijs checks the token's imprint over one buffer, so a document timestamp's ranges are joined here.
   const ranges = Buffer.concat(parts);
   const base: Verification = { status: 'valid', signed_content_sha256: createHash('sha256').update(ranges).digest('hex'), checks };
-  let anchors: ReturnType<CmsLib['parseCertificates']> = [];
+  let anchors: Uint8Array[] = certificateBytes(trust.caPem ?? '');
   try {
-    if (trust.caPem?.includes('-----BEGIN CERTIFICATE-----')) anchors = lib.parseCertificates(trust.caPem);
+    for (const anchor of anchors) parseCertificate(anchor);
   } catch {
-    // An unreadable anchor trusts nothing.
+    // An unreadable anchor: the anchors given trust nothing.
+    anchors = [];
   }
-  const outcome = await lib.checkTimestamp(token, ranges, anchors);
+  const outcome = await checkTimestamp(token, ranges, anchors);
   if (outcome.broken) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.broken });
     return { ...base, status: 'tampered' };
   }
-  const at = lib.isoSeconds(outcome.genTime!);
+  const at = isoSeconds(outcome.genTime!);
   if (outcome.untrustedReason) {
     checks.push({ name: 'document-timestamp', result: 'fail', detail: outcome.untrustedReason });
     return { ...base, status: 'untrusted', signed_at: at, signed_at_source: 'rfc3161', ...(outcome.tsa ? { signed_by: outcome.tsa } : {}) };
@@ -422,12 +400,12 @@ function profileOf(
  * Reads the report metadata from the Info dictionary of the first signed revision (never from a later,
  * unsigned update).
  */
-function withMetadata(lib: CmsLib, file: PdfFile, revision: Revision, result: Verification): Verification {
+function withMetadata(file: PdfFile, revision: Revision, result: Verification): Verification {
   const info = file.resolve(revision.chain, revision.chain[0]!.trailer.get('Info'));
   const metadata: Partial<Record<'tenant' | 'framework' | 'report_type' | 'generated_at', string>> = {};
   if (info instanceof PdfDict)
     for (const field of ['tenant', 'framework', 'report_type', 'generated_at'] as const) {
-      const value = info.text(lib.INFO_KEYS[field]);
+      const value = info.text(INFO_KEYS[field]);
       if (value !== undefined) metadata[field] = value;
     }
   result.checks.push({

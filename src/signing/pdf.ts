@@ -18,9 +18,8 @@
  */
 import type * as PdfLibModule from '@cantoo/pdf-lib';
 import { InfracastError } from '../errors.js';
-import { parseCertificates, signatureValue, addTimestampToken, signDetached } from './cms.js';
-import { certificateEmail, commonName } from './cms-verify.js';
-import { SIGNATURE_TRACE } from './pdf-verify.js';
+import { certificateEmail, commonName, parseCertificates, signatureValue, addTimestampToken, signDetached } from './cms.js';
+import { INFO_KEYS, SIGNATURE_TRACE } from './pdf-verify.js';
 import { requestTimestamp } from './tsa.js';
 
 export { verifyPdf } from './pdf-verify.js';
@@ -54,13 +53,7 @@ export interface SignPdfInput {
 }
 
 /** The Info dictionary keys, in the order written. */
-export const INFO_KEYS = {
-  tenant: 'InfracastTenant',
-  framework: 'InfracastFramework',
-  report_type: 'InfracastReportType',
-  generated_at: 'InfracastGeneratedAt',
-  signer: 'InfracastSigner',
-} as const;
+export { INFO_KEYS };
 
 /** What every Infracast Info key starts with: signPdf removes any it finds before writing its own. */
 export const INFO_KEY_PREFIX = 'Infracast';

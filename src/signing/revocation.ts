@@ -27,8 +27,8 @@
 import { randomBytes } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { exactArrayBuffer } from './bytes.js';
-import { cryptoEngine } from './cms.js';
-import { commonName, isoSeconds } from './cms-verify.js';
+import { commonName, cryptoEngine } from './cms.js';
+import { isoSeconds } from './cms-verify.js';
 import type { Verification } from './verification.js';
 import { ocspRequest, readCrl, readOcsp, revocationUrls, serialOf, UnusableData, type RevocationAnswer } from './revocation-data.js';
 

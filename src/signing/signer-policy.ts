@@ -110,9 +110,9 @@ export function bareKeyIdentityProblem(pin: IdentityPin): string | undefined {
 }
 
 /** The TSA policy (RFC 3161 §2.3): extendedKeyUsage is critical and names timeStamping only. */
-export function tsaUsageProblem(cert: { extensions?: { extnID: string; critical: boolean; parsedValue?: unknown }[] }): string | undefined {
-  const extension = cert.extensions?.find((e) => e.extnID === '2.5.29.37');
-  const purposes = (extension?.parsedValue as { keyPurposes?: string[] } | undefined)?.keyPurposes ?? [];
+export function tsaUsageProblem(cert: Pick<DecodedCertificate, 'extensions' | 'extKeyUsage'>): string | undefined {
+  const extension = cert.extensions.find((e) => e.id === '2.5.29.37');
+  const purposes = cert.extKeyUsage ?? [];
   if (!extension || !extension.critical || purposes.length !== 1 || purposes[0] !== EKU.timeStamping) return 'critical extendedKeyUsage timeStamping only';
   return undefined;
 }

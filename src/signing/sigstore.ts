@@ -20,11 +20,12 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalJson } from '../model/order.js';
-import { cryptoEngine, parseCertificates, readSigningKey } from './cms.js';
+import { certificateEmail, commonName, cryptoEngine, parseCertificates, readSigningKey } from './cms.js';
 import { requestTimestamp, tstInfoOf, tokenCovers } from './tsa.js';
 import { worstStatus, type SignedMetadata, type TrustAnchors, type Verification, type VerificationCheck, type VerificationStatus } from './verification.js';
 import { exactArrayBuffer } from './bytes.js';
-import { certificateEmail, checkTimestamp, commonName } from './cms-verify.js';
+import { checkTimestamp } from './cms-verify.js';
+import { decodeCertificate } from './x509-certificate.js';
 import { describePathFailure, validatePkijsPath } from './path-validation.js';
 import { bareKeyIdentityProblem, identityProblem, signerUsageProblem, tsaUsageProblem, type SignerKind } from './signer-policy.js';
 
@@ -336,7 +337,7 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
   if (carried.length > 0) {
     // The same checks as a PDF signature's token (cms-verify): the carried certificates are not covered by
     // the token's signature, so an edit there is caught by their ESS hash and their issuers' signatures.
-    const outcome = await checkTimestamp(token, signature, [...anchors.roots, ...anchors.certs]);
+    const outcome = await checkTimestamp(token, signature, [...anchors.roots, ...anchors.certs].map(derOf));
     if (outcome.broken) return { outcome: 'tampered', detail: outcome.broken, response };
     if (outcome.untrustedReason) return { outcome: 'untrusted', detail: `${outcome.untrustedReason}; time-stamp ignored`, response, genTime };
     return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
@@ -359,13 +360,23 @@ async function checkToken(response: Uint8Array, signature: Uint8Array, anchors: 
     return { outcome: 'tampered', detail: `the time-stamp token signature does not verify (${message(error)})`, response };
   }
   if (!signer) return { outcome: 'untrusted', detail: 'the time-stamp token names no TSA certificate', response, genTime };
-  const usage = tsaUsageProblem(signer);
+  const usage = tsaUsageOf(signer);
   if (usage)
     return { outcome: 'untrusted', detail: `the TSA certificate is not a time-stamping certificate (${usage}); time-stamp ignored`, response, genTime };
   const intermediates = [...carried, ...anchors.certs].filter((c) => c !== signer);
   const path = await validatePkijsPath(signer, intermediates, anchors.roots, genTime);
   if (!path.valid) return { outcome: 'untrusted', detail: `the TSA is not trusted (${describePathFailure(path)}); time-stamp ignored`, response, genTime };
   return { outcome: 'trusted', detail: `RFC 3161 time-stamp at ${isoSecond(genTime)}`, response, genTime };
+}
+
+const derOf = (cert: pkijs.Certificate): Uint8Array => new Uint8Array(cert.toSchema().toBER());
+/** The TSA policy (signer-policy.ts) for a pkijs certificate; one that does not decode fails it. */
+function tsaUsageOf(cert: pkijs.Certificate): string | undefined {
+  try {
+    return tsaUsageProblem(decodeCertificate(derOf(cert)));
+  } catch {
+    return 'critical extendedKeyUsage timeStamping only';
+  }
 }
 
 const isoSecond = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;

@@ -71,23 +71,7 @@ export function tstInfoOf(token: Uint8Array): pkijs.TSTInfo {
   return pkijs.TSTInfo.fromBER(eContent.getValue());
 }
 
-/**
- * The imprint algorithms a token may use: ours asks for SHA-256, other RFC 3161 clients (a foreign
- * signer, `openssl ts -query -sha384`) for SHA-384 or SHA-512. SHA-1 and MD5 are not accepted: a
- * collision would let one token cover two signatures.
- */
-const IMPRINT_HASHES: Readonly<Record<string, string>> = {
-  [SHA256_OID]: 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
-/** Whether a token's imprint is the hash of `signature` (SHA-256, -384 or -512): the check that ties a token to one signature. */
-export function tokenCovers(token: Uint8Array, signature: Uint8Array): boolean {
-  const imprint = tstInfoOf(token).messageImprint;
-  const hash = IMPRINT_HASHES[imprint.hashAlgorithm.algorithmId];
-  return hash !== undefined && Buffer.from(imprint.hashedMessage.valueBlock.valueHexView).equals(createHash(hash).update(signature).digest());
-}
+export { tokenCovers } from './tsa-token.js';
 
 /**
  * Parses a DER TimeStampResp and returns the token if it answers `request`: status granted (0) or

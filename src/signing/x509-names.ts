@@ -6,8 +6,7 @@
  * runs of spaces collapsed; values of other types must be byte-identical. Multi-valued RDNs keep
  * their boundaries (pkijs flattens them, which would equate CN=a+O=b with CN=a,O=b).
  */
-import * as asn1js from 'asn1js';
-import { exactArrayBuffer } from './bytes.js';
+import { children, contents, DerError, encoding, memoByBytes, oidOf, readDer, TAG, type Tlv } from './der.js';
 import type { GeneralName, NameConstraints } from './x509-certificate.js';
 
 export interface Attribute {
@@ -16,6 +15,8 @@ export interface Attribute {
   value: string;
   /** The value as written, for messages. */
   text: string;
+  /** Whether the value is a string type (else `text` is `#<hex DER>`). */
+  string: boolean;
 }
 export type Rdn = Attribute[];
 
@@ -35,18 +36,53 @@ const STRING_TAGS = new Set([12, 18, 19, 20, 22, 28, 30]);
 
 const normalise = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** A DER Name as RDNs; throws when it is not a SEQUENCE OF SET OF AttributeTypeAndValue. */
-export function parseName(der: Uint8Array): Rdn[] {
-  const ber = asn1js.fromBER(exactArrayBuffer(der));
-  if (ber.offset === -1 || !(ber.result instanceof asn1js.Sequence)) throw new Error('a Name that is not a SEQUENCE');
-  return ber.result.valueBlock.value.map((set) => {
-    if (!(set instanceof asn1js.Set) || set.valueBlock.value.length === 0) throw new Error('an RDN that is not a non-empty SET');
-    return set.valueBlock.value.map((atv) => {
-      const [type, value] = (atv as asn1js.Sequence).valueBlock.value;
-      if (!(type instanceof asn1js.ObjectIdentifier) || !value) throw new Error('a malformed AttributeTypeAndValue');
-      const isString = value.idBlock.tagClass === 1 && STRING_TAGS.has(value.idBlock.tagNumber);
-      const text = isString ? String((value as asn1js.BaseStringBlock).valueBlock.value) : `#${Buffer.from(value.valueBeforeDecodeView).toString('hex')}`;
-      return { type: type.valueBlock.toString(), value: isString ? normalise(text) : text, text };
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A string attribute value as text, decoded as asn1js decodes it (the names pkijs showed, byte for byte). */
+function stringValue(value: Tlv): string {
+  const bytes = contents(value);
+  switch (value.tagNumber) {
+    case 12:
+      try {
+        return UTF8_FATAL.decode(bytes);
+      } catch {
+        return Buffer.from(bytes).toString('latin1');
+      }
+    case 30: {
+      if (bytes.length % 2 !== 0) throw new DerError('a BMPString of an odd length');
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 2) text += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
+      return text;
+    }
+    case 28: {
+      if (bytes.length % 4 !== 0) throw new DerError('a UniversalString whose length is not a multiple of 4');
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 4) {
+        const codePoint = ((bytes[i]! << 24) >>> 0) + (bytes[i + 1]! << 16) + (bytes[i + 2]! << 8) + bytes[i + 3]!;
+        text += String.fromCodePoint(codePoint > 0x10ffff ? 0xfffd : codePoint);
+      }
+      return text;
+    }
+    default:
+      return Buffer.from(bytes).toString('latin1');
+  }
+}
+
+/** A DER Name as RDNs (read-only: remembered per name); throws when it is not a SEQUENCE OF SET OF AttributeTypeAndValue. */
+export const parseName: (der: Uint8Array) => Rdn[] = memoByBytes(512, readName);
+
+function readName(der: Uint8Array): Rdn[] {
+  const name = readDer(der);
+  if (name.tag !== TAG.sequence) throw new DerError('a Name that is not a SEQUENCE');
+  return children(name).map((set) => {
+    const atvs = set.tag === TAG.set ? children(set) : [];
+    if (atvs.length === 0) throw new DerError('an RDN that is not a non-empty SET');
+    return atvs.map((atv) => {
+      const [type, value, ...rest] = atv.tag === TAG.sequence ? children(atv) : [];
+      if (!type || !value || rest.length > 0 || type.tag !== TAG.oid) throw new DerError('a malformed AttributeTypeAndValue');
+      const isString = value.tagClass === 0 && !value.constructed && STRING_TAGS.has(value.tagNumber);
+      const text = isString ? stringValue(value) : `#${Buffer.from(encoding(value)).toString('hex')}`;
+      return { type: oidOf(type, 'an attribute type'), value: isString ? normalise(text) : text, text, string: isString };
     });
   });
 }
