@@ -25,6 +25,9 @@
 //             over 100,000 ASFF findings of one rule and one owner (owners map, no tags) as a whole
 //             process, against `infracast findings inspect --summary` on the same file in the same
 //             run (bound 3x: grouping is linear). BENCH_REMEDIATION=0 skips it.
+//   schedules (issue 16): scripts/bench-schedule.js, `infracast schedule due` over 1,000 generated
+//             schedules as a whole process, under 1 s (its CPU time printed beside the wall time).
+//             BENCH_SCHEDULE=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -104,6 +107,8 @@ if (process.env.BENCH_RENDER !== '0') {
 if (process.env.BENCH_VERIFY !== '0') failed = benchScript('verify', 'bench-verify.js') || failed;
 // ---- remediation grouping ----
 if (process.env.BENCH_REMEDIATION !== '0') failed = benchScript('remediation', 'bench-remediation.js') || failed;
+// ---- schedules ----
+if (process.env.BENCH_SCHEDULE !== '0') failed = benchScript('schedules', 'bench-schedule.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

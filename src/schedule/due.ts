@@ -35,33 +35,17 @@ export function decideDue(
   lastRendered: Date | undefined,
   recurrence: Recurrence = recurrenceOf(schedule),
 ): DueDecision {
-  const next = recurrence.nextSlot(now);
+  const slot = recurrence.latestSlot(now);
+  // The slot after the latest one at or before now is the first one after now.
+  const next = slot === undefined ? recurrence.nextSlot(now) : recurrence.nextSlot(slot);
   const withNext = next === undefined ? {} : { next };
   if (!schedule.enabled) return { status: 'disabled', ...withNext };
-  const slot = recurrence.latestSlot(now);
   if (slot === undefined) return { status: 'not-due', ...withNext };
   if (lastRendered !== undefined && slot.getTime() <= lastRendered.getTime()) return { status: 'rendered', slot, ...withNext };
-  const skipped = lastRendered === undefined ? {} : { skippedSlots: countSlotsBetween(recurrence, lastRendered, slot) };
-  const windowMs = schedule.catchUp?.ms ?? periodAfter(recurrence, slot);
+  const skipped = lastRendered === undefined ? {} : { skippedSlots: recurrence.countBetween(lastRendered, slot, SKIPPED_COUNT_LIMIT) };
+  // One period: from the slot to the next one.
+  const windowMs = schedule.catchUp?.ms ?? (next === undefined ? Number.POSITIVE_INFINITY : next.getTime() - slot.getTime());
   const late = now.getTime() - slot.getTime();
   if (late > windowMs) return { status: 'missed', slot, windowMs, missedByMs: late - windowMs, ...withNext, ...skipped };
   return { status: 'due', slot, windowMs, ...withNext, ...skipped };
-}
-
-/** One period: from `slot` to the slot after it. */
-function periodAfter(recurrence: Recurrence, slot: Date): number {
-  const following = recurrence.nextSlot(slot);
-  return following === undefined ? Number.POSITIVE_INFINITY : following.getTime() - slot.getTime();
-}
-
-/** Slots strictly between `after` and `before`. */
-function countSlotsBetween(recurrence: Recurrence, after: Date, before: Date): number {
-  let count = 0;
-  for (
-    let run = recurrence.nextSlot(after);
-    run !== undefined && run.getTime() < before.getTime() && count < SKIPPED_COUNT_LIMIT;
-    run = recurrence.nextSlot(run)
-  )
-    count++;
-  return count;
 }

@@ -22,6 +22,8 @@ export interface Recurrence {
   latestSlot(at: Date): Date | undefined;
   /** The first slot strictly after `at` (undefined: none). */
   nextSlot(at: Date): Date | undefined;
+  /** How many slots lie strictly between `after` and `before`, counting up to `limit` at most. */
+  countBetween(after: Date, before: Date, limit: number): number;
 }
 
 type When = Pick<ScheduleDefinition, 'frequency' | 'day' | 'time' | 'cron' | 'timezone'>;
@@ -83,6 +85,51 @@ export function recurrenceOf(schedule: When): Recurrence {
         reference = run;
       }
     },
+    countBetween(after, before, limit) {
+      // croner's iterator carries its position from one run to the next: several times cheaper than nextRun from each.
+      let count = 0;
+      for (const run of job.enumerate(after)) {
+        if (run.getTime() >= before.getTime() || count >= limit) break;
+        if (keeps(run)) count++;
+      }
+      return count;
+    },
+  };
+}
+
+/**
+ * The same recurrence for every schedule with the same cron and zone (a workspace's schedules
+ * share a few patterns: weekly on Monday at 07:00 in New York...), with its answers per instant
+ * remembered: croner's search costs tens of microseconds a call.
+ */
+export class RecurrenceCache {
+  private readonly recurrences = new Map<string, Recurrence>();
+
+  of(schedule: When): Recurrence {
+    const key = `${cronOf(schedule).cron}\u0000${schedule.timezone}`;
+    let recurrence = this.recurrences.get(key);
+    if (!recurrence) {
+      recurrence = memoised(recurrenceOf(schedule));
+      this.recurrences.set(key, recurrence);
+    }
+    return recurrence;
+  }
+}
+
+function memoised(recurrence: Recurrence): Recurrence {
+  const latest = new Map<number, Date | undefined>();
+  const next = new Map<number, Date | undefined>();
+  const remember = (cache: Map<number, Date | undefined>, at: Date, find: (at: Date) => Date | undefined): Date | undefined => {
+    const key = at.getTime();
+    if (!cache.has(key)) cache.set(key, find(at));
+    return cache.get(key);
+  };
+  return {
+    cron: recurrence.cron,
+    timezone: recurrence.timezone,
+    latestSlot: (at) => remember(latest, at, (a) => recurrence.latestSlot(a)),
+    nextSlot: (at) => remember(next, at, (a) => recurrence.nextSlot(a)),
+    countBetween: (after, before, limit) => recurrence.countBetween(after, before, limit),
   };
 }
 

@@ -10,7 +10,7 @@ import { formatDuration } from '../../model/duration.js';
 import { compareCodeUnits } from '../../model/order.js';
 import { decideDue } from '../../schedule/due.js';
 import type { DueDecision, DueStatus } from '../../schedule/due.js';
-import { localTime, recurrenceOf, utcTime } from '../../schedule/recurrence.js';
+import { localTime as zonedTime, RecurrenceCache, utcTime } from '../../schedule/recurrence.js';
 import { formatInstant, resolveInstant } from '../instant.js';
 import type { LoadedWorkspace } from '../load-workspace.js';
 import { validate } from '../validate.js';
@@ -92,6 +92,18 @@ export async function loadScheduleWorkspace(options: ScheduleOptions, at: Date):
   return workspace as LoadedWorkspace & { config: NonNullable<LoadedWorkspace['config']> };
 }
 
+/** localTime, remembered: schedules that share a pattern and zone share their slots (a conversion costs a time-zone lookup). */
+const localTimes = new Map<string, string>();
+function localTime(instant: Date, timezone: string): string {
+  const key = `${instant.getTime()}\u0000${timezone}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    text = zonedTime(instant, timezone);
+    localTimes.set(key, text);
+  }
+  return text;
+}
+
 function whenOf(schedule: ScheduleDefinition): string {
   if (schedule.cron !== undefined) return `cron ${schedule.cron}`;
   const day =
@@ -128,8 +140,9 @@ export async function listSchedules(options: ScheduleOptions = {}): Promise<Sche
   const at = resolveInstant(options.at, options.env ?? process.env);
   const workspace = await loadScheduleWorkspace(options, at);
   const slots = await readScheduleSlots(workspace.config.stateDir);
+  const recurrences = new RecurrenceCache();
   const schedules = [...workspace.schedules].sort(byName).map((schedule) => {
-    const recurrence = recurrenceOf(schedule);
+    const recurrence = recurrences.of(schedule);
     return entryOf(schedule, workspace.root, recurrence.cron, recurrence.nextSlot(at), slots.get(schedule.name));
   });
   return { workspace: workspace.root, at: formatInstant(at), schedules };
@@ -140,8 +153,9 @@ export async function dueSchedules(options: ScheduleOptions = {}): Promise<Sched
   const at = resolveInstant(options.at, options.env ?? process.env);
   const workspace = await loadScheduleWorkspace(options, at);
   const slots = await readScheduleSlots(workspace.config.stateDir);
+  const recurrences = new RecurrenceCache();
   const schedules = [...workspace.schedules].sort(byName).map((schedule) => {
-    const recurrence = recurrenceOf(schedule);
+    const recurrence = recurrences.of(schedule);
     const last = slots.get(schedule.name);
     const decision = decideDue(schedule, at, last, recurrence);
     return dueEntryOf(entryOf(schedule, workspace.root, recurrence.cron, decision.next, last), schedule, decision);
