@@ -11,6 +11,7 @@ import { compareCodeUnits } from '../../model/order.js';
 import { decideDue } from '../../schedule/due.js';
 import type { DueDecision, DueStatus } from '../../schedule/due.js';
 import { localTime as zonedTime, RecurrenceCache, utcTime } from '../../schedule/recurrence.js';
+import type { Recurrence } from '../../schedule/recurrence.js';
 import { formatInstant, resolveInstant } from '../instant.js';
 import type { LoadedWorkspace } from '../load-workspace.js';
 import { validate } from '../validate.js';
@@ -136,37 +137,35 @@ function entryOf(schedule: ScheduleDefinition, root: string, cron: string, next:
 
 const byName = (a: ScheduleDefinition, b: ScheduleDefinition): number => compareCodeUnits(a.name, b.name);
 
-export async function listSchedules(options: ScheduleOptions = {}): Promise<ScheduleListing<ScheduleEntry>> {
+/** Each schedule of the workspace, by name, with its recurrence and last rendered slot, at the instant. */
+async function eachSchedule<T>(
+  options: ScheduleOptions,
+  visit: (schedule: ScheduleDefinition, recurrence: Recurrence, last: Date | undefined, at: Date, root: string) => T,
+): Promise<{ at: Date; workspace: string; stateDir: string; schedules: T[] }> {
   const at = resolveInstant(options.at, options.env ?? process.env);
   const workspace = await loadScheduleWorkspace(options, at);
   const slots = await readScheduleSlots(workspace.config.stateDir);
   const recurrences = new RecurrenceCache();
-  const schedules = [...workspace.schedules].sort(byName).map((schedule) => {
-    const recurrence = recurrences.of(schedule);
-    return entryOf(schedule, workspace.root, recurrence.cron, recurrence.nextSlot(at), slots.get(schedule.name));
-  });
-  return { workspace: workspace.root, at: formatInstant(at), schedules };
+  const schedules = [...workspace.schedules]
+    .sort(byName)
+    .map((schedule) => visit(schedule, recurrences.of(schedule), slots.get(schedule.name), at, workspace.root));
+  return { at, workspace: workspace.root, stateDir: workspace.config.stateDir, schedules };
+}
+
+export async function listSchedules(options: ScheduleOptions = {}): Promise<ScheduleListing<ScheduleEntry>> {
+  const { at, workspace, schedules } = await eachSchedule(options, (schedule, recurrence, last, at, root) =>
+    entryOf(schedule, root, recurrence.cron, recurrence.nextSlot(at), last),
+  );
+  return { workspace, at: formatInstant(at), schedules };
 }
 
 /** Each schedule's decision at the instant, and the state folder the slots are recorded in (run). */
 export async function dueSchedules(options: ScheduleOptions = {}): Promise<ScheduleDueContext> {
-  const at = resolveInstant(options.at, options.env ?? process.env);
-  const workspace = await loadScheduleWorkspace(options, at);
-  const slots = await readScheduleSlots(workspace.config.stateDir);
-  const recurrences = new RecurrenceCache();
-  const schedules = [...workspace.schedules].sort(byName).map((schedule) => {
-    const recurrence = recurrences.of(schedule);
-    const last = slots.get(schedule.name);
+  const { at, workspace, stateDir, schedules } = await eachSchedule(options, (schedule, recurrence, last, at, root) => {
     const decision = decideDue(schedule, at, last, recurrence);
-    return dueEntryOf(entryOf(schedule, workspace.root, recurrence.cron, decision.next, last), schedule, decision);
+    return dueEntryOf(entryOf(schedule, root, recurrence.cron, decision.next, last), schedule, decision);
   });
-  return {
-    workspace: workspace.root,
-    at: formatInstant(at),
-    due: schedules.filter((s) => s.status === 'due').length,
-    schedules,
-    stateDir: workspace.config.stateDir,
-  };
+  return { workspace, at: formatInstant(at), due: schedules.filter((s) => s.status === 'due').length, schedules, stateDir };
 }
 
 function dueEntryOf(entry: ScheduleEntry, schedule: ScheduleDefinition, decision: DueDecision): ScheduleDueEntry {
