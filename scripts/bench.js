@@ -31,6 +31,9 @@
 //   ssp (issue 15): scripts/bench-ssp.js, `infracast render` of the FedRAMP High SSP (410 controls,
 //             each with a statement) to md, docx and pdf as a whole process, within 1.5x of the
 //             framework report of the same baseline in the same formats, same run. BENCH_SSP=0 skips it.
+//   schedules (issue 16): scripts/bench-schedule.js, `infracast schedule due` over 1,000 generated
+//             schedules as a whole process, under 1 s (its CPU time printed beside the wall time).
+//             BENCH_SCHEDULE=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -114,6 +117,8 @@ if (process.env.BENCH_REMEDIATION !== '0') failed = benchScript('remediation', '
 if (process.env.BENCH_DIAGRAM !== '0') failed = benchScript('diagram', 'bench-diagram.js') || failed;
 // ---- SSP document ----
 if (process.env.BENCH_SSP !== '0') failed = benchScript('ssp', 'bench-ssp.js') || failed;
+// ---- schedules ----
+if (process.env.BENCH_SCHEDULE !== '0') failed = benchScript('schedules', 'bench-schedule.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

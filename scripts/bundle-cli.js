@@ -10,9 +10,9 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'cli');
-/** The start-up path's dependencies, and pkijs/asn1js (verify: resolving and loading them as separate packages cost
+/** The start-up path's dependencies (croner: validate and schedule), and pkijs/asn1js (verify: resolving and loading them as separate packages cost
  *  40 ms of a 250 ms verification); every other dependency stays a runtime import. */
-const BUNDLED = ['@oclif/core', 'js-yaml', 'ajv', 'ajv-formats', 'fastest-levenshtein', 'pkijs', 'asn1js'];
+const BUNDLED = ['@oclif/core', 'js-yaml', 'ajv', 'ajv-formats', 'fastest-levenshtein', 'pkijs', 'asn1js', 'croner'];
 const { dependencies = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // typescript and ts-node: oclif's development-time loaders, never used by an installed CLI.
 const external = [...Object.keys(dependencies).filter((d) => !BUNDLED.includes(d)), 'typescript', 'ts-node'].flatMap((d) => [d, `${d}/*`]);

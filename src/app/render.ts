@@ -72,6 +72,8 @@ export interface RenderOptions {
   out?: string;
   /** Only definitions of these types. */
   only?: string[];
+  /** Only the definitions of these output names (a schedule's `reports`; an inline schedule's own). */
+  definitions?: string[];
   /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
   at?: string;
   /** Sign every definition's artifacts, as if each had `signed: true`. */
@@ -291,9 +293,14 @@ async function settleInterrupted(tx: RunTransaction, work: Promise<unknown>): Pr
 const SETTLE_MS = 300;
 
 /** The definitions the paths select: every one of the workspace for a folder, else those in the given files. */
-function selectDefinitions(workspace: LoadedWorkspace, checkedFiles: readonly string[], only: readonly string[] | undefined): OutputDefinition[] {
+function selectDefinitions(
+  workspace: LoadedWorkspace,
+  checkedFiles: readonly string[],
+  only: readonly string[] | undefined,
+  names: readonly string[] | undefined,
+): OutputDefinition[] {
   const files = new Set(checkedFiles);
-  return workspace.outputs.filter((d) => files.has(d.source.file) && (!only || only.includes(d.type)));
+  return workspace.outputs.filter((d) => files.has(d.source.file) && (!only || only.includes(d.type)) && (!names || names.includes(d.outputName)));
 }
 
 export async function render(options: RenderOptions = {}): Promise<RenderResult> {
@@ -340,7 +347,7 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
   if (options.out) assertOutFlag(options.out, outDir, workspace.root, config); // issue 12 (eng/safety): --out keeps clear of the workspace's folders, before anything is written
   Object.assign(result, { workspace: workspace.root, outDir });
 
-  const selected = selectDefinitions(workspace, checked.checkedFiles, options.only);
+  const selected = selectDefinitions(workspace, checked.checkedFiles, options.only, options.definitions);
   if (selected.length === 0) {
     throw new InfracastError(
       'USAGE',

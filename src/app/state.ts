@@ -5,6 +5,7 @@
  *   version.json                                         {"state_version": 1}
  *   poam.jsonl                                           a header line {"kind":"header","next_id":N}, then one item per line, by id number
  *   history/<definition>/<framework>/<generated_at>.json one snapshot per file (':' in generated_at written as '-')
+ *   schedules.jsonl                                      the last slot rendered per schedule, one line each, by name (app/schedule/state.ts)
  *
  * Every file is JSON with keys sorted by code units, `\n` line endings and a final newline, written
  * atomically, and not written at all when its bytes would not change (same bytes, same mtime), so
@@ -40,7 +41,7 @@ export const MIGRATIONS: Readonly<Record<number, StateMigration>> = {};
 
 export type WriteOutcome = 'written' | 'unchanged';
 
-async function readIfExists(path: string): Promise<string | undefined> {
+export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -63,7 +64,7 @@ export async function writeIfChanged(path: string, text: string): Promise<WriteO
   return 'written';
 }
 
-function invalid(file: string, message: string, line?: number, cause?: unknown): InfracastError {
+export function invalid(file: string, message: string, line?: number, cause?: unknown): InfracastError {
   return new InfracastError('STATE_INVALID', `${file}${line === undefined ? '' : `:${line}`}: ${message}`, {
     location: line === undefined ? { file } : { file, line },
     hints: ['The state folder is written by Infracast; restore the file from git (git checkout -- <file>) or resolve its merge conflict.'],
@@ -103,7 +104,7 @@ function refuseNewer(stateDir: string, version: number, current = STATE_VERSION)
 }
 
 /** Checks the version before reading: newer is refused; older is read only after `prepareState` migrated it. */
-async function checkReadable(stateDir: string): Promise<void> {
+export async function checkReadable(stateDir: string): Promise<void> {
   const version = await readStateVersion(stateDir);
   if (version === undefined) return;
   refuseNewer(stateDir, version);

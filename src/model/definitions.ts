@@ -97,14 +97,26 @@ export interface OutputDefinition {
   source: DefinitionSource;
 }
 
+export const SCHEDULE_FREQUENCIES = ['daily', 'weekly', 'monthly', 'quarterly'] as const;
+export type ScheduleFrequency = (typeof SCHEDULE_FREQUENCIES)[number];
+
 export interface ScheduleDefinition {
   kind: 'Schedule';
   kindReason: string;
   name: string;
-  frequency: 'daily' | 'weekly' | 'monthly' | 'quarterly';
+  /** When, as frequency (with day and time) or as a raw 5-field cron: exactly one of the two is set. */
+  frequency?: ScheduleFrequency;
+  /** weekly: a weekday; monthly and quarterly: 1..31 (past a month's end: its last day) or 'last'. */
   day?: string | number;
-  time: string;
+  /** HH:MM, with frequency (default 00:00). */
+  time?: string;
+  cron?: string;
+  /** IANA zone the day and time (or cron) are read in: the schedule's, else the workspace's, else UTC. */
   timezone: string;
+  /** false: kept, never due. */
+  enabled: boolean;
+  /** catch_up as written and in milliseconds; absent: one period. */
+  catchUp?: { text: string; ms: number };
   recipients: string[];
   /** Output names of the definitions it renders (an inline definition gets its own). */
   reports: string[];

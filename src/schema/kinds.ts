@@ -5,7 +5,7 @@
  * 1. `kind:` decides when present.
  * 2. Files in a kind's folder (schedules/, controls/, attestations/, exceptions/, mappings/,
  *    inventory/, catalogs/) are of that kind.
- * 3. A `frequency` makes a Schedule (the spec's schedule body).
+ * 3. A `frequency` (or a `cron` beside a `name`) makes a Schedule (the spec's schedule body).
  * 4. A document-only `type` (ssp, sar, architecture-diagram, far-dfars-compliance) or a
  *    `report_subtype` makes a Document; a report-only `type` makes a Report.
  * 5. `type: poam` exists in both: document-only options (include_closed, include_risk_accepted,
@@ -73,6 +73,7 @@ export function inferKind(value: unknown, folderKind?: Kind): KindDecision | und
   }
   if (folderKind) return { kind: folderKind, reason: `the file is in the ${folderOf(folderKind)}/ folder` };
   if ('frequency' in body) return { kind: 'Schedule', reason: 'it has a frequency (a schedule body)' };
+  if (typeof body.cron === 'string' && 'name' in body) return { kind: 'Schedule', reason: 'it has a cron (a schedule body)' };
   const type = typeof body.type === 'string' ? body.type : undefined;
   if ('report_subtype' in body) return { kind: 'Document', reason: 'it has a report_subtype (only documents have one)' };
   if (type && documentOnly.has(type)) return { kind: 'Document', reason: `type ${type} is a document type` };

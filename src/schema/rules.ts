@@ -21,6 +21,8 @@ import type {
 } from '../model/definitions.js';
 import { BUILT_IN_FRAMEWORK_IDS, FRAMEWORK_OF_SUBTYPE } from '../catalogs/frameworks.js';
 import { timeZones as buildTimeZones } from '../generated/build-info.js';
+import { Cron } from 'croner';
+import { parseDuration } from '../model/duration.js';
 import { didYouMean } from './suggest.js';
 import { disseminationProblem, isComposedCui, LIMITED_DISSEMINATION_CONTROLS } from '../model/cui-marking.js';
 
@@ -373,36 +375,95 @@ export function checkSchedule(
       );
   }
   const frequency = body.frequency as ScheduleDefinition['frequency'] | undefined;
-  if ((frequency === 'weekly' || frequency === 'monthly' || frequency === 'quarterly') && !('day' in body)) {
-    out.add(
-      [],
-      'missing-key',
-      `a ${frequency} schedule needs a day`,
-      frequency === 'weekly' ? 'Add day: monday (or another weekday).' : 'Add day: 1 (a day of the month 1-28) or day: last.',
-    );
-  }
-  if (frequency === 'daily' && 'day' in body) {
-    out.add(['day'], 'not-applicable-key', 'a daily schedule has no day', 'Remove day, or use frequency: weekly or monthly.', 'error', 'key');
-  }
+  const cron = typeof body.cron === 'string' ? body.cron.trim().split(/\s+/).join(' ') : undefined;
+  checkWhen(out, body, frequency, cron);
   checkTimeZone(out, ['timezone'], body.timezone);
+  const catchUpText = typeof body.catch_up === 'string' ? body.catch_up : undefined;
+  const catchUpMs = catchUpText === undefined ? undefined : parseDuration(catchUpText);
+  if (catchUpText !== undefined && catchUpMs === undefined)
+    out.add(
+      ['catch_up'],
+      'invalid-duration',
+      `catch_up '${catchUpText}' is not a duration of more than zero`,
+      'Write a number and a unit (30m, 6h, 2d, 1w) or ISO 8601 (PT6H, P1D).',
+    );
   const errors = out.diagnostics.some((d) => d.severity === 'error');
-  if (errors || typeof body.name !== 'string' || !frequency) return { result: out };
+  if (errors || typeof body.name !== 'string' || (!frequency && !cron)) return { result: out };
   return {
     result: out,
     definition: {
       kind: 'Schedule',
       kindReason,
       name: body.name,
-      frequency,
+      ...(frequency ? { frequency, time: typeof body.time === 'string' ? body.time : '00:00' } : {}),
       ...(body.day !== undefined ? { day: body.day as string | number } : {}),
-      time: typeof body.time === 'string' ? body.time : '00:00',
+      ...(cron ? { cron } : {}),
       timezone: typeof body.timezone === 'string' ? body.timezone : (ctx.config?.timezone ?? 'UTC'),
+      enabled: body.enabled !== false,
+      ...(catchUpText !== undefined && catchUpMs !== undefined ? { catchUp: { text: catchUpText, ms: catchUpMs } } : {}),
       recipients: Array.isArray(body.recipients) ? (body.recipients as string[]) : [],
       reports: inline ? [inline.outputName] : Array.isArray(body.reports) ? (body.reports as string[]) : [],
       ...(inline ? { inline } : {}),
       source: { file: doc.file, index: doc.index, count: doc.count },
     },
   };
+}
+
+/** When a schedule is due: frequency (with its day) or a raw cron, never both. */
+function checkWhen(out: Findings, body: Body, frequency: ScheduleDefinition['frequency'] | undefined, cron: string | undefined): void {
+  if (cron !== undefined) {
+    for (const key of ['frequency', 'day', 'time'] as const) {
+      if (key in body)
+        out.add(
+          [key],
+          'conflicting-keys',
+          `cron and ${key} cannot be used together: cron says on its own when the schedule is due`,
+          `Remove ${key}, or remove cron and use frequency${key === 'frequency' ? '' : `, day and time`}.`,
+          'error',
+          'key',
+        );
+    }
+    const problem = cronProblem(cron);
+    if (problem)
+      out.add(
+        ['cron'],
+        'invalid-cron',
+        `cron '${cron}' ${problem}`,
+        'Write 5 fields: minute hour day-of-month month day-of-week, e.g. "0 7 * * 1" (Mondays at 07:00).',
+      );
+    return;
+  }
+  if (!frequency) {
+    out.add(
+      [],
+      'missing-key',
+      'a schedule needs frequency (daily, weekly, monthly, quarterly) or cron',
+      'Add frequency: weekly with day: monday and time: "07:00", or cron: "0 7 * * 1".',
+    );
+    return;
+  }
+  if ((frequency === 'weekly' || frequency === 'monthly' || frequency === 'quarterly') && !('day' in body)) {
+    out.add(
+      [],
+      'missing-key',
+      `a ${frequency} schedule needs a day`,
+      frequency === 'weekly' ? 'Add day: monday (or another weekday).' : "Add day: 1 (a day of the month 1-31; past a month's end, its last day) or day: last.",
+    );
+  }
+  if (frequency === 'daily' && 'day' in body) {
+    out.add(['day'], 'not-applicable-key', 'a daily schedule has no day', 'Remove day, or use frequency: weekly or monthly.', 'error', 'key');
+  }
+}
+
+/** Why croner refuses a 5-field expression, or undefined when it accepts it. */
+function cronProblem(cron: string): string | undefined {
+  if (cron.split(' ').length !== 5) return 'does not have 5 fields';
+  try {
+    new Cron(cron, { mode: '5-part', paused: true });
+    return undefined;
+  } catch (error) {
+    return `is not a valid cron expression: ${(error as Error).message}`;
+  }
 }
 
 /** `expires` dates are the first day on which the record no longer applies (00:00 UTC). */

@@ -1,0 +1,63 @@
+import * as Flags from '@oclif/core/flags';
+import { runSchedules } from '../../app/schedule/run.js';
+import type { ScheduleRunResult } from '../../app/schedule/run.js';
+import { InfracastCommand } from '../../cli/base-command.js';
+import { formatDiagnostic } from '../../cli/print-diagnostics.js';
+import { progressWriter } from '../../cli/progress.js';
+import { ExitCode } from '../../errors.js';
+import type { ExitCodeHelp } from '../../errors.js';
+
+export default class ScheduleRun extends InfracastCommand {
+  static override summary = 'Render what is due (infracast schedule due) and record each slot rendered, so it is never rendered again.';
+  static override description = `Decides what is due at the instant (--at, else SOURCE_DATE_EPOCH, else now) as infracast schedule due does, renders only the definitions of the due schedules (an inline schedule renders its own definition) as infracast render does, with the instant as generated_at, then records each due schedule's slot in the state folder (schedules.jsonl: one line per schedule, sorted; commit it) once every definition it renders was rendered. A failed render records nothing: the next run tries the slot again while it is within its catch-up window. A slot rendered once is not rendered again by a late, repeated or manual run; missed slots (older than the catch-up window) are reported by infracast schedule due, never rendered late.
+
+Run it on a tick (an hourly GitHub workflow: infracast schedule workflow) with one pinned instant per run.`;
+
+  static override exitCodes: ExitCodeHelp = {
+    0: 'everything due was rendered and recorded (or nothing was due)',
+    1: 'invalid workspace, or a due definition failed (its schedule is not recorded)',
+    2: '',
+    3: 'no Chrome or Chromium for PDF, no signing key, a full disk, another run holding the workspace',
+  };
+
+  static override examples = [
+    { command: '<%= config.bin %> <%= command.id %>', description: 'Render what is due now and record it.' },
+    {
+      command: '<%= config.bin %> <%= command.id %> --at 2027-03-15T11:17:00Z',
+      description: 'A re-run of the 11:17 UTC sweep of that day: renders nothing already rendered.',
+    },
+  ];
+
+  static override flags = {
+    workspace: Flags.string({ char: 'w', description: 'A path inside the workspace (default: the current directory).', helpValue: 'PATH' }),
+    at: Flags.string({ description: 'The instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'INSTANT' }),
+  };
+
+  async run(): Promise<ScheduleRunResult> {
+    const { flags } = await this.parse(ScheduleRun);
+    const progress = progressWriter(process.stderr, this.jsonEnabled());
+    let result: ScheduleRunResult;
+    try {
+      result = await runSchedules({
+        ...(flags.workspace ? { workspace: flags.workspace } : {}),
+        ...(flags.at ? { at: flags.at } : {}),
+        onEvent: (event) => progress.event(event),
+      });
+    } finally {
+      progress.done();
+    }
+    if (!this.jsonEnabled()) {
+      for (const d of result.render?.diagnostics ?? []) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const s of result.schedules) if (s.status !== 'due') this.log(`${s.name}: ${s.reason}`);
+      for (const r of result.recorded) this.log(`${r.schedule}: rendered slot ${r.slot} and recorded it`);
+      for (const f of result.failed)
+        process.stderr.write(
+          `${f.schedule}: slot ${f.slot} not recorded: ${f.definitions.join(', ')} failed (the next run tries again while the slot is within its catch-up window)\n`,
+        );
+      if (!result.render) this.log(`nothing due at ${result.at}`);
+    }
+    if (result.render?.environmentError) process.exitCode = ExitCode.Environment;
+    else if (!result.ok) process.exitCode = ExitCode.Failed;
+    return result;
+  }
+}
