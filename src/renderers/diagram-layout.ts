@@ -55,6 +55,9 @@ const ROOT_OPTIONS: Record<string, string> = {
   // The greedy switch across the whole hierarchy cost half the time at 500 components (5.7 s of
   // 12) for little: the layer sweeps still minimise crossings across the hierarchy.
   'elk.layered.crossingMinimization.greedySwitchHierarchical.type': 'OFF',
+  // One pass of crossing minimisation instead of seven random restarts: 20% of the layout's time at
+  // 500 components (the bound is 5 s for the whole render), and no visible loss on acme's diagram.
+  'elk.layered.thoroughness': '1',
   'elk.padding': `[top=${PADDING},left=${PADDING},bottom=${PADDING},right=${PADDING}]`,
   // Coordinates of every shape and edge relative to the root: the SVG draws them as they come.
   'elk.json.shapeCoords': 'ROOT',
