@@ -12,6 +12,7 @@ import { after } from 'node:test';
 import { parseDocument } from 'yaml';
 import { runCliAsync, type CliResult } from './cli.js';
 import { examplesDir } from './paths.js';
+import { committedPart } from './workspace.js';
 import { loopbackTsa, testPki, type LoopbackTsa, type Pki } from './pki.js';
 
 /** Workspaces made by this process, removed when it ends (registered at import: an after() inside a hook would run at the hook's end). */
@@ -38,7 +39,8 @@ export async function signingWorkspace(options: { tsa?: boolean; p7s?: boolean }
   const pki = testPki();
   const tsa = await loopbackTsa(pki);
   const root = mkdtempSync(join(tmpdir(), 'infracast-signed-'));
-  cpSync(join(examplesDir, 'acme'), root, { recursive: true, filter: (src) => !src.includes('.dev-keys') && !src.endsWith('/out') });
+  const committed = committedPart(join(examplesDir, 'acme'));
+  cpSync(join(examplesDir, 'acme'), root, { recursive: true, filter: (src) => committed(src) && !src.includes('.dev-keys') });
   mkdirSync(join(root, '.dev-keys'), { recursive: true });
   writeFileSync(join(root, '.dev-keys', 'signing-key.pem'), pki.pem('leaf-rsa.key'));
   writeFileSync(join(root, '.dev-keys', 'signing-cert.pem'), pki.rsaChain);

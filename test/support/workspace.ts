@@ -24,12 +24,21 @@ export function makeWorkspace(files: Record<string, string | Buffer>): string {
   return root;
 }
 
+/**
+ * What a copy of a workspace takes: what git would hold, without its rendered output (out/) and the
+ * state folder's run-time files (a lock or journal of a run in progress there: copied, the copy
+ * would be locked by that run), as .infracast/.gitignore lists them.
+ */
+export function committedPart(source: string): (path: string) => boolean {
+  const rendered = join(source, 'out');
+  return (path) =>
+    path !== rendered && !path.startsWith(`${rendered}/`) && !/[/\\]\.infracast[/\\](\.lock|\.journal\.json)(\.[^/\\]*)?$/.test(path) && !path.endsWith('.tmp');
+}
+
 /** A throwaway copy of an existing workspace (e.g. examples/acme), to alter without touching the original. */
 export function copyWorkspace(source: string): string {
   const root = mkdtempSync(join(tmpdir(), 'infracast-ws-'));
-  // Without its rendered output (git-ignored): a developer who rendered the example keeps the tests' start state.
-  const rendered = join(source, 'out');
-  cpSync(source, root, { recursive: true, filter: (path) => path !== rendered && !path.startsWith(`${rendered}/`) });
+  cpSync(source, root, { recursive: true, filter: committedPart(source) });
   return root;
 }
 

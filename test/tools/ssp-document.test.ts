@@ -15,10 +15,13 @@ import { runCli } from '../support/cli.js';
 import { noBrowserReason, tool } from '../support/pdf.js';
 import { findTool, libreOfficeToPdf, missingToolsReason } from '../support/tools.js';
 import { acme } from '../support/acme-reports.js';
+import { copyWorkspace } from '../support/workspace.js';
 
 const SOFFICE = ['soffice', 'libreoffice'];
 const skip = noBrowserReason() || missingToolsReason({ what: 'LibreOffice', candidates: SOFFICE }, { what: 'pdftotext', candidates: ['pdftotext'] });
 const out = mkdtempSync(join(tmpdir(), 'ssp-render-'));
+// A copy: a render takes the workspace's lock and writes its state folder, never the repository's example.
+const workspace = copyWorkspace(acme);
 const folder = join(out, 'fedramp-moderate-ssp');
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
@@ -28,7 +31,7 @@ describe('SSP rendered by infracast render (md, json, docx, pdf)', { skip }, () 
     result = runCli(
       [
         'render',
-        join(acme, 'reports', 'ssp-fedramp-moderate.yaml'),
+        join(workspace, 'reports', 'ssp-fedramp-moderate.yaml'),
         '--format',
         'md',
         '--format',
@@ -42,10 +45,13 @@ describe('SSP rendered by infracast render (md, json, docx, pdf)', { skip }, () 
         '--at',
         '2026-11-29',
       ],
-      { cwd: acme },
+      { cwd: workspace },
     );
   });
-  after(() => rmSync(out, { recursive: true, force: true }));
+  after(() => {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  });
 
   it('renders every format and reports the gaps and disagreements as warnings', () => {
     assert.equal(result.status, 0, result.stderr + result.stdout);
