@@ -8,6 +8,7 @@
  * the history of one statement.
  */
 import { basename, join, relative, resolve } from 'node:path';
+import { record } from '../model/control-implementation.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { stringify } from 'yaml';
 import { BODY_KEYS, MARKDOWN_FILE, parseControlMarkdown, readControlMarkdownSync } from '../io/control-markdown.js';
@@ -131,9 +132,6 @@ export function sameValue(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
-
-const record = (value: unknown): Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /**
  * Every control that has a statement in the workspace's controls/, in any file and either form,

@@ -17,6 +17,7 @@
  * What has no place in a statement is counted in `notes` (export/inherited/satisfied, party uuids).
  */
 import { lookupControl } from '../catalogs/index.js';
+import { record } from '../model/control-implementation.js';
 import { ExitCode, InfracastError } from '../errors.js';
 import { canonicalControlId } from '../model/control-ids.js';
 import { slugify } from '../schema/rules.js';
@@ -24,7 +25,6 @@ import type { ControlValue } from './ssp-control-files.js';
 import { FEDRAMP_NS, oscalControlId } from '../model/oscal-ids.js';
 
 type Json = Record<string, unknown>;
-const record = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.map(record) : []);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 

@@ -4,6 +4,7 @@
  * a, b, c...), and a statement still holding scaffold TODOs is reported as unfinished.
  */
 import { lookupControl } from '../catalogs/index.js';
+import { record } from '../model/control-implementation.js';
 import { oscalControlId } from '../model/oscal-ids.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { YamlDocument } from '../io/yaml-source.js';
@@ -16,9 +17,6 @@ export const TODO = 'TODO';
 
 /** The catalog whose ids a statement's control is written in (fedramp-* statements are SP 800-53 controls). */
 export const statementScheme = (framework: string): string => (framework.startsWith('fedramp-') ? 'nist-800-53' : framework);
-
-const record = (value: unknown): Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** AC-2(4) -> ac-2.4: the OSCAL id that starts the catalog's part ids (ac-2.4_smt.a). */
 

@@ -72,7 +72,8 @@ export interface ControlImplementation extends StatementText {
   evidence: EvidenceRef[];
 }
 
-const record = (value: unknown): Record<string, unknown> =>
+/** `value` when it is a plain object (a YAML or JSON mapping), else an empty one: for reading validated or foreign data. */
+export const record = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 const strings = (value: unknown): Record<string, string> =>
