@@ -28,6 +28,7 @@ test_packages=(
   openssl
   gcc       # builds a browser stand-in whose shared library is missing (browser-errors test)
   bsdutils  # script(1): the pseudo-terminal of summary's table test
+  python3-aiosmtpd  # an independent SMTP server for the delivery tests
 )
 
 tests=false
