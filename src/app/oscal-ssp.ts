@@ -7,8 +7,8 @@
 import { getCatalog } from '../catalogs/index.js';
 import type { Baseline } from '../catalogs/index.js';
 import { InfracastError } from '../errors.js';
-import { isComposedCui } from '../model/cui-marking.js';
-import type { Classification, OutputDefinition } from '../model/definitions.js';
+import { isCui } from '../model/cui-marking.js';
+import type { OutputDefinition } from '../model/definitions.js';
 import { baselineProfileHref, sspToOscal } from '../reports/ssp-oscal.js';
 import type { InventoryComponentFacts, InventoryConnectionFacts, OscalVersion, SspOscalResult, SspSystemFacts } from '../reports/ssp-oscal.js';
 import { controlImplementationsOf } from './control-implementations.js';
@@ -18,13 +18,6 @@ import { toolVersion } from './provenance.js';
 
 /** `<output name>.oscal.json` (`-<framework>` before it when the definition has several frameworks). */
 export const oscalSspFileName = (stem: string): string => artifactFileName(stem, 'oscal');
-
-/** A written classification that is CUI: banner CUI or CONTROLLED (composed), or a string that starts with it. */
-export function isCui(classification: string | Classification | undefined): boolean {
-  if (classification === undefined) return false;
-  if (typeof classification === 'string') return /^(CUI|CONTROLLED)\b/.test(classification.trim());
-  return isComposedCui(classification);
-}
 
 /** The workspace's inventory components or connections, every Inventory file in load order. */
 function inventoryOf<T>(workspace: LoadedWorkspace, key: 'components' | 'connections'): T[] {

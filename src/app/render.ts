@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { ExitCode, InfracastError, isInfracastError } from '../errors.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { isGlob, expandPaths } from '../io/glob.js';
+import { isCui } from '../model/cui-marking.js';
 import type { OutputDefinition, OutputFormat } from '../model/definitions.js';
 import type { HistorySnapshot } from '../model/history.js';
 import type { PoamStore } from '../model/poam.js';
@@ -103,6 +104,8 @@ export interface ReportOutcome {
   file: string;
   type: string;
   status: 'completed' | 'failed';
+  /** The definition's classification is CUI: its artifacts go only where config cui.authorised_destinations allows. */
+  cui: boolean;
   /** One per file written or attempted, as in out/index.json. */
   artifacts: IndexItem[];
   /** Things the reader should know that did not fail the report (e.g. a logo not fetched). */
@@ -544,6 +547,7 @@ async function renderDefinition(
     file: definition.source.file,
     type: definition.type,
     status: 'completed',
+    cui: isCui(definition.options.classification),
     artifacts: [],
     warnings: [],
   };

@@ -42,6 +42,13 @@ export function isComposedCui(classification: Classification): boolean {
   return CUI_CONTROL_MARKINGS.includes(classification.banner.trim());
 }
 
+/** A written classification that is CUI: banner CUI or CONTROLLED (composed), or a string that starts with it. */
+export function isCui(classification: string | Classification | undefined): boolean {
+  if (classification === undefined) return false;
+  if (typeof classification === 'string') return /^(CUI|CONTROLLED)\b/.test(classification.trim());
+  return isComposedCui(classification);
+}
+
 /**
  * The banner line printed at the top and bottom of every page: e.g. {banner: CUI, categories:
  * [ISVI], dissemination: [FEDCON]} -> `CUI//FEDCON` (ISVI is Basic), with `banner_categories: true`

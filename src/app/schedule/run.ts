@@ -4,6 +4,7 @@
  * run tries that slot again (while it is within its catch-up window); a rendered slot is never
  * rendered again (state.ts).
  */
+import { join, relative as pathRelative, sep } from 'node:path';
 import { formatInstant, resolveInstant } from '../instant.js';
 import { render } from '../render.js';
 import type { RenderEvent, RenderResult } from '../render.js';
@@ -16,6 +17,21 @@ export interface ScheduleRunOptions extends ScheduleOptions {
   onEvent?: (event: RenderEvent) => void;
 }
 
+/** A file a recorded schedule rendered: what publishing, delivery and the run history need of it. */
+export interface RunArtifact {
+  /** The definition (output name) that made it. */
+  definition: string;
+  /** Relative to the workspace root, with forward slashes, e.g. out/weekly-executive/weekly-executive.pdf. */
+  path: string;
+  sha256: string;
+  size_bytes: number;
+  format: string;
+  /** The definition is classified CUI: the artifact goes only to destinations config cui.authorised_destinations names. */
+  cui: boolean;
+  /** Signature sidecars beside it (workspace-relative), when signed. */
+  sidecars: string[];
+}
+
 export interface ScheduleRunResult {
   ok: boolean;
   workspace: string;
@@ -23,7 +39,7 @@ export interface ScheduleRunResult {
   /** Every schedule's decision before the run. */
   schedules: ScheduleDueEntry[];
   /** Schedules whose slot this run rendered and recorded: name -> slot (UTC). */
-  recorded: { schedule: string; slot: string }[];
+  recorded: { schedule: string; slot: string; artifacts: RunArtifact[] }[];
   /** Due schedules not recorded because a definition of theirs failed. */
   failed: { schedule: string; slot: string; definitions: string[] }[];
   /** The render of the due definitions (absent: nothing was due). */
@@ -54,7 +70,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
     const failedDefinitions = schedule.reports.filter((name) => !completed.has(name));
     if (failedDefinitions.length === 0) {
       slots.set(schedule.name, new Date(schedule.slot_utc!));
-      result.recorded.push({ schedule: schedule.name, slot: schedule.slot_utc! });
+      result.recorded.push({ schedule: schedule.name, slot: schedule.slot_utc!, artifacts: artifactsOf(rendered, schedule.reports, listing.workspace) });
     } else result.failed.push({ schedule: schedule.name, slot: schedule.slot_utc!, definitions: failedDefinitions });
   }
   if (slots.size > 0) {
@@ -64,3 +80,31 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   result.ok = rendered.ok && result.failed.length === 0;
   return result;
 }
+
+/** The completed artifacts of these definitions, in the render's order, paths relative to the workspace. */
+function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
+  const wanted = new Set(definitions);
+  const outDir = rendered.outDir ?? join(workspace, 'out');
+  const relative = (path: string): string => toPosix(pathRelative(workspace, join(outDir, path)));
+  const artifacts: RunArtifact[] = [];
+  for (const report of rendered.reports) {
+    if (!wanted.has(report.definition) || report.status !== 'completed') continue;
+    for (const item of report.artifacts) {
+      if (item.status !== 'completed' || item.path === null || item.sha256 === null) continue;
+      const signature = item.signature;
+      const sidecars = [signature?.bundle, signature?.p7s].filter((p): p is string => p !== undefined).map(relative);
+      artifacts.push({
+        definition: report.definition,
+        path: relative(item.path),
+        sha256: item.sha256,
+        size_bytes: item.size_bytes,
+        format: item.format,
+        cui: report.cui,
+        sidecars,
+      });
+    }
+  }
+  return artifacts;
+}
+
+const toPosix = (path: string): string => path.split(sep).join('/');
