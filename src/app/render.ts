@@ -79,6 +79,12 @@ export interface RenderOptions {
   at?: string;
   /** Sign every definition's artifacts, as if each had `signed: true`. */
   sign?: boolean;
+  /**
+   * How this run signs, whatever the workspace says (the action's `sign` input): `off` signs nothing
+   * (definitions with `signed: true` are published unsigned); `keyless` makes the Sigstore bundles
+   * with the workflow's identity (signing.sigstore.mode: keyless). Absent: as the workspace says.
+   */
+  signMode?: 'off' | 'keyless';
   env?: NodeJS.ProcessEnv;
   /**
    * Stops the run (Ctrl-C): the browser is killed at once, no further definition is started, and
@@ -635,7 +641,8 @@ async function renderDefinition(
       reportData.set(fileStem, sha256Hex(await jsonRenderer.render(shown, ctx)));
     }
     // Signing is the last step before publishing: the bytes hashed are the bytes written.
-    const signed = definition.options.signed === true || options.sign === true ? await signDefinition(session, definition, artifacts, reportData) : undefined;
+    const wantsSignature = options.signMode !== 'off' && (definition.options.signed === true || options.sign === true);
+    const signed = wantsSignature ? await signDefinition(session, definition, artifacts, reportData) : undefined;
     // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
     const stage = artifacts.some((a) => !a.supporting) ? await stageDefinition(session.tx, session.index, definition.outputName, artifacts) : undefined;
     const written = stage?.staged ?? [];
@@ -702,7 +709,11 @@ async function signDefinition(
   const { signing, run, outDir, generatedAt } = session;
   const config = run.workspace.config!;
   const signer = definition.options.signer ?? '';
-  if (!signing.plans.has(signer)) signing.plans.set(signer, loadSigningPlan(config, session.options.env ?? process.env, definition.options.signer));
+  if (!signing.plans.has(signer))
+    signing.plans.set(
+      signer,
+      loadSigningPlan(config, session.options.env ?? process.env, definition.options.signer, session.options.signMode === 'keyless' ? 'keyless' : undefined),
+    );
   const plan = await signing.plans.get(signer)!;
   const signedAt = new Date();
   const signatures = new Map<string, { embedded: boolean }>();

@@ -13,6 +13,8 @@ import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
 import { recordScheduleSlots } from './state.js';
 
 export interface ScheduleRunOptions extends ScheduleOptions {
+  /** As render's signMode: `off` signs nothing this run, `keyless` signs with the workflow identity. */
+  signMode?: 'off' | 'keyless';
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
 }
@@ -60,6 +62,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
     at: formatInstant(at),
     env,
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.signMode ? { signMode: options.signMode } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
@@ -82,7 +85,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
 }
 
 /** The completed artifacts of these definitions, in the render's order, paths relative to the workspace. */
-function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
+export function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
   const wanted = new Set(definitions);
   const outDir = rendered.outDir ?? join(workspace, 'out');
   const relative = (path: string): string => toPosix(pathRelative(workspace, join(outDir, path)));
