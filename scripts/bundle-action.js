@@ -45,6 +45,44 @@ const REWRITES = [
   },
 ];
 
+/**
+ * @actions/core imports its OIDC client (@actions/http-client, which loads undici) and @actions/exec
+ * (its platform helpers) when it loads: 70 ms of a start-up budget of about 150. Neither is used
+ * unless a run asks for an OIDC token or the platform details, so for those two importers they
+ * are swapped for stand-ins that import the real module on first use.
+ */
+const LAZY = [
+  {
+    importer: /@actions[\\/]core[\\/]lib[\\/]oidc-utils\.js$/,
+    specifier: '@actions/http-client',
+    contents: `export class HttpClient {
+  constructor(...args) { this.args = args; }
+  async getJson(...call) { const { HttpClient } = await import('@actions/http-client'); return new HttpClient(...this.args).getJson(...call); }
+}`,
+  },
+  {
+    importer: /@actions[\\/]core[\\/]lib[\\/]platform\.js$/,
+    specifier: '@actions/exec',
+    contents: `export async function getExecOutput(...args) { return (await import('@actions/exec')).getExecOutput(...args); }`,
+  },
+];
+
+const lazy = {
+  name: 'infracast-action-lazy',
+  setup(b) {
+    for (const [index, stand] of LAZY.entries()) {
+      b.onResolve({ filter: new RegExp(`^${stand.specifier}$`) }, ({ importer, resolveDir, namespace }) =>
+        namespace === 'file' && stand.importer.test(importer) ? { path: String(index), namespace: 'lazy', pluginData: { resolveDir } } : undefined,
+      );
+    }
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path, pluginData }) => ({
+      contents: LAZY[Number(path)].contents,
+      loader: 'js',
+      resolveDir: pluginData.resolveDir,
+    }));
+  },
+};
+
 const rewrites = {
   name: 'infracast-action-rewrites',
   setup(b) {
@@ -72,7 +110,7 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS calls require() for Node built-ins.
   banner: { js: "import { createRequire as __infracastCreateRequire } from 'node:module';\nconst require = __infracastCreateRequire(import.meta.url);" },
-  plugins: [rewrites],
+  plugins: [rewrites, lazy],
   logLevel: 'error',
   legalComments: 'linked',
   minify: true,

@@ -4,7 +4,6 @@
  * publishing, delivery, fail-under): what was rendered is always published and described first.
  */
 import { join } from 'node:path';
-import { render } from '../app/render.js';
 import type { RenderResult } from '../app/render.js';
 import { artifactsOf, runSchedules } from '../app/schedule/run.js';
 import type { RunArtifact, ScheduleRunResult } from '../app/schedule/run.js';
@@ -15,7 +14,6 @@ import type { ActionInputs } from './inputs.js';
 import { runSummary } from './job-summary.js';
 import { defaultPublisher, notWiredDeliverer } from './publishers.js';
 import { annotate, checkoutPath, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
-import { completeScores, failUnderFailures, scoresOf } from './scores.js';
 import type { Scores } from './scores.js';
 import type { ActionDeps, PublishOutcome } from './types.js';
 
@@ -38,6 +36,8 @@ interface Rendered {
 
 export async function renderStep(inputs: ActionInputs, deps: ActionDeps): Promise<void> {
   const at = instantOf(inputs, deps);
+  // The renderers load only for a render (a sweep that finds nothing due never parses them).
+  const { render } = await import('../app/render.js');
   const result = await render({
     paths: [inputs.definitions ?? '.'],
     cwd: inputs.workingDirectory,
@@ -106,9 +106,12 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
   for (const f of run.scheduled?.failed ?? [])
     failures.push(`schedule ${f.schedule}: slot ${f.slot} not recorded (${f.definitions.join(', ')} failed); the next run tries again`);
 
-  const scores: Scores =
-    run.render && run.artifacts.length > 0 ? await scoresOf(run.render, (await configOf())?.stateDir ?? join(workspace, '.infracast')) : {};
-  if (inputs.failUnder.length > 0) await completeScores(scores, inputs.failUnder, workspace, run.at, deps.env);
+  // Scoring (summary(), history) loads only when there is something to score or a gate to check.
+  const scoring = run.render || inputs.failUnder.length > 0 ? await import('./scores.js') : undefined;
+  const scores: Scores = {};
+  if (scoring && run.render && run.artifacts.length > 0)
+    Object.assign(scores, await scoring.scoresOf(run.render, (await configOf())?.stateDir ?? join(workspace, '.infracast')));
+  if (scoring && inputs.failUnder.length > 0) await scoring.completeScores(scores, inputs.failUnder, workspace, run.at, deps.env);
 
   const publisher = deps.publisher ?? defaultPublisher(configOf);
   let published: PublishOutcome = { changed: false, published: [], withheld: [], notes: [] };
@@ -162,7 +165,7 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
   for (const line of withheld) core.warning(line);
   for (const a of artifacts) core.info(`rendered ${a.path} (${a.format}, sha256 ${a.sha256})`);
 
-  failures.push(...failUnderFailures(scores, inputs.failUnder));
+  if (scoring) failures.push(...scoring.failUnderFailures(scores, inputs.failUnder));
   await core.appendSummary(
     runSummary({
       title: run.title,

@@ -6,7 +6,6 @@
  */
 import { join, relative as pathRelative, sep } from 'node:path';
 import { formatInstant, resolveInstant } from '../instant.js';
-import { render } from '../render.js';
 import type { RenderEvent, RenderResult } from '../render.js';
 import { dueSchedules } from './decide.js';
 import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
@@ -56,6 +55,8 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   const result: ScheduleRunResult = { ok: true, workspace: listing.workspace, at: formatInstant(at), schedules: listing.schedules, recorded: [], failed: [] };
   if (due.length === 0) return result;
   const names = [...new Set(due.flatMap((s) => s.reports))];
+  // Loaded only when something is due: an hourly sweep that finds nothing due never parses the renderers.
+  const { render } = await import('../render.js');
   const rendered = await render({
     paths: [listing.workspace],
     definitions: names,
