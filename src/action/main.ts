@@ -3,7 +3,11 @@
  * seams of run(). Nothing else in src/ imports @actions/* (test/unit/architecture.test.ts).
  */
 import * as core from '@actions/core';
+import { cacheIsThrowaway } from '../app/ephemeral-cache.js';
 import { run } from './run.js';
+
+// A hosted runner's cache dies with its VM: filling it would only slow the run (app/ephemeral-cache.ts).
+if (cacheIsThrowaway(process.env)) process.env.INFRACAST_CACHE = 'off';
 
 await run({
   core: {
