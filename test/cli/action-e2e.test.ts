@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { apiStandIn, checkedOutRepository, runAction } from '../support/action.js';
 import type { ActionRun } from '../support/action.js';
+import { runCli } from '../support/cli.js';
 import { git } from '../support/git.js';
 import { examplesDir } from '../support/paths.js';
 import { committedPart, MINIMAL_CONFIG } from '../support/workspace.js';
@@ -114,6 +115,29 @@ describe('the GitHub Action bundle, spawned as the runner does', () => {
     assert.match(run.summary, /\| nist-800-171 \|/);
     assert.equal(run.outputs.changed, 'false');
     assertNoStack(run);
+  });
+
+  // The point is a binary: the fonts a DOCX embeds and resvg's WebAssembly (its charts' PNGs) come
+  // from dist/assets when node_modules is absent, and must be the very files the CLI uses.
+  it("render: a DOCX with charts from the download without node_modules is byte-identical to the CLI's", async () => {
+    const files = { ...SMALL, 'compliance/reports/exec.yaml': 'name: Exec\ntype: executive\nformats: [docx]\n' };
+    const { checkout } = checkedOutRepository(files);
+    const run = await runAction(
+      { command: 'render', 'working-directory': 'compliance', definitions: 'reports/exec.yaml', now: MONDAY, publish: 'artifact' },
+      { workspace: checkout, apiUrl: api.url },
+    );
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const docx = (JSON.parse(run.outputs.artifacts!) as OutputArtifact[]).find((a) => a.format === 'docx');
+    assert.equal(docx?.path, 'compliance/out/exec/exec.docx');
+    const cli = checkedOutRepository(files).checkout;
+    const rendered = runCli(['render', join(cli, 'compliance', 'reports', 'exec.yaml'), '--at', MONDAY], { env: { INFRACAST_CACHE: 'off' } });
+    assert.equal(rendered.status, 0, rendered.stderr);
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(join(cli, docx.path)))
+        .digest('hex'),
+      docx.sha256,
+    );
   });
 
   for (const [name, inputs, message] of [
