@@ -26,7 +26,7 @@ export function artifactOutcome(request: PublishRequest, config: Pick<WorkspaceC
   return {
     changed: gate.allowed.length > 0,
     published: gate.allowed,
-    withheld: gate.withheld.map((w) => `${w.reason.replace('withheld from release', 'withheld from the artifact upload')} (the upload is gated as a release)`),
+    withheld: gate.withheld.map((w) => w.reason.replace('withheld from release', 'withheld from the artifact upload')),
     notes: [],
   };
 }

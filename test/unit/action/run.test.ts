@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { parseFailUnder } from '../../../src/action/inputs.js';
 import { run } from '../../../src/action/run.js';
 import type { ActionDeps, AnnotationPlace, DeliveryRequest, PublishRequest } from '../../../src/action/types.js';
-import { makeWorkspace } from '../../support/workspace.js';
+import { makeWorkspace, MINIMAL_CONFIG } from '../../support/workspace.js';
 
 interface Recorded {
   outputs: Record<string, string>;
@@ -131,6 +131,25 @@ describe('action run()', () => {
     const seen = await runWith({ command: 'render', publish: 'none', now: MONDAY }, { env: { GITHUB_WORKSPACE: root } });
     assert.deepEqual(seen.failed, []);
     assert.equal(seen.outputs.index, 'out/index.json');
+  });
+
+  it('publish: artifact withholds CUI files unless the workspace authorises release (an upload is gated as a release), and says so', async () => {
+    const files = {
+      'reports/open.yaml': 'name: Open\ntype: gap\nframework: nist-800-53\nformat: md\n',
+      'reports/cui.yaml': 'name: Cui\ntype: gap\nframework: nist-800-53\nformat: md\noptions:\n  classification: CUI\n',
+    };
+    const gated = await runWith({ command: 'render', publish: 'artifact', now: MONDAY }, { env: { GITHUB_WORKSPACE: makeWorkspace(files) } });
+    assert.deepEqual(
+      (JSON.parse(gated.outputs.artifacts!) as { path: string }[]).map((a) => a.path),
+      ['out/open/open.md'],
+    );
+    const withheld = 'out/cui/cui.md: CUI, withheld from the artifact upload (infracast.yaml cui.authorised_destinations does not list release)';
+    assert.ok(gated.warnings.includes(withheld), gated.warnings.join('\n'));
+    assert.match(gated.summary, /### Withheld\n\n- out\/cui\/cui\.md: CUI, withheld/);
+    assert.deepEqual(gated.failed, []);
+    const authorised = makeWorkspace({ ...files, 'infracast.yaml': `${MINIMAL_CONFIG}cui:\n  authorised_destinations: [release]\n` });
+    const open = await runWith({ command: 'render', publish: 'artifact', now: MONDAY }, { env: { GITHUB_WORKSPACE: authorised } });
+    assert.deepEqual((JSON.parse(open.outputs.artifacts!) as { path: string }[]).map((a) => a.path).sort(), ['out/cui/cui.md', 'out/open/open.md']);
   });
 
   it('sign: none renders a definition that asks for signing without a key; key (the workspace set-up) fails for want of one; keyless asks for Fulcio', async () => {
