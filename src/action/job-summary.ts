@@ -11,8 +11,14 @@ export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 }
 
+/** Rows of a summary table at most: GitHub refuses a step summary over 1 MiB (every problem is annotated, every file logged, anyway). */
+export const MAX_SUMMARY_ROWS = 1000;
+
+/** A Markdown table of at most MAX_SUMMARY_ROWS rows, each cell escaped and cut at 500 characters. */
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  const shown = rows.slice(0, MAX_SUMMARY_ROWS).map((r) => `| ${r.map((c) => cell(c.slice(0, 500))).join(' | ')} |`);
+  const more = rows.length > MAX_SUMMARY_ROWS ? ['', `…and ${rows.length - MAX_SUMMARY_ROWS} more (the step's log has them all).`] : [];
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...shown, ...more].join('\n');
 }
 
 export interface ValidateSummaryRow {
@@ -65,7 +71,12 @@ function artifactsTable(artifacts: RunArtifact[]): string {
 }
 
 function list(title: string, lines: string[]): string {
-  return lines.length === 0 ? '' : `### ${title}\n\n${lines.map((l) => `- ${cell(l)}`).join('\n')}\n`;
+  if (lines.length === 0) return '';
+  const more = lines.length > MAX_SUMMARY_ROWS ? `\n…and ${lines.length - MAX_SUMMARY_ROWS} more (the step's log has them all).\n` : '';
+  return `### ${title}\n\n${lines
+    .slice(0, MAX_SUMMARY_ROWS)
+    .map((l) => `- ${cell(l.slice(0, 500))}`)
+    .join('\n')}\n${more}`;
 }
 
 export interface RunSummary {

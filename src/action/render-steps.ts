@@ -164,6 +164,7 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
   core.setOutput('changed', String(published.changed));
   for (const line of withheld) core.warning(line);
   for (const a of artifacts) core.info(`rendered ${a.path} (${a.format}, sha256 ${a.sha256})`);
+  for (const schedule of run.scheduled?.schedules ?? []) core.info(`${schedule.name}: ${schedule.reason}`);
 
   if (scoring) failures.push(...scoring.failUnderFailures(scores, inputs.failUnder));
   await core.appendSummary(
