@@ -104,3 +104,15 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
     );
   return inputs;
 }
+
+/** Inputs set for a command that does not use them: said, so that nobody trusts a gate that never ran. */
+export function ignoredInputs(inputs: ActionInputs): string[] {
+  const ignored: string[] = [];
+  if (inputs.command !== 'render' && inputs.definitions !== undefined)
+    ignored.push(`input definitions is ignored by command: ${inputs.command} (it applies to render)`);
+  if (inputs.command === 'validate') {
+    if (inputs.failUnder.length > 0) ignored.push('input fail-under is ignored by command: validate (it applies to scheduled and render)');
+    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: validate (it renders nothing)`);
+  }
+  return ignored;
+}

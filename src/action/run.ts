@@ -4,7 +4,7 @@
  * the step with a plain message (main.ts adds nothing but the real @actions/core).
  */
 import { plainMessage } from './failure.js';
-import { readInputs } from './inputs.js';
+import { ignoredInputs, readInputs } from './inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { renderStep, scheduledStep } from './render-steps.js';
 import type { ActionDeps } from './types.js';
@@ -24,6 +24,7 @@ export async function run(deps: ActionDeps): Promise<void> {
   const { core } = deps;
   try {
     const inputs = readInputs(core, deps.env);
+    for (const ignored of ignoredInputs(inputs)) core.warning(ignored);
     if (inputs.command === 'validate') await validateCommand(inputs, deps);
     else if (inputs.command === 'render') await renderStep(inputs, deps);
     else await scheduledStep(inputs, deps);

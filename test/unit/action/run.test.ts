@@ -200,6 +200,19 @@ describe('action run()', () => {
     for (const seen of [broken, unknown, missing, now]) assert.doesNotMatch(seen.failed.join('\n'), /\n\s+at /);
   });
 
+  it('an input the command does not use is a warning (a fail-under on validate would otherwise look like a passing gate)', async () => {
+    const root = makeWorkspace(WORKSPACE);
+    const seen = await runWith({ command: 'validate', 'fail-under': 'nist-800-53:90', definitions: 'reports/*.yaml' }, { env: { GITHUB_WORKSPACE: root } });
+    assert.deepEqual(
+      seen.warnings.filter((w) => w.startsWith('input ')),
+      [
+        'input definitions is ignored by command: validate (it applies to render)',
+        'input fail-under is ignored by command: validate (it applies to scheduled and render)',
+      ],
+    );
+    assert.deepEqual(seen.failed, []);
+  });
+
   it('fail-under: parsed per framework; a malformed entry is refused with the entry quoted', () => {
     assert.deepEqual(parseFailUnder('nist-800-171:88, NIST-800-53:75.5'), [
       { framework: 'nist-800-171', threshold: 88 },
