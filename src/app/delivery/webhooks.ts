@@ -47,6 +47,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Headers Infracast sets: a webhook's `headers:` cannot replace them (a receiver relies on them). */
+const RESERVED_HEADER = /^(content-type|content-length|user-agent|x-infracast-.*)$/i;
+
 export interface WebhookOutcome {
   ok: boolean;
   attempts: number;
@@ -91,7 +94,7 @@ export function signatureOf(secret: string, body: string): string {
 
 export async function postWebhook(hook: WebhookSettings, body: string, deliveryId: string, retry: RetryPolicy = DEFAULT_RETRY): Promise<WebhookOutcome> {
   const headers = {
-    ...hook.headers,
+    ...Object.fromEntries(Object.entries(hook.headers).filter(([name]) => !RESERVED_HEADER.test(name))),
     'Content-Type': 'application/json',
     'User-Agent': 'Infracast-Webhook',
     'X-Infracast-Event': WEBHOOK_EVENT,
