@@ -22,7 +22,7 @@ import { artifactId } from '../publish.js';
 import { gateArtifacts } from '../schedule/destinations.js';
 import type { RunArtifact, ScheduleRunResult } from '../schedule/run.js';
 import { composeEmail } from './email.js';
-import type { DeliverySchedule } from './email.js';
+import type { ComposedEmail, DeliverySchedule } from './email.js';
 import { readDeliveries, recordDelivery, wasDelivered } from './record.js';
 import type { DeliveryRecord } from './record.js';
 import { scrubber } from './secrets.js';
@@ -99,7 +99,14 @@ export async function deliverScheduledRun(options: DeliveryOptions): Promise<Del
     result.failures.push(scrub(line));
     log(`failed: ${line}`);
   };
-  const delivered = await readDeliveries(options.config.stateDir);
+  let delivered: Map<string, DeliveryRecord>;
+  try {
+    delivered = await readDeliveries(options.config.stateDir);
+  } catch (error) {
+    // A broken deliveries.jsonl (a merge conflict): sending without it could send twice.
+    fail(`nothing delivered: ${(error as Error).message}`);
+    return { ...result, ok: false };
+  }
   const record = async (entry: DeliveryRecord): Promise<void> => {
     await recordDelivery(options.config.stateDir, entry);
     delivered.set(`${entry.kind}\u0000${entry.id}`, entry);
@@ -108,8 +115,8 @@ export async function deliverScheduledRun(options: DeliveryOptions): Promise<Del
     await deliverEmails(options, env, { log, warn, fail, record, delivered, result });
     await deliverWebhooks(options, env, { log, warn, fail, record, delivered, result });
   } catch (error) {
-    // Only the state folder can fail here (reading or writing deliveries.jsonl): say so plainly.
-    fail(`recording the deliveries failed: ${(error as Error).message}`);
+    // Writing deliveries.jsonl (a full disk, a state folder of a newer version): the rest is not sent.
+    fail(`delivery stopped: ${(error as Error).message}`);
   }
   result.failures = result.failures.map(scrub);
   result.ok = result.failures.length === 0;
@@ -136,15 +143,22 @@ async function deliverEmails(options: DeliveryOptions, env: NodeJS.ProcessEnv, c
   for (const schedule of addressed) {
     const gate = gateArtifacts(schedule.artifacts, 'email', options.config);
     for (const { artifact, reason } of gate.withheld) ctx.result.withheld.push({ schedule: schedule.name, path: artifact.path, reason });
-    const composed = await composeEmail({
-      settings: settings.value,
-      tenant: options.config.tenant,
-      root: options.config.root,
-      schedule,
-      allowed: gate.allowed,
-      withheld: gate.withheld,
-      ...(options.linkOf ? { linkOf: options.linkOf } : {}),
-    });
+    let composed: ComposedEmail;
+    try {
+      composed = await composeEmail({
+        settings: settings.value,
+        tenant: options.config.tenant,
+        root: options.config.root,
+        schedule,
+        allowed: gate.allowed,
+        withheld: gate.withheld,
+        ...(options.linkOf ? { linkOf: options.linkOf } : {}),
+      });
+    } catch (error) {
+      // A rendered file gone between the render and delivery (ENOENT): this slot's e-mail cannot be made.
+      ctx.fail(`${schedule.name}: no e-mail sent for slot ${schedule.slot}: ${(error as Error).message}`);
+      continue;
+    }
     const entry: EmailDelivery = {
       schedule: schedule.name,
       slot: schedule.slot,

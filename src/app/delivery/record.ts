@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { canonicalJson, compareCodeUnits } from '../../model/order.js';
+import { forEachJsonLine } from '../json-lines.js';
 import { checkReadable, invalid, prepareState, readIfExists, writeIfChanged } from '../state.js';
 import type { WriteOutcome } from '../state.js';
 
@@ -37,24 +38,15 @@ const order = (a: DeliveryRecord, b: DeliveryRecord): number =>
 
 export function parseDeliveries(text: string, file: string): Map<string, DeliveryRecord> {
   const records = new Map<string, DeliveryRecord>();
-  const lines = text.split('\n');
-  if (lines.at(-1) !== '') throw invalid(file, 'is cut off: its last line has no line ending (Infracast ends every line)', lines.length);
-  lines.pop();
-  lines.forEach((line, i) => {
-    let record: Partial<DeliveryRecord>;
-    try {
-      record = JSON.parse(line) as Partial<DeliveryRecord>;
-    } catch (cause) {
-      const conflict = line.startsWith('<<<<<<<') || line.startsWith('>>>>>>>') || line.startsWith('=======');
-      throw invalid(file, `line ${i + 1} is not JSON${conflict ? ' (an unresolved merge conflict: keep the lines of both sides)' : ''}`, i + 1, cause);
-    }
+  forEachJsonLine(text, file, 'keep the lines of both sides', (value, line) => {
+    const record = value as Partial<DeliveryRecord> | null;
     if (
       (record?.kind !== 'email' && record?.kind !== 'webhook') ||
       typeof record.id !== 'string' ||
       typeof record.schedule !== 'string' ||
       typeof record.slot !== 'string'
     )
-      throw invalid(file, `line ${i + 1} is not {"id":…,"kind":"email"|"webhook","schedule":…,"slot":…}`, i + 1);
+      throw invalid(file, `line ${line} is not {"id":…,"kind":"email"|"webhook","schedule":…,"slot":…}`, line);
     records.set(keyOf(record as DeliveryRecord), record as DeliveryRecord);
   });
   return records;
