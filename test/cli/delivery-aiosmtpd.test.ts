@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +15,7 @@ import { deliverScheduledRun } from '../../src/app/delivery/deliver.js';
 import type { DeliveryOptions } from '../../src/app/delivery/deliver.js';
 import { messageIdOf } from '../../src/app/delivery/email.js';
 import { deliveryFixture, everythingSaid, SMTP_PASSWORD, SMTP_USER } from '../support/delivery.js';
+import { freePort } from '../support/ports.js';
 
 const PYTHON = '/usr/bin/python3';
 const available = spawnSync(PYTHON, ['-c', 'import aiosmtpd'], { encoding: 'utf8' });
@@ -70,14 +69,6 @@ try:
 finally:
     controller.stop()
 `;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Saved {
   mail_from: string;
