@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import nodemailer from 'nodemailer';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deliverScheduledRun } from '../../src/app/delivery/deliver.js';
 import { composeEmail, messageIdOf } from '../../src/app/delivery/email.js';
 import { parseDeliveries, recordDelivery, readDeliveries } from '../../src/app/delivery/record.js';
 import { scrubber } from '../../src/app/delivery/secrets.js';
@@ -162,5 +163,37 @@ describe('webhooks, offline', () => {
     assert.equal(ok.errorCount, 0, JSON.stringify(ok.diagnostics));
     const unsigned = makeWorkspace({ 'infracast.yaml': `${MINIMAL_CONFIG}webhooks:\n  - url: https://hooks.acme.test/x\n` });
     assert.equal((await validate({ paths: [unsigned], at: '2026-11-29' })).errorCount, 1);
+  });
+});
+
+describe('delivery says why instead of throwing', () => {
+  const mail = 'mail:\n  from: infracast@acme.com\n  smtp_host: 127.0.0.1\n  smtp_port: 9\n  secure: false\n';
+  it('a rendered file gone before delivery: that slot fails by name, nothing is sent or recorded', async () => {
+    const fx = deliveryFixture(mail);
+    rmSync(join(fx.root, fx.weekly[1]!.path));
+    const result = await deliverScheduledRun({
+      config: fx.config,
+      schedules: [{ name: 'W', slot: '2027-03-15T11:00:00Z', recipients: ['a@acme.test'], artifacts: fx.weekly }],
+      env: {},
+    });
+    assert.equal(result.ok, false);
+    assert.match(result.failures[0]!, /^W: no e-mail sent for slot 2027-03-15T11:00:00Z: ENOENT: no such file or directory, open '.*weekly-executive\.json'$/);
+    assert.deepEqual(result.emails, []);
+  });
+  it('a deliveries.jsonl with a merge conflict: nothing is delivered (it could send twice), the failure names the line', async () => {
+    const fx = deliveryFixture(mail);
+    mkdirSync(join(fx.root, '.infracast'));
+    writeFileSync(join(fx.root, '.infracast/deliveries.jsonl'), '<<<<<<< HEAD\n');
+    const result = await deliverScheduledRun({
+      config: fx.config,
+      schedules: [{ name: 'W', slot: '2027-03-15T11:00:00Z', recipients: ['a@acme.test'], artifacts: fx.weekly }],
+      env: {},
+    });
+    assert.equal(result.ok, false);
+    assert.match(
+      result.failures[0]!,
+      /^nothing delivered: .*deliveries\.jsonl:1: line 1 is not JSON \(an unresolved merge conflict: keep the lines of both sides\)$/,
+    );
+    assert.deepEqual([result.emails, result.webhooks], [[], []]);
   });
 });
