@@ -6,6 +6,7 @@
  *   poam.jsonl                                           a header line {"kind":"header","next_id":N}, then one item per line, by id number
  *   history/<definition>/<framework>/<generated_at>.json one snapshot per file (':' in generated_at written as '-')
  *   schedules.jsonl                                      the last slot rendered per schedule, one line each, by name (app/schedule/state.ts)
+ *   deliveries.jsonl                                     each e-mail and webhook delivered, one line each, sorted (app/delivery/record.ts)
  *
  * Every file is JSON with keys sorted by code units, `\n` line endings and a final newline, written
  * atomically, and not written at all when its bytes would not change (same bytes, same mtime), so
