@@ -228,7 +228,7 @@ options:
       assert.match(stderr, /interrupted: nothing of this run was written/);
       // A render's writes are all or none: a stopped run leaves the workspace as it was.
       assert.ok(!existsSync(join(root, 'out')), 'no output folder, no index');
-      assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitignore', 'version.json']);
+      assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitattributes', '.gitignore', 'version.json']);
       const list = runCli(['list'], { cwd: root, env });
       assert.doesNotMatch(list.stdout, /FAILED/);
     } finally {
