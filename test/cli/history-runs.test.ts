@@ -265,6 +265,24 @@ describe('two branches that each rendered merge without a conflict', () => {
     assert.equal(history(root).total, 5);
   });
 
+  it('a rebase (the pull --rebase after a rejected push) replays the appended lines without a conflict', () => {
+    const pushed = commitAll(root, 'week 4 on main'); // the run left uncommitted by the test before
+    git(root, 'checkout', '-q', '-b', 'late', 'HEAD~1');
+    cli(root, ['render', 'reports/nist-800-171-gap.yaml', '--format', 'md', '--at', '2027-04-06T09:00:00Z']);
+    commitAll(root, 'a render that lost the race to push');
+    const rebase = spawnSync('git', ['rebase', 'main'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+    assert.equal(rebase.status, 0, rebase.stdout + rebase.stderr);
+    const page = history(root, '--per-page', '2');
+    assert.deepEqual(
+      page.items.map((i) => [i.generated_at, i.commit?.id]),
+      [
+        ['2027-04-06T09:00:00Z', git(root, 'rev-parse', 'HEAD')],
+        ['2027-04-05T11:30:00Z', pushed],
+      ],
+    );
+    assert.equal(page.total, 6);
+  });
+
   it('without the union merge the same histories conflict (what the state folder .gitattributes prevents)', () => {
     const plain = acmeRepository();
     try {
