@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { blameFile } from '../../src/app/history/blame.js';
-import { distinctRuns } from '../../src/app/history/report-history.js';
+import { distinctRuns, withCommits } from '../../src/app/history/report-history.js';
 import { appendToRunLog, parseRunLog, runLogEntries, serialiseRunLogEntry } from '../../src/app/history/run-log.js';
 import type { RunLogEntry } from '../../src/app/history/run-log.js';
 import type { IndexItem } from '../../src/app/publish.js';
@@ -125,14 +125,14 @@ describe('reading the run log', () => {
     const plain = entry('2026-12-07T12:17:00Z', 'b');
     const other = entry('2026-12-07T12:17:00Z', 'a', { schedule: 'Weekly', slot: '2026-12-07T12:00:00Z' });
     const parsed = parseRunLog(lines(old, scheduled, other, old, plain, scheduled), 'runs.jsonl');
-    const runs = distinctRuns(parsed, () => null);
+    const runs = withCommits(distinctRuns(parsed), () => null);
     assert.deepEqual(
       runs.map((r) => `${r.generated_at} ${r.schedule ?? '-'} ${r.definition}`),
       ['2026-12-07T12:17:00Z - b', '2026-12-07T12:17:00Z Weekly a', '2026-12-07T12:17:00Z Weekly b', '2026-12-01T10:00:00Z - a'],
     );
     // The same lines in another order list the same way.
     assert.deepEqual(
-      distinctRuns(parseRunLog(lines(plain, other, scheduled, old), 'runs.jsonl'), () => null),
+      withCommits(distinctRuns(parseRunLog(lines(plain, other, scheduled, old), 'runs.jsonl')), () => null),
       runs,
     );
   });
@@ -140,7 +140,7 @@ describe('reading the run log', () => {
   it('a line kept twice shows a commit when either copy is committed', () => {
     const a = entry('2026-12-01T10:00:00Z', 'a');
     const commit = { id: 'c'.repeat(40), committed_at: '2026-12-01T11:00:00Z', boundary: false };
-    const runs = distinctRuns(parseRunLog(lines(a, a), 'f'), (line) => (line.line === 2 ? commit : null));
+    const runs = withCommits(distinctRuns(parseRunLog(lines(a, a), 'f')), (line) => (line.line === 2 ? commit : null));
     assert.equal(runs.length, 1);
     assert.deepEqual(runs[0]!.commit, commit);
   });
@@ -227,6 +227,16 @@ describe('the commit of each line (git blame)', () => {
       ],
     );
     assert.match(blame.lines.get(1)!.commit!.committed_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    // Only the lines asked for (a page): blame stops once it has them.
+    const some = await blameFile(file, [3, 2]);
+    assert.deepEqual(
+      [...some.lines].map(([n, l]) => [n, l.commit?.id ?? null]),
+      [
+        [2, second],
+        [3, null],
+      ],
+    );
+    assert.equal((await blameFile(file, [])).lines.size, 0);
   });
 
   it('outside a repository, or a file git does not track: no commits, and a note saying why', async () => {

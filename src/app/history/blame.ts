@@ -60,10 +60,29 @@ async function shallowBoundary(cwd: string): Promise<Set<string>> {
   }
 }
 
-export async function blameFile(file: string): Promise<FileBlame> {
+/** `-L a,b` options for these line numbers, consecutive ones as one range. */
+function lineRanges(numbers: readonly number[]): string[] {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push('-L', `${sorted[i]},${sorted[j]}`);
+    i = j + 1;
+  }
+  return ranges;
+}
+
+/**
+ * The commits of the file's lines, or of only the given line numbers: blame stops as soon as
+ * those are found, so the newest page of a long log (its last lines) costs a few recent commits,
+ * not the file's whole history.
+ */
+export async function blameFile(file: string, only?: readonly number[]): Promise<FileBlame> {
+  if (only !== undefined && only.length === 0) return { lines: new Map() };
   const cwd = dirname(file);
   // --root: a repository's first commit is a commit like any other; the shallow boundary is found from .git/shallow.
-  const blame = await git(cwd, ['blame', '--porcelain', '--root', '--', basename(file)]);
+  const blame = await git(cwd, ['blame', '--porcelain', '--root', ...(only ? lineRanges(only) : []), '--', basename(file)]);
   if (blame.error) return { lines: new Map(), note: noteOf(blame.error, blame.stderr, file) };
   const boundary = await shallowBoundary(cwd);
   const times = new Map<string, number>();

@@ -60,53 +60,68 @@ export async function listReportHistory(options: ReportHistoryOptions = {}): Pro
   const file = runLogPath(stateDir);
   const text = await readIfExists(file);
   if (text === undefined || text === '') return { items: [], total: 0, page, per_page: perPage };
-  const lines = parseRunLog(text, file);
-  const blame = await blameFile(file);
-  const runs = distinctRuns(lines, (line) => {
-    const blamed = blame.lines.get(line.line);
-    // A line git saw differently (the file changed since it was read) has no commit to show.
-    return blamed !== undefined && blamed.text === line.text ? blamed.commit : null;
-  }).filter(
-    (item) =>
+  const runs = distinctRuns(parseRunLog(text, file)).filter(
+    ({ item }) =>
       (options.definition === undefined || item.definition === options.definition) && (options.schedule === undefined || item.schedule === options.schedule),
   );
   const start = (page - 1) * perPage;
-  return { items: runs.slice(start, start + perPage), total: runs.length, page, per_page: perPage, ...(blame.note ? { note: blame.note } : {}) };
+  const shown = runs.slice(start, start + perPage);
+  // Only the page's lines are blamed (every copy of a line kept twice).
+  const blame = await blameFile(
+    file,
+    shown.flatMap(({ copies }) => copies.map((c) => c.line)),
+  );
+  const items = withCommits(shown, (line) => {
+    const blamed = blame.lines.get(line.line);
+    // A line git saw differently (the file changed since it was read) has no commit to show.
+    return blamed !== undefined && blamed.text === line.text ? blamed.commit : null;
+  });
+  return { items, total: runs.length, page, per_page: perPage, ...(blame.note ? { note: blame.note } : {}) };
+}
+
+/** A distinct run line and every copy of it in the file (a merge or two jobs may have kept it twice). */
+export interface DistinctRun {
+  item: ReportHistoryItem;
+  copies: RunLogLine[];
 }
 
 /**
- * One item per distinct line (a merge or two jobs may have kept a run twice), newest first, then
- * by schedule, slot, definition and the line itself, whatever the file's order. A repeated line
- * shows the commit that recorded it first in the file among those committed.
+ * One run per distinct line, newest first, then by schedule, slot, definition and the line itself,
+ * whatever the file's order. Their commits are not known yet (withCommits).
  */
-export function distinctRuns(lines: readonly RunLogLine[], commitOf: (line: RunLogLine) => LineCommit | null): ReportHistoryItem[] {
-  const byText = new Map<string, ReportHistoryItem>();
+export function distinctRuns(lines: readonly RunLogLine[]): DistinctRun[] {
+  const byText = new Map<string, DistinctRun>();
   for (const line of lines) {
-    const commit = commitOf(line);
     const seen = byText.get(line.text);
     if (seen) {
-      if (seen.commit === null) seen.commit = commit;
+      seen.copies.push(line);
       continue;
     }
     const { entry } = line;
-    byText.set(line.text, {
+    const item: ReportHistoryItem = {
       generated_at: entry.generated_at,
       definition: entry.definition,
       type: entry.type,
       schedule: entry.schedule ?? null,
       slot: entry.slot ?? null,
       artifacts: entry.artifacts,
-      commit,
-    });
+      commit: null,
+    };
+    byText.set(line.text, { item, copies: [line] });
   }
   return [...byText]
     .sort(
-      ([ta, a], [tb, b]) =>
+      ([ta, { item: a }], [tb, { item: b }]) =>
         compareCodeUnits(b.generated_at, a.generated_at) ||
         compareCodeUnits(a.schedule ?? '', b.schedule ?? '') ||
         compareCodeUnits(a.slot ?? '', b.slot ?? '') ||
         compareCodeUnits(a.definition, b.definition) ||
         compareCodeUnits(ta, tb),
     )
-    .map(([, item]) => item);
+    .map(([, run]) => run);
+}
+
+/** The items with their commits: of a line kept twice, the first copy in the file that is committed. */
+export function withCommits(runs: readonly DistinctRun[], commitOf: (line: RunLogLine) => LineCommit | null): ReportHistoryItem[] {
+  return runs.map(({ item, copies }) => ({ ...item, commit: copies.map(commitOf).find((c) => c !== null) ?? null }));
 }
