@@ -62,6 +62,8 @@ import { formatInstant } from './instant.js';
 import { artifactFileName } from './output-names.js';
 import { validate } from './validate.js';
 import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
+import { runLogEntries, stageRunLog } from './history/run-log.js';
+import type { ScheduledSlot } from './history/run-log.js';
 
 export interface RenderOptions {
   /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
@@ -89,6 +91,8 @@ export interface RenderOptions {
   onEvent?: (event: RenderEvent) => void;
   /** Wait up to this many seconds for another run holding the workspace to finish (default: refuse at once). */
   waitSeconds?: number;
+  /** Definition -> the schedule slots this run renders it for (`schedule run`): its run-log lines name them. */
+  scheduledBy?: ReadonlyMap<string, readonly ScheduledSlot[]>;
 }
 
 export type RenderEvent =
@@ -487,6 +491,8 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     for (const snapshot of snapshots) result.history[await stageSnapshot(tx, config.stateDir, snapshot)]++;
     if (session.poam.used) result.poam = await stagePoam(tx, config.stateDir, session.poam.store);
     if (session.signing.changed) await stageSignatureState(tx, config.stateDir, session.signing.state);
+    // The Report History: one line per definition published, in the same commit as its files.
+    await stageRunLog(tx, config.stateDir, runLogEntries(result.reports, { workspace: workspace.root, outDir, generatedAt, scheduledBy: options.scheduledBy }));
     await tx.stageFile(join(outDir, 'index.json'), `${JSON.stringify(nextIndex(index, published, items), null, 2)}\n`);
     await tx.commit();
   } catch (error) {
