@@ -67,6 +67,32 @@ describe('publishing: what a run may commit or attach (the CUI gate)', () => {
       'out/weekly-executive/weekly-executive.pdf.sigstore.json',
     ]);
     assert.match(plan.withheld[0]!.reason, /withheld from release/);
+    assert.deepEqual(plan.assets, [
+      { path: 'out/weekly-executive/weekly-executive.md', name: 'weekly-executive.md' },
+      { path: 'out/weekly-executive/weekly-executive.pdf', name: 'weekly-executive.pdf' },
+      { path: 'out/weekly-executive/weekly-executive.pdf.sigstore.json', name: 'weekly-executive.pdf.sigstore.json' },
+    ]);
+  });
+
+  it('names release assets apart when two definitions have different files of one name, and attaches an identical one once', () => {
+    const logo = (definition: string, sha: string): RunArtifact => ({ ...artifact(definition, 'logo.png'), sha256: sha });
+    const plan = planPublication(
+      [
+        {
+          schedule: 's',
+          slot: '2026-11-02T12:00:00Z',
+          artifacts: [logo('a', '1'.repeat(64)), logo('b', '2'.repeat(64)), artifact('c', 'chart.svg'), artifact('d', 'chart.svg')],
+        },
+      ],
+      'release',
+      config(),
+      workspace,
+    );
+    assert.deepEqual(plan.assets, [
+      { path: 'out/a/logo.png', name: 'a-logo.png' },
+      { path: 'out/b/logo.png', name: 'b-logo.png' },
+      { path: 'out/c/chart.svg', name: 'chart.svg' },
+    ]);
   });
 
   it('lets CUI go where the workspace authorises it, sidecars and marker included', () => {
@@ -77,6 +103,6 @@ describe('publishing: what a run may commit or attach (the CUI gate)', () => {
   });
 
   it('publishes nothing when nothing was recorded', () => {
-    assert.deepEqual(planPublication([], 'commit', config(), workspace), { artifacts: [], paths: [], withheld: [], trailers: [] });
+    assert.deepEqual(planPublication([], 'commit', config(), workspace), { artifacts: [], paths: [], assets: [], withheld: [], trailers: [] });
   });
 });

@@ -25,6 +25,11 @@ export interface PublicationPlan {
   withheld: { path: string; reason: string }[];
   /** One Infracast-Schedule / Infracast-Slot pair per recorded schedule, in the run's order. */
   trailers: Trailer[];
+  /**
+   * For a release: each file to attach and its asset name (a release is flat): the file name, or
+   * `<definition>-<file name>` when two definitions have different files of that name (a logo).
+   */
+  assets: { path: string; name: string }[];
 }
 
 export function planPublication(
@@ -58,10 +63,28 @@ export function planPublication(
   return {
     artifacts: gate.allowed,
     paths: [...paths].sort(compareCodeUnits),
+    assets: destination === 'release' ? releaseAssets(gate.allowed) : [],
     withheld,
     trailers: recorded.flatMap((r) => [
       { key: 'Infracast-Schedule', value: r.schedule },
       { key: 'Infracast-Slot', value: r.slot },
     ]),
   };
+}
+
+/** Asset names for the allowed files: the same file name twice with the same bytes is attached once. */
+function releaseAssets(artifacts: readonly RunArtifact[]): PublicationPlan['assets'] {
+  const files = artifacts.flatMap((a) => [
+    { path: a.path, definition: a.definition, sha256: a.sha256 as string | undefined },
+    ...a.sidecars.map((path) => ({ path, definition: a.definition, sha256: undefined })),
+  ]);
+  const byName = new Map<string, typeof files>();
+  for (const file of files) byName.set(posix.basename(file.path), [...(byName.get(posix.basename(file.path)) ?? []), file]);
+  const assets: PublicationPlan['assets'] = [];
+  for (const [name, same] of byName) {
+    const identical = same.every((f) => f.sha256 !== undefined && f.sha256 === same[0]!.sha256);
+    if (same.length === 1 || identical) assets.push({ path: same[0]!.path, name });
+    else for (const file of same) assets.push({ path: file.path, name: `${file.definition}-${name}` });
+  }
+  return assets.sort((a, b) => compareCodeUnits(a.name, b.name));
 }
