@@ -141,7 +141,6 @@ describe('publishing: commitOutputs on a real repository', () => {
     const { origin, run, other } = repositories();
     pushFromOther(other, { 'docs/policy.md': 'a person edited this meanwhile\n' });
     write(run, { 'out/a.md': 'a\n' });
-    // A file the run left uncommitted (a withheld CUI output that is tracked) must not stop the rebase.
     const logs: string[] = [];
     const result = await commitOutputs({ repoDir: run, paths: ['out/a.md'], message: 'outputs', onLog: (l) => logs.push(l), ...fast });
     assert.equal(result.pushed, true);
@@ -222,6 +221,16 @@ describe('publishing: commitOutputs on a real repository', () => {
       assert.equal(read.get('monthly-poam')?.toISOString(), '2026-11-01T12:00:00.000Z');
       assert.equal(read.get('weekly-executive')?.toISOString(), '2026-11-02T12:00:00.000Z');
     }
+  });
+
+  it('refuses a detached HEAD without a branch before committing anything; with one, pushes there', async () => {
+    const { origin, run } = repositories();
+    git(run, ['checkout', '-q', '--detach']);
+    write(run, { 'out/a.md': 'a\n' });
+    await assert.rejects(commitOutputs({ repoDir: run, paths: ['out/a.md'], message: 'outputs', ...fast }), /HEAD is detached: name the branch/);
+    assert.equal(git(run, ['log', '-1', '--format=%s']).trim(), 'first');
+    const result = await commitOutputs({ repoDir: run, paths: ['out/a.md'], message: 'outputs', branch: 'reports', ...fast });
+    assert.equal(git(origin, ['rev-parse', 'reports']).trim(), result.sha);
   });
 
   it('refuses a trailer that is not one, and keeps credentials out of messages', async () => {

@@ -116,6 +116,9 @@ export async function commitOutputs(options: CommitOutputsOptions): Promise<Comm
     log('nothing changed: no commit');
     return result;
   }
+  // Where to push is settled before committing: a detached HEAD fails here, with nothing committed.
+  const remote = options.remote ?? 'origin';
+  const branch = options.push === false ? '' : (options.branch ?? (await currentBranch(git)));
   // Only these paths: whatever else the index held stays staged, uncommitted.
   const trailerArgs = (options.trailers ?? []).flatMap((t) => ['--trailer', `${t.key}: ${t.value}`]);
   await git
@@ -126,8 +129,6 @@ export async function commitOutputs(options: CommitOutputsOptions): Promise<Comm
   log(`committed ${result.sha.slice(0, 12)} (${result.changed.length} file${result.changed.length === 1 ? '' : 's'})`);
   if (options.push === false) return result;
 
-  const remote = options.remote ?? 'origin';
-  const branch = options.branch ?? (await currentBranch(git));
   const attempts = Math.max(1, options.maxAttempts ?? 5);
   const backoff = options.backoffMs ?? ((attempt: number) => Math.min(15_000, 1000 * 2 ** (attempt - 2)));
   for (let attempt = 1; ; attempt++) {
