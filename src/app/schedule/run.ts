@@ -14,6 +14,8 @@ import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
 import { recordScheduleSlots } from './state.js';
 
 export interface ScheduleRunOptions extends ScheduleOptions {
+  /** Keep published binaries whose report says nothing new (render's keepUnchangedBinaries); default true. */
+  keepUnchangedBinaries?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
 }
@@ -63,6 +65,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
     scheduledBy,
     at: formatInstant(at),
     env,
+    keepUnchangedBinaries: options.keepUnchangedBinaries ?? true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
