@@ -97,6 +97,10 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   /** An output folder holds something Infracast did not publish: it is never replaced or deleted. */
   | 'OUTPUT_NOT_OURS'
+  /** Committing or pushing a run's outputs failed (a rebase conflict, a push still rejected after the retries). */
+  | 'PUBLISH_FAILED'
+  /** The release API refused a request (the message has GitHub's status and words, never the token). */
+  | 'RELEASE_FAILED'
   /** A report or document type this version of Infracast does not build yet. */
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */

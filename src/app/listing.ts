@@ -1,6 +1,7 @@
 /**
- * What `infracast list` and `infracast history` read: out/index.json (the Reports API's "List
- * reports") and the history snapshots of the state folder, newest first.
+ * What `infracast list` and `infracast history --scores` read: out/index.json (the Reports API's
+ * "List reports") and the history snapshots of the state folder, newest first. The report runs of
+ * `infracast history` are app/history/report-history.ts's.
  */
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

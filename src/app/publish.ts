@@ -63,6 +63,11 @@ export interface PublishedMarker {
   infracast_published: 1;
   definition: string;
   items: IndexItem[];
+  /**
+   * Content digest of each report, by file stem (publishing/growth.ts): written by runs that keep
+   * unchanged binaries, so that the next such run can tell whether a binary would say anything new.
+   */
+  content_sha256?: Record<string, string>;
 }
 
 /**
@@ -101,8 +106,15 @@ export async function stageDefinition(
 }
 
 /** Writes the marker into a staged folder and registers it for the commit. */
-export async function sealDefinition(tx: RunTransaction, folder: string, name: string, definition: string, items: IndexItem[]): Promise<void> {
-  const marker: PublishedMarker = { infracast_published: 1, definition, items };
+export async function sealDefinition(
+  tx: RunTransaction,
+  folder: string,
+  name: string,
+  definition: string,
+  items: IndexItem[],
+  content?: Record<string, string>,
+): Promise<void> {
+  const marker: PublishedMarker = { infracast_published: 1, definition, items, ...(content ? { content_sha256: content } : {}) };
   await writeDurably(join(folder, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
   tx.publishFolder(folder, name);
 }

@@ -61,7 +61,11 @@ import { cleanBrowserProfiles } from '../io/browser.js';
 import { formatInstant } from './instant.js';
 import { artifactFileName } from './output-names.js';
 import { validate } from './validate.js';
+import { contentDigest, KEPT_FORMATS, keptBinary, templatesDigest } from './publishing/growth.js';
+import type { KeptBinary } from './publishing/growth.js';
 import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
+import { runLogEntries, stageRunLog } from './history/run-log.js';
+import type { ScheduledSlot } from './history/run-log.js';
 
 export interface RenderOptions {
   /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
@@ -95,6 +99,14 @@ export interface RenderOptions {
   onEvent?: (event: RenderEvent) => void;
   /** Wait up to this many seconds for another run holding the workspace to finish (default: refuse at once). */
   waitSeconds?: number;
+  /** Definition -> the schedule slots this run renders it for (`schedule run`): its run-log lines name them. */
+  scheduledBy?: ReadonlyMap<string, readonly ScheduledSlot[]>;
+  /**
+   * Keep each published binary (pdf, docx, xlsx, zip) whose report says nothing new, byte for byte
+   * with its signature and index item, instead of rendering it again (publishing/growth.ts): what
+   * scheduled runs use, so that a repository they commit to grows only when the content changes.
+   */
+  keepUnchangedBinaries?: boolean;
 }
 
 export type RenderEvent =
@@ -493,6 +505,8 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     for (const snapshot of snapshots) result.history[await stageSnapshot(tx, config.stateDir, snapshot)]++;
     if (session.poam.used) result.poam = await stagePoam(tx, config.stateDir, session.poam.store);
     if (session.signing.changed) await stageSignatureState(tx, config.stateDir, session.signing.state);
+    // The Report History: one line per definition published, in the same commit as its files.
+    await stageRunLog(tx, config.stateDir, runLogEntries(result.reports, { workspace: workspace.root, outDir, generatedAt, scheduledBy: options.scheduledBy }));
     await tx.stageFile(join(outDir, 'index.json'), `${JSON.stringify(nextIndex(index, published, items), null, 2)}\n`);
     await tx.commit();
   } catch (error) {
@@ -533,6 +547,8 @@ interface RunSession {
     counts: { signed: number; kept: number };
     changed: boolean;
   };
+  /** templatesDigest() of the template overrides, once per run (keepUnchangedBinaries). */
+  templates?: string;
 }
 
 /**
@@ -612,6 +628,26 @@ async function renderDefinition(
       // Blocked requests and dropped images: the report is rendered without them, and says so.
       warn: (message) => outcome.warnings.push(message),
     };
+    // Growth policy (publishing/growth.ts): each report's content digest, and the published binary
+    // kept instead of a new rendering when its report's digest is the one its folder's marker holds.
+    // The action's `sign: none` (signMode off) publishes even a `signed: true` definition unsigned.
+    const signedNow = options.signMode !== 'off' && (definition.options.signed === true || options.sign === true);
+    const growth = options.keepUnchangedBinaries
+      ? {
+          content: {} as Record<string, string>,
+          inputs: {
+            attachments,
+            templates: (session.templates ??= templatesDigest(config.templatesDir)),
+            signing: signedNow ? (await signingPlanOf(session, definition)).fingerprint : null,
+          },
+        }
+      : undefined;
+    const keep = (stem: string, format: string, fileName: string): KeptBinary | undefined => {
+      const digest = growth?.content[stem];
+      if (digest === undefined || !KEPT_FORMATS.has(format)) return undefined;
+      const signing = signedNow ? { key: `${definition.outputName}/${fileName}`, state: session.signing.state } : undefined;
+      return keptBinary(join(session.outDir, definition.outputName), fileName, stem, digest, signing);
+    };
     const failures: IndexItem[] = [];
     /** Why formats failed (a missing browser: exit 3, with its fix). */
     const formatErrors: NonNullable<ReportOutcome['error']>[] = [];
@@ -619,10 +655,16 @@ async function renderDefinition(
       // The cover shows the copied logo; the model carries the file name, never the source path.
       const shown: ReportModel = { ...model, meta: { ...model.meta, ...('logo' in logo ? { logo: logo.logo.fileName } : {}) } };
       if (!('logo' in logo)) delete shown.meta.logo;
+      if (growth) growth.content[fileStem] = contentDigest(shown, growth.inputs);
       for (const format of formatsOf(definition, options.formats)) {
         const fileName = artifactFileName(fileStem, format);
         // Written by the builder itself (the evidence zip, the OSCAL SSP), not rendered from the model.
         if ((format === 'zip' || format === 'oscal') && built.files.some((f) => f.format === format)) continue;
+        const kept = keep(fileStem, format, fileName);
+        if (kept) {
+          artifacts.push({ format, fileName, bytes: kept.bytes, framework: frameworkOf(model), kept });
+          continue;
+        }
         const renderer = built.renderers?.[format] ?? RENDERERS[format];
         if (!renderer) {
           failures.push(item(fileName, format, frameworkOf(model), { status: 'failed', error: `${format} is not rendered by this version of Infracast` }));
@@ -640,9 +682,13 @@ async function renderDefinition(
       }
       reportData.set(fileStem, sha256Hex(await jsonRenderer.render(shown, ctx)));
     }
+    // The builder's own binaries (the evidence zip) follow the same policy, by the report they belong to.
+    for (const a of artifacts.filter((a) => !a.supporting && built.files.some((f) => f.fileName === a.fileName))) {
+      const kept = keep(a.fileName.slice(0, a.fileName.lastIndexOf('.')), a.format, a.fileName);
+      if (kept) Object.assign(a, { bytes: kept.bytes, kept });
+    }
     // Signing is the last step before publishing: the bytes hashed are the bytes written.
-    const wantsSignature = options.signMode !== 'off' && (definition.options.signed === true || options.sign === true);
-    const signed = wantsSignature ? await signDefinition(session, definition, artifacts, reportData) : undefined;
+    const signed = signedNow ? await signDefinition(session, definition, artifacts, reportData) : undefined;
     // Nothing but supporting files (every format failed): the previous artifacts stay as they are.
     const stage = artifacts.some((a) => !a.supporting) ? await stageDefinition(session.tx, session.index, definition.outputName, artifacts) : undefined;
     const written = stage?.staged ?? [];
@@ -652,6 +698,11 @@ async function renderDefinition(
       const a = w.artifact as (typeof artifacts)[number];
       if (a.sidecar) continue;
       const signature = signed?.signatures.get(a.fileName);
+      // A kept binary keeps its item: its sha256, its signature, and the dates it was made.
+      if (a.kept) {
+        outcome.artifacts.push(a.kept.item);
+        continue;
+      }
       outcome.artifacts.push(
         item(a.fileName, a.format, a.framework, {
           size_bytes: w.size,
@@ -670,7 +721,7 @@ async function renderDefinition(
         }),
       );
     }
-    if (stage) await sealDefinition(session.tx, stage.folder, definition.outputName, definitionFile, outcome.artifacts);
+    if (stage) await sealDefinition(session.tx, stage.folder, definition.outputName, definitionFile, outcome.artifacts, growth?.content);
     outcome.artifacts.push(...failures);
     if (failures.length > 0) {
       outcome.status = 'failed';
@@ -692,7 +743,7 @@ async function renderDefinition(
 }
 
 /** A file of a definition's folder: a report rendering, a supporting file (logo, chart) or a signature sidecar. */
-type DefinitionArtifact = Artifact & { supporting?: boolean; sidecar?: boolean; framework: string | null };
+type DefinitionArtifact = Artifact & { supporting?: boolean; sidecar?: boolean; framework: string | null; kept?: KeptBinary };
 
 /**
  * Signs the definition's report files in place (`artifacts` gains the sidecars). An artifact whose
@@ -708,13 +759,7 @@ async function signDefinition(
 ): Promise<{ signatures: Map<string, { embedded: boolean }>; commit: () => void }> {
   const { signing, run, outDir, generatedAt } = session;
   const config = run.workspace.config!;
-  const signer = definition.options.signer ?? '';
-  if (!signing.plans.has(signer))
-    signing.plans.set(
-      signer,
-      loadSigningPlan(config, session.options.env ?? process.env, definition.options.signer, session.options.signMode === 'keyless' ? 'keyless' : undefined),
-    );
-  const plan = await signing.plans.get(signer)!;
+  const plan = await signingPlanOf(session, definition);
   const signedAt = new Date();
   const signatures = new Map<string, { embedded: boolean }>();
   const records: SignatureState = {};
@@ -722,7 +767,11 @@ async function signDefinition(
     const key = `${definition.outputName}/${artifact.fileName}`;
     const source = sha256Hex(artifact.bytes);
     const stem = artifact.fileName.slice(0, artifact.fileName.lastIndexOf('.'));
-    let result = keptSignature(join(outDir, definition.outputName), artifact.fileName, source, signing.state[key], plan);
+    // A kept binary (growth policy) is already signed: its signature and record stay as they are.
+    const kept = artifact.kept?.signature;
+    let result = kept
+      ? { bytes: artifact.bytes, sidecars: kept.sidecars, embedded: artifact.kept!.item.signature?.embedded ?? false }
+      : keptSignature(join(outDir, definition.outputName), artifact.fileName, source, signing.state[key], plan);
     if (result) signing.counts.kept++;
     else {
       result = await signArtifact(
@@ -745,7 +794,7 @@ async function signDefinition(
     for (const sidecar of result.sidecars)
       artifacts.push({ format: artifact.format, fileName: sidecar.fileName, bytes: sidecar.bytes, sidecar: true, framework: artifact.framework });
     signatures.set(artifact.fileName, { embedded: result.embedded });
-    records[key] = {
+    records[key] = kept?.record ?? {
       source_sha256: source,
       signed_sha256: sha256Hex(result.bytes),
       sidecars: Object.fromEntries(result.sidecars.map((s) => [s.fileName, sha256Hex(s.bytes)])),
@@ -761,6 +810,16 @@ async function signDefinition(
       signing.changed = true;
     },
   };
+}
+
+/** The definition's signing set-up (its own signer, else the workspace's), read once per run. */
+function signingPlanOf(session: RunSession, definition: OutputDefinition): Promise<SigningPlan> {
+  const { plans } = session.signing;
+  const signer = definition.options.signer ?? '';
+  // The action's `sign: keyless` (signMode keyless) signs with the workflow identity whatever signing.sigstore.mode says.
+  const mode = session.options.signMode === 'keyless' ? 'keyless' : undefined;
+  if (!plans.has(signer)) plans.set(signer, loadSigningPlan(session.run.workspace.config!, session.options.env ?? process.env, definition.options.signer, mode));
+  return plans.get(signer)!;
 }
 
 /** The published signed file and sidecars, when they are exactly what the state says was signed from these bytes with this set-up. */

@@ -6,6 +6,9 @@
  *   poam.jsonl                                           a header line {"kind":"header","next_id":N}, then one item per line, by id number
  *   history/<definition>/<framework>/<generated_at>.json one snapshot per file (':' in generated_at written as '-')
  *   schedules.jsonl                                      the last slot rendered per schedule, one line each, by name (app/schedule/state.ts)
+ *   deliveries.jsonl                                     each e-mail and webhook delivered, one line each, sorted (app/delivery/record.ts)
+ *   runs.jsonl                                           the run log: one line per definition a render published, appended (app/history/run-log.ts)
+ *   .gitignore, .gitattributes                           run-time files git ignores; the line files git merges by union
  *
  * Every file is JSON with keys sorted by code units, `\n` line endings and a final newline, written
  * atomically, and not written at all when its bytes would not change (same bytes, same mtime), so
@@ -31,6 +34,18 @@ export const STATE_GITIGNORE = `# Written by Infracast: run-time files, never pa
 .journal.json
 .journal.json.*
 *.tmp
+`;
+
+/**
+ * How git merges the state folder. The run log and the schedule slots are sets of lines: two
+ * branches (or two jobs, then a rebase) that each added lines merge with both sides kept, and their
+ * readers take duplicates and any order. Not poam.jsonl: its header counter and its items by id
+ * must be merged by a person (two branches can give one id to two weaknesses).
+ */
+export const STATE_GITATTRIBUTES = `# Written by Infracast: these files are sets of lines; a merge keeps both sides' lines.
+deliveries.jsonl merge=union
+runs.jsonl merge=union
+schedules.jsonl merge=union
 `;
 
 /** Upgrades a state folder from version `from` to `from + 1`, in place. */
@@ -137,6 +152,7 @@ export async function prepareState(
   }
   await writeIfChanged(join(stateDir, 'version.json'), `${canonicalJson({ state_version: current })}\n`);
   await writeIfChanged(join(stateDir, '.gitignore'), STATE_GITIGNORE);
+  await writeIfChanged(join(stateDir, '.gitattributes'), STATE_GITATTRIBUTES);
   return found;
 }
 

@@ -140,20 +140,20 @@ describe('render examples/acme/reports/*.yaml', () => {
     assert.match(second.stdout, /0 snapshot\(s\) written/);
   });
 
-  it('history lists the snapshots newest first, and a later run adds one per framework', () => {
+  it('history --scores lists the snapshots newest first, and a later run adds one per framework', () => {
     const later = runCli(['render', 'reports/nist-800-171-gap.yaml', '--format', 'md'], {
       cwd: root,
       env: { SOURCE_DATE_EPOCH: String(Number(EPOCH) + 86_400) },
     });
     assert.equal(later.status, 0, later.stderr);
-    const history = runCli(['history', '--definition', 'nist-800-171-gap-analysis', '--json'], { cwd: root });
+    const history = runCli(['history', '--scores', '--definition', 'nist-800-171-gap-analysis', '--json'], { cwd: root });
     const { snapshots } = JSON.parse(history.stdout);
     assert.deepEqual(
       snapshots.map((s: { generated_at: string }) => s.generated_at),
       ['2026-11-30T12:00:00Z', '2026-11-29T12:00:00Z'],
     );
     assert.equal(snapshots[0].sprs_score, 80);
-    const human = runCli(['history', '--limit', '1'], { cwd: root });
+    const human = runCli(['history', '--scores', '--limit', '1'], { cwd: root });
     assert.match(human.stdout, /^2026-11-30T12:00:00Z {2}nist-800-171-gap-analysis {2}nist-800-171 .*SPRS 80$/m);
   });
 });
@@ -228,7 +228,7 @@ options:
       assert.match(stderr, /interrupted: nothing of this run was written/);
       // A render's writes are all or none: a stopped run leaves the workspace as it was.
       assert.ok(!existsSync(join(root, 'out')), 'no output folder, no index');
-      assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitignore', 'version.json']);
+      assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitattributes', '.gitignore', 'version.json']);
       const list = runCli(['list'], { cwd: root, env });
       assert.doesNotMatch(list.stdout, /FAILED/);
     } finally {

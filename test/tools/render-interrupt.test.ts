@@ -107,7 +107,7 @@ describe('Ctrl-C during a real PDF render', { skip: noBrowserReason() }, () => {
         );
         // Nothing written: no output folder (so no staging folder, no index), the state as it was, the lock released.
         assert.ok(!existsSync(join(root, 'out')), `out/ holds ${existsSync(join(root, 'out')) ? readdirSync(join(root, 'out')).join(', ') : ''}`);
-        assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitignore', 'version.json']);
+        assert.deepEqual(readdirSync(join(root, '.infracast')).sort(), ['.gitattributes', '.gitignore', 'version.json']);
         const list = runCli(['list'], { cwd: root, env });
         assert.equal(list.status, 0, list.stderr);
         assert.doesNotMatch(list.stdout, /FAILED/);

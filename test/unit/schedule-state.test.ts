@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseScheduleSlots, readScheduleSlots, recordScheduleSlots, scheduleSlotsPath } from '../../src/app/schedule/state.js';
+import { STATE_GITATTRIBUTES } from '../../src/app/state.js';
+import { examplesDir } from '../support/paths.js';
 
 const slot = (iso: string): Date => new Date(iso);
 
@@ -31,6 +33,42 @@ describe('schedules.jsonl', () => {
   it('a merge that kept both lines of a schedule: the later slot', () => {
     const slots = parseScheduleSlots('{"schedule":"a","slot":"2027-03-15T11:00:00Z"}\n{"schedule":"a","slot":"2027-03-08T12:00:00Z"}\n', 'f');
     assert.equal(slots.get('a')?.toISOString(), '2027-03-15T11:00:00.000Z');
+  });
+  it('a union merge of two branches (both sides, out of order, one schedule twice): the latest slot each; the next record writes one sorted line each', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'infracast-state-'));
+    writeFileSync(
+      scheduleSlotsPath(stateDir),
+      [
+        '{"schedule":"weekly","slot":"2027-03-08T12:00:00Z"}',
+        '{"schedule":"daily","slot":"2027-03-15T06:30:00Z"}',
+        '{"schedule":"weekly","slot":"2027-03-15T11:00:00Z"}',
+        '{"schedule":"Monthly","slot":"2027-03-03T11:00:00Z"}',
+        '{"schedule":"weekly","slot":"2027-03-08T12:00:00Z"}',
+        '',
+      ].join('\n'),
+    );
+    const slots = await readScheduleSlots(stateDir);
+    assert.deepEqual(Object.fromEntries([...slots].map(([name, slot]) => [name, slot.toISOString()])), {
+      weekly: '2027-03-15T11:00:00.000Z',
+      daily: '2027-03-15T06:30:00.000Z',
+      Monthly: '2027-03-03T11:00:00.000Z',
+    });
+    assert.equal(await recordScheduleSlots(stateDir, new Map([['daily', slot('2027-03-16T06:30:00Z')]])), 'written');
+    assert.equal(
+      readFileSync(scheduleSlotsPath(stateDir), 'utf8'),
+      '{"schedule":"Monthly","slot":"2027-03-03T11:00:00Z"}\n{"schedule":"daily","slot":"2027-03-16T06:30:00Z"}\n{"schedule":"weekly","slot":"2027-03-15T11:00:00Z"}\n',
+    );
+  });
+  it('the state folder asks git to merge schedules.jsonl and runs.jsonl by union (not poam.jsonl); the examples hold the same file', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'infracast-state-'));
+    await recordScheduleSlots(stateDir, new Map([['weekly', slot('2027-03-15T11:00:00Z')]]));
+    const attributes = readFileSync(join(stateDir, '.gitattributes'), 'utf8');
+    assert.equal(attributes, STATE_GITATTRIBUTES);
+    assert.match(attributes, /^schedules\.jsonl merge=union$/m);
+    assert.match(attributes, /^runs\.jsonl merge=union$/m);
+    assert.doesNotMatch(attributes, /poam|\*/);
+    for (const example of ['acme', 'starter'])
+      assert.equal(readFileSync(join(examplesDir, example, '.infracast', '.gitattributes'), 'utf8'), STATE_GITATTRIBUTES, example);
   });
   it('an unresolved merge conflict, a cut-off file or a bad line is named with its line', async () => {
     assert.throws(

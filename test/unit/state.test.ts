@@ -87,7 +87,7 @@ describe('the state folder', () => {
       ['2026-02-01T00:00:00Z', '2026-03-01T10:20:30Z'],
     );
     assert.equal(previousSnapshot(all, 'monthly', 'nist-800-53', s.generated_at)?.generated_at, '2026-02-01T00:00:00Z');
-    assert.deepEqual(readdirSync(dir).sort(), ['.gitignore', 'history', 'version.json']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.gitattributes', '.gitignore', 'history', 'version.json']);
     assert.equal(readFileSync(join(dir, 'version.json'), 'utf8'), '{"state_version":1}\n');
   });
 

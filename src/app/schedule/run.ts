@@ -4,7 +4,8 @@
  * run tries that slot again (while it is within its catch-up window); a rendered slot is never
  * rendered again (state.ts).
  */
-import { join, relative as pathRelative, sep } from 'node:path';
+import { join } from 'node:path';
+import { workspacePath } from '../history/run-log.js';
 import { formatInstant, resolveInstant } from '../instant.js';
 import type { RenderEvent, RenderResult } from '../render.js';
 import { dueSchedules } from './decide.js';
@@ -14,6 +15,8 @@ import { recordScheduleSlots } from './state.js';
 export interface ScheduleRunOptions extends ScheduleOptions {
   /** As render's signMode: `off` signs nothing this run, `keyless` signs with the workflow identity. */
   signMode?: 'off' | 'keyless';
+  /** Keep published binaries whose report says nothing new (render's keepUnchangedBinaries); default true. */
+  keepUnchangedBinaries?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
 }
@@ -55,13 +58,17 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   const result: ScheduleRunResult = { ok: true, workspace: listing.workspace, at: formatInstant(at), schedules: listing.schedules, recorded: [], failed: [] };
   if (due.length === 0) return result;
   const names = [...new Set(due.flatMap((s) => s.reports))];
+  // The run log names, per definition, the schedule slots it was rendered for (app/history/run-log.ts).
+  const scheduledBy = new Map(names.map((name) => [name, due.filter((s) => s.reports.includes(name)).map((s) => ({ schedule: s.name, slot: s.slot_utc! }))]));
   // Loaded only when something is due: an hourly sweep that finds nothing due never parses the renderers.
   const { render } = await import('../render.js');
   const rendered = await render({
     paths: [listing.workspace],
     definitions: names,
+    scheduledBy,
     at: formatInstant(at),
     env,
+    keepUnchangedBinaries: options.keepUnchangedBinaries ?? true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.signMode ? { signMode: options.signMode } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -89,7 +96,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
 export function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
   const wanted = new Set(definitions);
   const outDir = rendered.outDir ?? join(workspace, 'out');
-  const relative = (path: string): string => toPosix(pathRelative(workspace, join(outDir, path)));
+  const relative = (path: string): string => workspacePath(workspace, outDir, path);
   const artifacts: RunArtifact[] = [];
   for (const report of rendered.reports) {
     if (!wanted.has(report.definition) || report.status !== 'completed') continue;
@@ -110,5 +117,3 @@ export function artifactsOf(rendered: RenderResult, definitions: string[], works
   }
   return artifacts;
 }
-
-const toPosix = (path: string): string => path.split(sep).join('/');

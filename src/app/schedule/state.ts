@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { canonicalJson, compareCodeUnits } from '../../model/order.js';
 import { utcTime } from '../../schedule/recurrence.js';
+import { forEachJsonLine } from '../json-lines.js';
 import { checkReadable, invalid, prepareState, readIfExists, writeIfChanged } from '../state.js';
 import type { WriteOutcome } from '../state.js';
 
@@ -23,23 +24,10 @@ const SLOT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 export function parseScheduleSlots(text: string, file: string): Map<string, Date> {
   const slots = new Map<string, Date>();
-  const lines = text.split('\n');
-  if (lines.at(-1) !== '') throw invalid(file, 'is cut off: its last line has no line ending (Infracast ends every line)', lines.length);
-  lines.pop();
-  lines.forEach((line, i) => {
-    let record: { schedule?: unknown; slot?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch (cause) {
-      throw invalid(
-        file,
-        `line ${i + 1} is not JSON${line.startsWith('<<<<<<<') || line.startsWith('>>>>>>>') ? ' (an unresolved merge conflict: keep the later slot of each schedule)' : ''}`,
-        i + 1,
-        cause,
-      );
-    }
+  forEachJsonLine(text, file, 'keep the later slot of each schedule', (value, line) => {
+    const record = value as { schedule?: unknown; slot?: unknown } | null;
     if (typeof record?.schedule !== 'string' || typeof record.slot !== 'string' || !SLOT.test(record.slot))
-      throw invalid(file, `line ${i + 1} is not {"schedule":"<name>","slot":"YYYY-MM-DDTHH:MM:SSZ"}`, i + 1);
+      throw invalid(file, `line ${line} is not {"schedule":"<name>","slot":"YYYY-MM-DDTHH:MM:SSZ"}`, line);
     const slot = new Date(record.slot);
     const earlier = slots.get(record.schedule);
     // Two lines for one schedule (a merge that kept both sides): the later slot is the one rendered last.
