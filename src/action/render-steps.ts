@@ -12,7 +12,7 @@ import type { WorkspaceConfig } from '../model/config.js';
 import { plainMessage } from './failure.js';
 import type { ActionInputs } from './inputs.js';
 import { runSummary } from './job-summary.js';
-import { defaultPublisher, notWiredDeliverer } from './publishers.js';
+import { appDeliverer, appPublisher } from './publishers.js';
 import { annotate, checkoutPath, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
 import type { Scores } from './scores.js';
 import type { ActionDeps, PublishOutcome } from './types.js';
@@ -113,7 +113,7 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
     Object.assign(scores, await scoring.scoresOf(run.render, (await configOf())?.stateDir ?? join(workspace, '.infracast')));
   if (scoring && inputs.failUnder.length > 0) await scoring.completeScores(scores, inputs.failUnder, workspace, run.at, deps.env);
 
-  const publisher = deps.publisher ?? defaultPublisher(configOf);
+  const publisher = deps.publisher ?? appPublisher;
   let published: PublishOutcome = { changed: false, published: [], withheld: [], notes: [] };
   try {
     published = await publisher.publish({
@@ -123,12 +123,15 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
       at: run.at,
       artifacts: run.artifacts,
       recorded: run.scheduled?.recorded ?? [],
+      ...(run.scheduled ? { run: run.scheduled } : {}),
+      config: configOf,
       ...(inputs.branch ? { branch: inputs.branch } : {}),
       ...(inputs.commitMessage ? { commitMessage: inputs.commitMessage } : {}),
       ...(inputs.releaseTag ? { releaseTag: inputs.releaseTag } : {}),
       ...(inputs.token ? { token: inputs.token } : {}),
       ...(deps.env.GITHUB_REPOSITORY ? { repository: deps.env.GITHUB_REPOSITORY } : {}),
       ...(deps.env.GITHUB_API_URL ? { apiUrl: deps.env.GITHUB_API_URL } : {}),
+      ...(deps.env.GITHUB_SERVER_URL ? { serverUrl: deps.env.GITHUB_SERVER_URL } : {}),
     });
   } catch (error) {
     failures.push(plainMessage(error));
@@ -141,7 +144,23 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
     const names = new Set(recorded.map((r) => r.schedule));
     const recipients = Object.fromEntries((run.scheduled?.schedules ?? []).filter((s) => names.has(s.name)).map((s) => [s.name, s.recipients]));
     try {
-      const delivered = await (deps.deliverer ?? notWiredDeliverer).deliver({ workspace, at: run.at, recorded, recipients, published, env: deps.env });
+      const deliverer =
+        deps.deliverer ??
+        appDeliverer(
+          inputs.publish === 'commit'
+            ? { ...(inputs.branch ? { branch: inputs.branch } : {}), ...(inputs.commitMessage ? { message: inputs.commitMessage } : {}) }
+            : undefined,
+        );
+      const delivered = await deliverer.deliver({
+        workspace,
+        at: run.at,
+        recorded,
+        recipients,
+        published,
+        run: run.scheduled!,
+        config: configOf,
+        env: deps.env,
+      });
       for (const w of delivered.warnings) core.warning(w);
       withheld.push(...delivered.withheld);
       notes.push(...delivered.notes);

@@ -5,6 +5,7 @@
  * drive it without a process, and main.ts wires the real @actions/core.
  */
 import type { RunArtifact, ScheduleRunResult } from '../app/schedule/run.js';
+import type { WorkspaceConfig } from '../model/config.js';
 
 /** Where an annotation points (GitHub shows it on that line of the file). */
 export interface AnnotationPlace {
@@ -43,6 +44,10 @@ export interface PublishRequest {
   artifacts: RunArtifact[];
   /** Scheduled runs: the schedules whose slot was recorded (commit trailers name them). */
   recorded: ScheduleRunResult['recorded'];
+  /** Scheduled runs: what runSchedules() returned. */
+  run?: ScheduleRunResult;
+  /** The workspace's config (the CUI gate, the state folder), read once per run. */
+  config: () => Promise<WorkspaceConfig | undefined>;
   branch?: string;
   commitMessage?: string;
   releaseTag?: string;
@@ -51,6 +56,8 @@ export interface PublishRequest {
   repository?: string;
   /** GITHUB_API_URL. */
   apiUrl?: string;
+  /** GITHUB_SERVER_URL (links to committed files and release assets); default https://github.com. */
+  serverUrl?: string;
 }
 
 export interface PublishOutcome {
@@ -62,6 +69,8 @@ export interface PublishOutcome {
   withheld: string[];
   /** Lines for the log and the summary (the commit made, the release URL...). */
   notes: string[];
+  /** Where a published file can be fetched (the committed file, the release asset): delivery links large files. */
+  linkOf?: (artifact: RunArtifact) => string | undefined;
 }
 
 export interface Publisher {
@@ -77,6 +86,9 @@ export interface DeliveryRequest {
   recipients: Record<string, string[]>;
   /** What publishing did (links to committed or attached files). */
   published: PublishOutcome;
+  /** What runSchedules() returned. */
+  run: ScheduleRunResult;
+  config: () => Promise<WorkspaceConfig | undefined>;
   env: NodeJS.ProcessEnv;
 }
 
@@ -96,7 +108,7 @@ export interface ActionDeps {
   env: NodeJS.ProcessEnv;
   /** The instant when no `now` input (nor SOURCE_DATE_EPOCH) pins one. */
   clock: () => Date;
-  /** Default: artifact and none here; commit and release "not wired yet" (publishers.ts). */
+  /** Default: the app's publishing (src/app/publishing) behind publishers.ts. */
   publisher?: Publisher;
   deliverer?: Deliverer;
 }

@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { apiStandIn, checkedOutRepository, runAction } from '../support/action.js';
+import { apiStandIn, checkedOutRepository, runAction, TEST_TOKEN } from '../support/action.js';
 import type { ActionRun } from '../support/action.js';
 import { runCli } from '../support/cli.js';
 import { git } from '../support/git.js';
+import { githubStandIn } from '../support/github-releases.js';
 import { examplesDir } from '../support/paths.js';
 import { committedPart, MINIMAL_CONFIG } from '../support/workspace.js';
 
@@ -160,23 +161,89 @@ describe('the GitHub Action bundle, spawned as the runner does', () => {
     });
   }
 
-  // Until src/app/publishing lands on main and is wired in (the lead), commit and release say so.
-  it('publish: commit and release are not wired yet: the step fails after rendering and setting the outputs, and nothing is pushed or uploaded', async () => {
+  it('publish: commit: a scheduled run commits once (outputs and state, trailers naming each slot) and pushes; a re-run with the same now commits nothing', async () => {
     const { checkout, origin } = checkedOutRepository(SMALL);
-    const head = git(origin, ['rev-parse', 'HEAD']);
-    const seen = api.requests.length;
-    for (const publish of [{ publish: 'commit' }, { publish: 'release', 'release-tag': 'reports' }] as Record<string, string>[]) {
-      const run = await runAction(
-        { command: 'render', 'working-directory': 'compliance', now: MONDAY, definitions: 'reports/*.yaml', ...publish },
-        { workspace: checkout, apiUrl: api.url },
+    const before = git(origin, ['rev-parse', 'HEAD']).trim();
+    const inputs = { command: 'scheduled', 'working-directory': 'compliance', now: MONDAY, publish: 'commit' };
+    const first = await runAction(inputs, { workspace: checkout, apiUrl: api.url });
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    assert.equal(first.outputs.changed, 'true');
+    const head = git(origin, ['rev-parse', 'HEAD']).trim();
+    assert.notEqual(head, before, 'pushed to origin');
+    assert.equal(git(origin, ['rev-parse', `${head}~1`]).trim(), before, 'one commit');
+    const message = git(origin, ['log', '-1', '--format=%an <%ae>%n%B', head]);
+    assert.match(message, /^github-actions\[bot\] </);
+    assert.match(
+      message,
+      /^Infracast-Schedule: Daily Inline\nInfracast-Slot: 2026-03-09T06:30:00Z\nInfracast-Schedule: Weekly\nInfracast-Slot: 2026-03-09T11:00:00Z$/m,
+    );
+    const files = git(origin, ['show', '--name-only', '--format=', head]).trim().split('\n');
+    for (const a of JSON.parse(first.outputs.artifacts!) as OutputArtifact[]) assert.ok(files.includes(a.path), `${a.path} committed`);
+    assert.ok(files.includes('compliance/.infracast/schedules.jsonl'), files.join('\n'));
+    assert.match(first.summary, /### Published\n\n- committed [0-9a-f]{12}/);
+
+    const again = await runAction(inputs, { workspace: checkout, apiUrl: api.url });
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+    assert.equal(again.outputs.changed, 'false');
+    assert.equal(git(origin, ['rev-parse', 'HEAD']).trim(), head, 'nothing committed');
+    assertNoStack(again);
+  });
+
+  it('publish: commit after a concurrent push: the rejected push is rebased onto it and pushed again', async () => {
+    const { checkout, origin } = checkedOutRepository(SMALL);
+    // Someone else pushes after this checkout was made (as a commit lands while the job runs).
+    const other = join(dirname(origin), 'other');
+    git(dirname(origin), ['clone', '-q', origin, other]);
+    writeFileSync(join(other, 'README.md'), '# acme compliance\n\nEdited meanwhile.\n');
+    git(other, ['commit', '-q', '-am', 'meanwhile'], '2026-03-09T12:00:00Z');
+    git(other, ['push', '-q', 'origin', 'HEAD']);
+    const concurrent = git(origin, ['rev-parse', 'HEAD']).trim();
+
+    const run = await runAction(
+      { command: 'scheduled', 'working-directory': 'compliance', now: MONDAY, publish: 'commit' },
+      { workspace: checkout, apiUrl: api.url },
+    );
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const head = git(origin, ['rev-parse', 'HEAD']).trim();
+    assert.equal(git(origin, ['rev-parse', `${head}~1`]).trim(), concurrent, 'rebased onto the concurrent commit');
+    assert.match(git(origin, ['log', '-1', '--format=%B', head]), /Infracast-Schedule: Weekly/);
+    assert.match(run.summary, /pushed after 2 attempt\(s\)/);
+  });
+
+  it('publish: release: the rendered files are uploaded to the stand-in through the upload_url it returned; a re-run uploads nothing', async () => {
+    const gh = await githubStandIn({ token: TEST_TOKEN });
+    try {
+      const { checkout } = checkedOutRepository(SMALL);
+      const inputs = { command: 'scheduled', 'working-directory': 'compliance', now: MONDAY, publish: 'release', 'release-tag': 'reports-2026-03' };
+      const options = { workspace: checkout, apiUrl: gh.apiUrl, env: { GITHUB_REPOSITORY: 'o/r' } };
+      const run = await runAction(inputs, options);
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.equal(run.outputs.changed, 'true');
+      const release = gh.releases.get('reports-2026-03');
+      assert.ok(release, 'the release was created');
+      const artifacts = JSON.parse(run.outputs.artifacts!) as OutputArtifact[];
+      assert.deepEqual(release.assets.map((a) => a.name).sort(), ['daily-inline.json', 'weekly-gap.json', 'weekly-gap.md']);
+      for (const a of artifacts) {
+        const asset: { bytes: Buffer } | undefined = release.assets.find((x) => x.name === a.path.split('/').at(-1));
+        assert.equal(createHash('sha256').update(asset!.bytes).digest('hex'), a.sha256, a.path);
+      }
+      assert.ok(
+        gh.seen.some((r) => r.server === 'uploads' && r.method === 'POST'),
+        'uploaded to the upload_url host',
       );
-      assert.equal(run.status, 1, run.stdout + run.stderr);
-      assert.match(run.stdout, new RegExp(`^::error::publish: ${publish.publish} .* is not wired into the action yet`, 'm'));
-      assert.equal(run.outputs.changed, 'false');
-      assert.equal(run.outputs.index, 'compliance/out/index.json');
-      assertNoStack(run);
+      assert.ok(
+        gh.seen.every((r) => r.authorization === `Bearer ${TEST_TOKEN}` || r.server === 'uploads'),
+        'the input token',
+      );
+      assert.match(run.summary, /release reports-2026-03 \(created\): 3 uploaded/);
+
+      const seen = gh.seen.length;
+      const again = await runAction(inputs, options);
+      assert.equal(again.status, 0, again.stdout + again.stderr);
+      assert.equal(again.outputs.changed, 'false');
+      assert.equal(gh.seen.length, seen, 'nothing due, nothing asked of the API');
+    } finally {
+      await gh.close();
     }
-    assert.equal(git(origin, ['rev-parse', 'HEAD']), head, 'nothing pushed');
-    assert.equal(api.requests.length, seen, 'no API call');
   });
 });

@@ -24,11 +24,14 @@ export const actionNode = existsSync(join(repoRoot, '.tools', 'node-24', 'bin', 
   : process.execPath;
 
 let checkout: string | undefined;
-/** A copy of the repository's tracked files (as in the working tree), without node_modules: what GitHub downloads. */
+/**
+ * A copy of the repository's files as the next commit would hold them (tracked and not ignored, as
+ * in the working tree: a rebuilt bundle's new chunks too), without node_modules: what GitHub downloads.
+ */
 export function actionDownload(): string {
   if (checkout) return checkout;
   const root = mkdtempSync(join(tmpdir(), 'infracast-action-download-'));
-  const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' });
+  const tracked = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, encoding: 'utf8' });
   if (tracked.status !== 0) throw new Error(`git ls-files: ${tracked.stderr}`);
   for (const file of tracked.stdout.split('\0').filter((f) => f !== '' && existsSync(join(repoRoot, f)))) {
     mkdirSync(dirname(join(root, file)), { recursive: true });

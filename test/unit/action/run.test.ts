@@ -107,7 +107,7 @@ describe('action run()', () => {
     assert.match(seen.summary, /committed abc123/);
   });
 
-  it('the default publisher and deliverer: artifact names the files; delivery to recipients is not wired yet and says so, after the outputs', async () => {
+  it('the default publisher and deliverer: artifact names the files; delivery without mail settings fails the step with its sentence, after the outputs', async () => {
     const root = makeWorkspace(WORKSPACE);
     const folder = basename(root);
     const seen = await runWith(
@@ -117,20 +117,23 @@ describe('action run()', () => {
     const artifacts = JSON.parse(seen.outputs.artifacts!) as { path: string }[];
     assert.deepEqual(artifacts.map((a) => a.path).sort(), [`${folder}/out/weekly-gap/weekly-gap.json`, `${folder}/out/weekly-gap/weekly-gap.md`]);
     assert.equal(seen.failed.length, 1);
-    assert.match(seen.failed[0]!, /^delivery to recipients is not wired into the action yet: Weekly \(1 recipient\) got nothing/);
+    assert.match(seen.failed[0]!, /^delivery failed: no e-mail sent for Weekly: infracast\.yaml has no mail\.from/);
   });
 
-  it('publish: commit and release without a publisher fail as not wired yet; none publishes nothing and fails nothing', async () => {
-    for (const publish of ['commit', 'release']) {
-      const root = makeWorkspace({ 'reports/weekly-gap.yaml': WORKSPACE['reports/weekly-gap.yaml'] });
-      const seen = await runWith({ command: 'render', publish, 'release-tag': 'r1', now: MONDAY }, { env: { GITHUB_WORKSPACE: root } });
-      assert.match(seen.failed.join('\n'), new RegExp(`^publish: ${publish} .* is not wired into the action yet`));
-      assert.equal(seen.outputs.changed, 'false');
-    }
-    const root = makeWorkspace({ 'reports/weekly-gap.yaml': WORKSPACE['reports/weekly-gap.yaml'] });
-    const seen = await runWith({ command: 'render', publish: 'none', now: MONDAY }, { env: { GITHUB_WORKSPACE: root } });
-    assert.deepEqual(seen.failed, []);
-    assert.equal(seen.outputs.index, 'out/index.json');
+  it('publish: commit outside a git repository and release without GITHUB_REPOSITORY fail with a plain sentence; none fails nothing', async () => {
+    const files = { 'reports/weekly-gap.yaml': WORKSPACE['reports/weekly-gap.yaml'] };
+    const commit = await runWith({ command: 'render', publish: 'commit', now: MONDAY }, { env: { GITHUB_WORKSPACE: makeWorkspace(files) } });
+    assert.match(commit.failed.join('\n'), /^git could not find the repository/);
+    assert.equal(commit.outputs.changed, 'false');
+    assert.equal(commit.outputs.index, 'out/index.json', 'the outputs are set before the step fails');
+    const release = await runWith(
+      { command: 'render', publish: 'release', 'release-tag': 'r1', token: 'ghs_x', now: MONDAY },
+      { env: { GITHUB_WORKSPACE: makeWorkspace(files) } },
+    );
+    assert.match(release.failed.join('\n'), /^publish: release needs GITHUB_REPOSITORY/);
+    const none = await runWith({ command: 'render', publish: 'none', now: MONDAY }, { env: { GITHUB_WORKSPACE: makeWorkspace(files) } });
+    assert.deepEqual(none.failed, []);
+    assert.equal(none.outputs.index, 'out/index.json');
   });
 
   it('publish: artifact withholds CUI files unless the workspace authorises release (an upload is gated as a release), and says so', async () => {
