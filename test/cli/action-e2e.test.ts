@@ -14,6 +14,7 @@ import type { ActionRun } from '../support/action.js';
 import { runCli } from '../support/cli.js';
 import { git } from '../support/git.js';
 import { githubStandIn } from '../support/github-releases.js';
+import { startSmtpServer } from '../support/smtp.js';
 import { examplesDir } from '../support/paths.js';
 import { committedPart, MINIMAL_CONFIG } from '../support/workspace.js';
 
@@ -187,6 +188,38 @@ describe('the GitHub Action bundle, spawned as the runner does', () => {
     assert.equal(again.outputs.changed, 'false');
     assert.equal(git(origin, ['rev-parse', 'HEAD']).trim(), head, 'nothing committed');
     assertNoStack(again);
+  });
+
+  it("delivery: after the commit, the schedule's recipients get one e-mail over SMTP, its record is committed, and a run from a fresh clone sends nothing", async () => {
+    const smtp = await startSmtpServer({ user: 'bot', password: 'hunter2-smtp', starttls: false });
+    try {
+      const mail = `mail:\n  from: infracast@acme.test\n  smtp_host: 127.0.0.1\n  smtp_port: ${smtp.port}\n  secure: false\n  username_env: SMTP_LOGIN\n  password_env: SMTP_SECRET\n`;
+      const { checkout, origin } = checkedOutRepository({
+        ...SMALL,
+        'compliance/infracast.yaml': `${MINIMAL_CONFIG}${mail}`,
+        'compliance/schedules/weekly.yaml': `${SMALL['compliance/schedules/weekly.yaml']}recipients: [ciso@acme.test]\n`,
+      });
+      const inputs = { command: 'scheduled', 'working-directory': 'compliance', now: MONDAY, publish: 'commit' };
+      const env = { SMTP_LOGIN: 'bot', SMTP_SECRET: 'hunter2-smtp' };
+      const run = await runAction(inputs, { workspace: checkout, apiUrl: api.url, env });
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      assert.deepEqual(
+        smtp.received.map((m) => m.to),
+        [['ciso@acme.test']],
+      );
+      assert.match(smtp.received[0]!.raw.toString('utf8'), /weekly-gap\.md/);
+      assert.match(git(origin, ['log', '-1', '--format=%s']), /delivery records/);
+      assert.match(git(origin, ['show', 'HEAD:compliance/.infracast/deliveries.jsonl']), /ciso@acme\.test|Weekly/);
+      assert.doesNotMatch(run.stdout + run.stderr + run.summary, /hunter2-smtp/);
+
+      const fresh = join(dirname(origin), 'fresh');
+      git(dirname(origin), ['clone', '-q', origin, fresh]);
+      const again = await runAction(inputs, { workspace: fresh, apiUrl: api.url, env });
+      assert.equal(again.status, 0, again.stdout + again.stderr);
+      assert.equal(smtp.received.length, 1, 'nothing sent twice');
+    } finally {
+      await smtp.close();
+    }
   });
 
   it('publish: commit after a concurrent push: the rejected push is rebased onto it and pushed again', async () => {
