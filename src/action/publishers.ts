@@ -114,6 +114,9 @@ async function publishRelease(request: PublishRequest): Promise<PublishOutcome> 
 /** The publisher of the action: commit and release through src/app/publishing, artifact and none here. */
 export const appPublisher: Publisher = {
   async publish(request) {
+    // A sweep that recorded no slot has nothing to commit or attach (and loads no git).
+    if ((request.mode === 'commit' || request.mode === 'release') && request.run && request.recorded.length === 0)
+      return { changed: false, published: [], withheld: [], notes: [] };
     if (request.mode === 'commit') return publishCommit(request);
     if (request.mode === 'release') return publishRelease(request);
     return artifactOutcome(request, request.artifacts.some((a) => a.cui) ? await request.config() : undefined);

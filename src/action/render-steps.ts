@@ -115,6 +115,7 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
 
   const publisher = deps.publisher ?? appPublisher;
   let published: PublishOutcome = { changed: false, published: [], withheld: [], notes: [] };
+  let publishFailed = false;
   try {
     published = await publisher.publish({
       mode: inputs.publish,
@@ -135,12 +136,15 @@ async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string,
     });
   } catch (error) {
     failures.push(plainMessage(error));
+    publishFailed = true;
   }
   const withheld = [...published.withheld];
   const notes = [...published.notes];
 
   const recorded = run.scheduled?.recorded ?? [];
-  if (recorded.length > 0) {
+  // Delivery follows publishing (its links point at what was committed or attached): not after a failed one.
+  if (recorded.length > 0 && publishFailed) failures.push("delivery skipped: publishing failed, so nothing was mailed or announced for this run's slots");
+  else if (recorded.length > 0) {
     const names = new Set(recorded.map((r) => r.schedule));
     const recipients = Object.fromEntries((run.scheduled?.schedules ?? []).filter((s) => names.has(s.name)).map((s) => [s.name, s.recipients]));
     try {

@@ -120,6 +120,28 @@ describe('action run()', () => {
     assert.match(seen.failed[0]!, /^delivery failed: no e-mail sent for Weekly: infracast\.yaml has no mail\.from/);
   });
 
+  it('a failed publish skips delivery (its links would point at nothing) and fails the step with both sentences', async () => {
+    const root = makeWorkspace(WORKSPACE);
+    let delivered = 0;
+    const seen = await runWith(
+      { command: 'scheduled', publish: 'commit', now: MONDAY },
+      {
+        env: { GITHUB_WORKSPACE: root },
+        publisher: { publish: () => Promise.reject(new Error('push refused: protected branch')) },
+        deliverer: {
+          deliver: () => {
+            delivered++;
+            return Promise.resolve({ warnings: [], notes: [], withheld: [] });
+          },
+        },
+      },
+    );
+    assert.equal(delivered, 0);
+    assert.deepEqual(seen.failed, [
+      "push refused: protected branch\ndelivery skipped: publishing failed, so nothing was mailed or announced for this run's slots",
+    ]);
+  });
+
   it('publish: commit outside a git repository and release without GITHUB_REPOSITORY fail with a plain sentence; none fails nothing', async () => {
     const files = { 'reports/weekly-gap.yaml': WORKSPACE['reports/weekly-gap.yaml'] };
     const commit = await runWith({ command: 'render', publish: 'commit', now: MONDAY }, { env: { GITHUB_WORKSPACE: makeWorkspace(files) } });
