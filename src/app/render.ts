@@ -65,6 +65,7 @@ import { contentDigest, KEPT_FORMATS, keptBinary, templatesDigest } from './publ
 import type { KeptBinary } from './publishing/growth.js';
 import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
 import { runLogEntries, stageRunLog } from './history/run-log.js';
+import { stageScheduleSlots } from './schedule/state.js';
 import type { ScheduledSlot } from './history/run-log.js';
 
 export interface RenderOptions {
@@ -507,6 +508,8 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     if (session.signing.changed) await stageSignatureState(tx, config.stateDir, session.signing.state);
     // The Report History: one line per definition published, in the same commit as its files.
     await stageRunLog(tx, config.stateDir, runLogEntries(result.reports, { workspace: workspace.root, outDir, generatedAt, scheduledBy: options.scheduledBy }));
+    // A schedule's slot is recorded when every definition rendered for it was published (schedule run).
+    if (options.scheduledBy && !result.interrupted) await stageScheduleSlots(tx, config.stateDir, completedSlots(options.scheduledBy, result.reports));
     await tx.stageFile(join(outDir, 'index.json'), `${JSON.stringify(nextIndex(index, published, items), null, 2)}\n`);
     await tx.commit();
   } catch (error) {
@@ -866,3 +869,17 @@ function workspaceRelative(root: string, file: string): string {
 
 // For the test that the type table's `built` flags match the builders (test/unit/output-types.test.ts).
 export { REPORT_BUILDERS };
+
+/** Schedule -> slot, for every schedule of `scheduledBy` whose definitions all completed in this run. */
+export function completedSlots(scheduledBy: ReadonlyMap<string, readonly ScheduledSlot[]>, reports: readonly ReportOutcome[]): Map<string, Date> {
+  const completed = new Set(reports.filter((r) => r.status === 'completed').map((r) => r.definition));
+  const slots = new Map<string, Date>();
+  const incomplete = new Set<string>();
+  for (const [definition, scheduled] of scheduledBy)
+    for (const { schedule, slot } of scheduled) {
+      if (!completed.has(definition)) incomplete.add(schedule);
+      slots.set(schedule, new Date(slot));
+    }
+  for (const schedule of incomplete) slots.delete(schedule);
+  return slots;
+}

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseScheduleSlots, readScheduleSlots, recordScheduleSlots, scheduleSlotsPath } from '../../src/app/schedule/state.js';
+import { completedSlots } from '../../src/app/render.js';
+import type { ReportOutcome } from '../../src/app/render.js';
 import { STATE_GITATTRIBUTES } from '../../src/app/state.js';
 import { examplesDir } from '../support/paths.js';
 
@@ -80,5 +82,29 @@ describe('schedules.jsonl', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'infracast-state-'));
     writeFileSync(join(stateDir, 'version.json'), '{"state_version":99}\n');
     await assert.rejects(readScheduleSlots(stateDir), /state_version 99 is newer/);
+  });
+});
+
+describe('the slots a render records (render.ts completedSlots)', () => {
+  const outcome = (definition: string, status: 'completed' | 'failed'): ReportOutcome => ({
+    definition,
+    file: '',
+    type: 'executive',
+    status,
+    cui: false,
+    artifacts: [],
+    warnings: [],
+  });
+  it('records a schedule only when every definition rendered for it completed', () => {
+    const scheduledBy = new Map([
+      ['exec', [{ schedule: 'weekly', slot: '2027-03-08T12:00:00Z' }]],
+      ['poam', [{ schedule: 'monthly', slot: '2027-03-03T11:00:00Z' }]],
+      ['status', [{ schedule: 'monthly', slot: '2027-03-03T11:00:00Z' }]],
+    ]);
+    const slots = completedSlots(scheduledBy, [outcome('exec', 'completed'), outcome('poam', 'completed'), outcome('status', 'failed')]);
+    assert.deepEqual([...slots.keys()], ['weekly']);
+    assert.equal(slots.get('weekly')!.toISOString(), '2027-03-08T12:00:00.000Z');
+    // A definition the run never reached (interrupted) counts as not completed.
+    assert.equal(completedSlots(scheduledBy, [outcome('exec', 'completed'), outcome('poam', 'completed')]).has('monthly'), false);
   });
 });

@@ -10,7 +10,6 @@ import { formatInstant, resolveInstant } from '../instant.js';
 import type { RenderEvent, RenderResult } from '../render.js';
 import { dueSchedules } from './decide.js';
 import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
-import { recordScheduleSlots } from './state.js';
 
 export interface ScheduleRunOptions extends ScheduleOptions {
   /** As render's signMode: `off` signs nothing this run, `keyless` signs with the workflow identity. */
@@ -76,17 +75,12 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   });
   result.render = rendered;
   const completed = new Set(rendered.interrupted ? [] : rendered.reports.filter((r) => r.status === 'completed').map((r) => r.definition));
-  const slots = new Map<string, Date>();
+  // The render recorded the slots in its own commit (render.ts completedSlots): this says which.
   for (const schedule of due) {
     const failedDefinitions = schedule.reports.filter((name) => !completed.has(name));
-    if (failedDefinitions.length === 0) {
-      slots.set(schedule.name, new Date(schedule.slot_utc!));
+    if (failedDefinitions.length === 0)
       result.recorded.push({ schedule: schedule.name, slot: schedule.slot_utc!, artifacts: artifactsOf(rendered, schedule.reports, listing.workspace) });
-    } else result.failed.push({ schedule: schedule.name, slot: schedule.slot_utc!, definitions: failedDefinitions });
-  }
-  if (slots.size > 0) {
-    const stateDir = listing.stateDir;
-    await recordScheduleSlots(stateDir, slots);
+    else result.failed.push({ schedule: schedule.name, slot: schedule.slot_utc!, definitions: failedDefinitions });
   }
   result.ok = rendered.ok && result.failed.length === 0;
   return result;

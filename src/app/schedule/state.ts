@@ -12,6 +12,7 @@ import { utcTime } from '../../schedule/recurrence.js';
 import { forEachJsonLine } from '../json-lines.js';
 import { checkReadable, invalid, prepareState, readIfExists, writeIfChanged } from '../state.js';
 import type { WriteOutcome } from '../state.js';
+import type { RunTransaction } from '../transaction.js';
 
 /** Schedule name -> the last slot rendered. */
 export type ScheduleSlots = ReadonlyMap<string, Date>;
@@ -58,10 +59,29 @@ export async function readScheduleSlots(stateDir: string): Promise<Map<string, D
  */
 export async function recordScheduleSlots(stateDir: string, rendered: ScheduleSlots): Promise<WriteOutcome> {
   await prepareState(stateDir);
+  return writeIfChanged(scheduleSlotsPath(stateDir), serialiseScheduleSlots(await slotsAfter(stateDir, rendered)));
+}
+
+/**
+ * The same, staged in a render's transaction (render.ts): the slots are written in the render's own
+ * commit, under its workspace lock, with the files they stand for — a run killed before that commit
+ * records no slot, and two runs cannot interleave their reads and writes of the file.
+ */
+export async function stageScheduleSlots(tx: RunTransaction, stateDir: string, rendered: ScheduleSlots): Promise<WriteOutcome> {
+  if (rendered.size === 0) return 'unchanged';
+  const file = scheduleSlotsPath(stateDir);
+  const next = serialiseScheduleSlots(await slotsAfter(stateDir, rendered));
+  if ((await readIfExists(file)) === next) return 'unchanged';
+  await tx.stageFile(file, next);
+  return 'written';
+}
+
+/** The recorded slots with `rendered` over them: a slot only moves forward. */
+async function slotsAfter(stateDir: string, rendered: ScheduleSlots): Promise<Map<string, Date>> {
   const slots = await readScheduleSlots(stateDir);
   for (const [schedule, slot] of rendered) {
     const recorded = slots.get(schedule);
     if (recorded === undefined || recorded < slot) slots.set(schedule, slot);
   }
-  return writeIfChanged(scheduleSlotsPath(stateDir), serialiseScheduleSlots(slots));
+  return slots;
 }
