@@ -1,7 +1,0 @@
-import { createRequire as __infracastCreateRequire } from 'node:module';
-const require = __infracastCreateRequire(import.meta.url);
-import{p}from"./chunk-P4VSGMIE.js";import{a as u,c as d}from"./chunk-ZJPNSY2S.js";import{join as h,relative as l,sep as y}from"node:path";var g="runs.jsonl";function m(n){return h(n,g)}function w(n){return d(n)}function b(n,o,t){return l(n,h(o,t)).split(y).join("/")}function S(n,o){let t=[];for(let e of n){if(e.status!=="completed")continue;let a=e.artifacts.filter(r=>r.status==="completed"&&r.path!==null&&r.sha256!==null&&r.supporting!==!0).map(r=>({path:b(o.workspace,o.outDir,r.path),format:r.format,sha256:r.sha256,size_bytes:r.size_bytes})).sort((r,f)=>u(r.path,f.path)),c={generated_at:o.generatedAt,definition:e.definition,type:e.type,artifacts:a},i=o.scheduledBy?.get(e.definition)??[];i.length===0&&t.push(c);for(let{schedule:r,slot:f}of i)t.push({...c,schedule:r,slot:f})}let s=e=>[e.schedule??"",e.slot??"",e.definition];return t.sort((e,a)=>x(s(e),s(a)))}function x(n,o){for(let t=0;t<n.length;t++){let s=u(n[t],o[t]);if(s!==0)return s}return 0}function _(n,o){let t=n??"",s=new Set(t.split(`
-`)),e=[];for(let c of o){let i=w(c);s.has(i)||(s.add(i),e.push(`${i}
-`))}return e.length===0?void 0:(t===""||t.endsWith(`
-`)?t:`${t}
-`)+e.join("")}async function T(n,o,t){let s=m(o),e=_(await p(s),t);return e===void 0?"unchanged":(await n.stageFile(s,e),"written")}export{b as a,S as b,T as c};
