@@ -34,6 +34,9 @@
 //   schedules (issue 16): scripts/bench-schedule.js, `infracast schedule due` over 1,000 generated
 //             schedules as a whole process, under 1 s (its CPU time printed beside the wall time).
 //             BENCH_SCHEDULE=0 skips it.
+//   action (issue 16): scripts/bench-action.js, the GitHub Action's committed bundle: start-up within
+//             3x of `node -e 0` (on node24), and the hourly sweep with nothing due on a copy of
+//             examples/acme beside it (warm cache, fresh runner). BENCH_ACTION=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -119,6 +122,8 @@ if (process.env.BENCH_DIAGRAM !== '0') failed = benchScript('diagram', 'bench-di
 if (process.env.BENCH_SSP !== '0') failed = benchScript('ssp', 'bench-ssp.js') || failed;
 // ---- schedules ----
 if (process.env.BENCH_SCHEDULE !== '0') failed = benchScript('schedules', 'bench-schedule.js') || failed;
+// ---- the GitHub Action ----
+if (process.env.BENCH_ACTION !== '0') failed = benchScript('action', 'bench-action.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

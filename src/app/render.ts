@@ -84,6 +84,12 @@ export interface RenderOptions {
   at?: string;
   /** Sign every definition's artifacts, as if each had `signed: true`. */
   sign?: boolean;
+  /**
+   * How this run signs, whatever the workspace says (the action's `sign` input): `off` signs nothing
+   * (definitions with `signed: true` are published unsigned); `keyless` makes the Sigstore bundles
+   * with the workflow's identity (signing.sigstore.mode: keyless). Absent: as the workspace says.
+   */
+  signMode?: 'off' | 'keyless';
   env?: NodeJS.ProcessEnv;
   /**
    * Stops the run (Ctrl-C): the browser is killed at once, no further definition is started, and
@@ -627,7 +633,8 @@ async function renderDefinition(
     };
     // Growth policy (publishing/growth.ts): each report's content digest, and the published binary
     // kept instead of a new rendering when its report's digest is the one its folder's marker holds.
-    const signedNow = definition.options.signed === true || options.sign === true;
+    // The action's `sign: none` (signMode off) publishes even a `signed: true` definition unsigned.
+    const signedNow = options.signMode !== 'off' && (definition.options.signed === true || options.sign === true);
     const growth = options.keepUnchangedBinaries
       ? {
           content: {} as Record<string, string>,
@@ -812,7 +819,9 @@ async function signDefinition(
 function signingPlanOf(session: RunSession, definition: OutputDefinition): Promise<SigningPlan> {
   const { plans } = session.signing;
   const signer = definition.options.signer ?? '';
-  if (!plans.has(signer)) plans.set(signer, loadSigningPlan(session.run.workspace.config!, session.options.env ?? process.env, definition.options.signer));
+  // The action's `sign: keyless` (signMode keyless) signs with the workflow identity whatever signing.sigstore.mode says.
+  const mode = session.options.signMode === 'keyless' ? 'keyless' : undefined;
+  if (!plans.has(signer)) plans.set(signer, loadSigningPlan(session.run.workspace.config!, session.options.env ?? process.env, definition.options.signer, mode));
   return plans.get(signer)!;
 }
 

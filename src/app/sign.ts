@@ -113,7 +113,8 @@ function checkAllowed(config: WorkspaceConfig, url: string, what: string): void 
  * throws SIGNING_KEY_MISSING (exit 3) when nothing can sign, SIGNER_MISMATCH when the certificate
  * does not name the signer.
  */
-export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.ProcessEnv, signer?: string): Promise<SigningPlan> {
+/** `mode` overrides signing.sigstore.mode (the action's `sign: keyless`). */
+export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.ProcessEnv, signer?: string, mode?: SigstoreMode): Promise<SigningPlan> {
   const raw = (config.raw.signing ?? {}) as SigningConfig;
   const keys = await import('../signing/keys.js');
   const passphrase = raw.passphrase_env !== undefined ? env[raw.passphrase_env] : undefined;
@@ -141,7 +142,7 @@ export async function loadSigningPlan(config: WorkspaceConfig, env: NodeJS.Proce
       ...(passphrase !== undefined ? { passphrase } : {}),
     });
   }
-  const mode: SigstoreMode = raw.sigstore?.mode ?? (identity ? 'key' : 'off');
+  mode ??= raw.sigstore?.mode ?? (identity ? 'key' : 'off');
   if (!identity && mode !== 'keyless') throw missingKey('no signing key is configured (signing.key or signing.pkcs12)');
   const claimed = signer ?? raw.signer;
   if (identity) keys.checkSigner(identity, claimed);

@@ -23,6 +23,11 @@ export function digest(...parts: (string | Uint8Array)[]): string {
   return hash.digest('hex');
 }
 
+/** Where the cache lives when INFRACAST_CACHE_DIR does not say: $XDG_CACHE_HOME/infracast, else ~/.cache/infracast. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'infracast');
+}
+
 export class ContentCache {
   private readonly made = new Set<string>();
 
@@ -31,8 +36,7 @@ export class ContentCache {
   /** The cache the environment asks for (or none when INFRACAST_CACHE is off). */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): ContentCache {
     if (/^(0|off|false|no)$/i.test(env.INFRACAST_CACHE ?? '')) return new ContentCache(undefined);
-    const base = env.INFRACAST_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'infracast');
-    return new ContentCache(base);
+    return new ContentCache(env.INFRACAST_CACHE_DIR || defaultCacheDir(env));
   }
 
   private path(namespace: string, key: string): string | undefined {

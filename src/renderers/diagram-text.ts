@@ -7,10 +7,8 @@
  * are counted one em wide: a box is then too wide rather than too narrow.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { woffToSfnt } from './woff.js';
-
-const require = createRequire(import.meta.url);
+import { packageFile } from '../io/package-file.js';
 
 export type Weight = 400 | 600;
 
@@ -73,7 +71,10 @@ function metricsOf(weight: Weight): Metrics {
   if (!metrics) {
     const advance = new Map<number, number>();
     for (const subset of ['latin', 'latin-ext'])
-      readAdvances(woffToSfnt(readFileSync(require.resolve(`@fontsource/source-sans-3/files/source-sans-3-${subset}-${weight}-normal.woff`))), advance);
+      readAdvances(
+        woffToSfnt(readFileSync(packageFile(`@fontsource/source-sans-3/files/source-sans-3-${subset}-${weight}-normal.woff`, import.meta.url))),
+        advance,
+      );
     metrics = { advance };
     loaded.set(weight, metrics);
   }

@@ -12,11 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { MONO, SANS } from './fonts.js';
 import { woffToSfnt } from './woff.js';
-
-const require = createRequire(import.meta.url);
+import { packageFile } from '../io/package-file.js';
 
 /** Advance widths of a TrueType font, per character, in units of its em. */
 export interface FontMetrics {
@@ -101,7 +99,7 @@ const FACES: Face[] = [
 const sfntCache = new Map<string, Buffer>();
 function sfntOf(face: Face): Buffer {
   let sfnt = sfntCache.get(face.file);
-  if (!sfnt) sfntCache.set(face.file, (sfnt = Buffer.from(woffToSfnt(readFileSync(require.resolve(`@fontsource/${face.file}`))))));
+  if (!sfnt) sfntCache.set(face.file, (sfnt = Buffer.from(woffToSfnt(readFileSync(packageFile(`@fontsource/${face.file}`, import.meta.url))))));
   return sfnt;
 }
 

@@ -6,9 +6,7 @@
  * finding text fall back to the system's fonts, which Chromium embeds as well).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { packageFile } from '../io/package-file.js';
 
 export const SANS = 'Source Sans 3';
 export const MONO = 'JetBrains Mono';
@@ -43,7 +41,7 @@ function faceCss(face: Face, subset: string): string {
   const key = `${face.pkg}-${subset}-${face.weight}-${face.style}`;
   let css = cache.get(key);
   if (css === undefined) {
-    const data = readFileSync(require.resolve(`@fontsource/${face.pkg}/files/${key}.woff2`)).toString('base64');
+    const data = readFileSync(packageFile(`@fontsource/${face.pkg}/files/${key}.woff2`, import.meta.url)).toString('base64');
     css = `@font-face{font-family:'${face.family}';font-style:${face.style};font-weight:${face.weight};font-display:block;src:url(data:font/woff2;base64,${data}) format('woff2');unicode-range:${SUBSETS[subset]}}`;
     cache.set(key, css);
   }

@@ -10,12 +10,10 @@
  * resolve from the document itself is left out), so a hostile SVG stays inert here too.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type * as ResvgWasm from '@resvg/resvg-wasm';
 import { SANS } from './fonts.js';
 import { woffToSfnt } from './woff.js';
-
-const require = createRequire(import.meta.url);
+import { packageFile } from '../io/package-file.js';
 
 /**
  * The faces drawn (fontsource WOFF files: resvg reads TrueType/OpenType, decoded from WOFF below).
@@ -32,8 +30,8 @@ let ready: Promise<{ Resvg: typeof ResvgWasm.Resvg; fonts: Uint8Array[] }> | und
 function resvg(): Promise<{ Resvg: typeof ResvgWasm.Resvg; fonts: Uint8Array[] }> {
   ready ??= (async () => {
     const module = await import('@resvg/resvg-wasm');
-    await module.initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
-    const fonts = FONT_FILES.map((file) => woffToSfnt(readFileSync(require.resolve(`@fontsource/${file}`))));
+    await module.initWasm(readFileSync(packageFile('@resvg/resvg-wasm/index_bg.wasm', import.meta.url)));
+    const fonts = FONT_FILES.map((file) => woffToSfnt(readFileSync(packageFile(`@fontsource/${file}`, import.meta.url))));
     return { Resvg: module.Resvg, fonts };
   })();
   return ready;

@@ -73,6 +73,15 @@ describe('architecture: dependencies point inward (DESIGN.md)', () => {
       }
     }
   });
+  it('only src/action/ imports @actions/* (statically or dynamically): app and everything else stay usable outside GitHub', () => {
+    for (const file of files.filter((f) => !f.startsWith('action/'))) {
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.doesNotMatch(text, /(?:from\s+|import\s*\(\s*|require\s*\(\s*)'@actions\//, `src/${file} imports @actions/*; only src/action/ may`);
+    }
+  });
+  it('the action really is the one importer of @actions/core (the test above would pass vacuously otherwise)', () => {
+    assert.match(readFileSync(join(src, 'action', 'main.ts'), 'utf8'), /from '@actions\/core'/);
+  });
   it('heavy libraries are not imported by the start-up path', () => {
     for (const file of files.filter((f) => /^(commands|cli|app|schema|io)\//.test(f))) {
       const text = readFileSync(join(src, file), 'utf8');

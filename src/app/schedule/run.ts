@@ -7,12 +7,13 @@
 import { join } from 'node:path';
 import { workspacePath } from '../history/run-log.js';
 import { formatInstant, resolveInstant } from '../instant.js';
-import { render } from '../render.js';
 import type { RenderEvent, RenderResult } from '../render.js';
 import { dueSchedules } from './decide.js';
 import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
 
 export interface ScheduleRunOptions extends ScheduleOptions {
+  /** As render's signMode: `off` signs nothing this run, `keyless` signs with the workflow identity. */
+  signMode?: 'off' | 'keyless';
   /** Keep published binaries whose report says nothing new (render's keepUnchangedBinaries); default true. */
   keepUnchangedBinaries?: boolean;
   signal?: AbortSignal;
@@ -58,6 +59,8 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   const names = [...new Set(due.flatMap((s) => s.reports))];
   // The run log names, per definition, the schedule slots it was rendered for (app/history/run-log.ts).
   const scheduledBy = new Map(names.map((name) => [name, due.filter((s) => s.reports.includes(name)).map((s) => ({ schedule: s.name, slot: s.slot_utc! }))]));
+  // Loaded only when something is due: an hourly sweep that finds nothing due never parses the renderers.
+  const { render } = await import('../render.js');
   const rendered = await render({
     paths: [listing.workspace],
     definitions: names,
@@ -66,6 +69,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
     env,
     keepUnchangedBinaries: options.keepUnchangedBinaries ?? true,
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.signMode ? { signMode: options.signMode } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
@@ -83,7 +87,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
 }
 
 /** The completed artifacts of these definitions, in the render's order, paths relative to the workspace. */
-function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
+export function artifactsOf(rendered: RenderResult, definitions: string[], workspace: string): RunArtifact[] {
   const wanted = new Set(definitions);
   const outDir = rendered.outDir ?? join(workspace, 'out');
   const relative = (path: string): string => workspacePath(workspace, outDir, path);

@@ -1,0 +1,118 @@
+/**
+ * The action's inputs (action.yml), read and checked before anything runs: a wrong value stops the
+ * step with a sentence naming the input and what it may be, never a stack trace.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { InfracastError } from '../errors.js';
+import type { ActionCore, PublishMode } from './types.js';
+
+export const COMMANDS = ['scheduled', 'render', 'validate'] as const;
+export const PUBLISH_MODES = ['commit', 'release', 'artifact', 'none'] as const;
+export const SIGN_MODES = ['keyless', 'key', 'none'] as const;
+
+export type ActionCommand = (typeof COMMANDS)[number];
+export type SignInput = (typeof SIGN_MODES)[number];
+
+/** A `fail-under` entry: for nist-800-171 (and cmmc-l2) the SPRS score, else the score in percent. */
+export interface Threshold {
+  framework: string;
+  threshold: number;
+}
+
+export interface ActionInputs {
+  command: ActionCommand;
+  /** GITHUB_WORKSPACE (the checkout), absolute. */
+  checkout: string;
+  /** The workspace folder (working-directory, resolved against the checkout). */
+  workingDirectory: string;
+  /** The `definitions` glob (render), relative to the working directory; absent: every definition. */
+  definitions?: string;
+  /** The pinned instant; absent: SOURCE_DATE_EPOCH, else the clock. */
+  now?: string;
+  publish: PublishMode;
+  branch?: string;
+  commitMessage?: string;
+  releaseTag?: string;
+  sign: SignInput;
+  failUnder: Threshold[];
+  token?: string;
+}
+
+function usage(message: string, hint: string): InfracastError {
+  return new InfracastError('USAGE', message, { hints: [hint] });
+}
+
+function oneOf<T extends string>(core: ActionCore, name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name) || fallback;
+  if (!(allowed as readonly string[]).includes(value))
+    throw usage(`input ${name}: "${value}" is not one of ${allowed.join(', ')}`, `Set ${name} to one of: ${allowed.join(', ')}.`);
+  return value as T;
+}
+
+const optional = (value: string): string | undefined => (value === '' ? undefined : value);
+
+/** `nist-800-171:88, nist-800-53:75.5` -> thresholds; anything else is refused with the entry quoted. */
+export function parseFailUnder(text: string): Threshold[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((entry) => {
+    const match = /^\s*([a-z0-9][a-z0-9.-]*)\s*:\s*(-?\d+(?:\.\d+)?)\s*$/i.exec(entry);
+    if (!match)
+      throw usage(
+        `input fail-under: "${entry.trim()}" is not framework:threshold`,
+        'Write comma-separated framework:threshold pairs, e.g. nist-800-171:88 (the SPRS score) or nist-800-53:75 (the score in percent).',
+      );
+    return { framework: match[1]!.toLowerCase(), threshold: Number(match[2]) };
+  });
+}
+
+export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInputs {
+  const command = oneOf(core, 'command', COMMANDS, 'scheduled');
+  const checkout = resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const directory = core.getInput('working-directory') || '.';
+  const workingDirectory = isAbsolute(directory) ? directory : resolve(checkout, directory);
+  if (!existsSync(workingDirectory) || !statSync(workingDirectory).isDirectory())
+    throw usage(
+      `input working-directory: ${directory} is not a folder of the checkout (${checkout})`,
+      'Check out the repository first (actions/checkout) and name the folder that holds infracast.yaml, relative to the repository root.',
+    );
+  const failUnder = parseFailUnder(core.getInput('fail-under'));
+  const now = optional(core.getInput('now'));
+  if (now !== undefined && Number.isNaN(Date.parse(now)))
+    throw usage(`input now: "${now}" is not a date or an RFC 3339 instant`, 'Write e.g. 2026-03-09T12:17:00Z, or leave now empty for the current time.');
+  const inputs: ActionInputs = {
+    command,
+    checkout,
+    workingDirectory,
+    publish: oneOf(core, 'publish', PUBLISH_MODES, 'none'),
+    sign: oneOf(core, 'sign', SIGN_MODES, 'key'),
+    failUnder,
+  };
+  const set = <K extends keyof ActionInputs>(key: K, value: ActionInputs[K] | undefined): void => {
+    if (value !== undefined) inputs[key] = value;
+  };
+  set('definitions', optional(core.getInput('definitions')));
+  set('now', now);
+  set('branch', optional(core.getInput('branch')));
+  set('commitMessage', optional(core.getInput('commit-message')));
+  set('releaseTag', optional(core.getInput('release-tag')));
+  set('token', optional(core.getInput('token')));
+  if (inputs.publish === 'release' && inputs.releaseTag === undefined)
+    throw usage(
+      'input release-tag is empty, and publish: release needs it',
+      'Set release-tag, e.g. reports-${{ github.run_id }} or a fixed tag such as compliance-reports.',
+    );
+  return inputs;
+}
+
+/** Inputs set for a command that does not use them: said, so that nobody trusts a gate that never ran. */
+export function ignoredInputs(inputs: ActionInputs): string[] {
+  const ignored: string[] = [];
+  if (inputs.command !== 'render' && inputs.definitions !== undefined)
+    ignored.push(`input definitions is ignored by command: ${inputs.command} (it applies to render)`);
+  if (inputs.command === 'validate') {
+    if (inputs.failUnder.length > 0) ignored.push('input fail-under is ignored by command: validate (it applies to scheduled and render)');
+    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: validate (it renders nothing)`);
+  }
+  return ignored;
+}
