@@ -1,3 +1,0 @@
-import { createRequire as __infracastCreateRequire } from 'node:module';
-const require = __infracastCreateRequire(import.meta.url);
-import{a as e,b as i,d as r,e as p}from"./chunk-J52MIY63.js";import"./chunk-4XG6ES7D.js";var f=(o,t,m)=>p(o,t,m,r);export{e as Parser,f as applyExtends,i as hideBin};

@@ -1,3 +1,0 @@
-import { createRequire as __infracastCreateRequire } from 'node:module';
-const require = __infracastCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i}from"./chunk-3JFNK3RU.js";import"./chunk-LVJEJ5GX.js";import"./chunk-F7V7ZTAD.js";import"./chunk-4IZTIP3S.js";import"./chunk-H22GF7IK.js";import"./chunk-4XG6ES7D.js";export{c as certificateRevocation,e as certificatesOf,i as collectValidationData,b as fetchCandidates,d as issuerOf,f as pathRevocation,h as revocationCheck,a as revocationProblem,g as revocationSummary};
