@@ -151,6 +151,25 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   const ingested = await ingestWorkspace(workspace);
   // The same run context as render: the POA&M as this run would leave it (read, never written here).
   const run: RunContext = { workspace, ingested, at, previousPoam: await readPoam(workspace.config.stateDir) };
+  const result = summaryOf(run, options.framework);
+  const sprsScore = result.sprs_score;
+  if (options.minSprs !== undefined && sprsScore !== undefined && (sprsScore === null || sprsScore < options.minSprs)) {
+    throw new InfracastError('POLICY_FAILED', `SPRS score ${String(sprsScore)} is below the required ${options.minSprs}`, {
+      exitCode: ExitCode.Policy,
+      hints: ['See failing_practices and not_assessed_practices (infracast summary --framework nist-800-171) for what to close first.'],
+      details: result,
+    });
+  }
+  return result;
+}
+
+/**
+ * The summary of one framework on a run already loaded and ingested: what `summary` prints, and
+ * what `infracast diff` compares per framework on each side (one evaluation per run, shared).
+ */
+export function summaryOf(run: RunContext, framework: string): ComplianceSummary {
+  const { workspace, ingested, at } = run;
+  const options = { framework };
   const { evaluation, catalog } = evaluationOf(run, options.framework);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
@@ -224,16 +243,9 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     ...(sprs.practices_met_by_exception !== undefined ? { practices_met_by_exception: sprs.practices_met_by_exception } : {}),
     scoring: sprs.scoring,
     cmmc: cmmcView?.cmmc ?? sprs.cmmc,
-    sprs_submission: sprsSubmission(workspace.config.system, view),
+    sprs_submission: sprsSubmission(workspace.config!.system, view),
     provenance,
   };
-  if (options.minSprs !== undefined && (sprs.sprs_score === null || sprs.sprs_score < options.minSprs)) {
-    throw new InfracastError('POLICY_FAILED', `SPRS score ${String(sprs.sprs_score)} is below the required ${options.minSprs}`, {
-      exitCode: ExitCode.Policy,
-      hints: ['See failing_practices and not_assessed_practices (infracast summary --framework nist-800-171) for what to close first.'],
-      details: result,
-    });
-  }
   return result;
 }
 
