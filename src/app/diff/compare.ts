@@ -5,6 +5,7 @@
 import { compareCodeUnits } from '../../model/order.js';
 import { redactor } from '../../model/redaction.js';
 import type { RedactionRules } from '../../model/redaction.js';
+import { authorisedCuiDestinations } from '../schedule/destinations.js';
 import { unifiedDiff } from './line-diff.js';
 import type { ControlState, FrameworkFigures, PoamEntry, SideEvaluation, WarningEntry } from './side.js';
 
@@ -52,7 +53,10 @@ export interface ComplianceDiff {
   cui: {
     /** A definition of the workspace (or its defaults) is CUI-classified, on either side. */
     classified: boolean;
-    /** infracast.yaml (head) cui.authorised_destinations lists `comment`. */
+    /**
+     * infracast.yaml cui.authorised_destinations lists `comment` on both sides: on the base, so that
+     * a pull request cannot authorise its own comment; on the head, so that withdrawing it counts at once.
+     */
     comment_authorised: boolean;
   };
   frameworks: FrameworkDelta[];
@@ -89,10 +93,9 @@ export function redactionOf(base: SideEvaluation, head: SideEvaluation): (text: 
   return redactor(union);
 }
 
-/** May the comment carry CUI? Only when head's infracast.yaml authorises the `comment` destination. */
+/** Does this side's infracast.yaml authorise the `comment` destination for CUI (app/schedule/destinations.ts)? */
 function commentAuthorised(raw: Record<string, unknown>): boolean {
-  const cui = raw.cui as { authorised_destinations?: unknown } | undefined;
-  return Array.isArray(cui?.authorised_destinations) && cui.authorised_destinations.includes('comment');
+  return authorisedCuiDestinations({ raw }).includes('comment');
 }
 
 export function compareSides(
@@ -109,7 +112,7 @@ export function compareSides(
   });
 
   const controls: ControlChange[] = [];
-  for (const framework of frameworkIds) {
+  for (const framework of new Set([...frameworkIds, ...base.controls.keys(), ...head.controls.keys()])) {
     const before = base.controls.get(framework) ?? new Map<string, ControlState>();
     const after = head.controls.get(framework) ?? new Map<string, ControlState>();
     const ids = [...new Set([...before.keys(), ...after.keys()])].sort(compareCodeUnits);
@@ -158,7 +161,7 @@ export function compareSides(
     head: meta.head,
     at: meta.at,
     changed,
-    cui: { classified: base.cui || head.cui, comment_authorised: commentAuthorised(head.raw) },
+    cui: { classified: base.cui || head.cui, comment_authorised: commentAuthorised(base.raw) && commentAuthorised(head.raw) },
     frameworks,
     controls,
     poam,
