@@ -114,7 +114,9 @@ function fenced(info: string, text: string): string {
 }
 
 function header(diff: ComplianceDiff, marker: string): string[] {
-  const side = (s: ComplianceDiff['base']): string => `${codeSpan(s.ref)}${s.commit ? ` (${s.commit.slice(0, 12)})` : ''}`;
+  // A ref given as the commit itself is printed once, shortened.
+  const side = (s: ComplianceDiff['base']): string =>
+    s.commit === undefined ? codeSpan(s.ref) : s.commit === s.ref ? codeSpan(s.commit.slice(0, 12)) : `${codeSpan(s.ref)} (${s.commit.slice(0, 12)})`;
   return [
     marker,
     '## Infracast: compliance diff',
