@@ -4,34 +4,19 @@
  * happens; the head defaults to the working tree as it is, uncommitted edits included (what a
  * person runs before pushing).
  */
-import { execFile } from 'node:child_process';
-import type { ExecFileException } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../../errors.js';
-
-interface GitResult {
-  stdout: string;
-  stderr: string;
-  error?: ExecFileException;
-}
-
-function git(cwd: string, args: string[]): Promise<GitResult> {
-  return new Promise((done) => {
-    // No optional locks: a diff must not write the index of the clone it reads.
-    execFile('git', args, { cwd, maxBuffer: 1 << 26, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) =>
-      done({ stdout, stderr, ...(error ? { error } : {}) }),
-    );
-  });
-}
+import { git } from '../history/blame.js';
 
 /** The top of the repository holding `dir`, or a clear error when there is none. */
 export async function repositoryTop(dir: string): Promise<string> {
   const top = await git(dir, ['rev-parse', '--show-toplevel']);
   if (top.error) {
     const missing = top.error.code === 'ENOENT';
-    throw new InfracastError('USAGE', missing ? 'git is not installed: infracast diff reads the base from git' : `${dir} is not inside a git repository`, {
+    throw new InfracastError('GIT_FAILED', missing ? 'git is not installed: infracast diff reads the base from git' : `${dir} is not inside a git repository`, {
+      ...(missing ? { exitCode: ExitCode.Environment } : {}),
       hints: [missing ? 'Install git.' : 'Run infracast diff inside a clone of the repository that holds the workspace.'],
     });
   }
@@ -56,11 +41,14 @@ export async function locateWorkspace(path: string): Promise<{ workspace: string
 /** The commit a ref names, or an error naming the ref and how to bring it into the clone. */
 export async function resolveCommit(top: string, ref: string): Promise<string> {
   if (ref.startsWith('-'))
-    throw new InfracastError('USAGE', `'${ref}' is not a git ref`, { hints: ['Give a branch, tag or commit, e.g. --base origin/main.'] });
+    throw new InfracastError('USAGE', `'${ref}' is not a git ref`, {
+      exitCode: ExitCode.Usage,
+      hints: ['Give a branch, tag or commit, e.g. --base origin/main.'],
+    });
   const commit = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (!commit.error) return commit.stdout.trim();
   const shallow = (await git(top, ['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
-  throw new InfracastError('USAGE', `git ref '${ref}' is not in this clone${shallow ? ' (a shallow clone)' : ''}`, {
+  throw new InfracastError('GIT_REF_NOT_FOUND', `git ref '${ref}' is not in this clone${shallow ? ' (a shallow clone)' : ''}`, {
     exitCode: ExitCode.Usage,
     hints: [
       `Fetch it first: git fetch origin ${ref}${shallow ? ' (or git fetch --unshallow)' : ''}`,
@@ -91,7 +79,8 @@ export async function withSides<T>(options: { workspace: string; base: string; h
   const materialise = async (name: string, label: string, commit: string): Promise<Side> => {
     const dir = join(temp, name);
     const add = await git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
-    if (add.error) throw new InfracastError('USAGE', `git could not check out ${label} (${commit.slice(0, 12)}): ${add.stderr.trim().split('\n')[0] ?? ''}`);
+    if (add.error)
+      throw new InfracastError('GIT_FAILED', `git could not check out ${label} (${commit.slice(0, 12)}): ${add.stderr.trim().split('\n')[0] ?? ''}`);
     added.push(dir);
     return { label, commit, workspace: join(dir, inside) };
   };
