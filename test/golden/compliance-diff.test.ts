@@ -7,7 +7,7 @@
  * whose base already authorises the `comment` destination shows evidence and statement diffs.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -17,7 +17,7 @@ import { isInfracastError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { commitAll, git, initRepository } from '../support/git.js';
 import { examplesDir, goldenDir } from '../support/paths.js';
-import { committedPart } from '../support/workspace.js';
+import { committedPart, makeWorkspace } from '../support/workspace.js';
 
 const AT = '2026-12-01T00:00:00Z';
 const COMMIT_DATE = '2026-11-30T12:00:00Z';
@@ -199,5 +199,29 @@ describe('infracast diff on examples/acme in a git repository', () => {
     const outside = working.replace(fence, '');
     assert.ok(!outside.includes('evil'), 'nothing of it outside the fences');
     for (const m of fenced) assert.ok(!new RegExp(`^${m[1]}`, 'm').test(m[2]!), 'no line closes the fence early');
+  });
+
+  it('a side that does not validate: an error naming it, and its worktree removed all the same', async () => {
+    const repo = makeWorkspace({});
+    initRepository(repo, COMMIT_DATE);
+    writeFileSync(join(repo, 'infracast.yaml'), 'tenant: [not, a, tenant]\n');
+    commitAll(repo, COMMIT_DATE, 'broken');
+    // A private temp folder for this call (os.tmpdir() reads TMPDIR on each call): what is left in it is this diff's.
+    const temp = mkdtempSync(join(tmpdir(), 'infracast-diff-tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      await assert.rejects(
+        compareWorkspaces({ cwd: repo, base: 'HEAD~1', head: 'HEAD', at: AT }),
+        (e: unknown) => isInfracastError(e) && e.code === 'CONFIG_INVALID' && /the workspace at head HEAD has \d+ validation error/.test(e.message),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    assert.equal(git(repo, ['worktree', 'list', '--porcelain']).match(/^worktree /gm)?.length, 1);
+    assert.deepEqual(readdirSync(temp), []);
+    // Not in a repository at all.
+    await assert.rejects(compareWorkspaces({ cwd: makeWorkspace({}), base: 'HEAD', at: AT }), (e: unknown) => isInfracastError(e) && e.code === 'GIT_FAILED' && /is not inside a git repository/.test(e.message));
   });
 });
