@@ -169,18 +169,17 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
  */
 export function summaryOf(run: RunContext, framework: string): ComplianceSummary {
   const { workspace, ingested, at } = run;
-  const options = { framework };
-  const { evaluation, catalog } = evaluationOf(run, options.framework);
+  const { evaluation, catalog } = evaluationOf(run, framework);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
-  const view = sprsOf(run, options.framework);
+  const view = sprsOf(run, framework);
   const provenance: Provenance = {
     tool: toolVersion(),
     catalog: { framework: catalog.framework, name: catalog.name, release: catalog.release, verified: catalog.verified },
-    ...(SPRS_FRAMEWORKS.has(options.framework)
+    ...(SPRS_FRAMEWORKS.has(framework)
       ? {
           methodology:
-            options.framework === 'cmmc-l2'
+            framework === 'cmmc-l2'
               ? 'CMMC Scoring Methodology, 32 CFR 170.24 (enduring exceptions and temporary deficiencies MET), POA&M rules 170.21; points of the NIST SP 800-171 DoD Assessment Methodology v1.2.1'
               : 'NIST SP 800-171 DoD Assessment Methodology v1.2.1 (the DFARS 252.204-7019 score); CMMC status per 32 CFR 170.24 (scoring), 170.21 (POA&M)',
         }
@@ -203,7 +202,7 @@ export function summaryOf(run: RunContext, framework: string): ComplianceSummary
   if (!view) {
     const lists = byStatus(failingControls(evaluation.results));
     return {
-      framework: options.framework,
+      framework: framework,
       practices_passing: evaluation.counts.passing,
       practices_failing: evaluation.counts.failing,
       practices_attested: evaluation.counts.attested,
@@ -216,17 +215,15 @@ export function summaryOf(run: RunContext, framework: string): ComplianceSummary
     };
   }
   const { sprs } = view;
-  const cmmcView = options.framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
+  const cmmcView = framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
   // SP 800-171 requirements failing through the Appendix D crosswalk say so (the CMMC view's
   // practices derive from SP 800-171 as a whole and are not marked).
   const derived = new Map(evaluation.results.filter((r) => r.derivedFrom).map((r) => [r.control.id, r.derivedFrom!]));
   const marked = (practices: SummaryPractice[]): SummaryPractice[] =>
-    options.framework === 'nist-800-171'
-      ? practices.map((p) => (derived.has(p.practice_id) ? { ...p, derived_from: derived.get(p.practice_id)! } : p))
-      : practices;
+    framework === 'nist-800-171' ? practices.map((p) => (derived.has(p.practice_id) ? { ...p, derived_from: derived.get(p.practice_id)! } : p)) : practices;
   const lists = byStatus(marked(cmmcView?.failing ?? sprs.failing_practices));
   const result: ComplianceSummary = {
-    framework: options.framework,
+    framework: framework,
     sprs_score: sprs.sprs_score,
     sprs_max: SPRS_MAX,
     sprs_min_possible: SPRS_MIN,
