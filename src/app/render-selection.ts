@@ -19,13 +19,13 @@ export interface SelectionOptions {
   /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
   paths?: string[];
   cwd?: string;
-  /** Formats instead of each definition's own (a definition whose type has none of them is left out). */
+  /** Formats instead of each definition's own (a format a type cannot have is skipped for it; a definition left with none is not rendered). */
   formats?: OutputFormat[];
   /** Output folder instead of the workspace's `output:` (relative to cwd). */
   out?: string;
   /** Only definitions of these types. */
   only?: string[];
-  /** Only the definitions of these output names (a schedule's `reports`). */
+  /** Only the definitions of these output names (a schedule's `reports`; an inline schedule's own). */
   definitions?: string[];
   env?: NodeJS.ProcessEnv;
 }

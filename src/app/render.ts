@@ -61,24 +61,15 @@ import { artifactFileName } from './output-names.js';
 import { contentDigest, KEPT_FORMATS, keptBinary, templatesDigest } from './publishing/growth.js';
 import type { KeptBinary } from './publishing/growth.js';
 import { selectRun } from './render-selection.js';
+import type { SelectionOptions } from './render-selection.js';
 import { shareOf, stageShardRecord } from './shard/plan.js';
 import type { ShardSpec } from './shard/plan.js';
 import { runLogEntries, stageRunLog } from './history/run-log.js';
 import { stageScheduleSlots } from './schedule/state.js';
 import type { ScheduledSlot } from './history/run-log.js';
 
-export interface RenderOptions {
-  /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
-  paths?: string[];
-  cwd?: string;
-  /** Formats instead of each definition's own (a format a type cannot have is skipped for it). */
-  formats?: OutputFormat[];
-  /** Output folder instead of the workspace's `output:` (relative to cwd). */
-  out?: string;
-  /** Only definitions of these types. */
-  only?: string[];
-  /** Only the definitions of these output names (a schedule's `reports`; an inline schedule's own). */
-  definitions?: string[];
+/** What to render (paths, cwd, formats, out, only, definitions, env: render-selection.ts), and how. */
+export interface RenderOptions extends SelectionOptions {
   /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
   at?: string;
   /** Sign every definition's artifacts, as if each had `signed: true`. */
@@ -89,7 +80,6 @@ export interface RenderOptions {
    * with the workflow's identity (signing.sigstore.mode: keyless). Absent: as the workspace says.
    */
   signMode?: 'off' | 'keyless';
-  env?: NodeJS.ProcessEnv;
   /**
    * Stops the run (Ctrl-C): the browser is killed at once, no further definition is started, and
    * nothing of the run is written (a render's writes are all or none: the outputs, out/index.json
