@@ -142,6 +142,8 @@ Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the 
     }
     if (result.reports.length === 0) {
       if (!result.ok) process.stderr.write(`invalid workspace: nothing was rendered (run infracast validate for the details)\n`);
+      // A shard whose share is empty (more shards than definitions) still leaves its record for the merge.
+      else this.log(`this shard's share of the run is empty: nothing rendered, its record written for infracast merge`);
       return;
     }
     const rows = result.reports.flatMap((r) =>
