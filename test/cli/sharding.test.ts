@@ -204,6 +204,20 @@ describe('sharded runs: plan, shards in separate processes, merge', () => {
     }
     assert.equal(existsSync(join(target, 'out')), false);
   });
+
+  it('shards that computed another POA&M store (another checkout) are refused: exit 1, nothing written', async () => {
+    const target = copyOf(workspace);
+    // Each of the two poam reports on its own shard, both writing the whole run's store.
+    const good = await runShards(target, ['render', '.', '--only', 'poam'], 3, T1);
+    const other = copyOf(target);
+    rmSync(join(other, 'findings', 'trivy'), { recursive: true });
+    const drifted = await runShards(other, ['render', '.', '--only', 'poam'], 3, T1);
+    const result = runCli(['merge', good.folders[0]!, good.folders[1]!, drifted.folders[2]!], { cwd: target });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /poam\.jsonl in the state folder: shards [01] and 2 wrote it differently/);
+    assert.equal(existsSync(join(target, 'out')), false);
+    assert.equal(existsSync(join(target, '.infracast', 'poam.jsonl')), false);
+  });
 });
 
 /** Whether a shard's share held a definition that fails (its record says so). */
