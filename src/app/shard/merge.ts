@@ -199,13 +199,6 @@ export async function mergeShards(options: MergeOptions): Promise<MergeResult> {
     await prepareState(stateDir);
     const index = readIndex(outDir);
     tx = new RunTransaction(outDir, stateDir);
-    // The definitions' folders, whole, from the shard that rendered each.
-    for (const shard of shards)
-      for (const name of shard.record.folders) {
-        const staging = await tx.stagingFolder(name);
-        await cp(join(shard.outDir, name), staging, { recursive: true });
-        tx.publishFolder(staging, name);
-      }
     const stage = async (path: string, text: string | Buffer): Promise<void> => {
       const current = await readFile(path).catch(() => undefined);
       if (current !== undefined && Buffer.compare(current, Buffer.from(text)) === 0) {
@@ -215,7 +208,15 @@ export async function mergeShards(options: MergeOptions): Promise<MergeResult> {
       await tx!.stageFile(path, text);
       result.state.written.push(posix(relative(workspace.root, path)));
     };
+    // First: two shards that disagree on a state file stop the merge before anything is staged.
     await stageStateFiles(shards, stateDir, stage);
+    // The definitions' folders, whole, from the shard that rendered each.
+    for (const shard of shards)
+      for (const name of shard.record.folders) {
+        const staging = await tx.stagingFolder(name);
+        await cp(join(shard.outDir, name), staging, { recursive: true });
+        tx.publishFolder(staging, name);
+      }
     await stageRunLines(shards, stateDir, stage);
     await stageSignatures(shards, stateDir, tx);
     if (scheduledBy) {
@@ -271,15 +272,15 @@ async function stageStateFiles(shards: readonly Shard[], stateDir: string, stage
       byContent.set(key, version);
       versions.set(path, byContent);
     }
-  for (const [path, byContent] of [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const sorted = [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [path, byContent] of sorted)
     if (byContent.size > 1)
       throw mergeError(
         `${path} in the state folder: shards ${[...byContent.values()].map((v) => v.shards.join('+')).join(' and ')} wrote it differently, so they did not render the same run`,
         "Run every shard from the same commit with the plan's now (--at); nothing was merged.",
         ExitCode.Failed,
       );
-    await stage(join(stateDir, path), [...byContent.values()][0]!.bytes);
-  }
+  for (const [path, byContent] of sorted) await stage(join(stateDir, path), [...byContent.values()][0]!.bytes);
 }
 
 /** runs.jsonl: the workspace's lines, then the lines the shards added, in the order one run adds them. */
