@@ -61,6 +61,14 @@ describe('examples/workflows', () => {
           assert.ok(['contents', 'id-token', 'pull-requests', 'actions'].includes(scope), `unexpected permission ${scope}: ${level}`);
       });
 
+      it('names the branch wherever it commits from a checkout of one commit (a detached HEAD cannot be pushed)', () => {
+        for (const job of Object.values(workflow.jobs)) {
+          const pinned = job.steps.some((s) => /^actions\/checkout@/.test(s.uses ?? '') && s.with?.ref !== undefined);
+          for (const step of job.steps.filter(isInfracast))
+            if (pinned && step.with?.publish === 'commit') assert.ok(step.with.branch, 'publish: commit after checking out a ref needs branch:');
+        }
+      });
+
       it('runs scheduled sweeps one at a time, off the top of the hour', () => {
         const schedule = workflow.on.schedule as { cron: string }[] | undefined;
         if (!schedule) return;
