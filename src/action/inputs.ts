@@ -5,9 +5,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InfracastError } from '../errors.js';
+import { parseFailOn } from './fail-on.js';
+import type { FailOn } from './fail-on.js';
 import type { ActionCore, PublishMode } from './types.js';
 
-export const COMMANDS = ['scheduled', 'render', 'validate'] as const;
+export const COMMANDS = ['scheduled', 'render', 'validate', 'pr-diff'] as const;
 export const PUBLISH_MODES = ['commit', 'release', 'artifact', 'none'] as const;
 export const SIGN_MODES = ['keyless', 'key', 'none'] as const;
 
@@ -36,6 +38,8 @@ export interface ActionInputs {
   releaseTag?: string;
   sign: SignInput;
   failUnder: Threshold[];
+  /** command: pr-diff. What in the diff fails the check. */
+  failOn: FailOn[];
   token?: string;
 }
 
@@ -87,6 +91,7 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
     publish: oneOf(core, 'publish', PUBLISH_MODES, 'none'),
     sign: oneOf(core, 'sign', SIGN_MODES, 'key'),
     failUnder,
+    failOn: parseFailOn(core.getInput('fail-on')),
   };
   const set = <K extends keyof ActionInputs>(key: K, value: ActionInputs[K] | undefined): void => {
     if (value !== undefined) inputs[key] = value;
@@ -110,9 +115,10 @@ export function ignoredInputs(inputs: ActionInputs): string[] {
   const ignored: string[] = [];
   if (inputs.command !== 'render' && inputs.definitions !== undefined)
     ignored.push(`input definitions is ignored by command: ${inputs.command} (it applies to render)`);
-  if (inputs.command === 'validate') {
-    if (inputs.failUnder.length > 0) ignored.push('input fail-under is ignored by command: validate (it applies to scheduled and render)');
-    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: validate (it renders nothing)`);
+  if (inputs.command === 'validate' || inputs.command === 'pr-diff') {
+    if (inputs.failUnder.length > 0) ignored.push(`input fail-under is ignored by command: ${inputs.command} (it applies to scheduled and render)`);
+    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: ${inputs.command} (it renders nothing)`);
   }
+  if (inputs.command !== 'pr-diff' && inputs.failOn.length > 0) ignored.push(`input fail-on is ignored by command: ${inputs.command} (it applies to pr-diff)`);
   return ignored;
 }

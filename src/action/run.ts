@@ -1,5 +1,5 @@
 /**
- * The GitHub Action: its inputs -> the app/ use cases (validate, render, runSchedules) -> its
+ * The GitHub Action: its inputs -> the app/ use cases (validate, render, runSchedules, the pull-request diff) -> its
  * outputs, annotations and job summary. `run()` never throws: every failure, expected or not, fails
  * the step with a plain message (main.ts adds nothing but the real @actions/core).
  */
@@ -27,6 +27,7 @@ export async function run(deps: ActionDeps): Promise<void> {
     for (const ignored of ignoredInputs(inputs)) core.warning(ignored);
     if (inputs.command === 'validate') await validateCommand(inputs, deps);
     else if (inputs.command === 'render') await renderStep(inputs, deps);
+    else if (inputs.command === 'pr-diff') await (await import('./pr-diff.js')).prDiffStep(inputs, deps);
     else await scheduledStep(inputs, deps);
   } catch (error) {
     try {
