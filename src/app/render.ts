@@ -821,7 +821,8 @@ function signingPlanOf(session: RunSession, definition: OutputDefinition): Promi
   const signer = definition.options.signer ?? '';
   // The action's `sign: keyless` (signMode keyless) signs with the workflow identity whatever signing.sigstore.mode says.
   const mode = session.options.signMode === 'keyless' ? 'keyless' : undefined;
-  if (!plans.has(signer)) plans.set(signer, loadSigningPlan(session.run.workspace.config!, session.options.env ?? process.env, definition.options.signer, mode));
+  if (!plans.has(signer))
+    plans.set(signer, loadSigningPlan(session.run.workspace.config!, session.options.env ?? process.env, definition.options.signer, mode));
   return plans.get(signer)!;
 }
 

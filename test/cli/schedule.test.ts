@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { runCli } from '../support/cli.js';
+import { repoRoot } from '../support/paths.js';
 import { makeWorkspace } from '../support/workspace.js';
 
 const WORKSPACE = {
@@ -99,27 +100,48 @@ describe('infracast schedule', () => {
     assert.equal(runCli(['schedule', 'due', '-w', makeWorkspace(WORKSPACE), '--at', 'tomorrow']).status, 2);
   });
 
-  it('workflow: an hourly sweep at an odd minute, a now input, concurrency, contents: write only, schedule run --at "$NOW"', () => {
+  it('workflow: an hourly sweep at an odd minute, a now input, concurrency, contents: write only, the action publishing and mailing', () => {
     const r = runCli(['schedule', 'workflow', '--workspace', 'compliance']);
     assert.equal(r.status, 0, r.stderr);
-    const workflow = parse(r.stdout) as {
-      on: { schedule: { cron: string }[]; workflow_dispatch: { inputs: { now: object } } };
-      concurrency: { group: string; 'cancel-in-progress': boolean };
-      permissions: Record<string, string>;
-      jobs: { run: { defaults: { run: { 'working-directory': string } }; steps: { uses?: string; run?: string }[] } };
-    };
+    const workflow = parse(r.stdout) as Workflow;
     assert.deepEqual(workflow.on.schedule, [{ cron: '17 * * * *' }]);
     assert.ok(workflow.on.workflow_dispatch.inputs.now);
     assert.deepEqual(workflow.permissions, { contents: 'write' });
     assert.equal(workflow.concurrency['cancel-in-progress'], false);
-    assert.equal(workflow.jobs.run.defaults.run['working-directory'], 'compliance');
-    const steps = workflow.jobs.run.steps;
+    const steps = workflow.jobs.scheduled.steps;
     assert.deepEqual(
-      steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0]),
-      ['actions/checkout', 'actions/setup-node'],
+      steps.filter((s) => s.uses).map((s) => s.uses),
+      ['actions/checkout@v4', 'infracast/infracast/actions/infracast@v0'],
     );
-    assert.ok(steps.some((s) => s.run?.includes('infracast schedule run --at "$NOW"')));
-    assert.ok(steps.some((s) => s.run?.includes('git commit')));
-    assert.match(r.stdout, /GitHub Action/);
+    const action = steps.at(-1)!;
+    assert.deepEqual(action.with, { command: 'scheduled', 'working-directory': 'compliance', now: '${{ inputs.now }}', publish: 'commit' });
+    assert.deepEqual(Object.keys(action.env!), ['INFRACAST_SMTP_USER', 'INFRACAST_SMTP_PASSWORD']);
+    assertActionInputs(action.with!);
+  });
+
+  it('workflow --publish release: a release per month, the action of --action', () => {
+    const r = runCli(['schedule', 'workflow', '--publish', 'release', '--action', 'acme/infracast/actions/infracast@v0.1.0', '--minute', '41']);
+    assert.equal(r.status, 0, r.stderr);
+    const workflow = parse(r.stdout) as Workflow;
+    assert.deepEqual(workflow.on.schedule, [{ cron: '41 * * * *' }]);
+    const action = workflow.jobs.scheduled.steps.at(-1)!;
+    assert.equal(action.uses, 'acme/infracast/actions/infracast@v0.1.0');
+    assert.equal(action.with!.publish, 'release');
+    assert.equal(action.with!['release-tag'], '${{ steps.month.outputs.tag }}');
+    assert.ok(workflow.jobs.scheduled.steps.some((s) => s.id === 'month'));
+    assertActionInputs(action.with!);
   });
 });
+
+interface Workflow {
+  on: { schedule: { cron: string }[]; workflow_dispatch: { inputs: { now: object } } };
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  permissions: Record<string, string>;
+  jobs: { scheduled: { steps: { id?: string; uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> }[] } };
+}
+
+/** Every input the workflow gives the action is one actions/infracast/action.yml declares. */
+function assertActionInputs(given: Record<string, string>): void {
+  const declared = (parse(readFileSync(join(repoRoot, 'actions', 'infracast', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs;
+  for (const name of Object.keys(given)) assert.ok(name in declared, `action.yml declares no input ${name}`);
+}

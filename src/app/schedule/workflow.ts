@@ -1,8 +1,10 @@
 /**
- * `infracast schedule workflow`: a GitHub workflow that runs the schedules (notes/action.md "the
- * cron is a tick, the CLI decides"). An hourly sweep at an odd minute (GitHub's cron is busy at :00
- * and runs late or not at all at times): `schedule run` renders only what is due and records each
- * slot in the committed state folder, so late, repeated and manual runs render each slot once.
+ * `infracast schedule workflow`: a GitHub workflow that runs the schedules through the Infracast
+ * Action (actions/infracast, command: scheduled). The cron is a tick (notes: "the cron is a tick,
+ * the CLI decides"): an hourly sweep at an odd minute (GitHub's cron is busy at :00 and runs late
+ * or not at all at times); the action renders only what is due, records each slot in the committed
+ * state folder, commits through the CUI gate and mails, so late, repeated and manual runs render
+ * and send each slot once.
  */
 
 export interface WorkflowOptions {
@@ -10,24 +12,35 @@ export interface WorkflowOptions {
   workspace: string;
   /** The minute of the hourly sweep. */
   minute: number;
-  /** Node.js major version for setup-node. */
-  node: number;
+  /** Where the action is: `owner/repo/actions/infracast@ref`. */
+  action: string;
+  /** commit: the outputs and the state are committed; release: the outputs are attached to a monthly release. */
+  publish: 'commit' | 'release';
 }
 
 export const DEFAULT_SWEEP_MINUTE = 17;
 
+/** The action's address in the workflows Infracast prints and ships (examples/workflows/). */
+export const DEFAULT_ACTION = 'infracast/infracast/actions/infracast@v0';
+
 /** The workflow's YAML text. */
 export function scheduleWorkflow(options: WorkflowOptions): string {
   const dir = options.workspace === '' ? '.' : options.workspace;
-  const quoted = JSON.stringify(dir);
+  const release = options.publish === 'release';
+  const releaseStep = release
+    ? `      - name: The month's release tag
+        id: month
+        run: echo "tag=reports-$(date -u +%Y-%m)" >> "$GITHUB_OUTPUT"
+`
+    : '';
+  const publishWith = release ? `          publish: release\n          release-tag: \${{ steps.month.outputs.tag }}\n` : `          publish: commit\n`;
   return `# Renders the schedules of ${dir === '.' ? 'this repository' : dir} when they are due (infracast schedule workflow).
-# The cron below is only a tick: \`infracast schedule run\` decides what is due from each schedule's own
-# time zone and the slots recorded in the state folder, so a late, repeated or manual run renders each
-# slot once. A later version uses the Infracast GitHub Action (actions/infracast, command: scheduled) in
-# place of the run and commit steps, with delivery to the schedules' recipients.
+# The cron below is only a tick: the action decides what is due from each schedule's own time zone
+# and the slots recorded in the state folder, so a late, repeated or manual run renders and mails
+# each slot once. ${release ? 'The rendered files are attached to a release per month; the state folder is committed.' : 'The rendered files and the state folder are committed (CUI only where infracast.yaml authorises it).'}
+# Mail: infracast.yaml mail: names the server; the login comes from the two secrets below.
 # GitHub disables scheduled workflows of public repositories after 60 days without activity, and
 # a workflow file must reach the repository through a person's commit (GITHUB_TOKEN cannot write it).
-# The reports are committed from the output folder (out/ by default): it must not be git-ignored.
 name: infracast schedules
 
 on:
@@ -46,38 +59,21 @@ concurrency:
   cancel-in-progress: false
 
 permissions:
-  contents: write # commit the reports and the state folder; nothing else
+  contents: write # ${release ? 'create the release and upload its assets, commit the recorded slots' : 'commit the reports and the state folder'}; nothing else
 
 jobs:
-  run:
+  scheduled:
     runs-on: ubuntu-latest
     timeout-minutes: 30
-    defaults:
-      run:
-        working-directory: ${quoted}
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
+${releaseStep}      - uses: ${options.action}
         with:
-          node-version: ${options.node}
-      - name: Render what is due
-        env:
-          NOW: \${{ inputs.now }}
-        run: |
-          # One pinned instant for the whole run: the input on a manual re-run, else the sweep's start.
-          NOW="\${NOW:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
-          echo "NOW=$NOW" >> "$GITHUB_ENV"
-          npx --yes infracast schedule due --at "$NOW" --output table
-          npx --yes infracast schedule run --at "$NOW"
-      - name: Commit the reports and the recorded slots
-        run: |
-          git config user.name "github-actions[bot]"
-          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
-          git add -A .
-          if git diff --cached --quiet; then echo "nothing rendered"; exit 0; fi
-          git commit -m "infracast: scheduled reports at $NOW"
-          # A concurrent push (another workflow): rebase on it and push again.
-          for attempt in 1 2 3; do git push && exit 0; git pull --rebase; done
-          exit 1
+          command: scheduled
+          working-directory: ${JSON.stringify(dir)}
+          now: \${{ inputs.now }}
+${publishWith}        env:
+          INFRACAST_SMTP_USER: \${{ secrets.INFRACAST_SMTP_USER }}
+          INFRACAST_SMTP_PASSWORD: \${{ secrets.INFRACAST_SMTP_PASSWORD }}
 `;
 }

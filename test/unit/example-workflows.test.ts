@@ -1,0 +1,72 @@
+/**
+ * examples/workflows/*.yml are copied into users' repositories as they are: each must parse, give
+ * the Infracast action only inputs its action.yml declares (a mistyped input is silently ignored
+ * by GitHub), ask for the least permissions its publishing needs, and never run two sweeps at once.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { repoRoot } from '../support/paths.js';
+
+interface Step {
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>;
+}
+
+const folder = join(repoRoot, 'examples', 'workflows');
+const action = parse(readFileSync(join(repoRoot, 'actions', 'infracast', 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>;
+};
+const isInfracast = (step: Step): boolean => /\/actions\/infracast@/.test(step.uses ?? '');
+const files = readdirSync(folder).filter((f) => f.endsWith('.yml'));
+
+describe('examples/workflows', () => {
+  it('has the weekly commit, the monthly release and the keyless-signing workflows', () => {
+    for (const name of ['weekly-executive.yml', 'monthly-release.yml', 'keyless-signing.yml']) assert.ok(files.includes(name), name);
+  });
+
+  for (const file of files) {
+    describe(file, () => {
+      const workflow = parse(readFileSync(join(folder, file), 'utf8')) as Workflow;
+      const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+      const uses = steps.filter(isInfracast);
+
+      it('gives the action only inputs action.yml declares, with an allowed command and publish mode', () => {
+        assert.ok(uses.length > 0, 'no step uses the Infracast action');
+        for (const step of uses) {
+          for (const input of Object.keys(step.with ?? {})) assert.ok(input in action.inputs, `action.yml declares no input '${input}'`);
+          const publish = String(step.with?.publish ?? action.inputs.publish?.default);
+          assert.match(publish, /^(commit|release|artifact|none)$/);
+        }
+      });
+
+      it('asks for the least permissions its publishing needs', () => {
+        const permissions = { ...workflow.permissions, ...Object.assign({}, ...Object.values(workflow.jobs).map((j) => j.permissions ?? {})) } as Record<
+          string,
+          string
+        >;
+        const publishes = uses.some((s) => ['commit', 'release'].includes(String(s.with?.publish)));
+        if (publishes) assert.equal(permissions.contents, 'write');
+        const keyless = uses.some((s) => s.with?.sign === 'keyless');
+        assert.equal(permissions['id-token'] === 'write', keyless, 'id-token: write exactly when signing keylessly');
+        for (const [scope, level] of Object.entries(permissions))
+          assert.ok(['contents', 'id-token', 'pull-requests', 'actions'].includes(scope), `unexpected permission ${scope}: ${level}`);
+      });
+
+      it('runs scheduled sweeps one at a time, off the top of the hour', () => {
+        const schedule = workflow.on.schedule as { cron: string }[] | undefined;
+        if (!schedule) return;
+        assert.equal(workflow.concurrency?.['cancel-in-progress'], false);
+        for (const { cron } of schedule) assert.doesNotMatch(cron, /^0 /, 'a sweep at minute 0 joins GitHub’s busiest minute');
+      });
+    });
+  }
+});
