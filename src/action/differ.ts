@@ -52,8 +52,14 @@ export interface PrComparison {
   poam_closing: number;
   statements_changed: number;
   new_warnings: number;
-  /** Content of a CUI-classified definition (or workspace) is compared: see cuiWorkspace() too. */
+  /** Content of a CUI-classified definition (or workspace) is compared, on either side: see cuiWorkspace() too. */
   cui: boolean;
+  /**
+   * infracast.yaml cui.authorised_destinations lists `comment` on both sides (on the base too, so
+   * that a pull request cannot authorise its own comment). When `cui` and not this, the Markdown
+   * already leaves out statement text, evidence and weakness details.
+   */
+  comment_authorised: boolean;
   /** The comment's Markdown (redaction applied), cut to maxChars. */
   markdown(options: { maxChars: number; marker: string }): CappedMarkdown;
 }

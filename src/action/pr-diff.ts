@@ -38,17 +38,36 @@ export function cuiWorkspace(workspace: Pick<LoadedWorkspace, 'config' | 'output
   );
 }
 
+/** What the CUI gate lets into the comment. */
+export interface CuiDecision {
+  /** Set: the sentence saying why text is withheld. */
+  withheld?: string;
+  /** The comparison withheld the text itself (its CUI Markdown may be posted); else only the numbers are. */
+  byComparison: boolean;
+}
+
 /**
- * The sentence saying why only the numbers may be posted, or undefined when the diff may: the
- * comparison says it holds CUI (or the checkout's workspace is CUI, checked here as well), and
- * infracast.yaml cui.authorised_destinations does not list `comment` (the same gate as every publisher).
+ * The CUI gate on the comment, checked twice: the comparison's own verdict (classified on either
+ * side; `comment` authorised on both), and the action's (the checkout's workspace classified; the
+ * gate every publisher asks, gateArtifacts(..., 'comment')). Text reaches the comment only when
+ * both allow it. When the comparison withheld the text itself, its Markdown (figures and control
+ * ids, no statement, evidence or weakness text) is what `infracast diff` shows locally too; when
+ * only the action's check objects, only the numbers are posted.
  */
-export function cuiWithheld(cui: boolean, config: Pick<WorkspaceConfig, 'raw'> | undefined): string | undefined {
-  if (!cui) return undefined;
-  const gate = gateArtifacts([{ path: 'the compliance diff', cui }], 'comment', config ?? { raw: {} });
-  return gate.withheld.length > 0
-    ? 'The workspace is classified CUI and infracast.yaml cui.authorised_destinations does not list comment: only the numbers are posted.'
-    : undefined;
+export function cuiDecision(
+  comparison: Pick<PrComparison, 'cui' | 'comment_authorised'>,
+  checkoutCui: boolean,
+  config: Pick<WorkspaceConfig, 'raw'> | undefined,
+): CuiDecision {
+  const byComparison = comparison.cui && !comparison.comment_authorised;
+  const classified = comparison.cui || checkoutCui;
+  const gate = gateArtifacts([{ path: 'the compliance diff', cui: classified }], 'comment', config ?? { raw: {} });
+  if (!byComparison && gate.withheld.length === 0) return { byComparison: false };
+  return {
+    withheld:
+      'The workspace is classified CUI and infracast.yaml cui.authorised_destinations does not list comment: statement text, evidence and weakness details are not posted.',
+    byComparison,
+  };
 }
 
 /** Writes the full diff where a following actions/upload-artifact step can take it. */
@@ -115,13 +134,15 @@ export async function prDiffStep(inputs: ActionInputs, deps: ActionDeps): Promis
 
   const checked = await validateWorkspace(inputs, env, at);
   const config = checked.workspaces[0]?.config;
-  const withheld = cuiWithheld(comparison.cui || cuiWorkspace(checked.workspaces[0]), config);
+  const cui = cuiDecision(comparison, cuiWorkspace(checked.workspaces[0]), config);
+  // The comparison's own CUI Markdown when it withheld the text itself, else the numbers alone.
+  const withheld = cui.byComparison ? undefined : cui.withheld;
   const marker = commentMarker(checkoutPath(inputs.checkout, inputs.workingDirectory));
   const url = runUrl(env);
   const body: CommentBody = commentBody(comparison, { marker, ...(withheld ? { cuiWithheld: withheld } : {}), ...(url ? { runUrl: url } : {}) });
   const failures: string[] = [];
   const notes: string[] = [];
-  if (withheld) core.warning(withheld);
+  if (cui.withheld) core.warning(cui.withheld);
 
   let diffFile = '';
   if (body.truncated && body.full !== undefined) {

@@ -44,6 +44,7 @@ export const gitDiffStandIn: Differ = {
       statements_changed: files.length,
       new_warnings: 0,
       cui: false,
+      comment_authorised: false,
       markdown({ maxChars, marker }) {
         const head = `${marker}\n## Infracast compliance diff (stand-in)\n\n${files.length} file(s) changed: ${files.join(', ')}.\n`;
         const full = `${head}\n<details><summary>The diff</summary>\n\n~~~diff\n${patch}~~~\n\n</details>\n`;

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import type { PrComparison } from '../../../src/action/differ.js';
 import { failOnFailures, parseFailOn } from '../../../src/action/fail-on.js';
 import { commentBody, commentMarker, NOTE_RESERVE } from '../../../src/action/pr-comment-body.js';
-import { cuiWithheld } from '../../../src/action/pr-diff.js';
+import { cuiDecision } from '../../../src/action/pr-diff.js';
 import { commentSkipped, pullRequestOf, refusal } from '../../../src/action/pr-event.js';
 import { run } from '../../../src/action/run.js';
 import type { ActionDeps } from '../../../src/action/types.js';
@@ -91,6 +91,7 @@ function comparison(numbers: Partial<PrComparison> = {}, size = 200): PrComparis
     statements_changed: 0,
     new_warnings: 0,
     cui: false,
+    comment_authorised: false,
     markdown: ({ maxChars, marker }) => {
       const full = `${marker}\n## diff\n\nAC-2 statement: the secret text.\n${'x'.repeat(size)}\n`;
       return full.length <= maxChars ? { body: full, truncated: false, full } : { body: `${marker}\n## diff (summary)\n`, truncated: true, full };
@@ -176,7 +177,8 @@ describe('the comment body', () => {
   });
 
   it('CUI not authorised for comments: the numbers only, never the diff text', () => {
-    const withheld = cuiWithheld(true, { raw: { cui: { authorised_destinations: ['email'] } } });
+    const email = { raw: { cui: { authorised_destinations: ['email'] } } };
+    const withheld = cuiDecision({ cui: false, comment_authorised: false }, true, email).withheld;
     assert.match(withheld!, /classified CUI and infracast\.yaml cui\.authorised_destinations does not list comment/);
     const body = commentBody(comparison({ cui: true, controls_changed: 3, poam_opening: [{ control: 'AC-2', risk: 'High' }] }, COMMENT_MAX_CHARS * 2), {
       marker,
@@ -186,9 +188,26 @@ describe('the comment body', () => {
     assert.doesNotMatch(body.body, /AC-2/);
     assert.match(body.body, /Controls whose status changes: 3/);
     assert.match(body.body, /POA&M items that would open: 1; close: 0/);
-    assert.equal(cuiWithheld(true, { raw: { cui: { authorised_destinations: ['comment'] } } }), undefined);
-    assert.equal(cuiWithheld(false, { raw: {} }), undefined);
-    assert.match(cuiWithheld(true, undefined)!, /only the numbers/);
+  });
+
+  it('the CUI gate is checked twice: text goes out only when the comparison and the action both allow it', () => {
+    const comment = { raw: { cui: { authorised_destinations: ['comment'] } } };
+    const email = { raw: { cui: { authorised_destinations: ['email'] } } };
+    // Not CUI anywhere: text.
+    assert.deepEqual(cuiDecision({ cui: false, comment_authorised: false }, false, email), { byComparison: false });
+    // CUI, authorised on both sides and in the checkout: text.
+    assert.deepEqual(cuiDecision({ cui: true, comment_authorised: true }, true, comment), { byComparison: false });
+    // The comparison withheld the text itself: its own CUI Markdown.
+    assert.equal(cuiDecision({ cui: true, comment_authorised: false }, true, comment).byComparison, true);
+    // The comparison missed the classification, the checkout's workspace has it: numbers only.
+    const missed = cuiDecision({ cui: false, comment_authorised: false }, true, email);
+    assert.equal(missed.byComparison, false);
+    assert.match(missed.withheld!, /does not list comment/);
+    // The comparison says authorised, the checkout's config does not: numbers only.
+    assert.equal(cuiDecision({ cui: true, comment_authorised: true }, false, email).byComparison, false);
+    assert.ok(cuiDecision({ cui: true, comment_authorised: true }, false, email).withheld);
+    // No readable config: withheld.
+    assert.ok(cuiDecision({ cui: true, comment_authorised: true }, true, undefined).withheld);
   });
 });
 
