@@ -201,6 +201,18 @@ describe('the action on a pull request (bundle of this tree, stand-in comparison
     assertNoStack(run);
   });
 
+  it('pull_request_target, head in the same repository: the checkout is the base, the head commit is fetched and compared', async () => {
+    const repo = pullRequestRepository({ 'compliance/reports/weekly-gap.yaml': 'name: Weekly Gap\ntype: gap\nframework: nist-800-53\nformats: [md]\n' });
+    const base = join(mkdtempSync(join(tmpdir(), 'infracast-pr-checkout-')), 'repo');
+    git(dirname(base), ['clone', '-q', '--depth=1', '--branch', 'main', `file://${repo.origin}`, base]);
+    const run = await prDiff(base, eventFile(repo), {}, 'pull_request_target');
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`head commit of pull request #7 ${repo.head.slice(0, 12)} is not in the clone`));
+    assert.doesNotMatch(run.stdout, /base commit of pull request #7 .* is not in the clone/);
+    assert.match(api.comments[0]!.body, /^-formats: \[md, json\]$/m);
+    assert.match(run.summary, new RegExp(`compared with \`${repo.head.slice(0, 12)}\``));
+  });
+
   it('a diff over the 65,536-character cap: the comment is the summary and says where the full diff is; diff-file holds it', async () => {
     const big = Array.from({ length: 3000 }, (_, i) => `- AC-${i}: the system enforces approved authorizations for logical access.`).join('\n');
     const repo = pullRequestRepository({ 'compliance/controls/ac.md': `# Access control\n\n${big}\n` });
