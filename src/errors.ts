@@ -48,6 +48,10 @@ export type ErrorCode =
   | 'FILE_NOT_FOUND'
   | 'FILE_UNREADABLE'
   | 'USAGE'
+  /** `infracast diff`: a git ref is not in the clone (a shallow checkout, a branch not fetched). */
+  | 'GIT_REF_NOT_FOUND'
+  /** `infracast diff`: git is not installed, the workspace is not inside a git repository, or a checkout failed. */
+  | 'GIT_FAILED'
   | 'FRAMEWORK_UNKNOWN'
   | 'SCHEMA_UNKNOWN'
   | 'VALIDATION_FAILED'

@@ -151,17 +151,35 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   const ingested = await ingestWorkspace(workspace);
   // The same run context as render: the POA&M as this run would leave it (read, never written here).
   const run: RunContext = { workspace, ingested, at, previousPoam: await readPoam(workspace.config.stateDir) };
-  const { evaluation, catalog } = evaluationOf(run, options.framework);
+  const result = summaryOf(run, options.framework);
+  const sprsScore = result.sprs_score;
+  if (options.minSprs !== undefined && sprsScore !== undefined && (sprsScore === null || sprsScore < options.minSprs)) {
+    throw new InfracastError('POLICY_FAILED', `SPRS score ${String(sprsScore)} is below the required ${options.minSprs}`, {
+      exitCode: ExitCode.Policy,
+      hints: ['See failing_practices and not_assessed_practices (infracast summary --framework nist-800-171) for what to close first.'],
+      details: result,
+    });
+  }
+  return result;
+}
+
+/**
+ * The summary of one framework on a run already loaded and ingested: what `summary` prints, and
+ * what `infracast diff` compares per framework on each side (one evaluation per run, shared).
+ */
+export function summaryOf(run: RunContext, framework: string): ComplianceSummary {
+  const { workspace, ingested, at } = run;
+  const { evaluation, catalog } = evaluationOf(run, framework);
   const inputs = inputDigests(workspace.root, [...workspace.files, ...ingested.files.map((f) => f.file)]);
   const assessed = evaluation.counts.total - evaluation.counts.notAssessed;
-  const view = sprsOf(run, options.framework);
+  const view = sprsOf(run, framework);
   const provenance: Provenance = {
     tool: toolVersion(),
     catalog: { framework: catalog.framework, name: catalog.name, release: catalog.release, verified: catalog.verified },
-    ...(SPRS_FRAMEWORKS.has(options.framework)
+    ...(SPRS_FRAMEWORKS.has(framework)
       ? {
           methodology:
-            options.framework === 'cmmc-l2'
+            framework === 'cmmc-l2'
               ? 'CMMC Scoring Methodology, 32 CFR 170.24 (enduring exceptions and temporary deficiencies MET), POA&M rules 170.21; points of the NIST SP 800-171 DoD Assessment Methodology v1.2.1'
               : 'NIST SP 800-171 DoD Assessment Methodology v1.2.1 (the DFARS 252.204-7019 score); CMMC status per 32 CFR 170.24 (scoring), 170.21 (POA&M)',
         }
@@ -184,7 +202,7 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
   if (!view) {
     const lists = byStatus(failingControls(evaluation.results));
     return {
-      framework: options.framework,
+      framework: framework,
       practices_passing: evaluation.counts.passing,
       practices_failing: evaluation.counts.failing,
       practices_attested: evaluation.counts.attested,
@@ -197,17 +215,15 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     };
   }
   const { sprs } = view;
-  const cmmcView = options.framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
+  const cmmcView = framework === 'cmmc-l2' ? asCmmcPractices(sprs) : undefined;
   // SP 800-171 requirements failing through the Appendix D crosswalk say so (the CMMC view's
   // practices derive from SP 800-171 as a whole and are not marked).
   const derived = new Map(evaluation.results.filter((r) => r.derivedFrom).map((r) => [r.control.id, r.derivedFrom!]));
   const marked = (practices: SummaryPractice[]): SummaryPractice[] =>
-    options.framework === 'nist-800-171'
-      ? practices.map((p) => (derived.has(p.practice_id) ? { ...p, derived_from: derived.get(p.practice_id)! } : p))
-      : practices;
+    framework === 'nist-800-171' ? practices.map((p) => (derived.has(p.practice_id) ? { ...p, derived_from: derived.get(p.practice_id)! } : p)) : practices;
   const lists = byStatus(marked(cmmcView?.failing ?? sprs.failing_practices));
   const result: ComplianceSummary = {
-    framework: options.framework,
+    framework: framework,
     sprs_score: sprs.sprs_score,
     sprs_max: SPRS_MAX,
     sprs_min_possible: SPRS_MIN,
@@ -224,16 +240,9 @@ export async function summary(options: SummaryOptions): Promise<ComplianceSummar
     ...(sprs.practices_met_by_exception !== undefined ? { practices_met_by_exception: sprs.practices_met_by_exception } : {}),
     scoring: sprs.scoring,
     cmmc: cmmcView?.cmmc ?? sprs.cmmc,
-    sprs_submission: sprsSubmission(workspace.config.system, view),
+    sprs_submission: sprsSubmission(workspace.config!.system, view),
     provenance,
   };
-  if (options.minSprs !== undefined && (sprs.sprs_score === null || sprs.sprs_score < options.minSprs)) {
-    throw new InfracastError('POLICY_FAILED', `SPRS score ${String(sprs.sprs_score)} is below the required ${options.minSprs}`, {
-      exitCode: ExitCode.Policy,
-      hints: ['See failing_practices and not_assessed_practices (infracast summary --framework nist-800-171) for what to close first.'],
-      details: result,
-    });
-  }
   return result;
 }
 

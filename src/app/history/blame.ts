@@ -33,7 +33,8 @@ export interface FileBlame {
 const NOT_COMMITTED = /^0{40}$/;
 const HEADER = /^([0-9a-f]{40}) \d+ (\d+)(?: \d+)?$/;
 
-function git(cwd: string, args: string[]): Promise<{ stdout: string; stderr: string; error?: ExecFileException }> {
+/** Runs git in `cwd`, never rejecting: the caller reads `error` and `stderr` (no optional locks: reading never writes the index). */
+export function git(cwd: string, args: string[]): Promise<{ stdout: string; stderr: string; error?: ExecFileException }> {
   return new Promise((done) => {
     execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout, stderr) =>
       done({ stdout, stderr, ...(error ? { error } : {}) }),
