@@ -1,7 +1,8 @@
 /**
  * The action's pull-request commands end to end (issue 17): a bundle of this working tree's action
- * (run() and the real runner core, the stand-in comparison behind the Differ seam until src/app/diff
- * lands: test/support/stand-in-differ.ts) spawned as the runner spawns it, with a pull_request event
+ * (run() and the real runner core, a stand-in comparison behind the Differ seam whose size and
+ * numbers each test sets: test/support/stand-in-differ.ts; the real one runs in
+ * action-pr-diff-acme.test.ts) spawned as the runner spawns it, with a pull_request event
  * payload (GITHUB_EVENT_PATH), in a shallow clone of the pull request's merge commit from a local bare
  * repository with a base and a head branch, and GITHUB_API_URL at a loopback stand-in of the comment
  * routes. What a pull request sees: one comment, created then edited; nothing for a fork; a diff over

@@ -1,6 +1,6 @@
 /**
- * A stand-in for the compliance comparison (src/app/diff, built on another branch) behind the
- * action's Differ seam: it reads both commits from the clone with git, so a missing base commit
+ * A stand-in for the compliance comparison (src/app/diff) behind the action's Differ seam, for
+ * tests of what the action does with any comparison (a diff over the cap is one file away): it reads both commits from the clone with git, so a missing base commit
  * fails it exactly as it would fail the real one. Its numbers come from `stand-in-scores.json` in
  * the workspace at each commit (`{"framework": {"score": 61.2, "sprs": 84}}`), its Markdown is the
  * workspace's git diff between the two, cut to a one-line summary when over the budget.
