@@ -37,6 +37,9 @@
 //   action (issue 16): scripts/bench-action.js, the GitHub Action's committed bundle: start-up within
 //             3x of `node -e 0` (on node24), and the hourly sweep with nothing due on a copy of
 //             examples/acme beside it (warm cache, fresh runner). BENCH_ACTION=0 skips it.
+//   diff (issue 17): scripts/bench-diff.js, `infracast diff` on examples/acme (base HEAD~1 of a
+//             copy in a git repository) within 2.5x of one render of the same definitions, same
+//             run. BENCH_DIFF=0 skips it.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -124,6 +127,8 @@ if (process.env.BENCH_SSP !== '0') failed = benchScript('ssp', 'bench-ssp.js') |
 if (process.env.BENCH_SCHEDULE !== '0') failed = benchScript('schedules', 'bench-schedule.js') || failed;
 // ---- the GitHub Action ----
 if (process.env.BENCH_ACTION !== '0') failed = benchScript('action', 'bench-action.js') || failed;
+// ---- pull-request diff ----
+if (process.env.BENCH_DIFF !== '0') failed = benchScript('diff', 'bench-diff.js') || failed;
 process.exitCode = failed ? 1 : 0;
 
 /** Runs one bench script in its own process and prints its lines; true when it missed its target or failed. */

@@ -89,6 +89,8 @@ export type ErrorCode =
   | 'STATE_INVALID'
   /** The state folder was written by a newer Infracast. */
   | 'STATE_VERSION_UNSUPPORTED'
+  /** `infracast merge`: the folders are not the shards of one run (missing, repeated, another instant), or two shards wrote a state file differently. */
+  | 'SHARD_MERGE'
   /** Another run holds the workspace's lock (exit 3; --wait queues). */
   | 'WORKSPACE_LOCKED'
   /** No space left (or the quota is exceeded) where Infracast writes (exit 3). */

@@ -7,9 +7,12 @@ import { isAbsolute, resolve } from 'node:path';
 import { InfracastError } from '../errors.js';
 import { parseFailOn } from './fail-on.js';
 import type { FailOn } from './fail-on.js';
+import { MAX_SHARDS, parseShard } from '../app/shard/plan.js';
+import type { ShardSpec } from '../app/shard/plan.js';
 import type { ActionCore, PublishMode } from './types.js';
 
-export const COMMANDS = ['scheduled', 'render', 'validate', 'pr-diff'] as const;
+export const COMMANDS = ['scheduled', 'render', 'validate', 'plan', 'merge', 'pr-diff'] as const;
+export const PLAN_FOR = ['scheduled', 'render'] as const;
 export const PUBLISH_MODES = ['commit', 'release', 'artifact', 'none'] as const;
 export const SIGN_MODES = ['keyless', 'key', 'none'] as const;
 
@@ -41,6 +44,15 @@ export interface ActionInputs {
   /** command: pr-diff. What in the diff fails the check. */
   failOn: FailOn[];
   token?: string;
+  /** render, scheduled: render only this shard of the run (`i/N`, numbered from 0); publish must be none. */
+  shard?: ShardSpec;
+  /** plan: which run is planned (what is due, or the definitions glob). */
+  planFor: (typeof PLAN_FOR)[number];
+  /** plan: exactly this many shards; absent: sized to the work, at most maxShards. */
+  shards?: number;
+  maxShards?: number;
+  /** merge: the folder holding one sub-folder per shard artifact (actions/download-artifact without merge-multiple). */
+  shardArtifacts?: string;
 }
 
 function usage(message: string, hint: string): InfracastError {
@@ -92,6 +104,7 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
     sign: oneOf(core, 'sign', SIGN_MODES, 'key'),
     failUnder,
     failOn: parseFailOn(core.getInput('fail-on')),
+    planFor: oneOf(core, 'plan-for', PLAN_FOR, 'scheduled'),
   };
   const set = <K extends keyof ActionInputs>(key: K, value: ActionInputs[K] | undefined): void => {
     if (value !== undefined) inputs[key] = value;
@@ -102,6 +115,7 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
   set('commitMessage', optional(core.getInput('commit-message')));
   set('releaseTag', optional(core.getInput('release-tag')));
   set('token', optional(core.getInput('token')));
+  readShardInputs(core, inputs, checkout);
   if (inputs.publish === 'release' && inputs.releaseTag === undefined)
     throw usage(
       'input release-tag is empty, and publish: release needs it',
@@ -110,10 +124,51 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
   return inputs;
 }
 
+/** shard, shards, max-shards, shard-artifacts (docs/sharding.md). */
+function readShardInputs(core: ActionCore, inputs: ActionInputs, checkout: string): void {
+  const shard = optional(core.getInput('shard'));
+  if (shard !== undefined) {
+    try {
+      inputs.shard = parseShard(shard);
+    } catch (error) {
+      throw usage(
+        `input shard: ${(error as Error).message.replace(/^--shard /, '')}`,
+        'Set shard to ${{ matrix.shard }}/${{ needs.plan.outputs.count }} (numbered from 0).',
+      );
+    }
+    if (inputs.publish !== 'none')
+      throw usage(
+        `input publish: ${inputs.publish} with shard ${shard}: a shard publishes nothing`,
+        'Set publish: none on the shard jobs, upload their folders (actions/upload-artifact), and publish from the job that runs command: merge.',
+      );
+  }
+  const count = (name: string): number | undefined => {
+    const text = optional(core.getInput(name));
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_SHARDS)
+      throw usage(`input ${name}: "${text}" is not a whole number from 1 to ${MAX_SHARDS}`, `A matrix runs at most ${MAX_SHARDS} jobs.`);
+    return n;
+  };
+  const shards = count('shards');
+  if (shards !== undefined) inputs.shards = shards;
+  const maxShards = count('max-shards');
+  if (maxShards !== undefined) inputs.maxShards = maxShards;
+  const artifacts = optional(core.getInput('shard-artifacts'));
+  if (artifacts !== undefined) inputs.shardArtifacts = isAbsolute(artifacts) ? artifacts : resolve(checkout, artifacts);
+  if (inputs.command === 'merge' && inputs.shardArtifacts === undefined)
+    throw usage(
+      'input shard-artifacts is empty, and command: merge needs it',
+      'Download the shard artifacts (actions/download-artifact, pattern: infracast-shard-*) into a folder and name it in shard-artifacts.',
+    );
+}
+
 /** Inputs set for a command that does not use them: said, so that nobody trusts a gate that never ran. */
 export function ignoredInputs(inputs: ActionInputs): string[] {
   const ignored: string[] = [];
-  if (inputs.command !== 'render' && inputs.definitions !== undefined)
+  if (inputs.shard !== undefined && inputs.command !== 'render' && inputs.command !== 'scheduled')
+    ignored.push(`input shard is ignored by command: ${inputs.command} (it applies to render and scheduled)`);
+  if (inputs.command !== 'render' && inputs.command !== 'plan' && inputs.definitions !== undefined)
     ignored.push(`input definitions is ignored by command: ${inputs.command} (it applies to render)`);
   if (inputs.command === 'validate' || inputs.command === 'pr-diff') {
     if (inputs.failUnder.length > 0) ignored.push(`input fail-under is ignored by command: ${inputs.command} (it applies to scheduled and render)`);

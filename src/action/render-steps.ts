@@ -18,15 +18,15 @@ import type { Scores } from './scores.js';
 import type { ActionDeps, PublishOutcome } from './types.js';
 
 /** The run's instant: the `now` input, else SOURCE_DATE_EPOCH (app/instant.ts reads it), else the clock. */
-function instantOf(inputs: ActionInputs, deps: ActionDeps): string | undefined {
+export function instantOf(inputs: ActionInputs, deps: ActionDeps): string | undefined {
   return inputs.now ?? (deps.env.SOURCE_DATE_EPOCH ? undefined : deps.clock().toISOString());
 }
 
-const signModeOf = (inputs: ActionInputs): { signMode?: 'off' | 'keyless' } =>
+export const signModeOf = (inputs: ActionInputs): { signMode?: 'off' | 'keyless' } =>
   inputs.sign === 'none' ? { signMode: 'off' } : inputs.sign === 'keyless' ? { signMode: 'keyless' } : {};
 
 /** What either command hands to the common finish. */
-interface Rendered {
+export interface Rendered {
   title: string;
   at: string;
   render?: RenderResult;
@@ -44,6 +44,7 @@ export async function renderStep(inputs: ActionInputs, deps: ActionDeps): Promis
     ...(at ? { at } : {}),
     env: deps.env,
     ...signModeOf(inputs),
+    ...(inputs.shard ? { shard: inputs.shard } : {}),
   });
   if (result.diagnostics.some((d) => d.severity === 'error')) return invalidWorkspace(inputs, deps, at);
   const workspace = result.workspace ?? inputs.workingDirectory;
@@ -66,6 +67,7 @@ export async function scheduledStep(inputs: ActionInputs, deps: ActionDeps): Pro
       ...(at ? { at } : {}),
       env: deps.env,
       ...signModeOf(inputs),
+      ...(inputs.shard ? { shard: inputs.shard } : {}),
     });
   } catch (error) {
     // An invalid workspace: annotate every problem on its line, as validate does.
@@ -81,14 +83,14 @@ export async function scheduledStep(inputs: ActionInputs, deps: ActionDeps): Pro
   });
 }
 
-async function invalidWorkspace(inputs: ActionInputs, deps: ActionDeps, at: string | undefined): Promise<void> {
+export async function invalidWorkspace(inputs: ActionInputs, deps: ActionDeps, at: string | undefined): Promise<void> {
   const checked = await validateWorkspace(inputs, deps.env, at);
   await annotate(deps.core, inputs, checked);
   setEmptyOutputs(deps.core);
   deps.core.setFailed(`the workspace has ${checked.errorCount} validation error(s); nothing was rendered (each error is annotated on its line)`);
 }
 
-async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string, run: Rendered): Promise<void> {
+export async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: string, run: Rendered): Promise<void> {
   const { core } = deps;
   const failures: string[] = [];
   // The config (CUI gate, state folder) only when something was rendered: a sweep with nothing due loads nothing more.

@@ -1,12 +1,13 @@
 /**
- * The GitHub Action: its inputs -> the app/ use cases (validate, render, runSchedules, the pull-request diff) -> its
- * outputs, annotations and job summary. `run()` never throws: every failure, expected or not, fails
+ * The GitHub Action: its inputs -> the app/ use cases (validate, render, runSchedules, a sharded
+ * run's plan and merge, the pull-request diff) -> its outputs, annotations and job summary. `run()` never throws: every failure, expected or not, fails
  * the step with a plain message (main.ts adds nothing but the real @actions/core).
  */
 import { plainMessage } from './failure.js';
 import { ignoredInputs, readInputs } from './inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { renderStep, scheduledStep } from './render-steps.js';
+import { mergeStep, planStep } from './shard-steps.js';
 import type { ActionDeps } from './types.js';
 import { annotate, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
 
@@ -27,6 +28,8 @@ export async function run(deps: ActionDeps): Promise<void> {
     for (const ignored of ignoredInputs(inputs)) core.warning(ignored);
     if (inputs.command === 'validate') await validateCommand(inputs, deps);
     else if (inputs.command === 'render') await renderStep(inputs, deps);
+    else if (inputs.command === 'plan') await planStep(inputs, deps);
+    else if (inputs.command === 'merge') await mergeStep(inputs, deps);
     else if (inputs.command === 'pr-diff') await (await import('./pr-diff.js')).prDiffStep(inputs, deps);
     else await scheduledStep(inputs, deps);
   } catch (error) {

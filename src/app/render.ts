@@ -8,10 +8,9 @@
  * index), its previous artifacts stay where they were, and the caller exits 1 at the end.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ExitCode, InfracastError, isInfracastError } from '../errors.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { isGlob, expandPaths } from '../io/glob.js';
 import { isCui } from '../model/cui-marking.js';
 import type { OutputDefinition, OutputFormat } from '../model/definitions.js';
 import type { HistorySnapshot } from '../model/history.js';
@@ -34,7 +33,7 @@ import { buildSsp } from './build-ssp.js';
 import { oscalSspFiles } from './oscal-ssp.js';
 import { workspaceInventory } from './build-architecture.js';
 import { architectureSvg } from '../renderers/diagram-svg.js';
-import { formatsOf, planFormats } from './format-plan.js';
+import { formatsOf } from './format-plan.js';
 import { buildExecutive } from './build-executive.js';
 import type { RunContext } from './build.js';
 import { mappingRules } from './evaluate.js';
@@ -45,7 +44,6 @@ import { observationWarnings } from './observation-dates.js';
 import { ingestWorkspace } from './workspace-findings.js';
 import type { IngestProgress } from './ingest.js';
 import { resolveInstant } from './instant.js';
-import type { LoadedWorkspace } from './load-workspace.js';
 import { environmentError, isEnvironmentalError } from '../io/fs-errors.js';
 import { isInside } from '../io/workspace.js';
 import { acquireWorkspaceLock } from '../io/workspace-lock.js';
@@ -60,26 +58,18 @@ import { recoverWrites, RunTransaction } from './transaction.js';
 import { cleanBrowserProfiles } from '../io/browser.js';
 import { formatInstant } from './instant.js';
 import { artifactFileName } from './output-names.js';
-import { validate } from './validate.js';
 import { contentDigest, KEPT_FORMATS, keptBinary, templatesDigest } from './publishing/growth.js';
 import type { KeptBinary } from './publishing/growth.js';
-import { assertOutFlag } from './output-folder.js'; // issue 12 (eng/safety)
+import { selectRun } from './render-selection.js';
+import type { SelectionOptions } from './render-selection.js';
+import { shareOf, stageShardRecord } from './shard/plan.js';
+import type { ShardSpec } from './shard/plan.js';
 import { runLogEntries, stageRunLog } from './history/run-log.js';
 import { stageScheduleSlots } from './schedule/state.js';
 import type { ScheduledSlot } from './history/run-log.js';
 
-export interface RenderOptions {
-  /** Definition files, globs or workspace folders; default: every definition of the current workspace. */
-  paths?: string[];
-  cwd?: string;
-  /** Formats instead of each definition's own (a format a type cannot have is skipped for it). */
-  formats?: OutputFormat[];
-  /** Output folder instead of the workspace's `output:` (relative to cwd). */
-  out?: string;
-  /** Only definitions of these types. */
-  only?: string[];
-  /** Only the definitions of these output names (a schedule's `reports`; an inline schedule's own). */
-  definitions?: string[];
+/** What to render (paths, cwd, formats, out, only, definitions, env: render-selection.ts), and how. */
+export interface RenderOptions extends SelectionOptions {
   /** The run's instant (date or RFC 3339); default SOURCE_DATE_EPOCH, else now. */
   at?: string;
   /** Sign every definition's artifacts, as if each had `signed: true`. */
@@ -90,7 +80,6 @@ export interface RenderOptions {
    * with the workflow's identity (signing.sigstore.mode: keyless). Absent: as the workspace says.
    */
   signMode?: 'off' | 'keyless';
-  env?: NodeJS.ProcessEnv;
   /**
    * Stops the run (Ctrl-C): the browser is killed at once, no further definition is started, and
    * nothing of the run is written (a render's writes are all or none: the outputs, out/index.json
@@ -108,6 +97,12 @@ export interface RenderOptions {
    * scheduled runs use, so that a repository they commit to grows only when the content changes.
    */
   keepUnchangedBinaries?: boolean;
+  /**
+   * Render only this shard's share of the run's list (`--shard i/N`, app/shard/plan.ts). The state
+   * folder gets shard.json, what `infracast merge` needs; schedule slots are not recorded (the
+   * merge records a schedule once every shard rendered its definitions).
+   */
+  shard?: ShardSpec;
 }
 
 export type RenderEvent =
@@ -314,41 +309,18 @@ async function settleInterrupted(tx: RunTransaction, work: Promise<unknown>): Pr
 /** How long an interrupted definition is given to stop before the run is aborted without waiting for it. */
 const SETTLE_MS = 300;
 
-/** The definitions the paths select: every one of the workspace for a folder, else those in the given files. */
-function selectDefinitions(
-  workspace: LoadedWorkspace,
-  checkedFiles: readonly string[],
-  only: readonly string[] | undefined,
-  names: readonly string[] | undefined,
-): OutputDefinition[] {
-  const files = new Set(checkedFiles);
-  return workspace.outputs.filter((d) => files.has(d.source.file) && (!only || only.includes(d.type)) && (!names || names.includes(d.outputName)));
-}
-
 export async function render(options: RenderOptions = {}): Promise<RenderResult> {
   const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
   const pinned = options.at !== undefined || Boolean(env.SOURCE_DATE_EPOCH);
   const at = resolveInstant(options.at, env);
   const generatedAt = formatInstant(at);
   const emit = options.onEvent ?? (() => undefined);
 
-  // Quoted globs (reports/*.yaml in a YAML workflow) are expanded here as the shell would.
-  const paths: string[] = [];
-  for (const path of options.paths ?? []) {
-    if (!isGlob(path)) paths.push(path);
-    else {
-      const { files } = await expandPaths([path], cwd);
-      if (files.length === 0)
-        throw new InfracastError('FILE_NOT_FOUND', `${path}: nothing matched`, { exitCode: ExitCode.Usage, hints: ['Check the pattern.'] });
-      paths.push(...files);
-    }
-  }
-  const checked = await validate({ paths, cwd, at: at.toISOString(), env });
+  const selection = await selectRun(options, at);
   const result: RenderResult = {
     ok: false,
     generatedAt,
-    diagnostics: checked.diagnostics,
+    diagnostics: selection.diagnostics,
     warnings: [],
     findings: 0,
     reports: [],
@@ -356,34 +328,13 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     history: { written: 0, unchanged: 0 },
     signatures: { signed: 0, kept: 0 },
   };
-  if (!checked.ok) return result;
-  if (checked.workspaces.length !== 1) {
-    throw new InfracastError('USAGE', `the paths belong to ${checked.workspaces.length} workspaces; render one workspace at a time`, {
-      exitCode: ExitCode.Usage,
-      hints: checked.workspaces.map((w) => `workspace: ${w.root}`),
-    });
-  }
-  const workspace = checked.workspaces[0]!;
+  if (!selection.ok) return result;
+  const { workspace, outDir } = selection;
   const config = workspace.config!;
-  const outDir = options.out ? resolve(cwd, options.out) : config.outputDir;
-  if (options.out) assertOutFlag(options.out, outDir, workspace.root, config); // issue 12 (eng/safety): --out keeps clear of the workspace's folders, before anything is written
   Object.assign(result, { workspace: workspace.root, outDir });
-
-  const selected = selectDefinitions(workspace, checked.checkedFiles, options.only, options.definitions);
-  if (selected.length === 0) {
-    throw new InfracastError(
-      'USAGE',
-      `nothing to render: no report or document definition${options.only ? ` of type ${options.only.join(', ')}` : ''} in the given paths`,
-      {
-        exitCode: ExitCode.Usage,
-        hints: ['Give definition files (reports/*.yaml) or the workspace folder; `infracast validate --verbose` shows the kind of each file.'],
-      },
-    );
-  }
-
-  // Definitions whose type has none of the --format formats are skipped (all of them: exit 2).
-  const { definitions, warnings: formatWarnings } = planFormats(selected, options.formats);
-  result.warnings.push(...formatWarnings);
+  result.warnings.push(...selection.warnings);
+  // A shard renders its share of the run's list (app/shard/plan.ts); the merge puts the shares together.
+  const definitions = options.shard ? shareOf(selection.definitions, options.shard) : selection.definitions;
 
   // One writer at a time: the state is read, and everything written, under the workspace's lock.
   const lock = await acquireWorkspaceLock(config.stateDir, {
@@ -445,6 +396,8 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     };
     const items: IndexItem[] = [];
     const published: string[] = [];
+    /** The output folders this run staged (a shard's record names them for the merge). */
+    const folders: string[] = [];
     const snapshots: HistorySnapshot[] = [];
     // Ctrl-C: the browser is killed at once (a graceful close waits on a busy browser), and the
     // definition in progress is abandoned at that moment rather than when its work notices.
@@ -473,7 +426,10 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
         }
         const { outcome, snapshots: made, publishedFile } = done;
         snapshots.push(...made);
-        if (publishedFile) published.push(publishedFile);
+        if (publishedFile) {
+          published.push(publishedFile);
+          folders.push(definition.outputName);
+        }
         items.push(...outcome.artifacts);
         result.reports.push(outcome);
         emit({ kind: 'report-done', report: outcome, index: i, total: definitions.length });
@@ -509,8 +465,19 @@ export async function render(options: RenderOptions = {}): Promise<RenderResult>
     // The Report History: one line per definition published, in the same commit as its files.
     await stageRunLog(tx, config.stateDir, runLogEntries(result.reports, { workspace: workspace.root, outDir, generatedAt, scheduledBy: options.scheduledBy }));
     // A schedule's slot is recorded when every definition rendered for it was published (schedule run).
-    if (options.scheduledBy && !result.interrupted) await stageScheduleSlots(tx, config.stateDir, completedSlots(options.scheduledBy, result.reports));
+    if (options.scheduledBy && !options.shard) await stageScheduleSlots(tx, config.stateDir, completedSlots(options.scheduledBy, result.reports));
     await tx.stageFile(join(outDir, 'index.json'), `${JSON.stringify(nextIndex(index, published, items), null, 2)}\n`);
+    if (options.shard)
+      await stageShardRecord(tx, config.stateDir, {
+        shard: options.shard,
+        generatedAt,
+        plan: selection.definitions.map((d) => d.outputName),
+        reports: result.reports,
+        published,
+        folders,
+        workspace: workspace.root,
+        ...(options.scheduledBy ? { scheduledBy: options.scheduledBy } : {}),
+      });
     await tx.commit();
   } catch (error) {
     await tx?.abort();

@@ -2,6 +2,7 @@ import type { ExitCodeHelp } from '../errors.js';
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import { render } from '../app/render.js';
+import { parseShard } from '../app/shard/plan.js';
 import type { RenderResult } from '../app/render.js';
 import { InfracastCommand } from '../cli/base-command.js';
 import { displayPath, formatAnnotation, formatDiagnostic } from '../cli/print-diagnostics.js';
@@ -69,6 +70,11 @@ Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the 
     sign: Flags.boolean({
       description: "Sign every artifact (as options.signed: true does for one definition) with the workspace's signing: set-up.",
     }),
+    shard: Flags.string({
+      description:
+        "Render only shard i of N (numbered from 0) of the run's list, as infracast plan cuts it; then infracast merge the shards (docs/sharding.md). Give every shard the plan's --at.",
+      helpValue: 'i/N',
+    }),
     wait: Flags.integer({
       description:
         'When another run is writing the workspace (it holds .infracast/.lock), wait up to this many seconds for it instead of stopping with exit 3.',
@@ -100,6 +106,7 @@ Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the 
         ...(flags.only ? { only: flags.only } : {}),
         ...(flags.at ? { at: flags.at } : {}),
         ...(flags.sign ? { sign: true } : {}),
+        ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
         ...(flags.wait !== undefined ? { waitSeconds: flags.wait } : {}),
         signal: interrupt.signal,
         onEvent: (event) => progress.event(event),
@@ -135,6 +142,8 @@ Ctrl-C stops the run within 2 seconds: the browser is killed and nothing of the 
     }
     if (result.reports.length === 0) {
       if (!result.ok) process.stderr.write(`invalid workspace: nothing was rendered (run infracast validate for the details)\n`);
+      // A shard whose share is empty (more shards than definitions) still leaves its record for the merge.
+      else this.log(`this shard's share of the run is empty: nothing rendered, its record written for infracast merge`);
       return;
     }
     const rows = result.reports.flatMap((r) =>

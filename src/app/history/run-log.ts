@@ -104,6 +104,11 @@ export function runLogEntries(
     if (slots.length === 0) entries.push(line);
     for (const { schedule, slot } of slots) entries.push({ ...line, schedule, slot });
   }
+  return sortRunLogEntries(entries);
+}
+
+/** The order of the lines one run adds: schedule, slot, definition (what makes the same run write the same bytes). */
+export function sortRunLogEntries(entries: RunLogEntry[]): RunLogEntry[] {
   const key = (e: RunLogEntry): string[] => [e.schedule ?? '', e.slot ?? '', e.definition];
   return entries.sort((a, b) => compareKeys(key(a), key(b)));
 }

@@ -9,7 +9,9 @@ import { workspacePath } from '../history/run-log.js';
 import { formatInstant, resolveInstant } from '../instant.js';
 import type { RenderEvent, RenderResult } from '../render.js';
 import { dueSchedules } from './decide.js';
-import type { ScheduleDueEntry, ScheduleOptions } from './decide.js';
+import type { ScheduleDueContext, ScheduleDueEntry, ScheduleOptions } from './decide.js';
+import type { ScheduledSlot } from '../history/run-log.js';
+import type { ShardSpec } from '../shard/plan.js';
 
 export interface ScheduleRunOptions extends ScheduleOptions {
   /** As render's signMode: `off` signs nothing this run, `keyless` signs with the workflow identity. */
@@ -18,6 +20,21 @@ export interface ScheduleRunOptions extends ScheduleOptions {
   keepUnchangedBinaries?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RenderEvent) => void;
+  /** Render only this shard's share of the due definitions (render's shard); the merge records the slots. */
+  shard?: ShardSpec;
+}
+
+/** What is due at `at`: the schedules, the definitions they render (names) and, per definition, the slots it renders. */
+export async function dueRun(
+  options: ScheduleOptions,
+  at: Date,
+): Promise<{ listing: ScheduleDueContext; due: ScheduleDueEntry[]; names: string[]; scheduledBy: Map<string, ScheduledSlot[]> }> {
+  const listing = await dueSchedules({ ...options, at: at.toISOString() });
+  const due = listing.schedules.filter((s) => s.status === 'due');
+  const names = [...new Set(due.flatMap((s) => s.reports))];
+  // The run log names, per definition, the schedule slots it was rendered for (app/history/run-log.ts).
+  const scheduledBy = new Map(names.map((name) => [name, due.filter((s) => s.reports.includes(name)).map((s) => ({ schedule: s.name, slot: s.slot_utc! }))]));
+  return { listing, due, names, scheduledBy };
 }
 
 /** A file a recorded schedule rendered: what publishing, delivery and the run history need of it. */
@@ -52,13 +69,9 @@ export interface ScheduleRunResult {
 export async function runSchedules(options: ScheduleRunOptions = {}): Promise<ScheduleRunResult> {
   const env = options.env ?? process.env;
   const at = resolveInstant(options.at, env);
-  const listing = await dueSchedules({ ...options, at: at.toISOString() });
-  const due = listing.schedules.filter((s) => s.status === 'due');
+  const { listing, due, names, scheduledBy } = await dueRun(options, at);
   const result: ScheduleRunResult = { ok: true, workspace: listing.workspace, at: formatInstant(at), schedules: listing.schedules, recorded: [], failed: [] };
   if (due.length === 0) return result;
-  const names = [...new Set(due.flatMap((s) => s.reports))];
-  // The run log names, per definition, the schedule slots it was rendered for (app/history/run-log.ts).
-  const scheduledBy = new Map(names.map((name) => [name, due.filter((s) => s.reports.includes(name)).map((s) => ({ schedule: s.name, slot: s.slot_utc! }))]));
   // Loaded only when something is due: an hourly sweep that finds nothing due never parses the renderers.
   const { render } = await import('../render.js');
   const rendered = await render({
@@ -68,6 +81,7 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
     at: formatInstant(at),
     env,
     keepUnchangedBinaries: options.keepUnchangedBinaries ?? true,
+    ...(options.shard ? { shard: options.shard } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.signMode ? { signMode: options.signMode } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -75,10 +89,15 @@ export async function runSchedules(options: ScheduleRunOptions = {}): Promise<Sc
   });
   result.render = rendered;
   const completed = new Set(rendered.interrupted ? [] : rendered.reports.filter((r) => r.status === 'completed').map((r) => r.definition));
+  // A shard renders only its share: it records no slot (the merge does, app/shard/merge.ts) and
+  // answers only for the definitions it rendered.
+  const rendering = new Set(rendered.reports.map((r) => r.definition));
   // The render recorded the slots in its own commit (render.ts completedSlots): this says which.
   for (const schedule of due) {
-    const failedDefinitions = schedule.reports.filter((name) => !completed.has(name));
-    if (failedDefinitions.length === 0)
+    const failedDefinitions = schedule.reports.filter((name) => (!options.shard || rendering.has(name)) && !completed.has(name));
+    if (options.shard) {
+      if (failedDefinitions.length > 0) result.failed.push({ schedule: schedule.name, slot: schedule.slot_utc!, definitions: failedDefinitions });
+    } else if (failedDefinitions.length === 0)
       result.recorded.push({ schedule: schedule.name, slot: schedule.slot_utc!, artifacts: artifactsOf(rendered, schedule.reports, listing.workspace) });
     else result.failed.push({ schedule: schedule.name, slot: schedule.slot_utc!, definitions: failedDefinitions });
   }

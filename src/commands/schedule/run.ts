@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags';
 import { runSchedules } from '../../app/schedule/run.js';
+import { parseShard } from '../../app/shard/plan.js';
 import type { ScheduleRunResult } from '../../app/schedule/run.js';
 import { deliverRecordedSchedules } from '../../app/delivery/deliver.js';
 import type { DeliveryResult } from '../../app/delivery/deliver.js';
@@ -36,6 +37,12 @@ Run it on a tick (an hourly GitHub workflow: infracast schedule workflow) with o
   static override flags = {
     workspace: Flags.string({ char: 'w', description: 'A path inside the workspace (default: the current directory).', helpValue: 'PATH' }),
     at: Flags.string({ description: 'The instant (YYYY-MM-DD or RFC 3339). Default: SOURCE_DATE_EPOCH, else now.', helpValue: 'INSTANT' }),
+    shard: Flags.string({
+      description:
+        'Render only shard i of N (numbered from 0) of what is due, as infracast plan --scheduled cuts it; no slot is recorded: infracast merge records them (docs/sharding.md).',
+      helpValue: 'i/N',
+      exclusive: ['deliver'],
+    }),
     deliver: Flags.boolean({
       description: 'Then e-mail what was recorded to its recipients (attached) and call the webhooks (docs/delivery.md).',
       default: false,
@@ -50,6 +57,7 @@ Run it on a tick (an hourly GitHub workflow: infracast schedule workflow) with o
       result = await runSchedules({
         ...(flags.workspace ? { workspace: flags.workspace } : {}),
         ...(flags.at ? { at: flags.at } : {}),
+        ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
         onEvent: (event) => progress.event(event),
       });
     } finally {

@@ -217,7 +217,7 @@ describe('action run()', () => {
     const broken = await runWith({ command: 'validate' }, { env: { GITHUB_WORKSPACE: root }, faults: { setOutput: true } });
     assert.deepEqual(broken.failed, ['EACCES: GITHUB_OUTPUT is not writable']);
     const unknown = await runWith({ command: 'deploy' }, { env: { GITHUB_WORKSPACE: root } });
-    assert.match(unknown.failed[0]!, /^input command: "deploy" is not one of scheduled, render, validate, pr-diff\nhint: /);
+    assert.match(unknown.failed[0]!, /^input command: "deploy" is not one of scheduled, render, validate, plan, merge, pr-diff\nhint: /);
     const missing = await runWith({ 'working-directory': 'nowhere' }, { env: { GITHUB_WORKSPACE: root } });
     assert.match(missing.failed[0]!, /^input working-directory: nowhere is not a folder of the checkout/);
     const now = await runWith({ now: 'last tuesday' }, { env: { GITHUB_WORKSPACE: root } });
