@@ -10,15 +10,20 @@
 //
 //   node scripts/bundle-action.js            -> actions/infracast/dist
 //   node scripts/bundle-action.js --out DIR  -> DIR (the freshness test)
+//   node scripts/bundle-action.js --out DIR --entry FILE
+//       -> DIR, bundled from FILE (a compiled module) instead of dist/src/action/main.js: the
+//          end-to-end tests bundle an entry wiring a stand-in behind one of run()'s seams, from the
+//          working tree's sources, without touching the committed bundle
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outFlag = process.argv.indexOf('--out');
 const outdir = outFlag > 0 ? process.argv[outFlag + 1] : join(root, 'actions', 'infracast', 'dist');
-const entry = join(root, 'dist', 'src', 'action', 'main.js');
+const entryFlag = process.argv.indexOf('--entry');
+const entry = entryFlag > 0 ? resolve(process.argv[entryFlag + 1]) : join(root, 'dist', 'src', 'action', 'main.js');
 
 /** Package files read at run time: [package, folder in it, which files]. */
 const ASSETS = [

@@ -107,6 +107,8 @@ export type ErrorCode =
   | 'PUBLISH_FAILED'
   /** The release API refused a request (the message has GitHub's status and words, never the token). */
   | 'RELEASE_FAILED'
+  /** The pull-request comment API refused a request (GitHub's status and words, never the token). */
+  | 'COMMENT_FAILED'
   /** A report or document type this version of Infracast does not build yet. */
   | 'TYPE_UNAVAILABLE'
   /** A format this version of Infracast does not render yet. */

@@ -5,11 +5,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InfracastError } from '../errors.js';
+import { parseFailOn } from './fail-on.js';
+import type { FailOn } from './fail-on.js';
 import { MAX_SHARDS, parseShard } from '../app/shard/plan.js';
 import type { ShardSpec } from '../app/shard/plan.js';
 import type { ActionCore, PublishMode } from './types.js';
 
-export const COMMANDS = ['scheduled', 'render', 'validate', 'plan', 'merge'] as const;
+export const COMMANDS = ['scheduled', 'render', 'validate', 'plan', 'merge', 'pr-diff'] as const;
 export const PLAN_FOR = ['scheduled', 'render'] as const;
 export const PUBLISH_MODES = ['commit', 'release', 'artifact', 'none'] as const;
 export const SIGN_MODES = ['keyless', 'key', 'none'] as const;
@@ -39,6 +41,8 @@ export interface ActionInputs {
   releaseTag?: string;
   sign: SignInput;
   failUnder: Threshold[];
+  /** command: pr-diff. What in the diff fails the check. */
+  failOn: FailOn[];
   token?: string;
   /** render, scheduled: render only this shard of the run (`i/N`, numbered from 0); publish must be none. */
   shard?: ShardSpec;
@@ -99,6 +103,7 @@ export function readInputs(core: ActionCore, env: NodeJS.ProcessEnv): ActionInpu
     publish: oneOf(core, 'publish', PUBLISH_MODES, 'none'),
     sign: oneOf(core, 'sign', SIGN_MODES, 'key'),
     failUnder,
+    failOn: parseFailOn(core.getInput('fail-on')),
     planFor: oneOf(core, 'plan-for', PLAN_FOR, 'scheduled'),
   };
   const set = <K extends keyof ActionInputs>(key: K, value: ActionInputs[K] | undefined): void => {
@@ -165,9 +170,10 @@ export function ignoredInputs(inputs: ActionInputs): string[] {
     ignored.push(`input shard is ignored by command: ${inputs.command} (it applies to render and scheduled)`);
   if (inputs.command !== 'render' && inputs.command !== 'plan' && inputs.definitions !== undefined)
     ignored.push(`input definitions is ignored by command: ${inputs.command} (it applies to render)`);
-  if (inputs.command === 'validate') {
-    if (inputs.failUnder.length > 0) ignored.push('input fail-under is ignored by command: validate (it applies to scheduled and render)');
-    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: validate (it renders nothing)`);
+  if (inputs.command === 'validate' || inputs.command === 'pr-diff') {
+    if (inputs.failUnder.length > 0) ignored.push(`input fail-under is ignored by command: ${inputs.command} (it applies to scheduled and render)`);
+    if (inputs.publish !== 'none') ignored.push(`input publish: ${inputs.publish} is ignored by command: ${inputs.command} (it renders nothing)`);
   }
+  if (inputs.command !== 'pr-diff' && inputs.failOn.length > 0) ignored.push(`input fail-on is ignored by command: ${inputs.command} (it applies to pr-diff)`);
   return ignored;
 }

@@ -13,7 +13,7 @@ import { plainMessage } from './failure.js';
 import type { ActionInputs } from './inputs.js';
 import { runSummary } from './job-summary.js';
 import { appDeliverer, appPublisher } from './publishers.js';
-import { annotate, checkoutPath, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
+import { annotate, annotationRoot, checkoutPath, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
 import type { Scores } from './scores.js';
 import type { ActionDeps, PublishOutcome } from './types.js';
 
@@ -98,9 +98,10 @@ export async function finish(inputs: ActionInputs, deps: ActionDeps, workspace: 
   const configOf = (): Promise<WorkspaceConfig | undefined> => (config ??= validateWorkspace(inputs, deps.env, run.at).then((v) => v.workspaces[0]?.config));
 
   if (run.render) {
+    const root = run.render.reports.some((r) => r.status === 'failed') ? await annotationRoot(inputs) : inputs.checkout;
     for (const report of run.render.reports.filter((r) => r.status === 'failed')) {
       const message = `${report.definition}: ${report.error?.message ?? 'failed'}`;
-      core.error(message, { file: checkoutPath(inputs.checkout, report.file), startLine: 1, startColumn: 1 });
+      core.error(message, { file: checkoutPath(root, report.file), startLine: 1, startColumn: 1 });
       failures.push(message);
     }
     for (const w of run.render.warnings) core.warning(w);

@@ -1,6 +1,6 @@
 /**
  * The GitHub Action: its inputs -> the app/ use cases (validate, render, runSchedules, a sharded
- * run's plan and merge) -> its outputs, annotations and job summary. `run()` never throws: every failure, expected or not, fails
+ * run's plan and merge, the pull-request diff) -> its outputs, annotations and job summary. `run()` never throws: every failure, expected or not, fails
  * the step with a plain message (main.ts adds nothing but the real @actions/core).
  */
 import { plainMessage } from './failure.js';
@@ -30,6 +30,7 @@ export async function run(deps: ActionDeps): Promise<void> {
     else if (inputs.command === 'render') await renderStep(inputs, deps);
     else if (inputs.command === 'plan') await planStep(inputs, deps);
     else if (inputs.command === 'merge') await mergeStep(inputs, deps);
+    else if (inputs.command === 'pr-diff') await (await import('./pr-diff.js')).prDiffStep(inputs, deps);
     else await scheduledStep(inputs, deps);
   } catch (error) {
     try {

@@ -4,8 +4,10 @@
  * clock it is given, and hands publishing and delivery to the Publisher and Deliverer: unit tests
  * drive it without a process, and main.ts wires the real @actions/core.
  */
+import type { GitRun } from '../app/ensure-commit.js';
 import type { RunArtifact, ScheduleRunResult } from '../app/schedule/run.js';
 import type { WorkspaceConfig } from '../model/config.js';
+import type { Differ } from './differ.js';
 
 /** Where an annotation points (GitHub shows it on that line of the file). */
 export interface AnnotationPlace {
@@ -111,4 +113,10 @@ export interface ActionDeps {
   /** Default: the app's publishing (src/app/publishing) behind publishers.ts. */
   publisher?: Publisher;
   deliverer?: Deliverer;
+  /** command: pr-diff. Default: the app's comparison (src/app/diff) behind compliance-differ.ts. */
+  differ?: Differ;
+  /** The GitHub REST API client's fetch (pr-diff's comment); default the global fetch. */
+  fetch?: typeof fetch;
+  /** git in the clone (pr-diff's base commit); default the git on PATH. */
+  git?: GitRun;
 }

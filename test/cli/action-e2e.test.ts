@@ -143,7 +143,11 @@ describe('the GitHub Action bundle, spawned as the runner does', () => {
   });
 
   for (const [name, inputs, message] of [
-    ['an unknown command', { command: 'deploy' }, /^::error::input command: "deploy" is not one of scheduled, render, validate%0Ahint: /m],
+    [
+      'an unknown command',
+      { command: 'deploy' },
+      /^::error::input command: "deploy" is not one of scheduled, render, validate, plan, merge, pr-diff%0Ahint: /m,
+    ],
     ['a malformed fail-under', { 'fail-under': 'nist-800-171=88' }, /^::error::input fail-under: "nist-800-171=88" is not framework:threshold/m],
     [
       'a missing working directory',

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { git } from './git.js';
 import { repoRoot } from './paths.js';
@@ -74,9 +74,30 @@ export interface ActionRun {
   summary: string;
 }
 
+const bundles = new Map<string, string>();
+/**
+ * A bundle of the action built from this working tree's compiled sources with another entry (a
+ * stand-in behind one of run()'s seams), inside the download (the bundle finds schemas/ and
+ * templates/ walking up from itself), never over the committed bundle. Returns its index.js.
+ */
+export function bundleActionFrom(entry: string): string {
+  const known = bundles.get(entry);
+  if (known) return known;
+  const out = join(actionDownload(), 'actions', 'infracast', `dist-${basename(entry, '.js')}`);
+  const built = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-action.js'), '--out', out, '--entry', entry], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`bundle-action --entry ${entry}: ${built.stderr}`);
+  bundles.set(entry, join(out, 'index.js'));
+  return join(out, 'index.js');
+}
+
 export interface ActionRunOptions {
   /** GITHUB_WORKSPACE: the repository checkout. */
   workspace: string;
+  /** The bundle's index.js (default the committed one, in the download). */
+  bundle?: string;
   apiUrl?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -103,7 +124,7 @@ export function runAction(inputs: Record<string, string>, options: ActionRunOpti
     NO_COLOR: '1',
     ...options.env,
   });
-  const child = spawn(actionNode, [join(actionDownload(), 'actions', 'infracast', 'dist', 'index.js')], { cwd: options.workspace, env });
+  const child = spawn(actionNode, [options.bundle ?? join(actionDownload(), 'actions', 'infracast', 'dist', 'index.js')], { cwd: options.workspace, env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

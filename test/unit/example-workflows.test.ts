@@ -33,6 +33,20 @@ describe('examples/workflows', () => {
     for (const name of ['weekly-executive.yml', 'monthly-release.yml', 'keyless-signing.yml']) assert.ok(files.includes(name), name);
   });
 
+  it('pull-request.yml: on pull_request (never pull_request_target), a validate job and a pr-diff job on the full history, the full diff uploaded when the comment had to be cut', () => {
+    const workflow = parse(readFileSync(join(folder, 'pull-request.yml'), 'utf8')) as Workflow;
+    assert.deepEqual(Object.keys(workflow.on), ['pull_request']);
+    assert.deepEqual(workflow.permissions, { contents: 'read', 'pull-requests': 'write' });
+    const commands = Object.values(workflow.jobs).map((job) => job.steps.filter(isInfracast).map((s) => s.with?.command));
+    assert.deepEqual(commands, [['validate'], ['pr-diff']]);
+    const diffJob = Object.values(workflow.jobs)[1]!.steps;
+    assert.equal(diffJob[0]!.uses?.startsWith('actions/checkout@'), true);
+    assert.equal(diffJob[0]!.with?.['fetch-depth'], 0);
+    const upload = diffJob.find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & { if?: string };
+    assert.equal(upload.with?.path, '${{ steps.diff.outputs.diff-file }}');
+    assert.match(upload.if ?? '', /always\(\) && steps\.diff\.outputs\.diff-file != ''/);
+  });
+
   for (const file of files) {
     describe(file, () => {
       const workflow = parse(readFileSync(join(folder, file), 'utf8')) as Workflow;
@@ -57,6 +71,8 @@ describe('examples/workflows', () => {
         if (publishes) assert.equal(permissions.contents, 'write');
         const keyless = uses.some((s) => s.with?.sign === 'keyless');
         assert.equal(permissions['id-token'] === 'write', keyless, 'id-token: write exactly when signing keylessly');
+        const comments = uses.some((s) => s.with?.command === 'pr-diff');
+        assert.equal(permissions['pull-requests'] === 'write', comments, 'pull-requests: write exactly when pr-diff posts its comment');
         for (const [scope, level] of Object.entries(permissions))
           assert.ok(['contents', 'id-token', 'pull-requests', 'actions'].includes(scope), `unexpected permission ${scope}: ${level}`);
       });

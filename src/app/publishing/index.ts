@@ -19,6 +19,8 @@ export type { CommitOutputsOptions, CommitOutputsResult, Trailer } from './commi
 export { attachToRelease, uploadUrl } from './release.js';
 export type { AttachToReleaseOptions, AttachToReleaseResult } from './release.js';
 export { planPublication } from './plan.js';
+export { COMMENT_MAX_CHARS, findSticky, upsertComment } from './pr-comment.js';
+export type { IssueComment, UpsertCommentOptions, UpsertCommentResult } from './pr-comment.js';
 export type { PublicationPlan } from './plan.js';
 
 export interface PublishRunOptions {

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { ExitCode, InfracastError } from '../../errors.js';
+import { gitHubApi } from './github-api.js';
+import type { GitHubApi } from './github-api.js';
 
 export interface AttachToReleaseOptions {
   /** The REST API root, e.g. https://api.github.com or GITHUB_API_URL (https://host/api/v3 on GHES). */
@@ -55,13 +57,11 @@ interface Release {
   upload_url: string;
 }
 
-const API_VERSION = '2022-11-28';
-
 export async function attachToRelease(options: AttachToReleaseOptions): Promise<AttachToReleaseResult> {
   const log = options.onLog ?? (() => undefined);
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(options.repository)) throw failure(`repository ${JSON.stringify(options.repository)} is not owner/name`);
   if (options.tag.trim() === '') throw failure('the release tag is empty');
-  const api = client(options);
+  const api = gitHubApi({ ...options, failure });
   const files = await Promise.all(
     options.files.map(async (file) => {
       const path = typeof file === 'string' ? file : file.path;
@@ -117,7 +117,7 @@ export function uploadUrl(template: string, name: string): string {
 }
 
 /** Every asset of the release, page by page. */
-async function listAssets(api: Api, path: string): Promise<Asset[]> {
+async function listAssets(api: GitHubApi, path: string): Promise<Asset[]> {
   const assets: Asset[] = [];
   for (let page = 1; ; page++) {
     const batch = (await api.json<Asset[]>('GET', `${path}?per_page=100&page=${page}`)) ?? [];
@@ -127,7 +127,7 @@ async function listAssets(api: Api, path: string): Promise<Asset[]> {
 }
 
 /** The asset's sha256: GitHub's digest, else (an asset older than digests) its bytes downloaded. */
-async function assetSha256(api: Api, asset: Asset): Promise<string> {
+async function assetSha256(api: GitHubApi, asset: Asset): Promise<string> {
   if (typeof asset.digest === 'string' && asset.digest.startsWith('sha256:')) return asset.digest.slice('sha256:'.length);
   const bytes = await api.download(asset.url);
   return createHash('sha256').update(bytes).digest('hex');
@@ -148,94 +148,6 @@ const CONTENT_TYPES: Record<string, string> = {
 
 function contentTypeOf(name: string): string {
   return CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';
-}
-
-interface Api {
-  json<T>(method: string, pathOrUrl: string, options?: { body?: unknown; allow404?: boolean }): Promise<T | undefined>;
-  request(method: string, pathOrUrl: string, options?: { raw?: Uint8Array; contentType?: string }): Promise<Response>;
-  download(url: string): Promise<Uint8Array>;
-}
-
-function client(options: AttachToReleaseOptions): Api {
-  const doFetch = options.fetch ?? fetch;
-  const root = options.apiUrl.replace(/\/+$/, '');
-  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
-    Authorization: `Bearer ${options.token}`,
-    Accept: 'application/vnd.github+json',
-    'X-GitHub-Api-Version': API_VERSION,
-    'User-Agent': 'infracast',
-    ...extra,
-  });
-  const clean = (text: string): string => redact(text, options.token);
-  const send = async (method: string, pathOrUrl: string, init: { body?: string | Uint8Array; headers: Record<string, string>; allow404?: boolean }) => {
-    const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${root}${pathOrUrl}`;
-    let response: Response;
-    try {
-      response = await doFetch(url, { method, headers: init.headers, ...(init.body === undefined ? {} : { body: init.body }) });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw failure(clean(`${method} ${withoutQuery(url)}: no answer (${cause?.code ?? cause?.message ?? (error as Error).message})`), ExitCode.Environment);
-    }
-    if (response.status === 404 && init.allow404) return response;
-    if (!response.ok) throw failure(clean(`${method} ${withoutQuery(url)}: ${await describe(response)}`));
-    return response;
-  };
-  return {
-    async json<T>(method: string, pathOrUrl: string, opts: { body?: unknown; allow404?: boolean } = {}): Promise<T | undefined> {
-      const response = await send(method, pathOrUrl, {
-        headers: headers(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-        ...(opts.allow404 ? { allow404: true } : {}),
-      });
-      if (response.status === 404) return undefined;
-      try {
-        return (await response.json()) as T;
-      } catch {
-        throw failure(`${method} ${withoutQuery(response.url || pathOrUrl)}: the answer is not JSON`);
-      }
-    },
-    request: (method, pathOrUrl, opts = {}) =>
-      send(method, pathOrUrl, { headers: headers(opts.contentType ? { 'Content-Type': opts.contentType } : {}), ...(opts.raw ? { body: opts.raw } : {}) }),
-    async download(url: string): Promise<Uint8Array> {
-      // The API answers with a redirect to storage: followed without the token (it is for the API only).
-      const first = await doFetch(url, { headers: headers({ Accept: 'application/octet-stream' }), redirect: 'manual' });
-      const location = first.headers.get('location');
-      const response = first.status >= 300 && first.status < 400 && location ? await doFetch(new URL(location, url)) : first;
-      if (!response.ok) throw failure(clean(`GET ${withoutQuery(url)}: ${await describe(response)}`));
-      return new Uint8Array(await response.arrayBuffer());
-    },
-  };
-}
-
-/** "422 Unprocessable Entity: Validation Failed (already_exists: tag_name)": the status and GitHub's own words. */
-async function describe(response: Response): Promise<string> {
-  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  let text = '';
-  try {
-    text = await response.text();
-  } catch {
-    return status;
-  }
-  try {
-    const body = JSON.parse(text) as { message?: unknown; errors?: { code?: unknown; field?: unknown; message?: unknown }[] };
-    const details = (Array.isArray(body.errors) ? body.errors : [])
-      .map((e) => [e.code, e.field, e.message].filter((x) => typeof x === 'string').join(': '))
-      .filter(Boolean);
-    if (typeof body.message === 'string') return `${status}: ${body.message}${details.length ? ` (${details.join('; ')})` : ''}`;
-  } catch {
-    // not JSON: a proxy's page
-  }
-  const line = text.split('\n')[0]?.trim().slice(0, 200);
-  return line ? `${status}: ${line}` : status;
-}
-
-function withoutQuery(url: string): string {
-  return url.split('?')[0]!;
-}
-
-/** The token, wherever a server echoed it, never reaches a message. */
-function redact(text: string, token: string): string {
-  return token.length >= 4 ? text.split(token).join('***') : text;
 }
 
 function failure(message: string, exitCode: ExitCode = ExitCode.Failed): InfracastError {

@@ -217,7 +217,7 @@ describe('action run()', () => {
     const broken = await runWith({ command: 'validate' }, { env: { GITHUB_WORKSPACE: root }, faults: { setOutput: true } });
     assert.deepEqual(broken.failed, ['EACCES: GITHUB_OUTPUT is not writable']);
     const unknown = await runWith({ command: 'deploy' }, { env: { GITHUB_WORKSPACE: root } });
-    assert.match(unknown.failed[0]!, /^input command: "deploy" is not one of scheduled, render, validate, plan, merge\nhint: /);
+    assert.match(unknown.failed[0]!, /^input command: "deploy" is not one of scheduled, render, validate, plan, merge, pr-diff\nhint: /);
     const missing = await runWith({ 'working-directory': 'nowhere' }, { env: { GITHUB_WORKSPACE: root } });
     assert.match(missing.failed[0]!, /^input working-directory: nowhere is not a folder of the checkout/);
     const now = await runWith({ now: 'last tuesday' }, { env: { GITHUB_WORKSPACE: root } });
@@ -227,12 +227,16 @@ describe('action run()', () => {
 
   it('an input the command does not use is a warning (a fail-under on validate would otherwise look like a passing gate)', async () => {
     const root = makeWorkspace(WORKSPACE);
-    const seen = await runWith({ command: 'validate', 'fail-under': 'nist-800-53:90', definitions: 'reports/*.yaml' }, { env: { GITHUB_WORKSPACE: root } });
+    const seen = await runWith(
+      { command: 'validate', 'fail-under': 'nist-800-53:90', definitions: 'reports/*.yaml', 'fail-on': 'score-lowered' },
+      { env: { GITHUB_WORKSPACE: root } },
+    );
     assert.deepEqual(
       seen.warnings.filter((w) => w.startsWith('input ')),
       [
         'input definitions is ignored by command: validate (it applies to render)',
         'input fail-under is ignored by command: validate (it applies to scheduled and render)',
+        'input fail-on is ignored by command: validate (it applies to pr-diff)',
       ],
     );
     assert.deepEqual(seen.failed, []);
