@@ -1,3 +1,0 @@
-import { createRequire as __infracastCreateRequire } from 'node:module';
-const require = __infracastCreateRequire(import.meta.url);
-import{b as a,c as b,d as c,e as d}from"./chunk-WOLI3SDT.js";import"./chunk-NI56LMXJ.js";import"./chunk-FR7UGFR2.js";import"./chunk-YNMHNCH4.js";import"./chunk-PLYMGIUA.js";import"./chunk-LYDHPLOL.js";import"./chunk-BMB6D5YW.js";import"./chunk-JWZCWHAC.js";import"./chunk-LWPITIWZ.js";import"./chunk-ZJPNSY2S.js";import"./chunk-EKZX47ZY.js";import"./chunk-H22GF7IK.js";import"./chunk-PQMOH3YW.js";import"./chunk-HCNMWYYO.js";import"./chunk-YA5TE4JO.js";import"./chunk-OWK6DFWY.js";import"./chunk-XYEPHUPK.js";import"./chunk-4XG6ES7D.js";export{b as DOCUMENT_BUILDERS,a as REPORT_BUILDERS,d as completedSlots,c as render};
