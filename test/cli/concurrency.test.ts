@@ -91,10 +91,12 @@ for (const [where, env] of [
       const dir = copy();
       const a = startCli(['render', ...JOB_A, '--wait', '120'], { cwd: dir, env });
       const b = startCli(['render', ...JOB_B, '--wait', '120'], { cwd: dir, env });
-      // Whichever holds the lock first is stopped a moment (a slow run), so the other surely meets it.
+      // Whichever holds the lock first is stopped (a slow run) until the other says it waits: a fixed
+      // pause lost the race on a loaded machine, where the other reached the lock only after it.
       const holder = await Promise.race([a, b].map((run) => run.waitFor(/imported /).then(() => run)));
+      const other = holder === a ? b : a;
       process.kill(holder.pid, 'SIGSTOP');
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await Promise.race([other.waitFor(/^waiting: /m), new Promise((resolve) => setTimeout(resolve, 60_000))]).catch(() => undefined);
       process.kill(holder.pid, 'SIGCONT');
       const [ra, rb] = await Promise.all([a.done, b.done]);
       assert.equal(ra.status, 0, ra.stderr);
