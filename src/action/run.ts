@@ -7,7 +7,6 @@ import { plainMessage } from './failure.js';
 import { ignoredInputs, readInputs } from './inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { renderStep, scheduledStep } from './render-steps.js';
-import { mergeStep, planStep } from './shard-steps.js';
 import type { ActionDeps } from './types.js';
 import { annotate, setEmptyOutputs, validateWorkspace } from './workspace-checks.js';
 
@@ -28,8 +27,9 @@ export async function run(deps: ActionDeps): Promise<void> {
     for (const ignored of ignoredInputs(inputs)) core.warning(ignored);
     if (inputs.command === 'validate') await validateCommand(inputs, deps);
     else if (inputs.command === 'render') await renderStep(inputs, deps);
-    else if (inputs.command === 'plan') await planStep(inputs, deps);
-    else if (inputs.command === 'merge') await mergeStep(inputs, deps);
+    // The sharding and pull-request steps load only when asked for: the hourly sweep's start-up stays small.
+    else if (inputs.command === 'plan') await (await import('./shard-steps.js')).planStep(inputs, deps);
+    else if (inputs.command === 'merge') await (await import('./shard-steps.js')).mergeStep(inputs, deps);
     else if (inputs.command === 'pr-diff') await (await import('./pr-diff.js')).prDiffStep(inputs, deps);
     else await scheduledStep(inputs, deps);
   } catch (error) {

@@ -1,4 +1,0 @@
-import { createRequire as __infracastCreateRequire } from 'node:module';
-const require = __infracastCreateRequire(import.meta.url);
-import{d as e}from"./chunk-JBXFLL7U.js";function a(r){switch(r){case"chrome":return e.STABLE;case"chrome-dev":return e.DEV;case"chrome-beta":return e.BETA;case"chrome-canary":return e.CANARY}}export{a};
-/*! For license information please see chunk-YHHMV5W7.js.LEGAL.txt */
