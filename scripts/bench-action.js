@@ -14,6 +14,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = join(root, 'actions', 'infracast', 'dist', 'index.js');
@@ -21,8 +22,6 @@ const node24 = join(root, '.tools', 'node-24', 'bin', 'node');
 /** Wednesday 2026-03-04 12:17Z: acme's monthly slot (the 3rd) is past its window, its weekly one (Monday) too. */
 const BETWEEN_SLOTS = '2026-03-04T12:17:00Z';
 const BOUND = 3;
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function benchAction({ runs = Number(process.env.BENCH_RUNS ?? 9), node = existsSync(node24) ? node24 : process.execPath } = {}) {
   if (!existsSync(bundle)) throw new Error('bench-action: actions/infracast/dist/index.js is missing: run `npm run build:action`');

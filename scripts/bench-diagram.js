@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'run.js');
@@ -30,7 +31,6 @@ const { estateInventory } = await import(dist('test/support/estate-inventory.js'
 const { mergeInventories } = await import(dist('src/model/inventory.js'));
 const { drawArchitecture } = await import(dist('src/renderers/diagram-svg.js'));
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const load = () => loadavg()[0].toFixed(1);
 
 const inventory = estateInventory(count);

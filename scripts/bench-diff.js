@@ -14,6 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'run.js');
@@ -36,8 +37,6 @@ const BUILT = [
   'soc2-signed.yaml',
   'ssp-fedramp-moderate.yaml',
 ];
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function git(cwd, args) {
   const result = spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@infracast.invalid', '-c', 'commit.gpgsign=false', ...args], {

@@ -10,11 +10,11 @@
 // figures as an object.
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** The framework report model over the whole 800-53 catalog, and its render context. */

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'run.js');
@@ -75,7 +76,6 @@ try {
     decided = JSON.parse(result.stdout);
     cpu.push(Number(readFileSync(cpuFile, 'utf8')));
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const ms = median(times);
   const statuses = {};
   for (const s of decided.schedules) statuses[s.status] = (statuses[s.status] ?? 0) + 1;

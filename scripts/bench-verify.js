@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fullCatalogReport } from './bench-pdf.js';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (path) => import(pathToFileURL(join(root, 'dist', path)).href);
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Root CA and a document signer under it (keyUsage digitalSignature, emailProtection), plus an NSS db trusting the root. */
 const PKI = String.raw`set -e

@@ -46,16 +46,12 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './bench-support.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const bin = join(root, 'bin', 'run.js');
 const workspace = existsSync(join(root, 'examples', 'acme', 'infracast.yaml')) ? 'examples/acme' : 'examples/starter';
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const cacheRoot = mkdtempSync(join(tmpdir(), 'infracast-bench-'));
 
